@@ -1,0 +1,45 @@
+# award_flow — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export FLASK_APP := wsgi.py
+
+.PHONY: run test e2e install translations extract-messages bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -q -d award_flow/translations
+
+## Serve the demo on http://127.0.0.1:5000 (SQLite under instance/).
+run: translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed demo --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## The whole suite but the browser; on PostgreSQL when TEST_DATABASE_URL is set.
+test: translations
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+## Browser tests in headless Chromium (/usr/bin/chromium).
+e2e: translations
+	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+## Refresh the message catalogue after changing user-facing strings.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o award_flow/translations/messages.pot .
+	$(BIN)/pybabel update -i award_flow/translations/messages.pot -d award_flow/translations
+
+bench: install
+	$(BIN)/python bench/bench_queue.py
+	$(BIN)/python bench/bench_decision_pdf.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

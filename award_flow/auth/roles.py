@@ -1,0 +1,41 @@
+"""Roles a user can hold (GLOSSARY.md)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(StrEnum):
+    UNIT_OFFICER = "unit_officer"
+    UNIT_HEAD = "unit_head"
+    SECRETARIAT = "secretariat"
+    COMMITTEE_MEMBER = "committee_member"
+    CHAIRMAN = "chairman"
+    VICE_CHAIRMAN = "vice_chairman"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.UNIT_OFFICER: _l("Cán bộ thi đua của đơn vị"),
+    Role.UNIT_HEAD: _l("Thủ trưởng đơn vị"),
+    Role.SECRETARIAT: _l("Cơ quan Tổ chức - Nội vụ (thường trực)"),
+    Role.COMMITTEE_MEMBER: _l("Thường trực Hội đồng Thi đua - Khen thưởng"),
+    Role.CHAIRMAN: _l("Chủ tịch UBND"),
+    Role.VICE_CHAIRMAN: _l("Phó Chủ tịch UBND"),
+    Role.ADMIN: _l("Quản trị hệ thống"),
+}
+
+#: Roles that act for their own unit only.
+UNIT_ROLES = frozenset({Role.UNIT_OFFICER, Role.UNIT_HEAD})
+#: Roles of the authority that review every unit's filed proposals.
+REVIEWER_ROLES = frozenset(
+    {Role.SECRETARIAT, Role.COMMITTEE_MEMBER, Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.ADMIN}
+)
+#: Roles that sign decisions.
+SIGNER_ROLES = frozenset({Role.CHAIRMAN, Role.VICE_CHAIRMAN})

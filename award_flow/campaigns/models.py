@@ -1,0 +1,49 @@
+"""Emulation campaigns and their phases (a minimal record; registrations come later)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from award_flow.core.enums import enum_column_type
+from award_flow.extensions import db
+from award_flow.org.models import Authority
+
+
+class CampaignKind(StrEnum):
+    REGULAR = "regular"  # thường xuyên
+    THEMATIC = "thematic"  # chuyên đề
+    PHASED = "phased"  # theo đợt
+
+
+class Campaign(db.Model):
+    """Phong trào thi đua."""
+
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
+    name: Mapped[str] = mapped_column(String(400))
+    kind: Mapped[CampaignKind] = mapped_column(enum_column_type(CampaignKind, "campaign_kind"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+
+    authority: Mapped[Authority] = relationship()
+    phases: Mapped[list[Phase]] = relationship(back_populates="campaign", order_by="Phase.starts_on")
+
+
+class Phase(db.Model):
+    """Đợt thi đua."""
+
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+
+    campaign: Mapped[Campaign] = relationship(back_populates="phases")

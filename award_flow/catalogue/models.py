@@ -1,0 +1,115 @@
+"""The award catalogue and dated settings (RULES.md: all numbers are data with defaults)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from award_flow.core.enums import enum_column_type
+from award_flow.extensions import db
+from award_flow.org.models import Authority
+
+
+class AwardCategory(StrEnum):
+    TITLE = "title"  # danh hiệu thi đua
+    FORM = "form"  # hình thức khen thưởng
+
+
+class NomineeKind(StrEnum):
+    INDIVIDUAL = "individual"
+    COLLECTIVE = "collective"
+    HOUSEHOLD = "household"
+
+    @property
+    def label(self) -> str:
+        return str(NOMINEE_KIND_LABELS[self])
+
+
+NOMINEE_KIND_LABELS = {
+    NomineeKind.INDIVIDUAL: _l("Cá nhân"),
+    NomineeKind.COLLECTIVE: _l("Tập thể"),
+    NomineeKind.HOUSEHOLD: _l("Hộ gia đình"),
+}
+
+
+class ConferredBy(StrEnum):
+    SELF = "self"  # this authority's chairman decides
+    PARENT = "parent"  # forwarded to the province
+
+
+class AwardType(db.Model):
+    """One entry of an authority's award catalogue (RULES.md "Award catalogue")."""
+
+    __table_args__ = (
+        UniqueConstraint("authority_id", "code"),
+        CheckConstraint("coefficient >= 0", name="coefficient_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    #: The name as printed on documents: "Giấy khen của Chủ tịch UBND".
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[AwardCategory] = mapped_column(enum_column_type(AwardCategory, "award_category"))
+    #: Who can receive it: an individual, a collective or a household.
+    subject: Mapped[NomineeKind] = mapped_column(enum_column_type(NomineeKind, "award_subject"))
+    conferred_by: Mapped[ConferredBy] = mapped_column(enum_column_type(ConferredBy, "conferred_by"))
+    #: Bonus = coefficient × base salary.
+    coefficient: Mapped[Decimal] = mapped_column(Numeric(6, 3))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    authority: Mapped[Authority] = relationship()
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({NOMINEE_KIND_LABELS[self.subject]})"
+
+    def __repr__(self) -> str:
+        return f"<AwardType {self.code}>"
+
+
+class Setting(db.Model):
+    """A named value that takes effect from a date, e.g. the base salary (mức lương cơ sở)."""
+
+    __table_args__ = (UniqueConstraint("authority_id", "key", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
+    key: Mapped[str] = mapped_column(String(50))
+    value: Mapped[str] = mapped_column(String(200))
+    effective_from: Mapped[date]
+    #: Legal source, e.g. "Nghị định 73/2024/NĐ-CP, Điều 3".
+    source: Mapped[str] = mapped_column(String(300), default="")
+
+    authority: Mapped[Authority] = relationship()
+
+
+class MissingSetting(LookupError):
+    """No value of a required setting is in force on the given date."""
+
+
+def setting_on(authority_id: int, key: str, on: date) -> str:
+    """The value of `key` in force on `on` (the latest one whose effective date has come)."""
+    value = db.session.scalar(
+        select(Setting.value)
+        .where(Setting.authority_id == authority_id, Setting.key == key, Setting.effective_from <= on)
+        .order_by(Setting.effective_from.desc())
+        .limit(1)
+    )
+    if value is None:
+        raise MissingSetting(key)
+    return value
+
+
+BASE_SALARY = "base_salary"
+
+
+def base_salary_on(authority_id: int, on: date) -> Decimal:
+    """Mức lương cơ sở (đồng/month) in force on a date."""
+    return Decimal(setting_on(authority_id, BASE_SALARY, on))

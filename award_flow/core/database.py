@@ -1,0 +1,46 @@
+"""Engine set-up per database.
+
+SQLite: WAL (readers never block the writer), a busy timeout, foreign keys on, and write
+transactions that start with BEGIN IMMEDIATE. A deferred transaction that reads and then
+writes can fail with "database is locked" at once, whatever the timeout, when another
+connection wrote in between; taking the write lock at BEGIN makes the second writer wait
+its turn instead. Requests that cannot write (GET, HEAD) start a plain deferred transaction so
+that readers never queue behind a writer.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import Engine, event
+
+_READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _begin_statement() -> str:
+    if has_request_context() and request.method in _READ_ONLY_METHODS:
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # noqa: ANN001
+        connection.exec_driver_sql(_begin_statement())
+
+
+def configure_engines(app: Flask, engines) -> None:  # noqa: ANN001
+    for engine in engines.values():
+        if engine.dialect.name == "sqlite":
+            configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -1,0 +1,37 @@
+"""Errors that operations raise and views turn into a clear message (nothing is changed)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request. `message` is shown to the user."""
+
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(DomainError):
+    """The user may not do this."""
+
+    status_code = 403
+
+
+class InvalidTransition(DomainError):
+    """The proposal is not (or no longer) in a state that allows this."""
+
+    status_code = 409
+
+
+class ConflictError(DomainError):
+    """Someone else changed the object first."""
+
+    status_code = 409
+
+
+class ValidationError(DomainError):
+    """The input breaks a rule (the form's shape was fine)."""
+
+    status_code = 400

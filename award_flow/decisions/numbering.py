@@ -1,0 +1,32 @@
+"""Gap-free decision numbers per authority and year.
+
+The counter row is incremented inside the issuing transaction: PostgreSQL holds its row lock
+and SQLite its write lock (BEGIN IMMEDIATE) until commit, so concurrent issuances queue up,
+and a rolled-back issuance gives its number back.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from award_flow.decisions.models import DecisionCounter
+from award_flow.extensions import db
+
+
+def next_decision_number(authority_id: int, year: int) -> int:
+    """Take the next number for (authority, year); valid only if the transaction commits."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(DecisionCounter)
+        .values(authority_id=authority_id, year=year, last_number=0)
+        .on_conflict_do_nothing(index_elements=["authority_id", "year"])
+    )
+    return db.session.execute(
+        update(DecisionCounter)
+        .where(DecisionCounter.authority_id == authority_id, DecisionCounter.year == year)
+        .values(last_number=DecisionCounter.last_number + 1)
+        .returning(DecisionCounter.last_number)
+    ).scalar_one()

@@ -1,0 +1,130 @@
+"""Issuing a decision: number, awards and the stored PDF, all in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from award_flow.auth.models import User
+from award_flow.auth.roles import Role
+from award_flow.catalogue.models import AwardCategory, MissingSetting, base_salary_on
+from award_flow.core.errors import ValidationError
+from award_flow.decisions.models import Award, Decision, DecisionFile
+from award_flow.decisions.numbering import next_decision_number
+from award_flow.documents.render import DecisionAwardee, DecisionDocument, render_decision_pdf
+from award_flow.extensions import db
+from award_flow.proposals.models import NomineeOutcome, Proposal
+
+DECISION_TYPE = "QĐ"
+
+
+def local_today() -> date:
+    """Today where the authority is (documents are dated in local time)."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def bonus_amount(coefficient: Decimal, base_salary: Decimal) -> Decimal:
+    """Bonus = coefficient × base salary, in whole đồng."""
+    return (coefficient * base_salary).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def decision_subject(proposal: Proposal) -> str:
+    award = proposal.award_type
+    if award.category == AwardCategory.TITLE:
+        return f"Về việc công nhận danh hiệu “{award.name}”"
+    return f"Về việc tặng {award.name}"
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def issue_decision(proposal: Proposal, signer: User) -> Decision:
+    """Create the decision for the recommended nominees with its PDF.
+
+    Runs inside the caller's transaction: if anything fails, or the process dies before the
+    commit, no decision exists and its number is not used.
+    """
+    authority = proposal.unit.authority
+    award_type = proposal.award_type
+    issued_on = local_today()
+    try:
+        base_salary = base_salary_on(authority.id, issued_on)
+    except MissingSetting as exc:
+        raise ValidationError(_("Chưa khai báo mức lương cơ sở áp dụng cho ngày ban hành.")) from exc
+    nominees = [n for n in proposal.nominees if n.outcome == NomineeOutcome.RECOMMENDED]
+    amount = bonus_amount(award_type.coefficient, base_salary)
+
+    decision = Decision(
+        authority=authority,
+        year=issued_on.year,
+        number=next_decision_number(authority.id, issued_on.year),
+        symbol=f"{DECISION_TYPE}-{authority.issuer_code}",
+        issued_on=issued_on,
+        subject=decision_subject(proposal),
+        signer_id=signer.id,
+        signer_name=signer.full_name,
+        signer_is_vice=signer.role == Role.VICE_CHAIRMAN,
+        base_salary=base_salary,
+        total_amount=amount * len(nominees),
+        award_count=len(nominees),
+        priority_count=sum(1 for n in nominees if n.priority_group.is_priority),
+    )
+    db.session.add(decision)
+    for nominee in nominees:
+        db.session.add(
+            Award(
+                decision=decision,
+                nominee=nominee,
+                award_type=award_type,
+                coefficient=award_type.coefficient,
+                amount=amount,
+            )
+        )
+    db.session.flush()
+
+    pdf = render_decision_pdf(
+        DecisionDocument(
+            parent_body=authority.parent_name,
+            issuing_body=authority.name,
+            place_name=authority.place_name,
+            number=decision.number,
+            symbol=decision.symbol,
+            issued_on=issued_on,
+            subject=decision.subject,
+            award_form=award_type.name,
+            achievement=proposal.achievement,
+            legal_bases=_lines(authority.decision_legal_bases),
+            proposer=authority.decision_proposer,
+            fund=authority.bonus_fund,
+            executors=_lines(authority.decision_executors),
+            recipients=_lines(authority.decision_recipients),
+            signer_name=signer.full_name,
+            signer_is_vice=decision.signer_is_vice,
+            awardees=tuple(
+                DecisionAwardee(
+                    name=n.name,
+                    description=n.description,
+                    award_name=award_type.name,
+                    amount=int(amount),
+                    kind=n.kind.value,
+                )
+                for n in nominees
+            ),
+        )
+    )
+    db.session.add(
+        DecisionFile(
+            decision=decision, content=pdf, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf)
+        )
+    )
+    db.session.flush()
+    return decision
+
+
+

@@ -1,0 +1,92 @@
+"""The awarding authority and its units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from award_flow.core.enums import enum_column_type
+from award_flow.core.model_base import utcnow
+from award_flow.extensions import db
+
+if TYPE_CHECKING:
+    from award_flow.auth.models import User
+
+
+class AuthorityLevel(StrEnum):
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+
+
+class UnitKind(StrEnum):
+    AGENCY = "agency"
+    COMMUNE = "commune"
+    WARD = "ward"
+    ORGANISATION = "organisation"
+
+    @property
+    def label(self) -> str:
+        return str(UNIT_KIND_LABELS[self])
+
+
+UNIT_KIND_LABELS = {
+    UnitKind.AGENCY: _l("Cơ quan, ban ngành"),
+    UnitKind.COMMUNE: _l("Xã"),
+    UnitKind.WARD: _l("Phường"),
+    UnitKind.ORGANISATION: _l("Đoàn thể"),
+}
+
+
+class Authority(db.Model):
+    """A People's Committee whose chairman confers awards (GLOSSARY: `Authority`)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "Ủy ban nhân dân thị xã Duyên Hải"
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    #: Place name used in document date lines: "Duyên Hải".
+    place_name: Mapped[str] = mapped_column(String(100))
+    #: The parent body printed above the issuer: "Ủy ban nhân dân tỉnh Trà Vinh".
+    parent_name: Mapped[str | None] = mapped_column(String(200))
+    level: Mapped[AuthorityLevel] = mapped_column(enum_column_type(AuthorityLevel, "authority_level"))
+    #: Issuer part of document symbols: "UBND" in "15/QĐ-UBND".
+    issuer_code: Mapped[str] = mapped_column(String(20), default="UBND")
+    #: "Căn cứ ..." lines of a decision, one per line (data, since the law changes).
+    decision_legal_bases: Mapped[str] = mapped_column(Text, default="")
+    #: Who proposes, for "Theo đề nghị của ...": the home-affairs office.
+    decision_proposer: Mapped[str] = mapped_column(String(300), default="")
+    #: Who executes a decision (Điều 3), one per line.
+    decision_executors: Mapped[str] = mapped_column(Text, default="")
+    #: "Nơi nhận" lines, the last one "Lưu: VT, NV".
+    decision_recipients: Mapped[str] = mapped_column(Text, default="")
+    #: Where the bonus is paid from (Điều 2).
+    bonus_fund: Mapped[str] = mapped_column(String(300), default="")
+
+    units: Mapped[list[Unit]] = relationship(back_populates="authority", order_by="Unit.name")
+
+    def __repr__(self) -> str:
+        return f"<Authority {self.name}>"
+
+
+class Unit(db.Model):
+    """An agency, commune, ward or mass organisation that files proposals."""
+
+    __table_args__ = (UniqueConstraint("authority_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[UnitKind] = mapped_column(enum_column_type(UnitKind, "unit_kind"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    authority: Mapped[Authority] = relationship(back_populates="units")
+    users: Mapped[list[User]] = relationship(back_populates="unit")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.name}>"

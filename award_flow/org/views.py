@@ -1,0 +1,103 @@
+"""Administration: units and users of the authority."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from award_flow.auth.forms import UserForm
+from award_flow.auth.models import User
+from award_flow.auth.permissions import admin_required
+from award_flow.auth.roles import Role
+from award_flow.core.errors import DomainError
+from award_flow.extensions import db
+from award_flow.org.forms import UnitForm
+from award_flow.org.models import Unit, UnitKind
+from award_flow.org.operations import save_unit, save_user
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _authority():
+    return current_user.unit.authority
+
+
+def _own_unit_or_404(unit_id: int) -> Unit:
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or unit.authority_id != _authority().id:
+        abort(404)
+    return unit
+
+
+@bp.get("/units")
+@admin_required
+def units():
+    rows = db.session.scalars(
+        select(Unit).where(Unit.authority_id == _authority().id).order_by(Unit.kind, Unit.name)
+    ).all()
+    return render_template("admin/units.html", units=rows)
+
+
+@bp.route("/units/new", methods=["GET", "POST"], defaults={"unit_id": None})
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_unit(unit_id: int | None):
+    unit = _own_unit_or_404(unit_id) if unit_id else None
+    form = UnitForm(obj=unit)
+    if unit is not None and not form.is_submitted():
+        form.kind.data = unit.kind.value
+    if form.validate_on_submit():
+        try:
+            save_unit(current_user, _authority(), form.name.data, UnitKind(form.kind.data),
+                      unit=unit, active=form.active.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Đã lưu đơn vị."), "success")
+            return redirect(url_for(".units"))
+    return render_template("admin/unit_form.html", form=form, unit=unit)
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    rows = db.session.scalars(
+        select(User).join(Unit).where(Unit.authority_id == _authority().id)
+        .order_by(Unit.name, User.username)
+    ).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int | None):
+    user = None
+    if user_id:
+        user = db.session.get(User, user_id)
+        if user is None or user.unit.authority_id != _authority().id:
+            abort(404)
+    form = UserForm(obj=user)
+    form.unit_id.choices = [
+        (u.id, u.name) for u in db.session.scalars(
+            select(Unit).where(Unit.authority_id == _authority().id).order_by(Unit.name))
+    ]
+    if user is not None and not form.is_submitted():
+        form.role.data = user.role.value
+    if form.validate_on_submit():
+        try:
+            save_user(current_user, username=form.username.data, full_name=form.full_name.data,
+                      role=Role(form.role.data), unit=_own_unit_or_404(form.unit_id.data),
+                      password=form.password.data or None, active=form.active.data, user=user)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Đã lưu tài khoản."), "success")
+            return redirect(url_for(".users"))
+    return render_template("admin/user_form.html", form=form, user=user)

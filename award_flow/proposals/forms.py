@@ -1,0 +1,73 @@
+"""Forms check the shape of input; workflow rules live in operations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from award_flow.core.text import nfc_filter
+from award_flow.proposals.models import AttachmentKind, Gender, NomineeOutcome, PriorityGroup
+
+
+class ProposalForm(FlaskForm):
+    title = StringField(_l("Trích yếu tờ trình"), validators=[DataRequired(), Length(max=400)],
+                        filters=[nfc_filter])
+    campaign_id = SelectField(_l("Phong trào thi đua"), coerce=int, validators=[InputRequired()])
+    phase_id = SelectField(_l("Đợt thi đua"), coerce=int, validators=[Optional()])
+    award_type_id = SelectField(_l("Hình thức khen thưởng"), coerce=int,
+                                validators=[InputRequired()])
+    achievement = TextAreaField(
+        _l("Thành tích được khen thưởng"),
+        description=_l("Ví dụ: đã có thành tích xuất sắc trong phong trào thi đua ... năm 2025"),
+        validators=[DataRequired(), Length(max=2000)], filters=[nfc_filter],
+    )
+
+
+class NomineeForm(FlaskForm):
+    name = StringField(_l("Họ và tên / tên tập thể"), validators=[DataRequired(), Length(max=200)],
+                       filters=[nfc_filter])
+    position = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=200)],
+                           filters=[nfc_filter])
+    unit_or_address = StringField(_l("Đơn vị công tác hoặc địa chỉ"),
+                                  validators=[Optional(), Length(max=300)], filters=[nfc_filter])
+    gender = RadioField(_l("Giới tính"), choices=[], validators=[Optional()])
+    priority_group = SelectField(_l("Nhóm ưu tiên"), choices=[], default=PriorityGroup.NONE.value)
+    achievement_summary = TextAreaField(_l("Tóm tắt thành tích"),
+                                        validators=[Optional(), Length(max=4000)],
+                                        filters=[nfc_filter])
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.gender.choices = [(g.value, g.label) for g in Gender]
+        self.priority_group.choices = [(p.value, p.label) for p in PriorityGroup]
+
+
+class AttachmentForm(FlaskForm):
+    kind = SelectField(_l("Loại tài liệu"), choices=[])
+    file = FileField(_l("Tệp (PDF, DOCX, XLSX, JPG, PNG; tối đa 10 MB)"),
+                     validators=[FileRequired(_l("Hãy chọn một tệp."))])
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k.value, k.label) for k in AttachmentKind]
+
+
+class ActionForm(FlaskForm):
+    """Every workflow button: CSRF, the version the user saw, and an optional reason."""
+
+    version = IntegerField(validators=[InputRequired()])
+    comment = TextAreaField(_l("Ý kiến / lý do"), validators=[Optional(), Length(max=4000)],
+                            filters=[nfc_filter])
+
+
+class EmptyForm(FlaskForm):
+    """A bare POST button (delete): CSRF only."""
+
+    next = HiddenField()
+
+
+def outcome_choices() -> list[tuple[str, str]]:
+    return [(o.value, o.label) for o in NomineeOutcome]

@@ -1,0 +1,250 @@
+"""Commendation proposals, their nominees and dossier."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from award_flow.auth.models import User
+from award_flow.campaigns.models import Campaign, Phase
+from award_flow.catalogue.models import AwardType, NomineeKind
+from award_flow.core.enums import enum_column_type
+from award_flow.core.model_base import utcnow
+from award_flow.extensions import db
+from award_flow.org.models import Unit
+
+if TYPE_CHECKING:
+    from award_flow.decisions.models import Decision
+
+
+class ProposalState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    IN_COMMITTEE = "in_committee"
+    AWAITING_DECISION = "awaiting_decision"
+    DECIDED = "decided"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self])
+
+
+STATE_LABELS = {
+    ProposalState.DRAFT: _l("Bản nháp"),
+    ProposalState.SUBMITTED: _l("Đã gửi"),
+    ProposalState.UNDER_REVIEW: _l("Đang thẩm định"),
+    ProposalState.IN_COMMITTEE: _l("Thường trực Hội đồng xét"),
+    ProposalState.AWAITING_DECISION: _l("Chờ Chủ tịch quyết định"),
+    ProposalState.DECIDED: _l("Đã có quyết định"),
+    ProposalState.RETURNED: _l("Trả lại để bổ sung"),
+    ProposalState.REJECTED: _l("Không phê duyệt"),
+    ProposalState.WITHDRAWN: _l("Đã rút"),
+}
+
+
+class PriorityGroup(StrEnum):
+    """The plan's II.5: small collectives and people who work directly come first."""
+
+    FARMER = "farmer"
+    WORKER = "worker"
+    SOLDIER = "soldier"
+    DIRECT_WORKER = "direct_worker"
+    SMALL_COLLECTIVE = "small_collective"
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return str(PRIORITY_LABELS[self])
+
+    @property
+    def is_priority(self) -> bool:
+        return self is not PriorityGroup.NONE
+
+
+PRIORITY_LABELS = {
+    PriorityGroup.FARMER: _l("Nông dân"),
+    PriorityGroup.WORKER: _l("Công nhân"),
+    PriorityGroup.SOLDIER: _l("Chiến sĩ lực lượng vũ trang"),
+    PriorityGroup.DIRECT_WORKER: _l("Người trực tiếp lao động, công tác khác"),
+    PriorityGroup.SMALL_COLLECTIVE: _l("Tập thể nhỏ"),
+    PriorityGroup.NONE: _l("Không thuộc nhóm ưu tiên"),
+}
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+    @property
+    def label(self) -> str:
+        return str(_l("Nữ") if self is Gender.FEMALE else _l("Nam"))
+
+
+class NomineeOutcome(StrEnum):
+    """The Standing Committee's conclusion on one nominee."""
+
+    RECOMMENDED = "recommended"
+    NOT_RECOMMENDED = "not_recommended"
+    DEFERRED = "deferred"
+
+    @property
+    def label(self) -> str:
+        return str(OUTCOME_LABELS[self])
+
+
+OUTCOME_LABELS = {
+    NomineeOutcome.RECOMMENDED: _l("Đề nghị khen thưởng"),
+    NomineeOutcome.NOT_RECOMMENDED: _l("Không đề nghị"),
+    NomineeOutcome.DEFERRED: _l("Hoãn xét"),
+}
+
+
+class AttachmentKind(StrEnum):
+    PROPOSAL_LETTER = "proposal_letter"  # tờ trình
+    MEETING_MINUTES = "meeting_minutes"  # biên bản họp
+    ACHIEVEMENT_REPORT = "achievement_report"  # báo cáo thành tích
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(ATTACHMENT_KIND_LABELS[self])
+
+
+ATTACHMENT_KIND_LABELS = {
+    AttachmentKind.PROPOSAL_LETTER: _l("Tờ trình"),
+    AttachmentKind.MEETING_MINUTES: _l("Biên bản họp"),
+    AttachmentKind.ACHIEVEMENT_REPORT: _l("Báo cáo thành tích"),
+    AttachmentKind.OTHER: _l("Tài liệu khác"),
+}
+
+
+class Proposal(db.Model):
+    """Tờ trình đề nghị khen thưởng: a unit's request to award one or more nominees."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "(state = 'decided') = (decision_id IS NOT NULL)", name="decided_iff_decision"
+        ),
+        CheckConstraint(
+            "(state = 'draft') = (submitted_at IS NULL) OR state = 'withdrawn'",
+            name="submitted_unless_draft",
+        ),
+        CheckConstraint("revision_count >= 0", name="revision_count_not_negative"),
+        CheckConstraint("priority_count <= nominee_count", name="priority_within_nominees"),
+        # The review queues: state, priority first, then oldest first.
+        Index("ix_proposal_queue", "state", "has_priority", "state_changed_at", "id"),
+        Index("ix_proposal_unit_state", "unit_id", "state", "state_changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id"))
+    award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    title: Mapped[str] = mapped_column(String(400))
+    #: The achievement the decision cites: "đã có thành tích xuất sắc trong ...".
+    achievement: Mapped[str] = mapped_column(Text)
+    state: Mapped[ProposalState] = mapped_column(
+        enum_column_type(ProposalState, "proposal_state"), default=ProposalState.DRAFT
+    )
+    #: How many times the unit resubmitted after a return for revision.
+    revision_count: Mapped[int] = mapped_column(default=0)
+    #: Kept by the nominee operations; the queues sort and show them without counting rows.
+    nominee_count: Mapped[int] = mapped_column(default=0)
+    priority_count: Mapped[int] = mapped_column(default=0)
+    has_priority: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    #: When the proposal entered its current state: queues serve the longest-waiting first.
+    state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"), unique=True)
+    #: Optimistic lock: two people acting at once cannot both win.
+    version: Mapped[int] = mapped_column(default=1)
+
+    unit: Mapped[Unit] = relationship()
+    campaign: Mapped[Campaign] = relationship()
+    phase: Mapped[Phase | None] = relationship()
+    award_type: Mapped[AwardType] = relationship()
+    created_by: Mapped[User] = relationship()
+    decision: Mapped[Decision | None] = relationship()
+    nominees: Mapped[list[Nominee]] = relationship(
+        back_populates="proposal", order_by="Nominee.id", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="proposal", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def priority_share(self) -> str:
+        return f"{self.priority_count}/{self.nominee_count}"
+
+    def __repr__(self) -> str:
+        return f"<Proposal {self.id} {self.state}>"
+
+
+class Nominee(db.Model):
+    """Người được đề nghị: an individual, collective or household."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind = 'individual' OR gender IS NULL", name="gender_only_for_individuals"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[NomineeKind] = mapped_column(enum_column_type(NomineeKind, "nominee_kind"))
+    name: Mapped[str] = mapped_column(String(200))
+    #: Lower-case, diacritics removed: what name search matches against.
+    name_folded: Mapped[str] = mapped_column(String(200), index=True)
+    position: Mapped[str] = mapped_column(String(200), default="")
+    #: The nominee's unit, or a household's address.
+    unit_or_address: Mapped[str] = mapped_column(String(300), default="")
+    gender: Mapped[Gender | None] = mapped_column(enum_column_type(Gender, "gender"))
+    achievement_summary: Mapped[str] = mapped_column(Text, default="")
+    priority_group: Mapped[PriorityGroup] = mapped_column(
+        enum_column_type(PriorityGroup, "priority_group"), default=PriorityGroup.NONE
+    )
+    outcome: Mapped[NomineeOutcome | None] = mapped_column(
+        enum_column_type(NomineeOutcome, "nominee_outcome")
+    )
+
+    proposal: Mapped[Proposal] = relationship(back_populates="nominees")
+
+    @property
+    def description(self) -> str:
+        """Position and unit (or address), as printed in lists."""
+        return ", ".join(part for part in (self.position, self.unit_or_address) if part)
+
+
+class Attachment(db.Model):
+    """A file of the dossier (hồ sơ). Stored outside static under a generated name."""
+
+    __table_args__ = (CheckConstraint("size > 0", name="not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[AttachmentKind] = mapped_column(enum_column_type(AttachmentKind, "attachment_kind"))
+    #: The name the user gave, cleaned of paths and control characters; shown, never used on disk.
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User] = relationship()

@@ -1,0 +1,353 @@
+"""Operations on proposals: the only code that changes their state.
+
+Each checks who may act and what state allows it, mutates, flushes and writes the audit
+event. Views commit once afterwards; any error rolls the whole request back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import IO
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from award_flow.auth.models import User
+from award_flow.campaigns.models import Campaign, Phase
+from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
+from award_flow.core import audit
+from award_flow.core.errors import ConflictError, InvalidTransition, NotAllowed, ValidationError
+from award_flow.core.model_base import utcnow
+from award_flow.core.storage import delete_after_commit, store_upload, track_new_file
+from award_flow.core.text import fold, nfc
+from award_flow.extensions import db
+from award_flow.proposals.models import (
+    Attachment,
+    AttachmentKind,
+    Gender,
+    Nominee,
+    NomineeOutcome,
+    PriorityGroup,
+    Proposal,
+    ProposalState,
+)
+from award_flow.proposals.workflow import TRANSITIONS, Action, can_create, can_edit, may
+
+
+@dataclass(frozen=True)
+class ProposalData:
+    title: str
+    achievement: str
+    campaign: Campaign
+    award_type: AwardType
+    phase: Phase | None = None
+
+
+@dataclass(frozen=True)
+class NomineeData:
+    kind: NomineeKind
+    name: str
+    position: str = ""
+    unit_or_address: str = ""
+    gender: Gender | None = None
+    achievement_summary: str = ""
+    priority_group: PriorityGroup = PriorityGroup.NONE
+
+
+def _check_proposal_data(actor: User, data: ProposalData) -> None:
+    authority_id = actor.unit.authority_id
+    if data.campaign.authority_id != authority_id or data.award_type.authority_id != authority_id:
+        raise ValidationError(_("Phong trào hoặc hình thức khen thưởng không thuộc cơ quan này."))
+    if not data.award_type.active or data.award_type.conferred_by != ConferredBy.SELF:
+        raise ValidationError(
+            _("Hình thức khen thưởng này không do Chủ tịch UBND quyết định tại đây.")
+        )
+    if data.phase is not None and data.phase.campaign_id != data.campaign.id:
+        raise ValidationError(_("Đợt thi đua không thuộc phong trào đã chọn."))
+
+
+def create_proposal(actor: User, data: ProposalData) -> Proposal:
+    """A unit's new draft proposal."""
+    if not can_create(actor):
+        raise NotAllowed(_("Chỉ cán bộ của đơn vị mới lập được tờ trình."))
+    _check_proposal_data(actor, data)
+    proposal = Proposal(
+        unit_id=actor.unit_id,
+        created_by=actor,
+        title=nfc(data.title),
+        achievement=nfc(data.achievement),
+        campaign=data.campaign,
+        phase=data.phase,
+        award_type=data.award_type,
+        state=ProposalState.DRAFT,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    audit.record("create", actor, proposal_id=proposal.id, to_state=ProposalState.DRAFT)
+    return proposal
+
+
+def _require_edit(actor: User, proposal: Proposal) -> None:
+    if not can_edit(actor, proposal):
+        raise InvalidTransition(
+            _("Chỉ sửa được tờ trình của đơn vị mình khi đang là bản nháp hoặc bị trả lại.")
+        )
+
+
+def _flush(proposal: Proposal) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(
+            _("Tờ trình vừa được người khác thay đổi. Không có thay đổi nào được lưu; "
+              "hãy tải lại trang.")
+        ) from exc
+
+
+def update_proposal(actor: User, proposal: Proposal, data: ProposalData) -> None:
+    _require_edit(actor, proposal)
+    _check_proposal_data(actor, data)
+    if data.award_type.subject != proposal.award_type.subject and proposal.nominees:
+        raise ValidationError(
+            _("Tờ trình đã có người được đề nghị; hình thức mới phải cùng đối tượng (cá nhân, "
+              "tập thể hoặc hộ gia đình).")
+        )
+    proposal.title = nfc(data.title)
+    proposal.achievement = nfc(data.achievement)
+    proposal.campaign = data.campaign
+    proposal.phase = data.phase
+    proposal.award_type = data.award_type
+    _flush(proposal)
+    audit.record("edit", actor, proposal_id=proposal.id)
+
+
+def _refresh_counts(proposal: Proposal) -> None:
+    """Keep the queue's counters equal to the nominee rows."""
+    db.session.flush()
+    total, priority = db.session.execute(
+        select(
+            func.count(Nominee.id),
+            func.count(Nominee.id).filter(Nominee.priority_group != PriorityGroup.NONE),
+        ).where(Nominee.proposal_id == proposal.id)
+    ).one()
+    proposal.nominee_count = total
+    proposal.priority_count = priority
+    proposal.has_priority = priority > 0
+
+
+def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> None:
+    if data.kind != proposal.award_type.subject:
+        raise ValidationError(
+            _("%(award)s chỉ dành cho %(subject)s.",
+              award=proposal.award_type.name, subject=proposal.award_type.subject.label.lower())
+        )
+    name = nfc(data.name)
+    if not name:
+        raise ValidationError(_("Cần nhập họ tên hoặc tên tập thể."))
+    nominee.kind = data.kind
+    nominee.name = name
+    nominee.name_folded = fold(name)
+    nominee.position = nfc(data.position) or ""
+    nominee.unit_or_address = nfc(data.unit_or_address) or ""
+    nominee.gender = data.gender if data.kind == NomineeKind.INDIVIDUAL else None
+    nominee.achievement_summary = nfc(data.achievement_summary) or ""
+    nominee.priority_group = data.priority_group
+
+
+def add_nominee(actor: User, proposal: Proposal, data: NomineeData) -> Nominee:
+    _require_edit(actor, proposal)
+    nominee = Nominee(proposal=proposal)
+    _apply_nominee(nominee, proposal, data)
+    db.session.add(nominee)
+    _refresh_counts(proposal)
+    _flush(proposal)
+    audit.record("add_nominee", actor, proposal_id=proposal.id, comment=nominee.name)
+    return nominee
+
+
+def update_nominee(actor: User, nominee: Nominee, data: NomineeData) -> None:
+    proposal = nominee.proposal
+    _require_edit(actor, proposal)
+    _apply_nominee(nominee, proposal, data)
+    _refresh_counts(proposal)
+    _flush(proposal)
+    audit.record("edit_nominee", actor, proposal_id=proposal.id, comment=nominee.name)
+
+
+def remove_nominee(actor: User, nominee: Nominee) -> None:
+    proposal = nominee.proposal
+    _require_edit(actor, proposal)
+    proposal.nominees.remove(nominee)
+    _refresh_counts(proposal)
+    _flush(proposal)
+    audit.record("remove_nominee", actor, proposal_id=proposal.id, comment=nominee.name)
+
+
+def add_attachment(
+    actor: User, proposal: Proposal, kind: AttachmentKind, filename: str, stream: IO[bytes]
+) -> Attachment:
+    """Store a dossier file; refused (nothing kept) when its content is not an allowed type."""
+    from award_flow.core.storage import clean_filename
+
+    _require_edit(actor, proposal)
+    stored = store_upload(stream)
+    track_new_file(db.session, stored.stored_name)
+    attachment = Attachment(
+        proposal=proposal,
+        kind=kind,
+        original_name=clean_filename(filename),
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=actor,
+    )
+    db.session.add(attachment)
+    _flush(proposal)
+    audit.record("add_attachment", actor, proposal_id=proposal.id, comment=attachment.original_name)
+    return attachment
+
+
+def remove_attachment(actor: User, attachment: Attachment) -> None:
+    proposal = attachment.proposal
+    _require_edit(actor, proposal)
+    proposal.attachments.remove(attachment)
+    delete_after_commit(db.session, attachment.stored_name)
+    _flush(proposal)
+    audit.record(
+        "remove_attachment", actor, proposal_id=proposal.id, comment=attachment.original_name
+    )
+
+
+# --- transitions --------------------------------------------------------------------------
+
+
+def _check(
+    proposal: Proposal, action: Action, actor: User, comment: str, expected_version: int | None
+) -> str:
+    """Refuse, changing nothing, unless `actor` may take `action` now; returns the comment."""
+    transition = TRANSITIONS[action]
+    comment = nfc(comment) or ""
+    if expected_version is not None and expected_version != proposal.version:
+        raise ConflictError(
+            _("Tờ trình vừa được người khác xử lý (hiện ở trạng thái “%(state)s”). "
+              "Không có thay đổi nào được lưu.", state=proposal.state.label)
+        )
+    if not may(actor, action, proposal):
+        if proposal.state not in transition.sources:
+            raise InvalidTransition(
+                _("Không thể thực hiện: tờ trình đang ở trạng thái “%(state)s”.",
+                  state=proposal.state.label)
+            )
+        raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."))
+    if transition.needs_comment and not comment:
+        raise ValidationError(_("Cần ghi rõ lý do."))
+    return comment
+
+
+def _apply(proposal: Proposal, action: Action, actor: User, comment: str) -> None:
+    """Move to the transition's target state and write the audit event."""
+    transition = TRANSITIONS[action]
+    source = proposal.state
+    proposal.state = transition.target
+    proposal.state_changed_at = utcnow()
+    _flush(proposal)
+    audit.record(
+        action.value,
+        actor,
+        proposal_id=proposal.id,
+        from_state=source.value,
+        to_state=transition.target.value,
+        comment=comment,
+    )
+
+
+def _move(proposal: Proposal, action: Action, actor: User, *, comment: str = "",
+          expected_version: int | None = None) -> None:
+    _apply(proposal, action, actor, _check(proposal, action, actor, comment, expected_version))
+
+
+def submit_proposal(proposal: Proposal, actor: User, *, expected_version: int | None = None) -> None:
+    """The unit head files the proposal (again, after a return: that counts a revision)."""
+    comment = _check(proposal, Action.SUBMIT, actor, "", expected_version)
+    if not proposal.nominees:
+        raise ValidationError(_("Tờ trình chưa có người được đề nghị khen thưởng."))
+    if not proposal.attachments:
+        raise ValidationError(_("Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...)."))
+    if proposal.state == ProposalState.RETURNED:
+        proposal.revision_count += 1
+    proposal.submitted_at = proposal.submitted_at or utcnow()
+    _apply(proposal, Action.SUBMIT, actor, comment)
+
+
+def withdraw_proposal(proposal: Proposal, actor: User, *, comment: str = "",
+                      expected_version: int | None = None) -> None:
+    _move(proposal, Action.WITHDRAW, actor, comment=comment, expected_version=expected_version)
+
+
+def accept_proposal(proposal: Proposal, actor: User, *, expected_version: int | None = None) -> None:
+    _move(proposal, Action.ACCEPT, actor, expected_version=expected_version)
+
+
+def return_proposal(proposal: Proposal, actor: User, *, comment: str,
+                    expected_version: int | None = None) -> None:
+    """Back to the unit for revision; the reasons are required and shown to the unit."""
+    _move(proposal, Action.RETURN, actor, comment=comment, expected_version=expected_version)
+    for nominee in proposal.nominees:
+        nominee.outcome = None
+
+
+def forward_proposal(proposal: Proposal, actor: User, *, comment: str = "",
+                     expected_version: int | None = None) -> None:
+    """To the Standing Committee, with the secretariat's appraisal opinion."""
+    _move(proposal, Action.FORWARD, actor, comment=comment, expected_version=expected_version)
+
+
+def send_back_proposal(proposal: Proposal, actor: User, *, comment: str,
+                       expected_version: int | None = None) -> None:
+    _move(proposal, Action.SEND_BACK, actor, comment=comment, expected_version=expected_version)
+    for nominee in proposal.nominees:
+        nominee.outcome = None
+
+
+def conclude_review(
+    proposal: Proposal,
+    actor: User,
+    outcomes: Mapping[int, NomineeOutcome],
+    *,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> None:
+    """The Standing Committee's conclusion: an outcome for every nominee."""
+    comment = _check(proposal, Action.CONCLUDE, actor, comment, expected_version)
+    if set(outcomes) != {n.id for n in proposal.nominees}:
+        raise ValidationError(_("Cần kết luận cho từng người được đề nghị."))
+    _apply(proposal, Action.CONCLUDE, actor, comment)
+    for nominee in proposal.nominees:
+        nominee.outcome = outcomes[nominee.id]
+    summary = ", ".join(f"{n.name}: {n.outcome.label}" for n in proposal.nominees)
+    audit.record("outcomes", actor, proposal_id=proposal.id, comment=summary)
+
+
+def reject_proposal(proposal: Proposal, actor: User, *, comment: str,
+                    expected_version: int | None = None) -> None:
+    _move(proposal, Action.REJECT, actor, comment=comment, expected_version=expected_version)
+
+
+def approve_proposal(proposal: Proposal, actor: User, *, comment: str = "",
+                     expected_version: int | None = None):  # noqa: ANN201
+    """The chairman approves the recommended nominees: this issues the decision."""
+    from award_flow.decisions.operations import issue_decision
+
+    comment = _check(proposal, Action.APPROVE, actor, comment, expected_version)
+    if not any(n.outcome == NomineeOutcome.RECOMMENDED for n in proposal.nominees):
+        raise ValidationError(
+            _("Thường trực Hội đồng không đề nghị ai; hãy chọn “Không phê duyệt” hoặc chuyển lại.")
+        )
+    decision = issue_decision(proposal, actor)
+    # State and decision change in one flush: the table's CHECK keeps them together.
+    proposal.decision = decision
+    _apply(proposal, Action.APPROVE, actor, comment)
+    return decision

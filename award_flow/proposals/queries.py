@@ -1,0 +1,117 @@
+"""Read side of proposals: the queues and lists, paginated in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from award_flow.auth.models import User
+from award_flow.core.text import fold
+from award_flow.extensions import db
+from award_flow.proposals.models import Attachment, Nominee, Proposal, ProposalState
+from award_flow.proposals.workflow import can_view, queue_filter, visible_to
+
+
+@dataclass(frozen=True)
+class ProposalFilters:
+    campaign_id: int | None = None
+    unit_id: int | None = None
+    award_type_id: int | None = None
+    state: ProposalState | None = None
+    priority_only: bool = False
+    name: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> ProposalFilters:  # noqa: ANN001
+        def as_int(key: str) -> int | None:
+            value = args.get(key, type=int)
+            return value if value and value > 0 else None
+
+        state = args.get("state") or None
+        return cls(
+            campaign_id=as_int("campaign"),
+            unit_id=as_int("unit"),
+            award_type_id=as_int("award_type"),
+            state=ProposalState(state) if state in ProposalState._value2member_map_ else None,
+            priority_only=args.get("priority") == "1",
+            name=(args.get("q") or "").strip()[:100],
+        )
+
+    @property
+    def active(self) -> bool:
+        return any((self.campaign_id, self.unit_id, self.award_type_id, self.state,
+                    self.priority_only, self.name))
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def proposals_query(user: User, filters: ProposalFilters, *, queue: bool) -> Select:
+    """Proposals the user may see (only what waits on them when `queue`), priority first,
+    then the longest-waiting first."""
+    query = select(Proposal).where(visible_to(user))
+    if queue:
+        query = query.where(queue_filter(user))
+    if filters.campaign_id:
+        query = query.where(Proposal.campaign_id == filters.campaign_id)
+    if filters.unit_id:
+        query = query.where(Proposal.unit_id == filters.unit_id)
+    if filters.award_type_id:
+        query = query.where(Proposal.award_type_id == filters.award_type_id)
+    if filters.state:
+        query = query.where(Proposal.state == filters.state)
+    if filters.priority_only:
+        query = query.where(Proposal.has_priority.is_(True))
+    if filters.name:
+        pattern = f"%{_escape_like(fold(filters.name))}%"
+        query = query.where(
+            Proposal.id.in_(
+                select(Nominee.proposal_id).where(Nominee.name_folded.like(pattern, escape="\\"))
+            )
+        )
+    return query.order_by(
+        Proposal.has_priority.desc(), Proposal.state_changed_at.asc(), Proposal.id.asc()
+    )
+
+
+def page_of_proposals(user: User, filters: ProposalFilters, *, queue: bool, page: int,
+                      per_page: int):  # noqa: ANN201
+    query = proposals_query(user, filters, queue=queue).options(
+        joinedload(Proposal.unit), joinedload(Proposal.award_type), joinedload(Proposal.campaign)
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
+
+
+def get_visible_proposal(proposal_id: int, user: User, *, for_update: bool = False) -> Proposal:
+    """Load a proposal the user may see, or 404 (a unit never learns another unit's ids).
+
+    `for_update` locks the row (PostgreSQL) so that two people acting at once are served one
+    after the other, the second seeing the first's result.
+    """
+    query = select(Proposal).where(Proposal.id == proposal_id).options(
+        selectinload(Proposal.nominees), selectinload(Proposal.attachments)
+    )
+    if for_update:
+        query = query.with_for_update(of=Proposal).execution_options(populate_existing=True)
+    proposal = db.session.scalar(query)
+    if proposal is None or not can_view(user, proposal):
+        abort(404)
+    return proposal
+
+
+def get_visible_nominee(nominee_id: int, user: User) -> Nominee:
+    nominee = db.session.get(Nominee, nominee_id)
+    if nominee is None or not can_view(user, nominee.proposal):
+        abort(404)
+    return nominee
+
+
+def get_visible_attachment(attachment_id: int, user: User) -> Attachment:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or not can_view(user, attachment.proposal):
+        abort(404)
+    return attachment

@@ -1,0 +1,436 @@
+"""Proposal pages. Each view loads, checks, validates and calls one operation, then commits."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from award_flow.campaigns.models import Campaign, Phase
+from award_flow.catalogue.models import AwardType, ConferredBy
+from award_flow.core.audit import AuditEvent
+from award_flow.core.errors import DomainError
+from award_flow.core.storage import stored_path
+from award_flow.extensions import db
+from award_flow.org.models import Unit
+from award_flow.proposals import operations as ops
+from award_flow.proposals.forms import (
+    ActionForm,
+    AttachmentForm,
+    EmptyForm,
+    NomineeForm,
+    ProposalForm,
+    outcome_choices,
+)
+from award_flow.proposals.models import (
+    AttachmentKind,
+    Gender,
+    NomineeOutcome,
+    PriorityGroup,
+    ProposalState,
+)
+from award_flow.proposals.queries import (
+    ProposalFilters,
+    get_visible_attachment,
+    get_visible_nominee,
+    get_visible_proposal,
+    page_of_proposals,
+)
+from award_flow.proposals.workflow import (
+    EVENT_LABELS,
+    Action,
+    allowed_actions,
+    can_create,
+    can_edit,
+    may,
+)
+
+bp = Blueprint("proposals", __name__)
+
+#: The operation behind each workflow button (conclude and approve have their own pages).
+_SIMPLE_ACTIONS = {
+    Action.SUBMIT: lambda p, u, f: ops.submit_proposal(p, u, expected_version=f.version.data),
+    Action.WITHDRAW: lambda p, u, f: ops.withdraw_proposal(
+        p, u, comment=f.comment.data or "", expected_version=f.version.data),
+    Action.ACCEPT: lambda p, u, f: ops.accept_proposal(p, u, expected_version=f.version.data),
+    Action.RETURN: lambda p, u, f: ops.return_proposal(
+        p, u, comment=f.comment.data or "", expected_version=f.version.data),
+    Action.FORWARD: lambda p, u, f: ops.forward_proposal(
+        p, u, comment=f.comment.data or "", expected_version=f.version.data),
+    Action.SEND_BACK: lambda p, u, f: ops.send_back_proposal(
+        p, u, comment=f.comment.data or "", expected_version=f.version.data),
+    Action.REJECT: lambda p, u, f: ops.reject_proposal(
+        p, u, comment=f.comment.data or "", expected_version=f.version.data),
+    Action.APPROVE: lambda p, u, f: ops.approve_proposal(
+        p, u, comment=f.comment.data or "", expected_version=f.version.data),
+}
+
+_DONE_MESSAGES = {
+    Action.SUBMIT: _l("Đã gửi tờ trình."),
+    Action.WITHDRAW: _l("Đã rút tờ trình."),
+    Action.ACCEPT: _l("Đã tiếp nhận hồ sơ để thẩm định."),
+    Action.RETURN: _l("Đã trả lại hồ sơ cho đơn vị."),
+    Action.FORWARD: _l("Đã trình Thường trực Hội đồng."),
+    Action.SEND_BACK: _l("Đã chuyển lại cơ quan thẩm định."),
+    Action.REJECT: _l("Đã ghi nhận không phê duyệt."),
+    Action.APPROVE: _l("Đã phê duyệt và ban hành quyết định."),
+    Action.CONCLUDE: _l("Đã ghi nhận kết luận của Thường trực Hội đồng."),
+}
+
+
+def _authority_id() -> int:
+    return current_user.unit.authority_id
+
+
+def _filter_options() -> dict:
+    authority_id = _authority_id()
+    return {
+        "campaigns": db.session.scalars(
+            select(Campaign).where(Campaign.authority_id == authority_id).order_by(Campaign.name)
+        ).all(),
+        "units": db.session.scalars(
+            select(Unit).where(Unit.authority_id == authority_id).order_by(Unit.name)
+        ).all() if current_user.is_reviewer else [],
+        "award_types": db.session.scalars(
+            select(AwardType).where(AwardType.authority_id == authority_id).order_by(AwardType.name)
+        ).all(),
+        "states": list(ProposalState),
+    }
+
+
+def _list_page(queue: bool, template_title: str):
+    filters = ProposalFilters.from_args(request.args)
+    page = request.args.get("page", 1, type=int)
+    pagination = page_of_proposals(current_user, filters, queue=queue, page=max(page, 1),
+                                   per_page=current_app.config["PAGE_SIZE"])
+    return render_template(
+        "proposals/list.html",
+        pagination=pagination,
+        filters=filters,
+        queue=queue,
+        title=template_title,
+        **_filter_options(),
+    )
+
+
+@bp.get("/work")
+@login_required
+def my_work():
+    """What waits on the signed-in user."""
+    if current_user.is_admin:
+        return redirect(url_for("admin.users"))
+    return _list_page(queue=True, template_title=_("Việc của tôi"))
+
+
+@bp.get("/proposals")
+@login_required
+def index():
+    return _list_page(queue=False, template_title=_("Tất cả tờ trình"))
+
+
+def _fill_proposal_choices(form: ProposalForm) -> None:
+    authority_id = _authority_id()
+    campaigns = db.session.scalars(
+        select(Campaign).where(Campaign.authority_id == authority_id).order_by(Campaign.starts_on)
+    ).all()
+    form.campaign_id.choices = [(c.id, c.name) for c in campaigns]
+    phases = db.session.scalars(
+        select(Phase).join(Campaign).where(Campaign.authority_id == authority_id)
+        .order_by(Phase.starts_on)
+    ).all()
+    form.phase_id.choices = [(0, _("— Không theo đợt —"))] + [
+        (p.id, f"{p.campaign.name[:60]}… — {p.name}") for p in phases
+    ]
+    award_types = db.session.scalars(
+        select(AwardType)
+        .where(AwardType.authority_id == authority_id, AwardType.active.is_(True),
+               AwardType.conferred_by == ConferredBy.SELF)
+        .order_by(AwardType.name, AwardType.code)
+    ).all()
+    form.award_type_id.choices = [(a.id, a.label) for a in award_types]
+
+
+def _proposal_data(form: ProposalForm) -> ops.ProposalData:
+    campaign = db.session.get(Campaign, form.campaign_id.data)
+    award_type = db.session.get(AwardType, form.award_type_id.data)
+    phase = db.session.get(Phase, form.phase_id.data) if form.phase_id.data else None
+    if campaign is None or award_type is None:
+        abort(400)
+    return ops.ProposalData(title=form.title.data, achievement=form.achievement.data,
+                            campaign=campaign, award_type=award_type, phase=phase)
+
+
+@bp.route("/proposals/new", methods=["GET", "POST"])
+@login_required
+def create():
+    if not can_create(current_user):
+        abort(403)
+    form = ProposalForm()
+    _fill_proposal_choices(form)
+    if form.validate_on_submit():
+        try:
+            proposal = ops.create_proposal(current_user, _proposal_data(form))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Đã tạo tờ trình. Hãy thêm người được đề nghị và hồ sơ."), "success")
+            return redirect(url_for(".detail", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, proposal=None)
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int):
+    proposal = get_visible_proposal(proposal_id, current_user)
+    if not can_edit(current_user, proposal):
+        abort(403)
+    form = ProposalForm(obj=proposal)
+    if request.method == "GET":
+        form.phase_id.data = proposal.phase_id or 0
+    _fill_proposal_choices(form)
+    if form.validate_on_submit():
+        try:
+            ops.update_proposal(current_user, proposal, _proposal_data(form))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Đã lưu."), "success")
+            return redirect(url_for(".detail", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, proposal=proposal)
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@login_required
+def detail(proposal_id: int):
+    proposal = get_visible_proposal(proposal_id, current_user)
+    history = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.proposal_id == proposal.id).order_by(AuditEvent.id)
+    ).all()
+    action_form = ActionForm(version=proposal.version)
+    return render_template(
+        "proposals/detail.html",
+        proposal=proposal,
+        history=history,
+        actions=[t for t in allowed_actions(current_user, proposal)
+                 if t.action != Action.CONCLUDE],
+        can_conclude=may(current_user, Action.CONCLUDE, proposal),
+        editable=can_edit(current_user, proposal),
+        action_form=action_form,
+        attachment_form=AttachmentForm(),
+        empty_form=EmptyForm(),
+        event_labels=EVENT_LABELS,
+        state_labels={s.value: s.label for s in ProposalState},
+    )
+
+
+@bp.post("/proposals/<int:proposal_id>/actions/<action>")
+@login_required
+def act(proposal_id: int, action: str):
+    """One workflow button: the form carries the version the user saw."""
+    try:
+        chosen = Action(action)
+    except ValueError:
+        abort(404)
+    if chosen not in _SIMPLE_ACTIONS:
+        abort(404)
+    proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
+        return redirect(url_for(".detail", proposal_id=proposal.id))
+    try:
+        result = _SIMPLE_ACTIONS[chosen](proposal, current_user, form)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".detail", proposal_id=proposal_id))
+    flash(str(_DONE_MESSAGES[chosen]), "success")
+    if chosen == Action.APPROVE:
+        return redirect(url_for("decisions.detail", decision_id=result.id))
+    if current_user.is_reviewer:
+        # The reviewer's part is done: back to what still waits on them.
+        return redirect(url_for(".my_work"))
+    return redirect(url_for(".detail", proposal_id=proposal.id))
+
+
+@bp.route("/proposals/<int:proposal_id>/conclude", methods=["GET", "POST"])
+@login_required
+def conclude(proposal_id: int):
+    """The Standing Committee's conclusion, one outcome per nominee."""
+    proposal = get_visible_proposal(proposal_id, current_user,
+                                    for_update=request.method == "POST")
+    if not may(current_user, Action.CONCLUDE, proposal):
+        abort(403)
+    form = ActionForm(version=proposal.version)
+    choices = {value for value, _label in outcome_choices()}
+    if form.validate_on_submit():
+        outcomes = {}
+        for nominee in proposal.nominees:
+            value = request.form.get(f"outcome-{nominee.id}")
+            if value in choices:
+                outcomes[nominee.id] = NomineeOutcome(value)
+        try:
+            ops.conclude_review(proposal, current_user, outcomes, comment=form.comment.data or "",
+                                expected_version=form.version.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for(".conclude", proposal_id=proposal_id))
+        flash(str(_DONE_MESSAGES[Action.CONCLUDE]), "success")
+        return redirect(url_for(".my_work"))
+    return render_template("proposals/conclude.html", proposal=proposal, form=form,
+                           outcomes=outcome_choices())
+
+
+# --- nominees -----------------------------------------------------------------------------
+
+
+def _nominee_data(form: NomineeForm, proposal) -> ops.NomineeData:  # noqa: ANN001
+    gender = form.gender.data
+    return ops.NomineeData(
+        kind=proposal.award_type.subject,
+        name=form.name.data,
+        position=form.position.data or "",
+        unit_or_address=form.unit_or_address.data or "",
+        gender=Gender(gender) if gender in Gender._value2member_map_ else None,
+        achievement_summary=form.achievement_summary.data or "",
+        priority_group=PriorityGroup(form.priority_group.data),
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>/nominees/new", methods=["GET", "POST"])
+@login_required
+def add_nominee(proposal_id: int):
+    proposal = get_visible_proposal(proposal_id, current_user)
+    if not can_edit(current_user, proposal):
+        abort(403)
+    form = NomineeForm()
+    if form.validate_on_submit():
+        try:
+            ops.add_nominee(current_user, proposal, _nominee_data(form, proposal))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Đã thêm người được đề nghị."), "success")
+            return redirect(url_for(".detail", proposal_id=proposal.id) + "#nominees")
+    return render_template("proposals/nominee_form.html", form=form, proposal=proposal,
+                           nominee=None)
+
+
+@bp.route("/nominees/<int:nominee_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_nominee(nominee_id: int):
+    nominee = get_visible_nominee(nominee_id, current_user)
+    proposal = nominee.proposal
+    if not can_edit(current_user, proposal):
+        abort(403)
+    form = NomineeForm(obj=nominee)
+    if request.method == "GET":
+        form.gender.data = nominee.gender.value if nominee.gender else None
+        form.priority_group.data = nominee.priority_group.value
+    if form.validate_on_submit():
+        try:
+            ops.update_nominee(current_user, nominee, _nominee_data(form, proposal))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Đã lưu."), "success")
+            return redirect(url_for(".detail", proposal_id=proposal.id) + "#nominees")
+    return render_template("proposals/nominee_form.html", form=form, proposal=proposal,
+                           nominee=nominee)
+
+
+@bp.post("/nominees/<int:nominee_id>/delete")
+@login_required
+def delete_nominee(nominee_id: int):
+    nominee = get_visible_nominee(nominee_id, current_user)
+    proposal_id = nominee.proposal_id
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.remove_nominee(current_user, nominee)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("Đã xóa người được đề nghị."), "success")
+    return redirect(url_for(".detail", proposal_id=proposal_id) + "#nominees")
+
+
+# --- dossier ------------------------------------------------------------------------------
+
+
+@bp.post("/proposals/<int:proposal_id>/attachments")
+@login_required
+def upload(proposal_id: int):
+    proposal = get_visible_proposal(proposal_id, current_user)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(url_for(".detail", proposal_id=proposal.id) + "#dossier")
+    upload_file = form.file.data
+    try:
+        ops.add_attachment(current_user, proposal, AttachmentKind(form.kind.data),
+                           upload_file.filename or "", upload_file.stream)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("Đã tải lên tệp."), "success")
+    return redirect(url_for(".detail", proposal_id=proposal.id) + "#dossier")
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    attachment = get_visible_attachment(attachment_id, current_user)
+    path = stored_path(attachment.stored_name)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.original_name, max_age=0)
+
+
+@bp.post("/attachments/<int:attachment_id>/delete")
+@login_required
+def delete_attachment(attachment_id: int):
+    attachment = get_visible_attachment(attachment_id, current_user)
+    proposal_id = attachment.proposal_id
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.remove_attachment(current_user, attachment)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("Đã xóa tệp."), "success")
+    return redirect(url_for(".detail", proposal_id=proposal_id) + "#dossier")
+

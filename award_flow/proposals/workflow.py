@@ -1,0 +1,189 @@
+"""The proposal workflow and who may do what: the one place these rules live (RULES.md).
+
+Views, templates and operations all ask `may(user, action, proposal)`; the SQL filter
+`visible_to(user)` says the same as `can_view` for list pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, and_, false
+
+from award_flow.auth.models import User
+from award_flow.auth.roles import REVIEWER_ROLES, SIGNER_ROLES, UNIT_ROLES, Role
+from award_flow.proposals.models import Proposal, ProposalState
+
+S = ProposalState
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    ACCEPT = "accept"
+    RETURN = "return"
+    SEND_BACK = "send_back"
+    FORWARD = "forward"
+    CONCLUDE = "conclude"
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    sources: frozenset[ProposalState]
+    target: ProposalState
+    roles: frozenset[Role]
+    #: Only people of the proposing unit may do it.
+    own_unit: bool
+    #: A reason must be written (returns, send-backs, rejections).
+    needs_comment: bool
+    label: object
+    #: Button style in the UI: primary, secondary or danger.
+    style: str = "secondary"
+
+
+_UNIT_HEAD = frozenset({Role.UNIT_HEAD})
+_SECRETARIAT = frozenset({Role.SECRETARIAT})
+_COMMITTEE = frozenset({Role.COMMITTEE_MEMBER})
+_SIGNERS = SIGNER_ROLES
+
+TRANSITIONS: dict[Action, Transition] = {
+    t.action: t
+    for t in (
+        Transition(Action.SUBMIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, _UNIT_HEAD,
+                   True, False, _l("Gửi tờ trình"), "primary"),
+        Transition(Action.WITHDRAW,
+                   frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.IN_COMMITTEE,
+                              S.AWAITING_DECISION, S.RETURNED}),
+                   S.WITHDRAWN, _UNIT_HEAD, True, False, _l("Rút tờ trình"), "danger"),
+        Transition(Action.ACCEPT, frozenset({S.SUBMITTED}), S.UNDER_REVIEW, _SECRETARIAT,
+                   False, False, _l("Tiếp nhận thẩm định"), "primary"),
+        Transition(Action.RETURN, frozenset({S.SUBMITTED, S.UNDER_REVIEW}), S.RETURNED,
+                   _SECRETARIAT, False, True, _l("Trả lại để bổ sung"), "danger"),
+        Transition(Action.FORWARD, frozenset({S.UNDER_REVIEW}), S.IN_COMMITTEE, _SECRETARIAT,
+                   False, False, _l("Trình Thường trực Hội đồng"), "primary"),
+        Transition(Action.SEND_BACK, frozenset({S.IN_COMMITTEE, S.AWAITING_DECISION}),
+                   S.UNDER_REVIEW, _COMMITTEE | _SIGNERS, False, True,
+                   _l("Chuyển lại cơ quan thẩm định"), "danger"),
+        Transition(Action.CONCLUDE, frozenset({S.IN_COMMITTEE}), S.AWAITING_DECISION,
+                   _COMMITTEE, False, False, _l("Kết luận xét duyệt"), "primary"),
+        Transition(Action.APPROVE, frozenset({S.AWAITING_DECISION}), S.DECIDED, _SIGNERS,
+                   False, False, _l("Phê duyệt và ban hành quyết định"), "primary"),
+        Transition(Action.REJECT, frozenset({S.AWAITING_DECISION}), S.REJECTED, _SIGNERS,
+                   False, True, _l("Không phê duyệt"), "danger"),
+    )
+}
+
+#: States the unit can still change the proposal's content in.
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+#: What waits on each role: its "my work" queue.
+QUEUE_STATES: dict[Role, frozenset[ProposalState]] = {
+    Role.UNIT_OFFICER: EDITABLE_STATES,
+    Role.UNIT_HEAD: EDITABLE_STATES,
+    Role.SECRETARIAT: frozenset({S.SUBMITTED, S.UNDER_REVIEW}),
+    Role.COMMITTEE_MEMBER: frozenset({S.IN_COMMITTEE}),
+    Role.CHAIRMAN: frozenset({S.AWAITING_DECISION}),
+    Role.VICE_CHAIRMAN: frozenset({S.AWAITING_DECISION}),
+    Role.ADMIN: frozenset(),
+}
+
+
+def _same_authority(user: User, proposal: Proposal) -> bool:
+    return proposal.unit.authority_id == user.unit.authority_id
+
+
+def can_view(user: User, proposal: Proposal) -> bool:
+    """Unit people see their unit's proposals; reviewers see every filed one of their authority."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role in UNIT_ROLES:
+        return proposal.unit_id == user.unit_id
+    if user.role in REVIEWER_ROLES:
+        return _same_authority(user, proposal) and proposal.submitted_at is not None
+    return False
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """SQL filter equal to `can_view`, for list queries (join Unit is not needed: unit_id is
+    checked directly for unit roles; reviewers are limited to their authority's units)."""
+    from award_flow.org.models import Unit  # local: keeps this module's imports downward
+
+    if not user.is_authenticated or not user.is_active:
+        return false()
+    if user.role in UNIT_ROLES:
+        return Proposal.unit_id == user.unit_id
+    if user.role in REVIEWER_ROLES:
+        return and_(
+            Proposal.submitted_at.is_not(None),
+            Proposal.unit_id.in_(
+                Unit.__table__.select()
+                .with_only_columns(Unit.id)
+                .where(Unit.authority_id == user.unit.authority_id)
+                .scalar_subquery()
+            ),
+        )
+    return false()
+
+
+def can_edit(user: User, proposal: Proposal) -> bool:
+    """Change title, nominees and dossier: the proposing unit, while draft or returned."""
+    return (
+        can_view(user, proposal)
+        and user.role in UNIT_ROLES
+        and proposal.unit_id == user.unit_id
+        and proposal.state in EDITABLE_STATES
+    )
+
+
+def can_create(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in UNIT_ROLES
+
+
+def may(user: User, action: Action, proposal: Proposal) -> bool:
+    """May `user` take `action` on `proposal` now? (role, unit and current state)"""
+    transition = TRANSITIONS[action]
+    if not can_view(user, proposal):
+        return False
+    if user.role not in transition.roles:
+        return False
+    if transition.own_unit and proposal.unit_id != user.unit_id:
+        return False
+    return proposal.state in transition.sources
+
+
+def role_may(user: User, action: Action, proposal: Proposal) -> bool:
+    """Like `may` but ignoring the current state: tells "not yours" from "not now"."""
+    transition = TRANSITIONS[action]
+    return (
+        can_view(user, proposal)
+        and user.role in transition.roles
+        and (not transition.own_unit or proposal.unit_id == user.unit_id)
+    )
+
+
+def allowed_actions(user: User, proposal: Proposal) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if may(user, t.action, proposal)]
+
+
+def queue_filter(user: User) -> ColumnElement[bool]:
+    """SQL filter for what waits on the user's role."""
+    states = QUEUE_STATES.get(user.role, frozenset())
+    return Proposal.state.in_(sorted(states)) if states else false()
+
+
+#: How the history names each audit event (transitions use their button's label).
+EVENT_LABELS: dict[str, object] = {
+    "create": _l("Lập tờ trình"),
+    "edit": _l("Sửa thông tin tờ trình"),
+    "add_nominee": _l("Thêm người được đề nghị"),
+    "edit_nominee": _l("Sửa người được đề nghị"),
+    "remove_nominee": _l("Xóa người được đề nghị"),
+    "add_attachment": _l("Tải lên tệp"),
+    "remove_attachment": _l("Xóa tệp"),
+    "outcomes": _l("Kết luận từng người"),
+    **{t.action.value: t.label for t in TRANSITIONS.values()},
+}

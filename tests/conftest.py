@@ -1,0 +1,114 @@
+"""Test fixtures: one app per session on a migrated database; every test starts empty.
+
+The database is SQLite in a temporary file by default (a file, not :memory:, so the
+concurrency tests can open several connections), or PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from award_flow import create_app
+from award_flow.extensions import db, limiter
+from config import TestingConfig
+from tests import factories
+
+
+class Client(FlaskClient):
+    """A test client whose requests never reuse the previous request's signed-in user.
+
+    Tests hold one app context, which Flask shares with the requests made inside it;
+    Flask-Login caches the user on `g`, so it is cleared before each request.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("award_flow")
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite3'}"
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        UPLOAD_FOLDER = str(tmp / "uploads")
+
+    app = create_app(Config)
+    app.test_client_class = Client
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()  # the schema comes from the migrations, as in production
+    return app
+
+
+def _wipe() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def app_ctx(app):
+    """Each test runs in an app context and leaves an empty database behind."""
+    with app.app_context():
+        limiter.reset()
+        yield app
+        db.session.rollback()
+        db.session.remove()
+        _wipe()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def world():
+    """An authority with two units, one user per role, a campaign and the catalogue."""
+    w = factories.make_world()
+    db.session.commit()
+    return w
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` signs the client in as that user (through the real login form)."""
+
+    def _login(user) -> None:  # noqa: ANN001
+        client.post("/logout", data={"csrf_token": csrf_token(client)})
+        response = client.post(
+            "/login",
+            data={"username": user.username, "password": factories.PASSWORD,
+                  "csrf_token": csrf_token(client, "/login")},
+        )
+        assert response.status_code == 302, response.text[:500]
+
+    return _login
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """Read a CSRF token from a page, as a browser's form would carry it."""
+    response = client.get(path)
+    match = _CSRF.search(response.text)
+    return match.group(1) if match else ""

@@ -1,0 +1,175 @@
+"""Factories: build the domain through the real operations (so the audit trail is real)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from award_flow.auth.models import User
+from award_flow.auth.roles import Role
+from award_flow.campaigns.models import Campaign, CampaignKind, Phase
+from award_flow.catalogue.defaults import install_defaults
+from award_flow.catalogue.models import AwardType
+from award_flow.extensions import db
+from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
+from award_flow.org.operations import save_unit, save_user
+from award_flow.proposals import operations as ops
+from award_flow.proposals.models import (
+    AttachmentKind,
+    Gender,
+    NomineeOutcome,
+    PriorityGroup,
+    Proposal,
+    ProposalState,
+)
+
+PASSWORD = "correct horse battery"
+
+#: A minimal well-formed PDF; the dossier check looks at content, not names.
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+@dataclass
+class World:
+    authority: Authority
+    unit_a: Unit
+    unit_b: Unit
+    home_affairs: Unit
+    officer_a: User
+    head_a: User
+    officer_b: User
+    head_b: User
+    secretariat: User
+    committee: User
+    chairman: User
+    vice: User
+    admin: User
+    campaign: Campaign
+    phase: Phase
+    awards: dict[str, AwardType]
+
+    def by_role(self, role: Role) -> User:
+        return {
+            Role.UNIT_OFFICER: self.officer_a, Role.UNIT_HEAD: self.head_a,
+            Role.SECRETARIAT: self.secretariat, Role.COMMITTEE_MEMBER: self.committee,
+            Role.CHAIRMAN: self.chairman, Role.VICE_CHAIRMAN: self.vice, Role.ADMIN: self.admin,
+        }[role]
+
+
+def make_user(username: str, role: Role, unit: Unit, full_name: str | None = None) -> User:
+    return save_user(None, username=username, full_name=full_name or username.title(),
+                     role=role, unit=unit, password=PASSWORD)
+
+
+def make_world() -> World:
+    authority = Authority(
+        name="Ủy ban nhân dân thị xã Duyên Hải", place_name="Duyên Hải",
+        parent_name="Ủy ban nhân dân tỉnh Trà Vinh", level=AuthorityLevel.DISTRICT,
+        decision_legal_bases="Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+        decision_proposer="Trưởng Cơ quan Tổ chức - Nội vụ thị xã",
+        decision_executors="Trưởng Cơ quan Tổ chức - Nội vụ thị xã",
+        decision_recipients="Như Điều 3\nLưu: VT, NV",
+        bonus_fund="Quỹ thi đua, khen thưởng của thị xã",
+    )
+    db.session.add(authority)
+    db.session.flush()
+    install_defaults(authority)
+    unit_a = save_unit(None, authority, "Xã Long Hữu", UnitKind.COMMUNE)
+    unit_b = save_unit(None, authority, "Phường 1", UnitKind.WARD)
+    home = save_unit(None, authority, "Cơ quan Tổ chức - Nội vụ thị xã", UnitKind.AGENCY)
+    campaign = Campaign(authority=authority, name="Phong trào thi đua 2021 - 2025",
+                        kind=CampaignKind.PHASED, starts_on=date(2021, 8, 1),
+                        ends_on=date(2025, 12, 31))
+    phase = Phase(campaign=campaign, name="Đợt 1", starts_on=date(2021, 8, 1),
+                  ends_on=date(2021, 12, 31))
+    db.session.add_all([campaign, phase])
+    db.session.flush()
+    awards = {a.code: a for a in db.session.scalars(
+        select(AwardType).where(AwardType.authority_id == authority.id))}
+    return World(
+        authority=authority, unit_a=unit_a, unit_b=unit_b, home_affairs=home,
+        officer_a=make_user("officer.a", Role.UNIT_OFFICER, unit_a, "Trần Thị Mỹ Linh"),
+        head_a=make_user("head.a", Role.UNIT_HEAD, unit_a, "Lê Văn Hùng"),
+        officer_b=make_user("officer.b", Role.UNIT_OFFICER, unit_b),
+        head_b=make_user("head.b", Role.UNIT_HEAD, unit_b),
+        secretariat=make_user("secretariat", Role.SECRETARIAT, home, "Nguyễn Thị Thanh Thảo"),
+        committee=make_user("committee", Role.COMMITTEE_MEMBER, home, "Huỳnh Văn Phúc"),
+        chairman=make_user("chairman", Role.CHAIRMAN, home, "Đặng Quốc Khánh"),
+        vice=make_user("vice", Role.VICE_CHAIRMAN, home, "Thạch Thị Sa Rây"),
+        admin=make_user("admin", Role.ADMIN, home),
+        campaign=campaign, phase=phase, awards=awards,
+    )
+
+
+DEFAULT_NOMINEES = (
+    ("Nguyễn Văn Út", "Nông dân", "Ấp Cây Da", Gender.MALE, PriorityGroup.FARMER),
+    ("Trần Thị Bích Ngọc", "Công chức", "UBND xã Long Hữu", Gender.FEMALE, PriorityGroup.NONE),
+)
+
+
+def make_proposal(world: World, *, state: ProposalState = ProposalState.DRAFT,
+                  unit: str = "a", award: str = "GK_CN", nominees=DEFAULT_NOMINEES,
+                  title: str = "Đề nghị tặng Giấy khen Đợt 1") -> Proposal:  # noqa: ANN001
+    """A proposal of unit a (or b) driven through the real workflow to `state`."""
+    officer, head = (world.officer_a, world.head_a) if unit == "a" else (world.officer_b,
+                                                                          world.head_b)
+    award_type = world.awards[award]
+    proposal = ops.create_proposal(officer, ops.ProposalData(
+        title=title, achievement="đã có thành tích xuất sắc trong phong trào thi đua",
+        campaign=world.campaign, award_type=award_type, phase=world.phase))
+    for name, position, place, gender, group in nominees:
+        ops.add_nominee(officer, proposal, ops.NomineeData(
+            kind=award_type.subject, name=name, position=position, unit_or_address=place,
+            gender=gender, priority_group=group))
+    ops.add_attachment(officer, proposal, AttachmentKind.PROPOSAL_LETTER, "to-trinh.pdf",
+                       io.BytesIO(PDF_BYTES))
+    drive(world, proposal, state)
+    db.session.flush()
+    return proposal
+
+
+def drive(world: World, proposal: Proposal, state: ProposalState) -> None:
+    """Move a draft along the usual path until it reaches `state`."""
+    head = world.head_a if proposal.unit_id == world.unit_a.id else world.head_b
+    S = ProposalState
+    if state == S.DRAFT:
+        return
+    if state == S.WITHDRAWN:
+        ops.withdraw_proposal(proposal, head)
+        return
+    ops.submit_proposal(proposal, head)
+    if state == S.SUBMITTED:
+        return
+    if state == S.RETURNED:
+        ops.return_proposal(proposal, world.secretariat, comment="Bổ sung biên bản họp.")
+        return
+    ops.accept_proposal(proposal, world.secretariat)
+    if state == S.UNDER_REVIEW:
+        return
+    ops.forward_proposal(proposal, world.secretariat, comment="Đủ điều kiện.")
+    if state == S.IN_COMMITTEE:
+        return
+    ops.conclude_review(proposal, world.committee,
+                        {n.id: NomineeOutcome.RECOMMENDED for n in proposal.nominees})
+    if state == S.AWAITING_DECISION:
+        return
+    if state == S.REJECTED:
+        ops.reject_proposal(proposal, world.chairman, comment="Chưa đủ tiêu chuẩn.")
+        return
+    if state == S.DECIDED:
+        ops.approve_proposal(proposal, world.chairman)
+        return
+    raise ValueError(state)

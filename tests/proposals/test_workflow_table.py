@@ -1,0 +1,152 @@
+"""The workflow as a table: (state, action, role) → allowed or refused (RULES.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from award_flow.auth.roles import Role
+from award_flow.core.audit import AuditEvent
+from award_flow.core.errors import DomainError, InvalidTransition, NotAllowed, ValidationError
+from award_flow.extensions import db
+from award_flow.proposals import operations as ops
+from award_flow.proposals.models import NomineeOutcome, ProposalState
+from award_flow.proposals.workflow import TRANSITIONS, Action, may
+from tests.factories import make_proposal
+
+S, A, R = ProposalState, Action, Role
+
+#: Who may take each action from which states — the table of RULES.md "Proposal workflow".
+ALLOWED: dict[Action, tuple[frozenset, frozenset]] = {
+    A.SUBMIT: (frozenset({S.DRAFT, S.RETURNED}), frozenset({R.UNIT_HEAD})),
+    A.WITHDRAW: (frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.IN_COMMITTEE,
+                            S.AWAITING_DECISION, S.RETURNED}), frozenset({R.UNIT_HEAD})),
+    A.ACCEPT: (frozenset({S.SUBMITTED}), frozenset({R.SECRETARIAT})),
+    A.RETURN: (frozenset({S.SUBMITTED, S.UNDER_REVIEW}), frozenset({R.SECRETARIAT})),
+    A.FORWARD: (frozenset({S.UNDER_REVIEW}), frozenset({R.SECRETARIAT})),
+    A.SEND_BACK: (frozenset({S.IN_COMMITTEE, S.AWAITING_DECISION}),
+                  frozenset({R.COMMITTEE_MEMBER, R.CHAIRMAN, R.VICE_CHAIRMAN})),
+    A.CONCLUDE: (frozenset({S.IN_COMMITTEE}), frozenset({R.COMMITTEE_MEMBER})),
+    A.APPROVE: (frozenset({S.AWAITING_DECISION}), frozenset({R.CHAIRMAN, R.VICE_CHAIRMAN})),
+    A.REJECT: (frozenset({S.AWAITING_DECISION}), frozenset({R.CHAIRMAN, R.VICE_CHAIRMAN})),
+}
+
+TARGET = {A.SUBMIT: S.SUBMITTED, A.WITHDRAW: S.WITHDRAWN, A.ACCEPT: S.UNDER_REVIEW,
+          A.RETURN: S.RETURNED, A.FORWARD: S.IN_COMMITTEE, A.SEND_BACK: S.UNDER_REVIEW,
+          A.CONCLUDE: S.AWAITING_DECISION, A.APPROVE: S.DECIDED, A.REJECT: S.REJECTED}
+
+CASES = [(state, action, role) for state in S for action in A for role in R]
+
+
+def test_the_code_table_is_the_rules_table():
+    for action, (sources, roles) in ALLOWED.items():
+        transition = TRANSITIONS[action]
+        assert (transition.sources, transition.roles, transition.target) == (
+            sources, roles, TARGET[action])
+
+
+def _perform(proposal, action: Action, user) -> None:  # noqa: ANN001
+    if action == A.CONCLUDE:
+        ops.conclude_review(proposal, user,
+                            {n.id: NomineeOutcome.RECOMMENDED for n in proposal.nominees})
+    elif action == A.SUBMIT:
+        ops.submit_proposal(proposal, user)
+    elif action == A.APPROVE:
+        ops.approve_proposal(proposal, user)
+    else:
+        fn = {A.WITHDRAW: ops.withdraw_proposal, A.ACCEPT: ops.accept_proposal,
+              A.RETURN: ops.return_proposal, A.FORWARD: ops.forward_proposal,
+              A.SEND_BACK: ops.send_back_proposal, A.REJECT: ops.reject_proposal}[action]
+        kwargs = {"comment": "Lý do cụ thể."} if TRANSITIONS[action].needs_comment else {}
+        fn(proposal, user, **kwargs)
+
+
+@pytest.mark.parametrize(("state", "action", "role"), CASES,
+                         ids=[f"{s.value}-{a.value}-{r.value}" for s, a, r in CASES])
+def test_state_action_role(world, state, action, role):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    user = world.by_role(role)
+    sources, roles = ALLOWED[action]
+    expected = state in sources and role in roles
+    events_before = db.session.query(AuditEvent).count()
+
+    assert may(user, action, proposal) is expected
+    if expected:
+        _perform(proposal, action, user)
+        db.session.commit()
+        assert proposal.state == TARGET[action]
+        assert db.session.query(AuditEvent).count() > events_before
+    else:
+        with pytest.raises((NotAllowed, InvalidTransition)):
+            _perform(proposal, action, user)
+        db.session.rollback()
+        assert db.session.get(type(proposal), proposal.id).state == state
+        assert db.session.query(AuditEvent).count() == events_before
+
+
+@pytest.mark.parametrize("action", [A.SUBMIT, A.WITHDRAW])
+def test_a_unit_head_acts_only_for_own_unit(world, action):
+    proposal = make_proposal(world, state=S.DRAFT, unit="a")
+    assert not may(world.head_b, action, proposal)
+    with pytest.raises(DomainError):
+        _perform(proposal, action, world.head_b)
+
+
+@pytest.mark.parametrize(("state", "action", "user"), [
+    (S.SUBMITTED, A.RETURN, "secretariat"),
+    (S.UNDER_REVIEW, A.RETURN, "secretariat"),
+    (S.IN_COMMITTEE, A.SEND_BACK, "committee"),
+    (S.AWAITING_DECISION, A.SEND_BACK, "chairman"),
+    (S.AWAITING_DECISION, A.REJECT, "vice"),
+])
+def test_reasons_are_required(world, state, action, user):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    fn = {A.RETURN: ops.return_proposal, A.SEND_BACK: ops.send_back_proposal,
+          A.REJECT: ops.reject_proposal}[action]
+    with pytest.raises(ValidationError):
+        fn(proposal, getattr(world, user), comment="   ")
+    db.session.rollback()
+    assert db.session.get(type(proposal), proposal.id).state == state
+
+
+def test_resubmission_after_return_counts_revisions(world):
+    proposal = make_proposal(world, state=S.RETURNED)
+    ops.submit_proposal(proposal, world.head_a)
+    ops.return_proposal(proposal, world.secretariat, comment="Thiếu báo cáo thành tích.")
+    ops.submit_proposal(proposal, world.head_a)
+    assert proposal.state == S.SUBMITTED
+    assert proposal.revision_count == 2
+
+
+def test_stale_version_is_refused_and_changes_nothing(world):
+    proposal = make_proposal(world, state=S.SUBMITTED)
+    db.session.commit()
+    seen = proposal.version
+    ops.accept_proposal(proposal, world.secretariat, expected_version=seen)
+    db.session.commit()
+    with pytest.raises(DomainError):
+        ops.return_proposal(proposal, world.secretariat, comment="x", expected_version=seen)
+    db.session.rollback()
+    assert proposal.state == S.UNDER_REVIEW
+
+
+def test_cannot_submit_without_nominees_or_dossier(world):
+    proposal = make_proposal(world, nominees=())
+    with pytest.raises(ValidationError):
+        ops.submit_proposal(proposal, world.head_a)
+
+
+def test_conclusion_needs_an_outcome_for_every_nominee(world):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    first = proposal.nominees[0]
+    with pytest.raises(ValidationError):
+        ops.conclude_review(proposal, world.committee, {first.id: NomineeOutcome.RECOMMENDED})
+
+
+def test_approval_needs_a_recommended_nominee(world):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    ops.conclude_review(proposal, world.committee,
+                        {n.id: NomineeOutcome.DEFERRED for n in proposal.nominees})
+    with pytest.raises(ValidationError):
+        ops.approve_proposal(proposal, world.chairman)
