@@ -41,6 +41,8 @@ def app(tmp_path_factory):
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = url
         UPLOAD_FOLDER = str(tmp / "uploads")
+        # Room for the concurrency tests' 50 simultaneous issuances.
+        SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 60}
 
     app = create_app(Config)
     app.test_client_class = Client
@@ -50,7 +52,10 @@ def app(tmp_path_factory):
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade()  # the schema comes from the migrations, as in production
-    return app
+    yield app
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()  # close pooled connections before the interpreter exits
 
 
 def _wipe() -> None:

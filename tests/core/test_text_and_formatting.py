@@ -1,0 +1,57 @@
+"""Vietnamese text: NFC everywhere, diacritic-blind search, official dates and amounts."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from award_flow.core.formatting import document_number, vn_date, vn_money, vn_place_date
+from award_flow.core.text import fold, nfc
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (date(2026, 1, 5), "ngày 05 tháng 01 năm 2026"),
+    (date(2026, 2, 28), "ngày 28 tháng 02 năm 2026"),
+    (date(2026, 3, 9), "ngày 09 tháng 3 năm 2026"),
+    (date(2025, 12, 31), "ngày 31 tháng 12 năm 2025"),
+])
+def test_dates_follow_decree_30(day, expected):
+    assert vn_date(day) == expected
+
+
+def test_place_and_date_line():
+    assert vn_place_date("Duyên Hải", date(2026, 1, 5)) == "Duyên Hải, ngày 05 tháng 01 năm 2026"
+
+
+@pytest.mark.parametrize(("amount", "expected"), [
+    (1755000, "1.755.000 đồng"), (Decimal("702000"), "702.000 đồng"), (0, "0 đồng"),
+    (1234567890, "1.234.567.890 đồng"),
+])
+def test_money_groups_thousands_with_dots(amount, expected):
+    assert vn_money(amount) == expected
+
+
+@pytest.mark.parametrize(("number", "expected"), [(5, "05/QĐ-UBND"), (15, "15/QĐ-UBND")])
+def test_document_numbers_under_ten_take_a_zero(number, expected):
+    assert document_number(number, "QĐ-UBND") == expected
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("Nguyễn Văn A", "nguyen van a"),
+    ("Đặng Quốc Khánh", "dang quoc khanh"),
+    ("TRƯỜNG LONG HÒA", "truong long hoa"),
+    ("  Thạch   Thị  Sa Rây ", "thach thi sa ray"),
+])
+def test_fold_ignores_case_and_diacritics(text, folded):
+    assert fold(text) == folded
+    assert fold(unicodedata.normalize("NFD", text)) == folded
+
+
+def test_nfc_recomposes_decomposed_input():
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Ánh")
+    assert decomposed != "Nguyễn Thị Ánh"
+    assert nfc(decomposed) == "Nguyễn Thị Ánh"
+    assert nfc(None) is None
