@@ -92,9 +92,12 @@ def register_web(app: Flask) -> None:
 
     @app.context_processor
     def template_helpers():  # noqa: ANN202
+        from flask_babel import get_locale
+
         from award_flow.proposals import workflow
 
         return {
+            "get_locale": get_locale,
             "vn_date": formatting.vn_date,
             "vn_short_date": formatting.vn_short_date,
             "vn_money": formatting.vn_money,

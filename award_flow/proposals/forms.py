@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -47,12 +49,13 @@ class NomineeForm(FlaskForm):
 
 class AttachmentForm(FlaskForm):
     kind = SelectField(_l("Loại tài liệu"), choices=[])
-    file = FileField(_l("Tệp (PDF, DOCX, XLSX, JPG, PNG; tối đa 10 MB)"),
-                     validators=[FileRequired(_l("Hãy chọn một tệp."))])
+    file = FileField(_l("Tệp"), validators=[FileRequired(_l("Hãy chọn một tệp."))])
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k.value, k.label) for k in AttachmentKind]
+        self.file.description = _("PDF, DOCX, XLSX, JPG hoặc PNG; tối đa %(mb)s MB.",
+                                  mb=current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024))
 
 
 class ActionForm(FlaskForm):

@@ -42,11 +42,11 @@ STATE_LABELS = {
     ProposalState.DRAFT: _l("Bản nháp"),
     ProposalState.SUBMITTED: _l("Đã gửi"),
     ProposalState.UNDER_REVIEW: _l("Đang thẩm định"),
-    ProposalState.IN_COMMITTEE: _l("Thường trực Hội đồng xét"),
+    ProposalState.IN_COMMITTEE: _l("Thường trực Hội đồng đang xét"),
     ProposalState.AWAITING_DECISION: _l("Chờ Chủ tịch quyết định"),
     ProposalState.DECIDED: _l("Đã có quyết định"),
-    ProposalState.RETURNED: _l("Trả lại để bổ sung"),
-    ProposalState.REJECTED: _l("Không phê duyệt"),
+    ProposalState.RETURNED: _l("Bị trả lại, bổ sung hồ sơ"),
+    ProposalState.REJECTED: _l("Không được phê duyệt"),
     ProposalState.WITHDRAWN: _l("Đã rút"),
 }
 

@@ -344,7 +344,7 @@ def approve_proposal(proposal: Proposal, actor: User, *, comment: str = "",
     comment = _check(proposal, Action.APPROVE, actor, comment, expected_version)
     if not any(n.outcome == NomineeOutcome.RECOMMENDED for n in proposal.nominees):
         raise ValidationError(
-            _("Thường trực Hội đồng không đề nghị ai; hãy chọn “Không phê duyệt” hoặc chuyển lại.")
+            _("Thường trực Hội đồng không đề nghị ai; hãy chọn “Không phê duyệt” hoặc “Chuyển lại cơ quan thẩm định”.")
         )
     decision = issue_decision(proposal, actor)
     # State and decision change in one flush: the table's CHECK keeps them together.

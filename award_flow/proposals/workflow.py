@@ -63,7 +63,7 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(Action.ACCEPT, frozenset({S.SUBMITTED}), S.UNDER_REVIEW, _SECRETARIAT,
                    False, False, _l("Tiếp nhận thẩm định"), "primary"),
         Transition(Action.RETURN, frozenset({S.SUBMITTED, S.UNDER_REVIEW}), S.RETURNED,
-                   _SECRETARIAT, False, True, _l("Trả lại để bổ sung"), "danger"),
+                   _SECRETARIAT, False, True, _l("Trả lại, bổ sung hồ sơ"), "danger"),
         Transition(Action.FORWARD, frozenset({S.UNDER_REVIEW}), S.IN_COMMITTEE, _SECRETARIAT,
                    False, False, _l("Trình Thường trực Hội đồng"), "primary"),
         Transition(Action.SEND_BACK, frozenset({S.IN_COMMITTEE, S.AWAITING_DECISION}),
