@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@# Static instances of the bundled variable font, built once per machine (see documents/render.py).
+	$(BIN)/python -c "from award_flow.documents.render import prepare_fonts; prepare_fonts()"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -5,19 +5,31 @@ The renderer is self-contained: it takes plain values (:class:`DecisionDocument`
 PDF bytes with WeasyPrint, using the bundled Noto Serif font so that the output is identical
 on every machine.
 
-Fonts.  fontpkg-noto-serif ships *variable* fonts (``NotoSerif[wdth,wght].ttf`` and its
-italic).  Declaring them in ``@font-face`` with ``font-weight: 700`` does not work in
-WeasyPrint 70: it forces the weight of every named instance of the file to "bold" in its
-Fontconfig rules, so Pango shapes bold text with the *regular* instance's advance widths
-while the PDF embeds glyphs instantiated at wght=700 — bold letters overlap.  Declaring each
-file *without* a ``font-weight`` descriptor lets Fontconfig read the font's named instances
-(Regular, Bold, ...) itself; Pango then shapes with the Bold instance and WeasyPrint embeds
-a static wght=700 instance whose widths match.  The test suite checks this (layout width
-of bold text differs from regular and the embedded fonts' advances match the PDF widths).
+Fonts.  fontpkg-noto-serif ships only *variable* fonts (``NotoSerif[wdth,wght].ttf`` and its
+italic).  Two problems with giving them to WeasyPrint 70 directly:
+
+* ``@font-face { font-weight: 700 }`` on a variable file is wrong: WeasyPrint forces the
+  weight of every named instance of the file to "bold" in its Fontconfig rules, so Pango
+  shapes bold text with the *regular* instance's advance widths while the PDF embeds glyphs
+  instantiated at wght=700 — bold letters overlap.  (Declaring the file *without* a weight
+  descriptor works: Fontconfig then picks the named "Bold" instance itself.)
+* whichever way it is declared, WeasyPrint instantiates the variable font with fontTools at
+  every ``write_pdf`` (about 1.2 s per document here, most of a small decision's time).
+
+So the renderer makes *static* instances once — Regular, Bold, Italic, Bold Italic, subset to
+Latin + Vietnamese — and caches them on disk (see :func:`prepare_fonts`; about 18 s of CPU,
+once per machine and font version).  They are declared with explicit weights, the textbook
+setup.  If the cache cannot be written, it falls back to the variable files declared without
+weight descriptors (correct output, slower).  The tests check, whichever path is taken,
+that bold text is laid out with bold widths and that the embedded fonts match the PDF widths.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass, fields, is_dataclass, replace
@@ -26,7 +38,11 @@ from pathlib import Path
 from typing import Any
 
 import fontpkg
+import fontTools
 import weasyprint
+from fontTools import subset as ft_subset
+from fontTools.ttLib import TTFont
+from fontTools.varLib.instancer import instantiateVariableFont
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
@@ -38,7 +54,9 @@ from award_flow.core.formatting import (
     vn_place_date,
     vn_short_date,
 )
-from award_flow.documents.fetcher import SafeURLFetcher
+from award_flow.documents.fetcher import DEFAULT_ALLOWED_DIRS, SafeURLFetcher
+
+logger = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 DECISION_TEMPLATE = "documents/decision.html"
@@ -156,18 +174,167 @@ def _punctuated(items: list[str]) -> list[str]:
     return [c + (";" if k < len(cleaned) - 1 else ".") for k, c in enumerate(cleaned)]
 
 
-def _font_faces() -> list[dict[str, str]]:
-    """@font-face data for the upright and italic variable font files.
+# ---------------------------------------------------------------------------------------
+# Fonts
+# ---------------------------------------------------------------------------------------
 
-    No weight descriptor on purpose: see the module docstring.
+#: Set to False (e.g. in tests) to use the variable font files directly.
+USE_STATIC_FONTS = True
+
+# Code points kept in the static instances: Latin (with everything Vietnamese needs:
+# Ă Â Đ Ê Ô Ơ Ư and the Latin Extended Additional block of precomposed tone marks),
+# combining marks, punctuation, currency (₫), letterlike symbols (№), arrows and a few
+# math operators.  Other scripts fall back to system fonts, as they would anyway.
+_STATIC_RANGES = (
+    (0x0020, 0x007E), (0x00A0, 0x024F), (0x0250, 0x02FF), (0x0300, 0x036F),
+    (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x218F),
+    (0x2190, 0x21FF), (0x2200, 0x22FF), (0x25A0, 0x25FF), (0xFB00, 0xFB06),
+)
+# Bump when the ranges or the instancing options change, to invalidate old caches.
+_STATIC_FONTS_REVISION = "2"
+_STATIC_FACES = (
+    # (file name, wght axis value, CSS font-weight, CSS font-style = source file style)
+    ("NotoSerif-Regular.ttf", 400, "normal", "normal"),
+    ("NotoSerif-Bold.ttf", 700, "bold", "normal"),
+    ("NotoSerif-Italic.ttf", 400, "normal", "italic"),
+    ("NotoSerif-BoldItalic.ttf", 700, "bold", "italic"),
+)
+
+_fonts_lock = threading.Lock()
+_static_dir: Path | None = None
+_static_failed = False
+
+
+def _variable_font_paths() -> dict[str, Path]:
+    return {style: fontpkg.path("Noto Serif", 400, style) for style in ("normal", "italic")}
+
+
+def _cache_key() -> str:
+    # Covers everything the output depends on, so a font or fontTools upgrade never reuses
+    # stale instances.
+    key = hashlib.sha256()
+    key.update(f"{_STATIC_FONTS_REVISION}|{fontTools.version}|{_STATIC_RANGES}".encode())
+    for path in _variable_font_paths().values():
+        stat = path.stat()
+        key.update(f"|{path.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return f"noto-serif-{key.hexdigest()[:16]}"
+
+
+def font_cache_dir() -> Path:
+    """Preferred directory of the static font instances (for this font/fontTools version).
+
+    ``AWARD_FLOW_FONT_CACHE`` overrides the base directory (default: ``$XDG_CACHE_HOME`` or
+    ``~/.cache``, then ``award_flow/fonts``).  If it cannot be used, :func:`prepare_fonts`
+    falls back to a per-user folder in the system temporary directory.
     """
+    base = os.environ.get("AWARD_FLOW_FONT_CACHE")
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        base = str(Path(xdg) / "award_flow" / "fonts")
+    return Path(base) / _cache_key()
+
+
+def _usable_cache_dir(directory: Path) -> bool:
+    """Create ``directory`` if needed; True if it is ours and not writable by others.
+
+    The fetcher lets WeasyPrint read this folder, and fonts are parsed by native code: a
+    folder another user could write to (e.g. pre-created in /tmp) must not be trusted.
+    """
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o755)
+        stats = [directory.stat(), directory.parent.stat()]
+    except OSError:
+        return False
+    for stat in stats:
+        if hasattr(os, "getuid") and stat.st_uid != os.getuid():
+            return False
+        if stat.st_mode & 0o022:
+            return False
+    return os.access(directory, os.W_OK)
+
+
+def _build_static_font(source: Path, wght: int, target: Path) -> None:
+    """Subset ``source`` to :data:`_STATIC_RANGES` and pin it at ``wght`` (wdth 100)."""
+    font = TTFont(source)
+    # Default options keep the OpenType features browsers apply by default (kern, mark,
+    # mkmk, ccmp, liga, locl, ...) and the basic names (family "Noto Serif"); dropping the
+    # optional features (small caps, old-style figures, ...) halves the instancing time.
+    options = ft_subset.Options()
+    options.notdef_outline = True
+    options.hinting = False  # WeasyPrint drops hinting from embedded fonts anyway
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=[u for a, b in _STATIC_RANGES for u in range(a, b + 1)])
+    subsetter.subset(font)
+    font = instantiateVariableFont(font, {"wght": wght, "wdth": 100}, static=True)
+    # Write beside the target and rename: concurrent processes never see a partial file.
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            font.save(out)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def prepare_fonts() -> Path | None:
+    """Make sure the static font instances exist; return their directory, or None.
+
+    The first call on a machine builds them (about 18 s of CPU); later calls and other
+    processes reuse the cache.  Call it at application start-up (or in a deploy step) to
+    keep that cost out of the first request.  Returns None, after logging, if the instances
+    cannot be built or written; rendering then uses the variable fonts.
+    """
+    global _static_dir, _static_failed
+    with _fonts_lock:
+        if _static_dir is not None or _static_failed:
+            return _static_dir
+        candidates = [
+            font_cache_dir(),
+            Path(tempfile.gettempdir())
+            / f"award_flow-fonts-{getattr(os, 'getuid', lambda: 0)()}" / _cache_key(),
+        ]
+        directory = next((d for d in candidates if _usable_cache_dir(d)), None)
+        if directory is None:
+            logger.error("no usable cache directory for fonts among %s", candidates)
+            _static_failed = True
+            return None
+        try:
+            sources = _variable_font_paths()
+            for name, wght, _weight, style in _STATIC_FACES:
+                target = directory / name
+                if not target.is_file():
+                    _build_static_font(sources[style], wght, target)
+        except Exception:  # noqa: BLE001 - any failure means: use the variable fonts
+            logger.exception("cannot build static Noto Serif instances in %s", directory)
+            _static_failed = True
+            return None
+        _static_dir = directory.resolve()
+        return _static_dir
+
+
+def _font_faces(static_dir: Path | None) -> list[dict[str, str | None]]:
+    """@font-face data: static instances with weights, or the variable files without."""
+    if static_dir is not None:
+        return [
+            {"url": (static_dir / name).as_uri(), "weight": weight, "style": style}
+            for name, _wght, weight, style in _STATIC_FACES
+        ]
+    # Variable files: no weight descriptor on purpose (see the module docstring).
     return [
-        {"url": fontpkg.path("Noto Serif", 400, "normal").as_uri(), "style": "normal"},
-        {"url": fontpkg.path("Noto Serif", 400, "italic").as_uri(), "style": "italic"},
+        {"url": path.as_uri(), "weight": None, "style": style}
+        for style, path in _variable_font_paths().items()
     ]
 
 
-def decision_context(doc: DecisionDocument) -> dict[str, Any]:
+# ---------------------------------------------------------------------------------------
+# Template context and rendering
+# ---------------------------------------------------------------------------------------
+
+
+def decision_context(
+    doc: DecisionDocument, static_font_dir: Path | None = None
+) -> dict[str, Any]:
     """Template variables for ``documents/decision.html``, computed from an NFC copy of doc."""
     doc = _nfc(doc)
     for a in doc.awardees:
@@ -216,7 +383,7 @@ def decision_context(doc: DecisionDocument) -> dict[str, Any]:
     chairman_of = f"Chủ tịch {doc.issuing_body.strip()}"
     return {
         "font_family": FONT_FAMILY,
-        "font_faces": _font_faces(),
+        "font_faces": _font_faces(static_font_dir),
         "parent_body": _upper(doc.parent_body) if doc.parent_body else None,
         "issuing_body": _upper(doc.issuing_body),
         "number_line": f"Số: {number}",
@@ -250,9 +417,17 @@ def decision_context(doc: DecisionDocument) -> dict[str, Any]:
     }
 
 
+def _static_dir_for_render() -> Path | None:
+    return prepare_fonts() if USE_STATIC_FONTS else None
+
+
 def render_decision_html(doc: DecisionDocument) -> str:
     """The decision as an HTML string (NFC), as fed to WeasyPrint."""
-    html = _env.get_template(DECISION_TEMPLATE).render(**decision_context(doc))
+    return _render_html(doc, _static_dir_for_render())
+
+
+def _render_html(doc: DecisionDocument, static_dir: Path | None) -> str:
+    html = _env.get_template(DECISION_TEMPLATE).render(**decision_context(doc, static_dir))
     # Template text itself is NFC already; normalise again so nothing decomposed slips in.
     return unicodedata.normalize("NFC", html)
 
@@ -260,20 +435,24 @@ def render_decision_html(doc: DecisionDocument) -> str:
 def render_decision_pdf(doc: DecisionDocument) -> bytes:
     """Render the decision and its annex to PDF bytes.
 
-    Synchronous and CPU-bound (about 1 s for 1,000 awardees); renders are serialised by a
-    process-wide lock.  Raises :class:`DecisionRenderError` when a resource (font, CSS)
+    Synchronous and CPU-bound: about 0.4 s of CPU for a short decision and 9 s for 1,000
+    awardees on a 2-core AMD EPYC VM (see bench/bench_decision_pdf.py).  Renders are serialised by a
+    process-wide lock.  The first call on a machine also builds the font cache
+    (:func:`prepare_fonts`).  Raises :class:`DecisionRenderError` when a resource (font, CSS)
     cannot be loaded or is refused by the safe URL fetcher, and ``ValueError`` for an
     unknown awardee kind.
     """
-    html = render_decision_html(doc)
+    static_dir = _static_dir_for_render()
+    html = _render_html(doc, static_dir)
     base_url = (TEMPLATES_DIR / "documents").as_uri() + "/"
+    allowed = DEFAULT_ALLOWED_DIRS + ((static_dir,) if static_dir else ())
     with _render_lock:
         # A fresh FontConfiguration per document: it owns the @font-face temp files and
         # the Fontconfig state for this rendering only.
         font_config = FontConfiguration()
         try:
             document = weasyprint.HTML(
-                string=html, base_url=base_url, url_fetcher=SafeURLFetcher()
+                string=html, base_url=base_url, url_fetcher=SafeURLFetcher(allowed)
             ).render(font_config=font_config)
             return document.write_pdf()
         except FatalURLFetchingError as exc:

@@ -1,0 +1,440 @@
+"""Decision PDF: content, Decree 30 layout details, fonts and URL-fetching safety.
+
+No Flask app needed: the renderer is fed plain values.  PDFs are rendered once per module
+(fixtures) to keep the suite fast; text is extracted with pypdf and normalised (NFC, single
+spaces) because extraction may split lines differently from the layout.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+import weasyprint
+from fontTools.ttLib import TTFont
+from jinja2 import DictLoader, Environment
+from pypdf import PdfReader
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError
+
+from award_flow.documents import render as R
+from award_flow.documents.fetcher import (
+    DEFAULT_ALLOWED_DIRS,
+    SafeURLFetcher,
+    UnsafeURLError,
+    safe_url_fetcher,
+)
+from award_flow.documents.render import (
+    DecisionAwardee,
+    DecisionDocument,
+    DecisionRenderError,
+    decision_context,
+    render_decision_html,
+    render_decision_pdf,
+)
+
+CSS_PATH = R.TEMPLATES_DIR / "documents" / "decision.css"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def make_doc(
+    *, number: int = 5, vice: bool = True, individuals: int = 3, collectives: int = 2,
+    households: int = 0,
+) -> DecisionDocument:
+    awardees: list[DecisionAwardee] = []
+    for i in range(collectives):
+        name = "Trường Trung học cơ sở Trường Long Hòa" if i == 0 else f"Đoàn Thanh niên ấp {i}"
+        awardees.append(DecisionAwardee(
+            name, "Phường Trường Long Hòa, thị xã Duyên Hải", "Giấy khen", 1_755_000,
+            "collective"))
+    for i in range(households):
+        awardees.append(DecisionAwardee(
+            f"Hộ ông Thạch Sà Rết {i + 1}", "Ấp Giồng Giếng, xã Long Hữu", "Giấy khen",
+            500_000, "household"))
+    for i in range(individuals):
+        name = "Nguyễn Thị Ánh Tuyết" if i == 0 else f"Trần Văn Hùng {i}"
+        awardees.append(DecisionAwardee(
+            name, "Giáo viên Trường Tiểu học Long Toàn A", "Giấy khen", 877_500,
+            "individual"))
+    return DecisionDocument(
+        parent_body="Ủy ban nhân dân tỉnh Trà Vinh",
+        issuing_body="Ủy ban nhân dân thị xã Duyên Hải",
+        place_name="Duyên Hải",
+        number=number,
+        symbol="QĐ-UBND",
+        issued_on=date(2026, 1, 5),
+        subject="Về việc khen thưởng thành tích xuất sắc trong phong trào thi đua "
+                "“Dạy tốt, học tốt” năm học 2024 - 2025",
+        award_form="Giấy khen của Chủ tịch Ủy ban nhân dân thị xã",
+        achievement="thành tích xuất sắc trong phong trào thi đua “Dạy tốt, học tốt”",
+        legal_bases=(
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
+            "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+        ),
+        proposer="Theo đề nghị của Trưởng phòng Nội vụ thị xã.",
+        fund="Quỹ Thi đua, khen thưởng thị xã năm 2026",
+        executors=(
+            "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân thị xã",
+            "Trưởng phòng Nội vụ",
+            "Thủ trưởng các cơ quan, đơn vị có liên quan và các tập thể, cá nhân có tên "
+            "tại Điều 1",
+        ),
+        recipients=("Như Điều 3", "CT, các PCT UBND thị xã", "Lưu: VT, NV"),
+        signer_name="Lê Văn Hẳn",
+        signer_is_vice=vice,
+        awardees=tuple(awardees),
+    )
+
+
+def nfd(doc: DecisionDocument) -> DecisionDocument:
+    """The same document with every string decomposed (NFD), as some keyboards type it."""
+    def conv(v):
+        if isinstance(v, str):
+            return unicodedata.normalize("NFD", v)
+        if isinstance(v, tuple):
+            return tuple(conv(x) for x in v)
+        if isinstance(v, DecisionAwardee):
+            return DecisionAwardee(*(conv(getattr(v, f)) for f in
+                                     ("name", "description", "award_name", "amount", "kind")))
+        return v
+    return DecisionDocument(**{k: conv(v) for k, v in vars(doc).items()})
+
+
+def norm(text: str) -> str:
+    """NFC with runs of whitespace collapsed: extraction may break lines anywhere."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [norm(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def top_margin_texts(pdf: bytes) -> list[str]:
+    """Text drawn in the top margin (above the 20 mm margin line) of each page."""
+    result = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        height = float(page.mediabox.height)
+        limit = height - 20 / 25.4 * 72  # y of the top margin edge, PDF y grows upwards
+        parts: list[str] = []
+
+        def visit(text, cm, tm, font_dict, font_size, parts=parts, limit=limit):
+            y = tm[5] * cm[3] + cm[5]
+            if text.strip() and y > limit:
+                parts.append(text.strip())
+
+        page.extract_text(visitor_text=visit)
+        result.append(" ".join(parts))
+    return result
+
+
+def pdf_fonts(pdf: bytes) -> list[tuple[str, TTFont, dict]]:
+    """(BaseFont, embedded font, descendant font dict) for every font used."""
+    fonts = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            data = descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+            fonts[str(font["/BaseFont"])] = (TTFont(io.BytesIO(data)), descendant)
+    return [(name, ttf, desc) for name, (ttf, desc) in fonts.items()]
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def vice_pdf() -> bytes:
+    return render_decision_pdf(make_doc(number=5, vice=True))
+
+
+@pytest.fixture(scope="module")
+def chair_pdf() -> bytes:
+    return render_decision_pdf(make_doc(number=15, vice=False, households=1))
+
+
+@pytest.fixture(scope="module")
+def long_pdf() -> bytes:
+    return render_decision_pdf(make_doc(collectives=10, individuals=40))
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_number_and_date_lines(vice_pdf, chair_pdf):
+    first = page_texts(vice_pdf)[0]
+    assert "Số: 05/QĐ-UBND" in first
+    assert "Duyên Hải, ngày 05 tháng 01 năm 2026" in first
+    assert "Số: 15/QĐ-UBND" in page_texts(chair_pdf)[0]
+
+
+def test_header_and_title_blocks(vice_pdf):
+    first = page_texts(vice_pdf)[0]
+    for text in (
+        "ỦY BAN NHÂN DÂN TỈNH TRÀ VINH",
+        "ỦY BAN NHÂN DÂN THỊ XÃ DUYÊN HẢI",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "QUYẾT ĐỊNH Về việc khen thưởng thành tích xuất sắc",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ DUYÊN HẢI",
+        "QUYẾT ĐỊNH:",
+    ):
+        assert text in first, text
+
+
+def test_legal_bases_and_articles(vice_pdf):
+    text = " ".join(page_texts(vice_pdf))
+    # Each basis ends with ";" and the last line (the proposer) with ".".
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;" in text
+    assert "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;" in text
+    assert "Theo đề nghị của Trưởng phòng Nội vụ thị xã." in text
+    assert ("Điều 1. Tặng Giấy khen của Chủ tịch Ủy ban nhân dân thị xã cho 2 tập thể và "
+            "3 cá nhân (có danh sách kèm theo) đã có thành tích xuất sắc") in text
+    # Total: 2 × 1.755.000 + 3 × 877.500 = 6.142.500 đồng.
+    assert "tổng số tiền thưởng là 6.142.500 đồng, trích từ Quỹ Thi đua" in text
+    assert "Điều 3. Chánh Văn phòng" in text
+    assert "chịu trách nhiệm thi hành Quyết định này." in text
+    assert "Quyết định này có hiệu lực kể từ ngày ký" in text
+
+
+def test_recipients(vice_pdf):
+    text = " ".join(page_texts(vice_pdf))
+    assert "Nơi nhận: - Như Điều 3; - CT, các PCT UBND thị xã; - Lưu: VT, NV." in text
+
+
+def test_vice_chairman_signs(vice_pdf):
+    text = " ".join(page_texts(vice_pdf))
+    assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in text
+    assert "Lê Văn Hẳn" in text
+
+
+def test_chairman_signs(chair_pdf):
+    text = " ".join(page_texts(chair_pdf))
+    assert "KT. CHỦ TỊCH" not in text
+    assert "PHÓ CHỦ TỊCH" not in text
+    # The signature title sits between the recipients and the signer's name.
+    assert re.search(r"Lưu: VT, NV\. CHỦ TỊCH Lê Văn Hẳn", text), text
+
+
+def test_household_counted_with_collectives(chair_pdf):
+    text = " ".join(page_texts(chair_pdf))
+    assert "cho 2 tập thể, 1 hộ gia đình và 3 cá nhân (có danh sách kèm theo)" in text
+    assert "DANH SÁCH TẬP THỂ, HỘ GIA ĐÌNH VÀ CÁ NHÂN ĐƯỢC KHEN THƯỞNG" in text
+
+
+def test_annex_names_amounts_and_total(vice_pdf):
+    pages = page_texts(vice_pdf)
+    annex = pages[-1]
+    assert "DANH SÁCH TẬP THỂ VÀ CÁ NHÂN ĐƯỢC KHEN THƯỞNG" in annex
+    assert ("(Kèm theo Quyết định số 05/QĐ-UBND ngày 05/01/2026 của Chủ tịch Ủy ban nhân "
+            "dân thị xã Duyên Hải)") in annex
+    assert "Nguyễn Thị Ánh Tuyết" in annex
+    assert "Trường Long Hòa" in annex
+    assert "1.755.000" in annex
+    assert "877.500" in annex
+    assert "Tổng cộng 6.142.500" in annex
+    # Collectives are listed (and numbered) before individuals.
+    assert annex.index("I Tập thể 1 Trường Trung học") < annex.index("II Cá nhân 1 Nguyễn")
+
+
+def test_annex_on_new_page(vice_pdf):
+    pages = page_texts(vice_pdf)
+    assert len(pages) >= 2
+    assert "DANH SÁCH" not in " ".join(pages[:-1])
+    assert "QUYẾT ĐỊNH:" not in pages[-1]
+
+
+def test_multipage_annex(long_pdf):
+    pages = page_texts(long_pdf)
+    assert len(pages) >= 3
+    annex = [i for i, p in enumerate(pages) if "Họ và tên / Tên tập thể" in p]
+    # The annex spans several pages and the table header is repeated on each of them.
+    assert len(annex) >= 2
+    assert annex == list(range(annex[0], len(pages)))
+    assert "Tổng cộng 52.650.000" in pages[-1]  # 10 × 1.755.000 + 40 × 877.500
+    assert all("Tổng cộng" not in p for p in pages[:-1])
+    assert "40 Trần Văn Hùng 39" in pages[-1]
+
+
+def test_page_numbers_in_top_margin_except_first(long_pdf):
+    tops = top_margin_texts(long_pdf)
+    assert tops[0] == ""
+    assert tops[1:] == [str(n) for n in range(2, len(tops) + 1)]
+
+
+def test_nfd_input_renders_like_nfc():
+    doc = make_doc()
+    decomposed = nfd(doc)
+    assert decomposed.awardees[0].name != doc.awardees[0].name  # really decomposed
+    assert render_decision_html(decomposed) == render_decision_html(doc)
+    assert page_texts(render_decision_pdf(decomposed)) == page_texts(render_decision_pdf(doc))
+
+
+def test_user_text_is_escaped():
+    doc = make_doc()
+    evil = replace(doc.awardees[0], name='<img src="file:///etc/passwd"> & <b>x</b>')
+    doc = replace(doc, awardees=(evil,) + doc.awardees[1:])
+    assert "&lt;img src=" in render_decision_html(doc)
+    text = " ".join(page_texts(render_decision_pdf(doc)))
+    # The narrow name column wraps the string (at "/"), hence the comparison without spaces.
+    assert '<imgsrc="file:///etc/passwd">&<b>x</b>' in text.replace(" ", "")
+
+
+def test_unknown_kind_is_rejected():
+    doc = make_doc()
+    bad = replace(doc.awardees[0], kind="company")
+    with pytest.raises(ValueError, match="company"):
+        decision_context(replace(doc, awardees=(bad,)))
+
+
+def test_context_punctuation_and_prefixes():
+    doc = replace(make_doc(), proposer="Trưởng phòng Nội vụ", achievement="đã có thành tích tốt.")
+    ctx = decision_context(doc)
+    assert ctx["legal_bases"][-1] == "Theo đề nghị của Trưởng phòng Nội vụ."
+    assert all(b.endswith(";") for b in ctx["legal_bases"][:-1])
+    assert ctx["achievement"] == "đã có thành tích tốt"
+    assert ctx["recipients"][-1] == "Lưu: VT, NV."
+    assert ctx["authority"] == "CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ DUYÊN HẢI"
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+def test_only_noto_serif_is_embedded(vice_pdf):
+    fonts = pdf_fonts(vice_pdf)
+    assert len(fonts) == 4  # regular, bold, italic, bold italic
+    for base_font, ttf, _ in fonts:
+        assert "Noto-Serif" in base_font
+        assert ttf["name"].getDebugName(1) == "Noto Serif"
+    weights = sorted(ttf["OS/2"].usWeightClass for _, ttf, _ in fonts)
+    assert weights == [400, 400, 700, 700]
+
+
+@pytest.mark.parametrize("static", [True, False], ids=["static-instances", "variable-files"])
+def test_bold_is_laid_out_with_bold_metrics(static, monkeypatch):
+    """Bold text must be shaped with bold advances and embed matching glyphs.
+
+    With a variable font declared with ``font-weight: 700``, WeasyPrint 70 lays bold text
+    out with regular widths but embeds bold glyphs (overlapping letters); this guards
+    against that, for both font set-ups of the renderer.
+    """
+    monkeypatch.setattr(R, "USE_STATIC_FONTS", static)
+    static_dir = R.prepare_fonts() if static else None
+    if static:
+        assert static_dir is not None, "static font instances could not be built"
+    faces = "".join(
+        f'@font-face {{ font-family: T; src: url("{f["url"]}"); font-style: {f["style"]};'
+        + (f' font-weight: {f["weight"]};' if f["weight"] else "") + " }"
+        for f in R._font_faces(static_dir)
+    )
+    html = (f"<style>{faces} body {{ font-family: T }} span {{ display: inline-block }}</style>"
+            "<p><span>CỘNG HÒA Hạnh phúc</span></p><p><b><span>CỘNG HÒA Hạnh phúc</span></b></p>")
+    allowed = DEFAULT_ALLOWED_DIRS + ((static_dir,) if static_dir else ())
+    document = weasyprint.HTML(string=html, url_fetcher=SafeURLFetcher(allowed)).render(
+        font_config=FontConfiguration())
+
+    def spans(box, found):
+        # The outermost box of each <span> (its inline-block), keyed by element.
+        if getattr(box, "element_tag", None) == "span":
+            found.setdefault(box.element, box.width)
+        for child in getattr(box, "children", ()):
+            spans(child, found)
+        return found
+
+    regular, bold = spans(document.pages[0]._page_box, {}).values()
+    assert bold > regular * 1.03
+
+    # Widths written in the PDF equal the advances of the embedded glyphs.
+    for base_font, ttf, descendant in pdf_fonts(document.write_pdf()):
+        order, widths = ttf.getGlyphOrder(), descendant["/W"]
+        scale = 1000 / ttf["head"].unitsPerEm
+        for i in range(0, len(widths), 2):
+            for k, width in enumerate(widths[i + 1]):
+                advance = ttf["hmtx"][order[widths[i] + k]][0] * scale
+                assert abs(advance - width) <= 1, base_font
+
+
+def test_falls_back_to_variable_fonts_without_cache_dir(monkeypatch):
+    """No writable, trusted cache folder: the decision still renders, with the variable fonts."""
+    monkeypatch.setattr(R, "_static_dir", None)
+    monkeypatch.setattr(R, "_static_failed", False)
+    monkeypatch.setattr(R, "_usable_cache_dir", lambda directory: False)
+    assert R.prepare_fonts() is None
+    pdf = render_decision_pdf(make_doc())
+    assert "Số: 05/QĐ-UBND" in page_texts(pdf)[0]
+    assert {ttf["OS/2"].usWeightClass for _, ttf, _ in pdf_fonts(pdf)} == {400, 700}
+
+
+# --------------------------------------------------------------------------- URL safety
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:9/evil.css",
+    "https://example.com/font.ttf",
+    "ftp://example.com/x",
+    "file:///etc/passwd",
+    "file://localhost/etc/passwd",
+    "file://otherhost/share/x.css",
+    f"{(R.TEMPLATES_DIR / 'documents').as_uri()}/../../../../../etc/passwd",
+    f"{(R.TEMPLATES_DIR / 'documents').as_uri()}/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    f"{(R.TEMPLATES_DIR / 'documents').as_uri()}/missing.css",
+    "javascript:alert(1)",
+    "/etc/passwd",
+])
+def test_fetcher_refuses(url):
+    with pytest.raises(UnsafeURLError):
+        safe_url_fetcher(url)
+
+
+def test_fetcher_serves_allowed_files_and_data():
+    response = safe_url_fetcher(CSS_PATH.as_uri())
+    assert response.read() == CSS_PATH.read_bytes()
+    assert response.content_type == "text/css"
+    response = safe_url_fetcher(R._font_faces(None)[0]["url"])
+    assert response.read(4) == b"\x00\x01\x00\x00"  # TrueType
+    assert safe_url_fetcher("data:text/plain,ok").read() == b"ok"
+
+
+def test_fetcher_refuses_symlink_escaping_allowed_dir(tmp_path: Path):
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    (allowed / "link.txt").symlink_to(secret)
+    (allowed / "ok.txt").write_text("ok")
+    assert safe_url_fetcher((allowed / "ok.txt").as_uri(), [allowed]).read() == b"ok"
+    with pytest.raises(UnsafeURLError):
+        safe_url_fetcher((allowed / "link.txt").as_uri(), [allowed])
+
+
+@pytest.mark.parametrize("snippet", [
+    '<img src="file:///etc/passwd">',
+    '<link rel="stylesheet" href="http://127.0.0.1:9/evil.css">',
+    "<style>@import url(file:///etc/passwd);</style>",
+    '<div style="background: url(https://example.com/track.png)">x</div>',
+    '<style>@font-face { font-family: X; src: url(file:///etc/passwd) }'
+    " p { font-family: X }</style><p>x</p>",
+])
+def test_template_level_loads_are_refused(snippet):
+    """A document that references an outside resource does not render at all."""
+    html = f"<html><body>{snippet}</body></html>"
+    with pytest.raises(FatalURLFetchingError) as info:
+        weasyprint.HTML(string=html, url_fetcher=SafeURLFetcher()).render(
+            font_config=FontConfiguration()).write_pdf()
+    assert isinstance(info.value.__cause__, UnsafeURLError)
+
+
+def test_renderer_turns_refusals_into_render_error(monkeypatch):
+    env = Environment(autoescape=True, loader=DictLoader({
+        R.DECISION_TEMPLATE: '<html><body><img src="file:///etc/passwd">{{ number }}</body></html>',
+    }))
+    monkeypatch.setattr(R, "_env", env)
+    with pytest.raises(DecisionRenderError) as info:
+        render_decision_pdf(make_doc())
+    assert isinstance(info.value.__cause__.__cause__, UnsafeURLError)
