@@ -10,6 +10,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from award_flow.core import formatting
+from award_flow.core.urls import local_url
 from award_flow.extensions import db, login_manager
 
 main = Blueprint("main", __name__)
@@ -39,10 +40,7 @@ def set_language(code: str):
 
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.form.get("next") or url_for("main.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(local_url(request.form.get("next")) or url_for("main.index"))
 
 
 def _error_page(code: int, message: str):

@@ -29,7 +29,8 @@ class Client(FlaskClient):
     """
 
     def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-        g.pop("_login_user", None)
+        for cached in ("_login_user", "csrf_token", "_flask_babel"):
+            g.pop(cached, None)
         return super().open(*args, **kwargs)
 
 
@@ -98,7 +99,8 @@ def login(client):
     """`login(user)` signs the client in as that user (through the real login form)."""
 
     def _login(user) -> None:  # noqa: ANN001
-        client.post("/logout", data={"csrf_token": csrf_token(client)})
+        for cookie in ("session", "remember_token"):
+            client.delete_cookie(cookie)
         response = client.post(
             "/login",
             data={"username": user.username, "password": factories.PASSWORD,

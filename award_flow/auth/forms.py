@@ -21,7 +21,7 @@ class UserForm(FlaskForm):
                            filters=[nfc_filter])
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)],
                             filters=[nfc_filter])
-    role = SelectField(_l("Vai trò"), choices=[(r.value, r.label) for r in Role])
+    role = SelectField(_l("Vai trò"), choices=[])
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
     password = PasswordField(_l("Mật khẩu (để trống nếu không đổi)"),
                              validators=[Optional(), Length(min=10, max=200)])

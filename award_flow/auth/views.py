@@ -10,6 +10,7 @@ from sqlalchemy import select
 from award_flow.auth.forms import LoginForm
 from award_flow.auth.models import User
 from award_flow.auth.passwords import hash_password, needs_rehash
+from award_flow.core.urls import local_url
 from award_flow.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -29,9 +30,7 @@ def _login_limit() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("proposals.my_work")
+    return local_url(target) or url_for("proposals.my_work")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,7 +40,8 @@ def login():
         return redirect(url_for("proposals.my_work"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data))
+        username = (form.username.data or "").lower()  # stored lower-case (org/operations.py)
+        user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             if not _DUMMY_HASH:
                 _DUMMY_HASH.append(hash_password("not a password"))

@@ -44,3 +44,13 @@ def vn_money(value: int | Decimal) -> str:
 def document_number(number: int, symbol: str) -> str:
     """`05/QĐ-UBND`: numbers under 10 take a leading zero."""
     return f"{number:02d}/{symbol}"
+
+
+def vn_file_size(size: int) -> str:
+    """`10 MB`, `1,5 MB`, `512 KB` (Vietnamese decimal comma)."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            value = round(size / scale, 1)
+            text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+            return f"{text} {unit}"
+    return f"{size} byte"

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from award_flow.core.errors import ValidationError
+from award_flow.core.formatting import vn_file_size
 
 #: What a dossier may hold: detected kind → (MIME type, extension used for downloads).
 ALLOWED_TYPES: dict[str, tuple[str, str]] = {
@@ -74,6 +75,20 @@ def clean_filename(name: str | None) -> str:
     return name[:200] or "tep-dinh-kem"
 
 
+def download_name(original_name: str, content_type: str) -> str:
+    """The name to save a file under: the user's name, ending in the extension of the type
+    its content was found to be (a PDF uploaded as "x.html" is saved as "x.pdf")."""
+    extension = next((ext for mime, ext in ALLOWED_TYPES.values() if mime == content_type), None)
+    if extension is None:
+        return original_name
+    stem, suffix = os.path.splitext(original_name)
+    if suffix.lower().lstrip(".") in {extension, "jpeg" if extension == "jpg" else extension}:
+        return original_name
+    if suffix and len(suffix) <= 6:
+        original_name = stem
+    return f"{original_name}.{extension}"
+
+
 def store_upload(stream: IO[bytes], max_bytes: int | None = None) -> StoredFile:
     """Copy an upload to the store, refusing it (and leaving nothing behind) unless it is an
     allowed type within the size limit."""
@@ -90,7 +105,7 @@ def store_upload(stream: IO[bytes], max_bytes: int | None = None) -> StoredFile:
                 size += len(chunk)
                 if size > max_bytes:
                     raise ValidationError(
-                        _("Tệp quá lớn: tối đa %(mb)s MB.", mb=max_bytes // (1024 * 1024))
+                        _("Tệp quá lớn: tối đa %(size)s.", size=vn_file_size(max_bytes))
                     )
                 if len(head) < 8192:
                     head += chunk[: 8192 - len(head)]

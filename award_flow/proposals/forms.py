@@ -10,6 +10,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from award_flow.core.formatting import vn_file_size
 from award_flow.core.text import nfc_filter
 from award_flow.proposals.models import AttachmentKind, Gender, NomineeOutcome, PriorityGroup
 
@@ -54,8 +55,8 @@ class AttachmentForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k.value, k.label) for k in AttachmentKind]
-        self.file.description = _("PDF, DOCX, XLSX, JPG hoặc PNG; tối đa %(mb)s MB.",
-                                  mb=current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024))
+        self.file.description = _("PDF, DOCX, XLSX, JPG hoặc PNG; tối đa %(size)s.",
+                                  size=vn_file_size(current_app.config["MAX_ATTACHMENT_BYTES"]))
 
 
 class ActionForm(FlaskForm):

@@ -22,7 +22,7 @@ from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, ConferredBy
 from award_flow.core.audit import AuditEvent
 from award_flow.core.errors import DomainError
-from award_flow.core.storage import stored_path
+from award_flow.core.storage import download_name, stored_path
 from award_flow.extensions import db
 from award_flow.org.models import Unit
 from award_flow.proposals import operations as ops
@@ -296,6 +296,8 @@ def conclude(proposal_id: int):
             return redirect(url_for(".conclude", proposal_id=proposal_id))
         flash(str(_DONE_MESSAGES[Action.CONCLUDE]), "success")
         return redirect(url_for(".my_work"))
+    if form.is_submitted():
+        flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
     return render_template("proposals/conclude.html", proposal=proposal, form=form,
                            outcomes=outcome_choices())
 
@@ -414,7 +416,8 @@ def download(attachment_id: int):
     if not path.is_file():
         abort(404)
     return send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name, max_age=0)
+                     download_name=download_name(attachment.original_name,
+                                                 attachment.content_type), max_age=0)
 
 
 @bp.post("/attachments/<int:attachment_id>/delete")

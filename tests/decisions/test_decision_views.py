@@ -1,0 +1,86 @@
+"""The decision pages: approving through the button issues the decision; its page and the PDF
+stored at issuance, served byte for byte with its SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from sqlalchemy import select
+from werkzeug.http import parse_options_header
+
+from award_flow.decisions.models import Decision, DecisionFile
+from award_flow.extensions import db
+from award_flow.proposals import operations as ops
+from award_flow.proposals.models import NomineeOutcome, ProposalState
+from award_flow.proposals.workflow import EVENT_LABELS
+from tests.factories import make_proposal
+from tests.web_helpers import flashes, forms, history
+
+S = ProposalState
+
+
+def test_the_chairman_approves_through_the_button_and_lands_on_the_decision(client, world,
+                                                                           login):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    farmer, officer = proposal.nominees
+    ops.conclude_review(proposal, world.committee, {farmer.id: NomineeOutcome.RECOMMENDED,
+                                                    officer.id: NomineeOutcome.NOT_RECOMMENDED})
+    db.session.commit()
+    login(world.chairman)
+    html = client.get(f"/proposals/{proposal.id}").text
+    (button,) = [f for f in forms(html)
+                 if f.action == f"/proposals/{proposal.id}/actions/approve"]
+
+    response = client.post(button.action, data=button.data(comment="Đồng ý."))
+
+    decision = db.session.scalar(select(Decision))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/decisions/{decision.id}"
+    page = client.get(response.headers["Location"])
+    assert ("success", "Đã phê duyệt và ban hành quyết định.") in flashes(page.text)
+    assert f"Quyết định số {decision.reference}" in page.text
+    assert farmer.name in page.text and officer.name not in page.text
+    assert decision.signer_name == world.chairman.full_name
+    assert f'href="/decisions/{decision.id}/pdf"' in page.text
+    db.session.refresh(proposal)
+    assert (proposal.state, proposal.decision_id) == (S.DECIDED, decision.id)
+    detail = client.get(f"/proposals/{proposal.id}").text
+    assert f'href="/decisions/{decision.id}"' in detail
+    last = [e for e in history(detail) if e.to_label][-1]
+    assert (last.actor, last.label, last.from_label, last.to_label, last.comment) == (
+        world.chairman.full_name, str(EVENT_LABELS["approve"]),
+        S.AWAITING_DECISION.label, S.DECIDED.label, "Đồng ý.")
+    listed = client.get("/decisions/").text
+    assert f'href="/decisions/{decision.id}"' in listed and decision.reference in listed
+
+
+def test_the_decision_pdf_is_the_stored_file_with_its_sha256(client, world, login):
+    proposal = make_proposal(world, state=S.DECIDED)
+    db.session.commit()
+    decision = proposal.decision
+    stored = db.session.scalar(select(DecisionFile).where(DecisionFile.decision_id == decision.id))
+    login(world.officer_a)
+
+    with client.get(f"/decisions/{decision.id}/pdf") as response:
+        body = response.data
+        headers = response.headers
+
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert body.startswith(b"%PDF")
+    assert headers["X-Content-SHA256"] == hashlib.sha256(body).hexdigest() == stored.sha256
+    assert body == stored.content
+    disposition, options = parse_options_header(headers["Content-Disposition"])
+    assert disposition == "attachment"
+    assert options["filename"] == f"QD-{decision.number:02d}-{decision.year}.pdf"
+    assert stored.sha256 in client.get(f"/decisions/{decision.id}").text
+
+    with client.get(f"/decisions/{decision.id}/pdf?inline=1") as inline:
+        assert inline.headers["Content-Disposition"].startswith("inline")
+        assert inline.data == body
+
+    etag = headers["ETag"].strip('"')
+    with client.get(f"/decisions/{decision.id}/pdf",
+                    headers={"If-None-Match": f'"{etag}"'}) as again:
+        assert again.status_code == 304
+    assert re.fullmatch(r"[0-9a-f]{64}", stored.sha256)

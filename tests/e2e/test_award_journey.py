@@ -1,0 +1,206 @@
+"""The whole path of one award through the real UI, one role after another, as people do it:
+file a proposal, submit, accept, forward, conclude, approve, download the decision."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, Response, expect
+from pypdf import PdfReader, PdfWriter
+
+from award_flow.demo import CAMPAIGN, DEMO_PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.only_browser("chromium")]
+
+TITLE = "Đề nghị tặng Giấy khen cho nông dân sản xuất, kinh doanh giỏi Đợt 1"
+ACHIEVEMENT = "đã có thành tích xuất sắc trong phong trào nông dân thi đua sản xuất, kinh doanh giỏi"
+AWARD = "Giấy khen của Chủ tịch Ủy ban nhân dân (Cá nhân)"
+NOMINEE = "Nguyễn Thị Ánh Tuyết"
+ATTACHMENT = "Tờ trình số 15-TTr-UBND.pdf"
+
+#: Issuing the decision renders its PDF (WeasyPrint): allow more than expect's 5 s.
+SLOW = 30_000
+
+
+class UI:
+    """The page plus what went wrong behind it: server errors (5xx), script and console errors
+    (a CSP violation is one). Every step checks them first, so a crash fails at once and says
+    why, instead of as a locator timeout."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        page.on("response", self._on_response)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("console", self._on_console)
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 500:
+            self.problems.append(f"HTTP {response.status}: {response.request.method} "
+                                 f"{response.url}")
+
+    def _on_console(self, message) -> None:  # noqa: ANN001
+        url = message.location.get("url", "")
+        if message.type == "error" and not url.endswith("/favicon.ico"):
+            self.problems.append(f"console error: {message.text} ({url})")
+
+    def check(self) -> None:
+        self.page.wait_for_load_state()
+        assert not self.problems, "\n".join(self.problems)
+
+    def flash(self, message: str) -> None:
+        """The confirmation the app shows after an action (a status, not an alert)."""
+        self.check()
+        where = self.page.url
+        expect(self.page.get_by_role("alert"), f"an error shown on {where}").to_have_count(0)
+        expect(self.page.get_by_role("status"),
+               f"no confirmation “{message}” on {where}").to_have_text(message)
+
+    def log_in(self, username: str) -> None:
+        self.page.goto("/login")
+        self.check()
+        self.page.get_by_label("Tên đăng nhập", exact=True).fill(username)
+        self.page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
+        self.page.get_by_role("button", name="Đăng nhập", exact=True).click()
+        self.check()
+        expect(self.page.get_by_role("heading", level=1, name="Việc của tôi")).to_be_visible()
+
+    def log_out(self) -> None:
+        self.page.get_by_role("button", name="Đăng xuất").click()
+        self.flash("Bạn đã đăng xuất.")
+
+    def open_from_my_work(self) -> None:
+        """Find the proposal in the user's queue ("Việc của tôi") and open it."""
+        self.page.get_by_role("link", name="Việc của tôi").click()
+        self.check()
+        self.page.get_by_role("link", name=TITLE, exact=True).click()
+        self.check()
+        expect(self.page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
+
+    def state_is(self, label: str) -> None:
+        expect(self.page.get_by_text(label, exact=True).first).to_be_visible()
+
+
+def a_real_pdf(path: Path) -> Path:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": "Tờ trình đề nghị khen thưởng"})
+    with path.open("wb") as out:
+        writer.write(out)
+    return path
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    return unicodedata.normalize("NFC", text)
+
+
+def test_proposal_to_decision_through_every_role(page: Page, demo, tmp_path: Path) -> None:  # noqa: ANN001
+    ui = UI(page)
+
+    # 1. The unit officer files a proposal, adds a nominee and uploads the dossier.
+    ui.log_in("canbo.longhuu")
+    page.get_by_role("link", name="Lập tờ trình mới").click()
+    expect(page.get_by_role("heading", level=1, name="Lập tờ trình mới")).to_be_visible()
+    page.get_by_label("Trích yếu tờ trình").fill(TITLE)
+    page.get_by_label("Phong trào thi đua").select_option(label=CAMPAIGN)
+    phase = page.get_by_label("Đợt thi đua")
+    phase.select_option(
+        label=phase.get_by_role("option", name=re.compile(r"— Đợt 1$")).inner_text())
+    page.get_by_label("Hình thức khen thưởng").select_option(label=AWARD)
+    page.get_by_label("Thành tích được khen thưởng").fill(ACHIEVEMENT)
+    page.get_by_role("button", name="Lưu").click()
+    ui.flash("Đã tạo tờ trình. Hãy thêm người được đề nghị và hồ sơ.")
+    expect(page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
+    ui.state_is("Bản nháp")
+
+    page.get_by_role("link", name="Thêm").click()
+    expect(page.get_by_role("heading", level=1, name="Thêm người được đề nghị")).to_be_visible()
+    page.get_by_label("Họ và tên / tên tập thể").fill(NOMINEE)
+    page.get_by_label("Chức vụ", exact=True).fill("Nông dân")
+    page.get_by_label("Đơn vị công tác hoặc địa chỉ").fill("Ấp Giồng Ổi, xã Long Hữu")
+    page.get_by_label("Nữ", exact=True).check()
+    page.get_by_label("Nhóm ưu tiên").select_option(label="Nông dân")
+    page.get_by_label("Tóm tắt thành tích").fill(
+        "Mô hình nuôi tôm - lúa cho thu nhập cao; giúp 5 hộ nghèo thoát nghèo.")
+    page.get_by_role("button", name="Lưu").click()
+    ui.flash("Đã thêm người được đề nghị.")
+    expect(page.get_by_role("heading", name="Người được đề nghị (1)")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text=NOMINEE)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("(Nữ)")
+    expect(row.get_by_text("Nông dân", exact=True)).to_have_count(1)  # the priority group
+
+    page.get_by_label("Loại tài liệu").select_option(label="Tờ trình")
+    page.get_by_label("Tệp", exact=True).set_input_files(a_real_pdf(tmp_path / ATTACHMENT))
+    page.get_by_role("button", name="Tải lên").click()
+    ui.flash("Đã tải lên tệp.")
+    expect(page.get_by_role("link", name=ATTACHMENT, exact=True)).to_be_visible()
+    ui.log_out()
+
+    # 2. The unit head submits it.
+    ui.log_in("thutruong.longhuu")
+    ui.open_from_my_work()
+    page.get_by_role("button", name="Gửi tờ trình").click()
+    ui.flash("Đã gửi tờ trình.")
+    ui.state_is("Đã gửi")
+    ui.log_out()
+
+    # 3. The secretariat accepts it for appraisal, then forwards it to the Standing Committee.
+    ui.log_in("noivu")
+    ui.open_from_my_work()
+    page.get_by_role("button", name="Tiếp nhận thẩm định").click()
+    ui.flash("Đã tiếp nhận hồ sơ để thẩm định.")
+    ui.open_from_my_work()
+    ui.state_is("Đang thẩm định")
+    page.get_by_label("Ý kiến", exact=True).fill("Hồ sơ đầy đủ, đủ điều kiện trình Hội đồng.")
+    page.get_by_role("button", name="Trình Thường trực Hội đồng").click()
+    ui.flash("Đã trình Thường trực Hội đồng.")
+    ui.log_out()
+
+    # 4. The Standing Committee recommends the nominee.
+    ui.log_in("thuongtruc")
+    ui.open_from_my_work()
+    page.get_by_role("link", name="Kết luận xét duyệt").click()
+    expect(page.get_by_role("heading", level=1,
+                            name="Kết luận của Thường trực Hội đồng")).to_be_visible()
+    page.get_by_role("group", name=f"Kết luận cho {NOMINEE}").get_by_label(
+        "Đề nghị khen thưởng").check()
+    page.get_by_role("button", name="Ghi nhận kết luận").click()
+    ui.flash("Đã ghi nhận kết luận của Thường trực Hội đồng.")
+    ui.log_out()
+
+    # 5. The chairman approves: the decision is issued, shown, and its PDF downloaded.
+    ui.log_in("chutich")
+    ui.open_from_my_work()
+    ui.state_is("Chờ Chủ tịch quyết định")
+    page.get_by_role("button", name="Phê duyệt và ban hành quyết định").click()
+    # "\/": Playwright sends the pattern as a JS regex literal, where "/" must be escaped.
+    heading = page.get_by_role("heading", level=1,
+                               name=re.compile(r"^Quyết định số \d+\/QĐ-UBND$"))
+    expect(heading).to_be_visible(timeout=SLOW)
+    ui.flash("Đã phê duyệt và ban hành quyết định.")
+    reference = heading.inner_text().removeprefix("Quyết định số ").strip()
+    award_row = page.get_by_role("row").filter(has_text=NOMINEE)
+    expect(award_row).to_have_count(1)
+    expect(award_row.get_by_text("Nông dân", exact=True)).to_have_count(1)
+    page.screenshot(path=tmp_path / "decision.png", full_page=True)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tải bản PDF").click()
+    download = download_info.value
+    assert download.failure() is None
+    assert re.fullmatch(r"QD-\d{2}-\d{4}\.pdf", download.suggested_filename)
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    data = saved.read_bytes()
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert NOMINEE in text
+    assert "QĐ-UBND" in text and reference in text
+    ui.check()

@@ -1,0 +1,92 @@
+"""Two people acting on the same proposal at once, through the pages: each button carries
+the version its page showed; the slower one is told what happened and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from award_flow.auth.roles import Role
+from award_flow.core.audit import AuditEvent
+from award_flow.extensions import db
+from award_flow.proposals.models import ProposalState
+from tests.factories import make_proposal, make_user
+from tests.web_helpers import client_as, flashes, forms
+
+S = ProposalState
+
+STALE = "Tờ trình vừa được người khác xử lý (hiện ở trạng thái “{state}”). Không có thay đổi nào " \
+        "được lưu."
+
+
+def button(html: str, proposal_id: int, action: str):  # noqa: ANN201
+    (form,) = [f for f in forms(html) if f.action == f"/proposals/{proposal_id}/actions/{action}"]
+    return form
+
+
+def events() -> list[tuple]:
+    return [tuple(row) for row in db.session.execute(
+        select(AuditEvent.id, AuditEvent.action, AuditEvent.actor_id).order_by(AuditEvent.id))]
+
+
+#: (state both see, first person's button and reason, second person's button, the state the
+#: first one leaves)
+RACES = [
+    (S.SUBMITTED, ("return", "Thiếu biên bản họp."), "accept", S.RETURNED),
+    (S.SUBMITTED, ("accept", ""), "accept", S.UNDER_REVIEW),
+    (S.SUBMITTED, ("accept", ""), "return", S.UNDER_REVIEW),
+    (S.UNDER_REVIEW, ("forward", "Đủ điều kiện."), "return", S.IN_COMMITTEE),
+]
+
+
+@pytest.mark.parametrize(("state", "first", "second", "after"), RACES,
+                         ids=[f"{r[1][0]}-then-{r[2]}" for r in RACES])
+def test_the_second_of_two_reviewers_acting_at_once_changes_nothing(app, world, state, first,
+                                                                    second, after):
+    proposal = make_proposal(world, state=state)
+    colleague = make_user("secretariat.2", Role.SECRETARIAT, world.home_affairs,
+                          "Phạm Thị Kim Hoa")
+    db.session.commit()
+    one, two = client_as(app, world.secretariat), client_as(app, colleague)
+    # Both open the proposal page: both forms carry the same version.
+    page_one = one.get(f"/proposals/{proposal.id}").text
+    page_two = two.get(f"/proposals/{proposal.id}").text
+    form_one = button(page_one, proposal.id, first[0])
+    form_two = button(page_two, proposal.id, second)
+    assert form_one.data()["version"] == form_two.data()["version"]
+
+    done = one.post(form_one.action, data=form_one.data(comment=first[1]))
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert proposal.state == after
+    version, history = proposal.version, events()
+
+    late = two.post(form_two.action, data=form_two.data(comment="Ý kiến của người thứ hai."))
+
+    assert late.status_code == 302
+    assert late.headers["Location"] == f"/proposals/{proposal.id}"
+    page = two.get(late.headers["Location"]).text
+    assert ("error", STALE.format(state=after.label)) in flashes(page)
+    db.session.expire_all()
+    assert (proposal.state, proposal.version) == (after, version)
+    assert events() == history
+
+
+def test_a_unit_head_submitting_a_draft_the_officer_just_changed_is_told_to_reload(app, world):
+    """Editing the draft bumps its version: a submit button from before the edit is stale."""
+    proposal = make_proposal(world, state=S.DRAFT)
+    db.session.commit()
+    head, officer = client_as(app, world.head_a), client_as(app, world.officer_a)
+    submit = button(head.get(f"/proposals/{proposal.id}").text, proposal.id, "submit")
+    nominee = proposal.nominees[1]
+    delete = [f for f in forms(officer.get(f"/proposals/{proposal.id}").text)
+              if f.action == f"/nominees/{nominee.id}/delete"][0]
+    assert officer.post(delete.action, data=delete.data()).status_code == 302
+    history = events()
+
+    late = head.post(submit.action, data=submit.data(), follow_redirects=True)
+
+    assert ("error", STALE.format(state=S.DRAFT.label)) in flashes(late.text)
+    db.session.expire_all()
+    assert proposal.state == S.DRAFT
+    assert events() == history

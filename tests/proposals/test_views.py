@@ -1,0 +1,682 @@
+"""The proposal pages used as a browser would: lists, filters, forms and workflow buttons.
+
+Every form is read from the page it lives on (its CSRF token, the version a button carries)
+and sent back as the browser would send it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+from html import unescape
+
+import pytest
+from sqlalchemy import func, select
+
+from award_flow.campaigns.models import Campaign, CampaignKind
+from award_flow.core.audit import AuditEvent
+from award_flow.extensions import db
+from award_flow.proposals import operations as ops
+from award_flow.proposals.models import (
+    Gender,
+    Nominee,
+    NomineeOutcome,
+    PriorityGroup,
+    Proposal,
+    ProposalState,
+)
+from award_flow.proposals.views import _DONE_MESSAGES
+from award_flow.proposals.workflow import EVENT_LABELS, Action
+from tests.factories import drive, make_proposal
+from tests.web_helpers import HistoryEntry, flashes, forms, history, listed_ids, page_form
+
+S = ProposalState
+
+#: One nominee outside the priority groups: a proposal without the priority badge.
+PLAIN = (("Trần Thị Bích Ngọc", "Công chức", "UBND xã Long Hữu", Gender.FEMALE,
+          PriorityGroup.NONE),)
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def audit_count() -> int:
+    return db.session.scalar(select(func.count(AuditEvent.id)))
+
+
+def action_form(html: str, proposal_id: int, action: str):  # noqa: ANN201
+    """The form of one workflow button on the proposal page, or None when not shown."""
+    target = f"/proposals/{proposal_id}/actions/{action}"
+    found = [f for f in forms(html) if f.action == target]
+    return found[0] if found else None
+
+
+# --- my work and the all-proposals list -----------------------------------------------------
+
+
+def _one_of_each_state(world) -> dict[tuple[str, ProposalState], int]:  # noqa: ANN001
+    made = {}
+    for unit, state in [("a", s) for s in (S.DRAFT, S.RETURNED, S.SUBMITTED, S.UNDER_REVIEW,
+                                          S.IN_COMMITTEE, S.AWAITING_DECISION, S.REJECTED,
+                                          S.WITHDRAWN)] + [("b", S.DRAFT), ("b", S.SUBMITTED)]:
+        proposal = make_proposal(world, state=state, unit=unit,
+                                 title=f"Tờ trình {unit} {state.value}")
+        made[(unit, state)] = proposal.id
+    db.session.commit()
+    return made
+
+
+A_ALL = {("a", s) for s in S if s != S.DECIDED}
+REVIEWER_SEES = {("a", S.SUBMITTED), ("a", S.UNDER_REVIEW), ("a", S.IN_COMMITTEE),
+                 ("a", S.AWAITING_DECISION), ("a", S.RETURNED), ("a", S.REJECTED),
+                 ("b", S.SUBMITTED)}
+
+#: user → (what waits on them in "my work", what the all-proposals list shows them)
+QUEUES = {
+    "officer_a": ({("a", S.DRAFT), ("a", S.RETURNED)}, A_ALL),
+    "head_a": ({("a", S.DRAFT), ("a", S.RETURNED)}, A_ALL),
+    "officer_b": ({("b", S.DRAFT)}, {("b", S.DRAFT), ("b", S.SUBMITTED)}),
+    "head_b": ({("b", S.DRAFT)}, {("b", S.DRAFT), ("b", S.SUBMITTED)}),
+    "secretariat": ({("a", S.SUBMITTED), ("a", S.UNDER_REVIEW), ("b", S.SUBMITTED)},
+                    REVIEWER_SEES),
+    "committee": ({("a", S.IN_COMMITTEE)}, REVIEWER_SEES),
+    "chairman": ({("a", S.AWAITING_DECISION)}, REVIEWER_SEES),
+    "vice": ({("a", S.AWAITING_DECISION)}, REVIEWER_SEES),
+}
+
+
+@pytest.mark.parametrize("who", list(QUEUES))
+def test_my_work_shows_what_waits_on_the_role_and_the_list_what_it_may_see(
+        client, world, login, who):
+    made = _one_of_each_state(world)
+    waiting, visible = QUEUES[who]
+    login(getattr(world, who))
+
+    work = client.get("/work")
+    everything = client.get("/proposals")
+
+    assert work.status_code == everything.status_code == 200
+    assert set(listed_ids(work.text)) == {made[key] for key in waiting}
+    assert set(listed_ids(everything.text)) == {made[key] for key in visible}
+
+
+def test_my_work_of_an_admin_is_the_account_administration(client, world, login):
+    login(world.admin)
+    response = client.get("/work")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/users"
+
+
+def test_an_empty_queue_says_nothing_waits(client, world, login):
+    login(world.committee)
+    html = client.get("/work").text
+    assert listed_ids(html) == []
+    assert re.search(r'<div class="card empty">\s*\S', html)
+
+
+_CARD = re.compile(r'<li class="card proposal-card( is-priority)?">(.*?)</li>', re.S)
+
+
+def test_queue_lists_priority_proposals_first_then_the_longest_waiting(client, world, login):
+    oldest_plain = make_proposal(world, state=S.SUBMITTED, nominees=PLAIN, title="Thường 1")
+    older_priority = make_proposal(world, state=S.SUBMITTED, title="Ưu tiên 1")
+    newer_plain = make_proposal(world, state=S.SUBMITTED, nominees=PLAIN, title="Thường 2")
+    newest_priority = make_proposal(world, state=S.SUBMITTED, title="Ưu tiên 2")
+    for month, proposal in enumerate(
+            (oldest_plain, older_priority, newer_plain, newest_priority), start=1):
+        proposal.state_changed_at = datetime(2025, month, 1, tzinfo=UTC)
+    db.session.commit()
+    login(world.secretariat)
+
+    html = client.get("/work").text
+
+    assert listed_ids(html) == [older_priority.id, newest_priority.id, oldest_plain.id,
+                                newer_plain.id]
+    cards = _CARD.findall(html)
+    assert [bool(flag) for flag, _body in cards] == [True, True, False, False]
+    for flag, body in cards:
+        badge = re.search(r'<span class="badge priority"[^>]*>([^<]*)</span>', body)
+        if flag:
+            assert badge and badge.group(1).split() == ["Ưu", "tiên", "1/2"]
+        else:
+            assert badge is None
+
+
+@pytest.fixture
+def three(world):
+    """Three filed proposals that differ in campaign, unit, award type, state and priority."""
+    other_campaign = Campaign(authority=world.authority, name="Phong trào Chung sức xây dựng "
+                              "nông thôn mới", kind=CampaignKind.THEMATIC,
+                              starts_on=world.campaign.starts_on, ends_on=world.campaign.ends_on)
+    db.session.add(other_campaign)
+    p1 = make_proposal(world, state=S.SUBMITTED, unit="a", title="P1")  # priority
+    p2 = make_proposal(world, state=S.UNDER_REVIEW, unit="b", nominees=PLAIN, title="P2")
+    p3 = make_proposal(world, state=S.DRAFT, unit="a", award="LDTT", nominees=PLAIN, title="P3")
+    p3.campaign, p3.phase = other_campaign, None
+    db.session.flush()
+    drive(world, p3, S.SUBMITTED)
+    db.session.commit()
+    return {"P1": p1.id, "P2": p2.id, "P3": p3.id, "campaign": world.campaign.id,
+            "other_campaign": other_campaign.id, "unit_a": world.unit_a.id,
+            "unit_b": world.unit_b.id, "LDTT": world.awards["LDTT"].id,
+            "GK_CN": world.awards["GK_CN"].id}
+
+
+FILTERS = [
+    ("nothing", lambda c: {}, {"P1", "P2", "P3"}),
+    ("empty fields as the form sends them",
+     lambda c: {"q": "", "campaign": "", "unit": "", "award_type": "", "state": ""},
+     {"P1", "P2", "P3"}),
+    ("campaign", lambda c: {"campaign": c["campaign"]}, {"P1", "P2"}),
+    ("other campaign", lambda c: {"campaign": c["other_campaign"]}, {"P3"}),
+    ("unit a", lambda c: {"unit": c["unit_a"]}, {"P1", "P3"}),
+    ("unit b", lambda c: {"unit": c["unit_b"]}, {"P2"}),
+    ("award type", lambda c: {"award_type": c["LDTT"]}, {"P3"}),
+    ("other award type", lambda c: {"award_type": c["GK_CN"]}, {"P1", "P2"}),
+    ("state", lambda c: {"state": "under_review"}, {"P2"}),
+    ("unknown state is ignored", lambda c: {"state": "bogus"}, {"P1", "P2", "P3"}),
+    ("priority only", lambda c: {"priority": "1"}, {"P1"}),
+    ("combined", lambda c: {"unit": c["unit_a"], "state": "submitted", "campaign": c["campaign"]},
+     {"P1"}),
+    ("combined, nothing matches", lambda c: {"unit": c["unit_b"], "priority": "1"}, set()),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), [(q, e) for _n, q, e in FILTERS],
+                         ids=[n for n, _q, _e in FILTERS])
+def test_the_all_proposals_list_filters(client, world, login, three, query, expected):
+    login(world.secretariat)
+    response = client.get("/proposals", query_string=query(three))
+    assert response.status_code == 200
+    assert set(listed_ids(response.text)) == {three[name] for name in expected}
+
+
+def test_a_unit_user_cannot_widen_the_list_to_another_unit_by_filter(client, world, login,
+                                                                      three):
+    login(world.officer_a)
+    response = client.get("/proposals", query_string={"unit": three["unit_b"]})
+    assert listed_ids(response.text) == []
+    response = client.get("/proposals", query_string={"state": "under_review"})
+    assert listed_ids(response.text) == []
+
+
+SEARCHES = [
+    ("nguyen van ut", {"ut"}),
+    ("NGUYỄN VĂN ÚT", {"ut"}),
+    (nfd("Nguyễn Văn Út"), {"ut"}),
+    ("  van   ut ", {"ut"}),  # extra spaces are folded away
+    ("DUC", {"duc"}),
+    ("đức", {"duc"}),
+    ("Le Minh", {"duc"}),
+    ("n", {"ut", "duc"}),
+    ("%", set()),
+    ("_", set()),
+    ("n%t", set()),
+    ("xyz", set()),
+]
+
+
+@pytest.mark.parametrize(("q", "expected"), SEARCHES, ids=[repr(q) for q, _e in SEARCHES])
+def test_name_search_ignores_case_and_vietnamese_diacritics(client, world, login, q, expected):
+    made = {
+        "ut": make_proposal(world, nominees=(("Nguyễn Văn Út", "Nông dân", "Ấp Cây Da",
+                                              Gender.MALE, PriorityGroup.FARMER),)).id,
+        "duc": make_proposal(world, nominees=(("Lê Minh Đức", "Công chức", "UBND xã",
+                                               Gender.MALE, PriorityGroup.NONE),)).id,
+    }
+    db.session.commit()
+    login(world.officer_a)
+    response = client.get("/proposals", query_string={"q": q})
+    assert response.status_code == 200
+    assert set(listed_ids(response.text)) == {made[k] for k in expected}
+
+
+def _pager_links(html: str) -> dict[str, str]:
+    nav = re.search(r'<nav class="pager".*?</nav>', html, re.S)
+    if nav is None:
+        return {}
+    return {("next" if "Sau" in text else "prev"): unescape(href)
+            for href, text in re.findall(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', nav.group(0))}
+
+
+def test_the_list_is_paginated_and_the_pager_keeps_the_filters(app, client, world, login,
+                                                                monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    priority = {make_proposal(world, title=f"Ưu tiên {i}").id for i in range(3)}
+    make_proposal(world, nominees=PLAIN, title="Thường 1")
+    make_proposal(world, nominees=PLAIN, title="Thường 2")
+    db.session.commit()
+    login(world.officer_a)
+
+    first = client.get("/proposals")
+    assert len(listed_ids(first.text)) == 2
+    assert "5 tờ trình" in first.text and "Trang 1 / 3" in first.text
+
+    seen, url = [], "/proposals?priority=1"
+    while url:
+        page = client.get(url)
+        seen += listed_ids(page.text)
+        url = _pager_links(page.text).get("next")
+        if url:
+            assert "priority=1" in url
+    assert sorted(seen) == sorted(priority)
+
+    beyond = client.get("/proposals", query_string={"page": 9})
+    assert beyond.status_code == 200
+    assert listed_ids(beyond.text) == []
+
+
+# --- creating and editing -------------------------------------------------------------------
+
+
+def test_a_unit_officer_creates_a_proposal_through_the_form_stored_as_nfc(client, world,
+                                                                           login):
+    login(world.officer_a)
+    form = page_form(client, "/proposals/new")
+    title = "Đề nghị tặng Giấy khen cho ông Nguyễn Văn Út"
+    achievement = "đã có thành tích xuất sắc trong phong trào Chung sức xây dựng nông thôn mới"
+
+    response = client.post("/proposals/new", data=form.data(
+        title=nfd(title), achievement=nfd(achievement),
+        award_type_id=str(world.awards["GK_CN"].id), phase_id=str(world.phase.id)))
+
+    assert response.status_code == 302
+    proposal = db.session.scalar(select(Proposal))
+    assert response.headers["Location"] == f"/proposals/{proposal.id}"
+    assert proposal.title == title and unicodedata.is_normalized("NFC", proposal.title)
+    assert proposal.achievement == achievement
+    assert (proposal.state, proposal.unit_id, proposal.created_by_id, proposal.phase_id) == (
+        S.DRAFT, world.unit_a.id, world.officer_a.id, world.phase.id)
+    page = client.get(response.headers["Location"])
+    assert ("success", "Đã tạo tờ trình. Hãy thêm người được đề nghị và hồ sơ.") in flashes(
+        page.text)
+
+
+def test_the_create_form_refuses_an_empty_title(client, world, login):
+    login(world.officer_a)
+    form = page_form(client, "/proposals/new")
+    response = client.post("/proposals/new", data=form.data(title="   ", achievement="x"))
+    assert response.status_code == 200
+    assert db.session.scalar(select(func.count(Proposal.id))) == 0
+
+
+@pytest.mark.parametrize("who", ["secretariat", "committee", "chairman", "vice", "admin"])
+def test_only_unit_people_may_create_proposals(client, world, login, who):
+    login(getattr(world, who))
+    assert client.get("/proposals/new").status_code == 403
+
+
+def test_a_draft_is_edited_through_its_form(client, world, login):
+    proposal = make_proposal(world, state=S.DRAFT)
+    db.session.commit()
+    login(world.officer_a)
+    form = page_form(client, f"/proposals/{proposal.id}/edit")
+    assert form.data()["title"] == proposal.title  # the form shows the current values
+
+    response = client.post(f"/proposals/{proposal.id}/edit",
+                           data=form.data(title=nfd("Tờ trình đã sửa lần một")))
+
+    assert response.status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.title == "Tờ trình đã sửa lần một"
+    assert proposal.phase_id == world.phase.id  # kept: the form showed it selected
+    assert history(client.get(f"/proposals/{proposal.id}").text)[-1].label == (
+        "Sửa thông tin tờ trình")
+
+
+@pytest.mark.parametrize("state", [S.SUBMITTED, S.UNDER_REVIEW, S.WITHDRAWN])
+def test_a_filed_proposal_cannot_be_edited(client, world, login, state):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    login(world.officer_a)
+    html = client.get(f"/proposals/{proposal.id}").text
+    assert f"/proposals/{proposal.id}/edit" not in html
+    assert client.get(f"/proposals/{proposal.id}/edit").status_code == 403
+    assert client.get(f"/proposals/{proposal.id}/nominees/new").status_code == 403
+    assert client.get(f"/nominees/{proposal.nominees[0].id}/edit").status_code == 403
+
+
+# --- nominees -------------------------------------------------------------------------------
+
+
+def test_a_nominee_is_added_through_the_form_stored_as_nfc(client, world, login):
+    proposal = make_proposal(world, nominees=PLAIN)
+    db.session.commit()
+    login(world.officer_a)
+    form = page_form(client, f"/proposals/{proposal.id}/nominees/new")
+
+    response = client.post(f"/proposals/{proposal.id}/nominees/new", data=form.data(
+        name=nfd("Lê Thị Hồng Đào"), position="Công nhân", unit_or_address=nfd("Ấp Cây Da"),
+        gender="female", priority_group="worker"))
+
+    assert response.status_code == 302
+    nominee = db.session.scalar(select(Nominee).where(Nominee.name == "Lê Thị Hồng Đào"))
+    assert nominee is not None and nominee.name_folded == "le thi hong dao"
+    assert (nominee.gender, nominee.priority_group) == (Gender.FEMALE, PriorityGroup.WORKER)
+    db.session.refresh(proposal)
+    assert (proposal.nominee_count, proposal.priority_count, proposal.has_priority) == (
+        2, 1, True)
+    assert "Lê Thị Hồng Đào" in client.get(f"/proposals/{proposal.id}").text
+
+
+def test_a_nominee_is_edited_and_the_form_keeps_what_was_not_changed(client, world, login):
+    proposal = make_proposal(world)
+    db.session.commit()
+    nominee = proposal.nominees[0]
+    login(world.officer_a)
+    form = page_form(client, f"/nominees/{nominee.id}/edit")
+
+    response = client.post(f"/nominees/{nominee.id}/edit",
+                           data=form.data(position="Tổ trưởng tổ hợp tác"))
+
+    assert response.status_code == 302
+    db.session.refresh(nominee)
+    assert nominee.position == "Tổ trưởng tổ hợp tác"
+    assert (nominee.name, nominee.gender, nominee.priority_group) == (
+        "Nguyễn Văn Út", Gender.MALE, PriorityGroup.FARMER)
+
+
+def test_a_nominee_is_deleted_with_the_button_on_the_proposal_page(client, world, login):
+    proposal = make_proposal(world)
+    db.session.commit()
+    farmer = proposal.nominees[0]
+    login(world.officer_a)
+    html = client.get(f"/proposals/{proposal.id}").text
+    (button,) = [f for f in forms(html) if f.action == f"/nominees/{farmer.id}/delete"]
+
+    response = client.post(button.action, data=button.data())
+
+    assert response.status_code == 302
+    assert db.session.get(Nominee, farmer.id) is None
+    db.session.refresh(proposal)
+    assert (proposal.nominee_count, proposal.priority_count, proposal.has_priority) == (
+        1, 0, False)
+
+
+# --- workflow buttons -----------------------------------------------------------------------
+
+#: state, action, who presses, comment typed, resulting state, where they land ("detail"
+#: for the proposal page), the success message.
+BUTTONS = [
+    (S.DRAFT, "submit", "head_a", "", S.SUBMITTED, "detail", "Đã gửi tờ trình."),
+    (S.RETURNED, "submit", "head_a", "", S.SUBMITTED, "detail", "Đã gửi tờ trình."),
+    (S.SUBMITTED, "withdraw", "head_a", "Đơn vị rút để hoàn thiện.", S.WITHDRAWN, "detail",
+     "Đã rút tờ trình."),
+    (S.SUBMITTED, "accept", "secretariat", "", S.UNDER_REVIEW, "/work",
+     "Đã tiếp nhận hồ sơ để thẩm định."),
+    (S.SUBMITTED, "return", "secretariat", "Thiếu biên bản họp.", S.RETURNED, "/work",
+     "Đã trả lại hồ sơ cho đơn vị."),
+    (S.UNDER_REVIEW, "return", "secretariat", "Thiếu báo cáo thành tích.", S.RETURNED, "/work",
+     "Đã trả lại hồ sơ cho đơn vị."),
+    (S.UNDER_REVIEW, "forward", "secretariat", "Đủ điều kiện.", S.IN_COMMITTEE, "/work",
+     "Đã trình Thường trực Hội đồng."),
+    (S.IN_COMMITTEE, "send_back", "committee", "Cần xác minh thêm.", S.UNDER_REVIEW, "/work",
+     "Đã chuyển lại cơ quan thẩm định."),
+    (S.AWAITING_DECISION, "send_back", "chairman", "Xem lại mức khen.", S.UNDER_REVIEW, "/work",
+     "Đã chuyển lại cơ quan thẩm định."),
+    (S.AWAITING_DECISION, "reject", "vice", "Chưa đủ tiêu chuẩn.", S.REJECTED, "/work",
+     "Đã ghi nhận không phê duyệt."),
+]
+
+
+def label(action: str) -> str:
+    """How the page names an action (its button's label), in Vietnamese."""
+    return str(EVENT_LABELS[action])
+
+
+@pytest.mark.parametrize(("state", "action", "who", "comment", "target", "lands", "message"),
+                         BUTTONS, ids=[f"{b[0].value}-{b[1]}-{b[2]}" for b in BUTTONS])
+def test_each_workflow_button_moves_the_proposal_and_records_it(
+        client, world, login, state, action, who, comment, target, lands, message):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    user = getattr(world, who)
+    login(user)
+    form = action_form(client.get(f"/proposals/{proposal.id}").text, proposal.id, action)
+    assert form is not None, "the button is on the page"
+    assert {"csrf_token", "version"} <= form.names()
+    version = proposal.version
+
+    response = client.post(form.action, data=form.data(comment=comment))
+
+    assert response.status_code == 302
+    expected = f"/proposals/{proposal.id}" if lands == "detail" else lands
+    assert response.headers["Location"] == expected
+    assert ("success", message) in flashes(client.get(expected).text)
+    assert message == str(_DONE_MESSAGES[Action(action)])
+    db.session.refresh(proposal)
+    assert proposal.state == target and proposal.version > version
+    last = history(client.get(f"/proposals/{proposal.id}").text)[-1]
+    assert last == HistoryEntry(actor=user.full_name, label=label(action),
+                                from_label=state.label, to_label=target.label, comment=comment)
+
+
+#: state, action, who, what they send, the message they see
+REFUSALS = [
+    (S.SUBMITTED, "return", "secretariat", {"comment": "   "}, "Cần ghi rõ lý do."),
+    (S.IN_COMMITTEE, "send_back", "committee", {"comment": ""}, "Cần ghi rõ lý do."),
+    (S.AWAITING_DECISION, "reject", "chairman", {"comment": ""}, "Cần ghi rõ lý do."),
+    (S.DRAFT, "submit", "officer_a", {}, "Bạn không có quyền thực hiện thao tác này."),
+    (S.SUBMITTED, "accept", "committee", {}, "Bạn không có quyền thực hiện thao tác này."),
+    (S.SUBMITTED, "withdraw", "secretariat", {}, "Bạn không có quyền thực hiện thao tác này."),
+    (S.UNDER_REVIEW, "accept", "secretariat", {},
+     "Không thể thực hiện: tờ trình đang ở trạng thái “{state}”."),
+    (S.DRAFT, "submit", "head_a", {"version": ""}, "Biểu mẫu không hợp lệ. Hãy tải lại trang."),
+    (S.DRAFT, "submit", "head_a", {"version": "abc"},
+     "Biểu mẫu không hợp lệ. Hãy tải lại trang."),
+]
+
+
+@pytest.mark.parametrize(("state", "action", "who", "sent", "message"), REFUSALS,
+                         ids=[f"{r[0].value}-{r[1]}-{r[2]}-{i}" for i, r in enumerate(REFUSALS)])
+def test_a_refused_button_says_why_and_changes_nothing(client, world, login, state, action,
+                                                       who, sent, message):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    login(getattr(world, who))
+    html = client.get(f"/proposals/{proposal.id}").text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    version, events = proposal.version, audit_count()
+
+    response = client.post(f"/proposals/{proposal.id}/actions/{action}", data={
+        "csrf_token": token, "version": str(version), "comment": "", **sent})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/proposals/{proposal.id}"
+    assert ("error", message.format(state=state.label)) in flashes(
+        client.get(response.headers["Location"]).text)
+    db.session.refresh(proposal)
+    assert (proposal.state, proposal.version, audit_count()) == (state, version, events)
+
+
+def test_submitting_without_nominees_is_refused_with_the_reason(client, world, login):
+    proposal = make_proposal(world, nominees=())
+    db.session.commit()
+    login(world.head_a)
+    form = action_form(client.get(f"/proposals/{proposal.id}").text, proposal.id, "submit")
+    response = client.post(form.action, data=form.data(), follow_redirects=True)
+    assert ("error", "Tờ trình chưa có người được đề nghị khen thưởng.") in flashes(
+        response.text)
+    db.session.refresh(proposal)
+    assert proposal.state == S.DRAFT
+
+
+@pytest.mark.parametrize("action", ["conclude", "approve-all", "delete", "SUBMIT"])
+def test_an_action_that_is_not_a_button_is_not_found(client, world, login, action):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    login(world.committee)
+    html = client.get(f"/proposals/{proposal.id}").text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    response = client.post(f"/proposals/{proposal.id}/actions/{action}",
+                           data={"csrf_token": token, "version": str(proposal.version)})
+    assert response.status_code == 404
+
+
+BUTTONS_SHOWN = [
+    (S.DRAFT, "officer_a", set()),
+    (S.DRAFT, "head_a", {"submit", "withdraw"}),
+    (S.SUBMITTED, "head_a", {"withdraw"}),
+    (S.SUBMITTED, "secretariat", {"accept", "return"}),
+    (S.SUBMITTED, "committee", set()),
+    (S.UNDER_REVIEW, "secretariat", {"return", "forward"}),
+    (S.IN_COMMITTEE, "committee", {"send_back"}),
+    (S.AWAITING_DECISION, "vice", {"approve", "reject", "send_back"}),
+    (S.REJECTED, "chairman", set()),
+]
+
+
+@pytest.mark.parametrize(("state", "who", "buttons"), BUTTONS_SHOWN,
+                         ids=[f"{s.value}-{w}" for s, w, _b in BUTTONS_SHOWN])
+def test_the_page_shows_only_the_buttons_the_user_may_press(client, world, login, state, who,
+                                                            buttons):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    login(getattr(world, who))
+    html = client.get(f"/proposals/{proposal.id}").text
+    shown = {f.action.rsplit("/", 1)[1] for f in forms(html)
+             if f.action.startswith(f"/proposals/{proposal.id}/actions/")}
+    assert shown == buttons
+
+
+# --- the Standing Committee's conclusion ----------------------------------------------------
+
+
+def test_the_conclude_page_lists_each_nominee_with_the_outcomes(client, world, login):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    login(world.committee)
+    detail = client.get(f"/proposals/{proposal.id}").text
+    assert f'href="/proposals/{proposal.id}/conclude"' in detail
+
+    page = client.get(f"/proposals/{proposal.id}/conclude")
+
+    assert page.status_code == 200
+    for nominee in proposal.nominees:
+        for outcome in NomineeOutcome:
+            assert f'name="outcome-{nominee.id}" value="{outcome.value}"' in page.text
+
+
+def test_the_conclusion_is_recorded_through_the_page_form(client, world, login):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    farmer, officer = proposal.nominees
+    login(world.committee)
+    form = page_form(client, f"/proposals/{proposal.id}/conclude")
+
+    response = client.post(f"/proposals/{proposal.id}/conclude", data=form.data(
+        **{f"outcome-{officer.id}": "deferred"}, comment="Thống nhất đề nghị."))
+
+    assert response.status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.state == S.AWAITING_DECISION
+
+
+def test_the_conclusion_is_recorded_per_nominee_with_the_version_seen(client, world, login):
+    """The view itself works when the form carries the version (the page sends it too)."""
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    farmer, officer = proposal.nominees
+    login(world.committee)
+    form = page_form(client, f"/proposals/{proposal.id}/conclude")
+
+    response = client.post(f"/proposals/{proposal.id}/conclude", data=form.data(
+        version=str(proposal.version), comment="Thống nhất đề nghị.",
+        **{f"outcome-{farmer.id}": "recommended", f"outcome-{officer.id}": "deferred"}))
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/work"
+    db.session.refresh(proposal)
+    assert proposal.state == S.AWAITING_DECISION
+    assert [n.outcome for n in proposal.nominees] == [NomineeOutcome.RECOMMENDED,
+                                                      NomineeOutcome.DEFERRED]
+    entries = history(client.get(f"/proposals/{proposal.id}").text)
+    assert entries[-2] == HistoryEntry(
+        actor=world.committee.full_name, label=label("conclude"),
+        from_label=S.IN_COMMITTEE.label, to_label=S.AWAITING_DECISION.label,
+        comment="Thống nhất đề nghị.")
+    assert entries[-1].label == label("outcomes")
+    assert entries[-1].comment == (f"Nguyễn Văn Út: {NomineeOutcome.RECOMMENDED.label}, "
+                                   f"Trần Thị Bích Ngọc: {NomineeOutcome.DEFERRED.label}")
+
+
+def test_a_conclusion_missing_a_nominee_is_refused(client, world, login):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    farmer, _officer = proposal.nominees
+    login(world.committee)
+    form = page_form(client, f"/proposals/{proposal.id}/conclude")
+    data = {k: v for k, v in form.data(version=str(proposal.version)).items()
+            if not k.startswith("outcome-") or k == f"outcome-{farmer.id}"}
+
+    response = client.post(f"/proposals/{proposal.id}/conclude", data=data,
+                           follow_redirects=True)
+
+    assert ("error", "Cần kết luận cho từng người được đề nghị.") in flashes(response.text)
+    db.session.refresh(proposal)
+    assert proposal.state == S.IN_COMMITTEE
+
+
+@pytest.mark.parametrize("who", ["secretariat", "chairman", "head_a"])
+def test_only_the_committee_may_open_the_conclude_page(client, world, login, who):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    login(getattr(world, who))
+    assert client.get(f"/proposals/{proposal.id}/conclude").status_code == 403
+
+
+# --- the history ----------------------------------------------------------------------------
+
+
+def test_the_history_shows_each_transition_with_actor_states_and_reason(client, world, login):
+    w = world
+    proposal = make_proposal(w, state=S.DRAFT)
+    ops.submit_proposal(proposal, w.head_a)
+    ops.return_proposal(proposal, w.secretariat, comment="Bổ sung biên bản họp.")
+    ops.submit_proposal(proposal, w.head_a)
+    ops.accept_proposal(proposal, w.secretariat)
+    ops.forward_proposal(proposal, w.secretariat, comment="Đủ điều kiện.")
+    ops.conclude_review(proposal, w.committee,
+                        {n.id: NomineeOutcome.RECOMMENDED for n in proposal.nominees})
+    ops.send_back_proposal(proposal, w.chairman, comment="Xem lại thành tích.")
+    ops.forward_proposal(proposal, w.secretariat)
+    ops.conclude_review(proposal, w.committee,
+                        {n.id: NomineeOutcome.RECOMMENDED for n in proposal.nominees})
+    ops.reject_proposal(proposal, w.vice, comment="Chưa đủ tiêu chuẩn.")
+    db.session.commit()
+    login(w.head_a)
+
+    entries = history(client.get(f"/proposals/{proposal.id}").text)
+
+    transitions = [(e.actor, e.label, e.from_label, e.to_label, e.comment)
+                   for e in entries if e.to_label]
+    officer, head = w.officer_a.full_name, w.head_a.full_name
+    sec, com, chair, vice = (w.secretariat.full_name, w.committee.full_name,
+                             w.chairman.full_name, w.vice.full_name)
+    expected = [
+        (officer, "create", None, S.DRAFT, ""),
+        (head, "submit", S.DRAFT, S.SUBMITTED, ""),
+        (sec, "return", S.SUBMITTED, S.RETURNED, "Bổ sung biên bản họp."),
+        (head, "submit", S.RETURNED, S.SUBMITTED, ""),
+        (sec, "accept", S.SUBMITTED, S.UNDER_REVIEW, ""),
+        (sec, "forward", S.UNDER_REVIEW, S.IN_COMMITTEE, "Đủ điều kiện."),
+        (com, "conclude", S.IN_COMMITTEE, S.AWAITING_DECISION, ""),
+        (chair, "send_back", S.AWAITING_DECISION, S.UNDER_REVIEW, "Xem lại thành tích."),
+        (sec, "forward", S.UNDER_REVIEW, S.IN_COMMITTEE, ""),
+        (com, "conclude", S.IN_COMMITTEE, S.AWAITING_DECISION, ""),
+        (vice, "reject", S.AWAITING_DECISION, S.REJECTED, "Chưa đủ tiêu chuẩn."),
+    ]
+    assert transitions == [(actor, label(action), source.label if source else "—", target.label,
+                            comment) for actor, action, source, target, comment in expected]
+    assert [e.label for e in entries if not e.to_label][-2:] == [label("outcomes")] * 2
+
+
+def test_a_returned_proposal_shows_the_reason_to_the_unit(client, world, login):
+    proposal = make_proposal(world, state=S.RETURNED)
+    db.session.commit()
+    login(world.officer_a)
+    html = client.get(f"/proposals/{proposal.id}").text
+    note = re.search(r'<div class="flash flash-warning" role="note">(.*?)</div>', html, re.S)
+    assert note and "Bổ sung biên bản họp." in note.group(1)

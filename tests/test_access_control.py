@@ -1,0 +1,359 @@
+"""Who may reach what, as tables: another unit's records do not exist (404, never 403),
+reviewers see only filed proposals, anonymous users are sent to the login page, and every
+POST without a CSRF token is refused and changes nothing."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from flask import current_app, g
+
+from award_flow.auth.roles import Role
+from award_flow.extensions import db
+from award_flow.proposals.models import ProposalState
+from tests.factories import PDF_BYTES, make_proposal
+from tests.web_helpers import client_as, csrf_token, db_snapshot, upload_folder_files
+
+S = ProposalState
+
+#: Every page of a proposal and what hangs off it: (method, path template).
+#: {p} proposal, {n} one of its nominees, {a} one of its attachments.
+PROPOSAL_PAGES = [
+    ("GET", "/proposals/{p}"),
+    ("GET", "/proposals/{p}/edit"),
+    ("POST", "/proposals/{p}/edit"),
+    ("GET", "/proposals/{p}/nominees/new"),
+    ("POST", "/proposals/{p}/nominees/new"),
+    ("GET", "/nominees/{n}/edit"),
+    ("POST", "/nominees/{n}/edit"),
+    ("POST", "/nominees/{n}/delete"),
+    ("POST", "/proposals/{p}/attachments"),
+    ("GET", "/attachments/{a}"),
+    ("POST", "/attachments/{a}/delete"),
+    ("GET", "/proposals/{p}/conclude"),
+    ("POST", "/proposals/{p}/conclude"),
+    *[("POST", f"/proposals/{{p}}/actions/{action}")
+      for action in ("submit", "withdraw", "accept", "return", "forward", "send_back",
+                     "approve", "reject")],
+]
+
+
+def _fill(path: str, proposal) -> str:  # noqa: ANN001
+    return path.format(p=proposal.id, n=proposal.nominees[0].id, a=proposal.attachments[0].id)
+
+
+def _form_data(proposal) -> dict:  # noqa: ANN001
+    """A plausible body for any of the POSTs above (the token is added by the caller)."""
+    return {"title": "Đổi tên", "achievement": "x", "campaign_id": str(proposal.campaign_id),
+            "phase_id": "0", "award_type_id": str(proposal.award_type_id), "name": "Người lạ",
+            "priority_group": "none", "kind": "other", "version": str(proposal.version),
+            "comment": "Lý do.",
+            **{f"outcome-{n.id}": "recommended" for n in proposal.nominees}}
+
+
+def _request(client, method: str, path: str, proposal, token: str):  # noqa: ANN001, ANN202
+    if method == "GET":
+        return client.get(path)
+    data = {**_form_data(proposal), "csrf_token": token}
+    if path.endswith("/attachments"):
+        data["file"] = (io.BytesIO(PDF_BYTES), "la.pdf")
+    return client.post(path, data=data)
+
+
+def _refused_everywhere(client, proposal, token: str) -> list[str]:  # noqa: ANN001
+    """Try every page of `proposal`; list those not answered 404 or that changed anything."""
+    wrong = []
+    for method, template in PROPOSAL_PAGES:
+        path = _fill(template, proposal)
+        before, files = db_snapshot(), upload_folder_files()
+        response = _request(client, method, path, proposal, token)
+        if response.status_code != 404:
+            wrong.append(f"{method} {path}: {response.status_code}")
+        if db_snapshot() != before or upload_folder_files() != files:
+            wrong.append(f"{method} {path}: changed something")
+    return wrong
+
+
+@pytest.mark.parametrize("who", ["officer_b", "head_b"])
+def test_another_units_proposal_does_not_exist_for_a_unit_user(client, world, login, who):
+    # A draft: the state in which its own unit could change everything.
+    proposal = make_proposal(world, state=S.DRAFT, unit="a")
+    db.session.commit()
+    login(getattr(world, who))
+    assert _refused_everywhere(client, proposal, csrf_token(client, "/proposals")) == []
+
+
+REVIEWERS = ["secretariat", "committee", "chairman", "vice", "admin"]
+
+
+@pytest.mark.parametrize("who", REVIEWERS)
+def test_reviewers_cannot_see_a_draft_that_was_never_submitted(client, world, login, who):
+    proposal = make_proposal(world, state=S.DRAFT, unit="b")
+    db.session.commit()
+    login(getattr(world, who))
+    assert _refused_everywhere(client, proposal, csrf_token(client, "/decisions/")) == []
+
+
+@pytest.mark.parametrize("state", [S.DRAFT, S.WITHDRAWN])
+def test_reviewers_do_not_list_drafts_or_drafts_withdrawn_unsent(client, world, login, state):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    login(world.secretariat)
+    assert f"/proposals/{proposal.id}\"" not in client.get("/proposals").text
+    assert client.get(f"/proposals/{proposal.id}").status_code == 404
+
+
+@pytest.mark.parametrize("who", REVIEWERS)
+@pytest.mark.parametrize("state", [S.SUBMITTED, S.RETURNED, S.REJECTED])
+def test_reviewers_see_a_filed_proposal_and_its_dossier(client, world, login, who, state):
+    proposal = make_proposal(world, state=state, unit="b")
+    db.session.commit()
+    login(getattr(world, who))
+    assert client.get(f"/proposals/{proposal.id}").status_code == 200
+    with client.get(f"/attachments/{proposal.attachments[0].id}") as download:
+        assert download.status_code == 200 and download.data == PDF_BYTES
+
+
+@pytest.mark.parametrize("who", ["officer_a", "head_a"])
+@pytest.mark.parametrize("state", [S.DRAFT, S.SUBMITTED, S.REJECTED])
+def test_unit_users_see_their_own_units_proposals_in_every_state(client, world, login, who,
+                                                                 state):
+    proposal = make_proposal(world, state=state, unit="a")
+    db.session.commit()
+    login(getattr(world, who))
+    assert client.get(f"/proposals/{proposal.id}").status_code == 200
+    with client.get(f"/attachments/{proposal.attachments[0].id}") as download:
+        assert download.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/proposals/999999", "/proposals/999999/edit",
+                                  "/nominees/999999/edit", "/attachments/999999",
+                                  "/decisions/999999", "/decisions/999999/pdf"])
+def test_a_record_that_does_not_exist_is_not_found(client, world, login, path):
+    login(world.secretariat)
+    assert client.get(path).status_code == 404
+
+
+# --- anonymous users ------------------------------------------------------------------------
+
+#: Pages anyone may open without signing in.
+PUBLIC = {"static", "main.index", "main.health", "auth.login"}
+
+
+def _get_rules():  # noqa: ANN202
+    return sorted((r for r in current_app.url_map.iter_rules()
+                   if "GET" in (r.methods or set()) and r.endpoint not in PUBLIC),
+                  key=lambda r: r.rule)
+
+
+def test_every_page_but_login_and_health_needs_a_signed_in_user(app, client, world):
+    proposal = make_proposal(world, state=S.SUBMITTED)
+    db.session.commit()
+    ids = {"proposal_id": proposal.id, "nominee_id": proposal.nominees[0].id,
+           "attachment_id": proposal.attachments[0].id, "decision_id": 1,
+           "unit_id": world.unit_a.id, "user_id": world.officer_a.id}
+    checked = []
+    for rule in _get_rules():
+        path = rule.build({k: v for k, v in ids.items() if k in rule.arguments})[1]
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.headers["Location"].startswith("/login"), path
+        checked.append(rule.endpoint)
+    assert {"proposals.my_work", "proposals.detail", "proposals.download", "decisions.pdf",
+            "admin.users"} <= set(checked)
+
+
+def test_the_login_page_sends_the_user_back_where_they_were_going(client, world):
+    proposal = make_proposal(world, state=S.DRAFT)
+    db.session.commit()
+    response = client.get(f"/proposals/{proposal.id}")
+    login_url = response.headers["Location"]
+    assert login_url == f"/login?next=%2Fproposals%2F{proposal.id}"
+
+    signed_in = client.post(login_url, data={"username": "officer.a",
+                                             "password": "correct horse battery",
+                                             "csrf_token": csrf_token(client, login_url)})
+
+    assert signed_in.headers["Location"] == f"/proposals/{proposal.id}"
+
+
+def test_the_home_page_sends_anonymous_users_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+
+
+# --- CSRF: every POST endpoint --------------------------------------------------------------
+
+
+def _csrf_cases(world):  # noqa: ANN001, ANN202
+    """rule → (who signs in, how to build the request): the same body a browser would send,
+    so that with the token the request would change something."""
+    w = world
+
+    def proposal(state=S.DRAFT):  # noqa: ANN001, ANN202
+        p = make_proposal(w, state=state)
+        db.session.commit()
+        return p
+
+    def form(p, **extra):  # noqa: ANN001, ANN003, ANN202
+        return {"title": "Tên mới", "achievement": "đã có thành tích",
+                "campaign_id": str(p.campaign_id), "phase_id": "0",
+                "award_type_id": str(p.award_type_id), **extra}
+
+    def nominee(**extra):  # noqa: ANN003, ANN202
+        return {"name": "Võ Thị Sáu", "position": "", "unit_or_address": "",
+                "gender": "female", "priority_group": "farmer", "achievement_summary": "",
+                **extra}
+
+    def user_form(**extra):  # noqa: ANN003, ANN202
+        return {"username": "new.user", "full_name": "Người Mới", "role": "unit_officer",
+                "unit_id": str(w.unit_a.id), "password": "mot mat khau dai", "active": "y",
+                **extra}
+
+    cases = {
+        "/login": (None, lambda: ("/login", {"username": "officer.a",
+                                             "password": "correct horse battery"})),
+        "/logout": (w.officer_a, lambda: ("/logout", {})),
+        "/language/<code>": (None, lambda: ("/language/en", {"next": "/login"})),
+        "/proposals/new": (w.officer_a, lambda: ("/proposals/new", form(proposal()))),
+        "/proposals/<int:proposal_id>/edit": (
+            w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/edit", form(p)))(proposal())),
+        "/proposals/<int:proposal_id>/actions/<action>": (
+            w.head_a, lambda: (lambda p: (f"/proposals/{p.id}/actions/submit",
+                                          {"version": str(p.version)}))(proposal())),
+        "/proposals/<int:proposal_id>/conclude": (
+            w.committee, lambda: (lambda p: (f"/proposals/{p.id}/conclude", {
+                "version": str(p.version),
+                **{f"outcome-{n.id}": "recommended" for n in p.nominees}}))(
+                    proposal(S.IN_COMMITTEE))),
+        "/proposals/<int:proposal_id>/nominees/new": (
+            w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/nominees/new", nominee()))(
+                proposal())),
+        "/nominees/<int:nominee_id>/edit": (
+            w.officer_a, lambda: (lambda p: (f"/nominees/{p.nominees[0].id}/edit",
+                                             nominee()))(proposal())),
+        "/nominees/<int:nominee_id>/delete": (
+            w.officer_a, lambda: (lambda p: (f"/nominees/{p.nominees[0].id}/delete", {}))(
+                proposal())),
+        "/proposals/<int:proposal_id>/attachments": (
+            w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/attachments", {
+                "kind": "meeting_minutes", "file": (io.BytesIO(PDF_BYTES), "bien-ban.pdf")}))(
+                    proposal())),
+        "/attachments/<int:attachment_id>/delete": (
+            w.officer_a, lambda: (lambda p: (f"/attachments/{p.attachments[0].id}/delete",
+                                             {}))(proposal())),
+        "/admin/units/new": (w.admin, lambda: ("/admin/units/new", {
+            "name": "Phường 2", "kind": "ward", "active": "y"})),
+        "/admin/units/<int:unit_id>/edit": (w.admin, lambda: (
+            f"/admin/units/{w.unit_b.id}/edit", {"name": "Phường Một", "kind": "ward"})),
+        "/admin/users/new": (w.admin, lambda: ("/admin/users/new", user_form())),
+        "/admin/users/<int:user_id>/edit": (w.admin, lambda: (
+            f"/admin/users/{w.officer_b.id}/edit",
+            user_form(username="officer.b", active=""))),
+    }
+    return cases
+
+
+CSRF_RULES = ["/login", "/logout", "/language/<code>", "/proposals/new",
+              "/proposals/<int:proposal_id>/edit", "/proposals/<int:proposal_id>/actions/<action>",
+              "/proposals/<int:proposal_id>/conclude", "/proposals/<int:proposal_id>/nominees/new",
+              "/nominees/<int:nominee_id>/edit", "/nominees/<int:nominee_id>/delete",
+              "/proposals/<int:proposal_id>/attachments",
+              "/attachments/<int:attachment_id>/delete", "/admin/units/new",
+              "/admin/units/<int:unit_id>/edit", "/admin/users/new",
+              "/admin/users/<int:user_id>/edit"]
+
+
+def test_the_csrf_table_covers_every_post_endpoint(app):
+    posts = {r.rule for r in app.url_map.iter_rules() if "POST" in (r.methods or set())}
+    assert posts == set(CSRF_RULES)
+
+
+def _observable(client) -> tuple:  # noqa: ANN001
+    """Everything a POST could change: the database, the stored files, who is signed in and
+    the language of the pages."""
+    g.pop("_flask_babel", None)  # the locale is cached on the app context the test holds
+    page = client.get("/login")
+    lang = re.search(r'<html lang="([^"]+)"', page.text)
+    return (db_snapshot(), upload_folder_files(), page.status_code,
+            lang.group(1) if lang else None)
+
+
+CSRF_PARAMS = [
+    pytest.param(rule, with_token,
+                 id=f"{rule} {'control: with token' if with_token else 'no token'}")
+    for rule in CSRF_RULES for with_token in (False, True)
+]
+
+
+@pytest.mark.parametrize(("rule", "with_token"), CSRF_PARAMS)
+def test_a_post_without_csrf_token_is_refused_and_changes_nothing(client, world, login, rule,
+                                                                  with_token):
+    who, build = _csrf_cases(world)[rule]
+    if who is not None:
+        login(who)
+    path, data = build()
+    token = csrf_token(client, "/login" if who is None else "/decisions/")
+    before = _observable(client)
+
+    response = client.post(path, data={**data, **({"csrf_token": token} if with_token else {})})
+
+    if with_token:
+        # The control: the same request with the token is accepted and does change something,
+        # so "nothing changed" above is not true merely because the body was wrong.
+        assert response.status_code == 302, response.text[:500]
+        assert _observable(client) != before
+    else:
+        assert response.status_code == 400
+        assert "biểu mẫu không hợp lệ" in response.text
+        assert _observable(client) == before
+
+
+def test_an_anonymous_post_with_a_token_is_sent_to_login(client, world):
+    proposal = make_proposal(world)
+    db.session.commit()
+    token = csrf_token(client, "/login")
+    before = db_snapshot()
+    response = client.post(f"/proposals/{proposal.id}/actions/submit",
+                           data={"csrf_token": token, "version": str(proposal.version)})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert db_snapshot() == before
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+def test_another_units_decision_and_its_pdf_do_not_exist_for_it(app, world):
+    proposal = make_proposal(world, state=S.DECIDED, unit="a")
+    db.session.commit()
+    decision_id = proposal.decision_id
+    for user, expected in [(world.officer_b, 404), (world.head_b, 404), (world.officer_a, 200),
+                           (world.secretariat, 200), (world.vice, 200)]:
+        client = client_as(app, user)
+        assert client.get(f"/decisions/{decision_id}").status_code == expected, user.username
+        assert client.get(f"/decisions/{decision_id}/pdf").status_code == expected, user.username
+        listed = f'/decisions/{decision_id}"' in client.get("/decisions/").text
+        assert listed is (expected == 200), user.username
+
+
+# --- administration -------------------------------------------------------------------------
+
+ADMIN_PAGES = ["/admin/units", "/admin/units/new", "/admin/units/{unit}/edit", "/admin/users",
+               "/admin/users/new", "/admin/users/{user}/edit"]
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN])
+def test_administration_is_forbidden_to_everyone_but_the_admin(client, world, login, role):
+    login(world.by_role(role))
+    token = csrf_token(client, "/decisions/")
+    before = db_snapshot()
+    for page in ADMIN_PAGES:
+        path = page.format(unit=world.unit_a.id, user=world.officer_a.id)
+        assert client.get(path).status_code == 403, path
+        posted = client.post(path, data={"csrf_token": token, "name": "X", "kind": "ward",
+                                         "username": "officer.a", "full_name": "X",
+                                         "role": "admin", "unit_id": str(world.unit_a.id)})
+        assert posted.status_code in {403, 405}, path
+    assert db_snapshot() == before
