@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -q -d award_flow/translations
+	$(BIN)/pybabel -q compile -d award_flow/translations
 
 ## Serve the demo on http://127.0.0.1:5000 (SQLite under instance/).
 run: translations

@@ -17,7 +17,8 @@ from award_flow.demo import CAMPAIGN, DEMO_PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.only_browser("chromium")]
 
 TITLE = "Đề nghị tặng Giấy khen cho nông dân sản xuất, kinh doanh giỏi Đợt 1"
-ACHIEVEMENT = "đã có thành tích xuất sắc trong phong trào nông dân thi đua sản xuất, kinh doanh giỏi"
+ACHIEVEMENT = ("đã có thành tích xuất sắc trong phong trào nông dân thi đua sản xuất, "
+               "kinh doanh giỏi")
 AWARD = "Giấy khen của Chủ tịch Ủy ban nhân dân (Cá nhân)"
 NOMINEE = "Nguyễn Thị Ánh Tuyết"
 ATTACHMENT = "Tờ trình số 15-TTr-UBND.pdf"
@@ -100,7 +101,8 @@ def pdf_text(data: bytes) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def test_proposal_to_decision_through_every_role(page: Page, demo, tmp_path: Path) -> None:  # noqa: ANN001
+@pytest.mark.usefixtures("demo")
+def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> None:
     ui = UI(page)
 
     # 1. The unit officer files a proposal, adds a nominee and uploads the dossier.
