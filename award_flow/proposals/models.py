@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -120,7 +121,7 @@ class AttachmentKind(StrEnum):
 
 
 ATTACHMENT_KIND_LABELS = {
-    AttachmentKind.PROPOSAL_LETTER: _l("Tờ trình"),
+    AttachmentKind.PROPOSAL_LETTER: lazy_pgettext("attachment kind", "Tờ trình"),
     AttachmentKind.MEETING_MINUTES: _l("Biên bản họp"),
     AttachmentKind.ACHIEVEMENT_REPORT: _l("Báo cáo thành tích"),
     AttachmentKind.OTHER: _l("Tài liệu khác"),
