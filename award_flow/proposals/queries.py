@@ -68,10 +68,13 @@ def proposals_query(user: User, filters: ProposalFilters, *, queue: bool) -> Sel
         query = query.where(Proposal.has_priority.is_(True))
     if filters.name:
         pattern = f"%{_escape_like(fold(filters.name))}%"
+        # Correlated EXISTS: walk the queue in order and stop at a page, instead of scanning
+        # every nominee of the authority first.
         query = query.where(
-            Proposal.id.in_(
-                select(Nominee.proposal_id).where(Nominee.name_folded.like(pattern, escape="\\"))
-            )
+            select(Nominee.id)
+            .where(Nominee.proposal_id == Proposal.id,
+                   Nominee.name_folded.like(pattern, escape="\\"))
+            .exists()
         )
     return query.order_by(
         Proposal.has_priority.desc(), Proposal.state_changed_at.asc(), Proposal.id.asc()
