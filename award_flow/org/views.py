@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from award_flow.auth.forms import UserForm
 from award_flow.auth.models import User
 from award_flow.auth.permissions import admin_required
 from award_flow.auth.roles import Role
-from award_flow.core.errors import DomainError
+from award_flow.core.views import perform
 from award_flow.extensions import db
 from award_flow.org.forms import UnitForm
 from award_flow.org.models import Unit, UnitKind
@@ -49,15 +49,9 @@ def edit_unit(unit_id: int | None):
     if unit is not None and not form.is_submitted():
         form.kind.data = unit.kind.value
     if form.validate_on_submit():
-        try:
-            save_unit(current_user, _authority(), form.name.data, UnitKind(form.kind.data),
-                      unit=unit, active=form.active.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("Đã lưu đơn vị."), "success")
+        if perform(lambda: save_unit(current_user, _authority(), form.name.data,
+                                     UnitKind(form.kind.data), unit=unit,
+                                     active=form.active.data), _("Đã lưu đơn vị.")).ok:
             return redirect(url_for(".units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
 
@@ -89,15 +83,11 @@ def edit_user(user_id: int | None):
     if user is not None and not form.is_submitted():
         form.role.data = user.role.value
     if form.validate_on_submit():
-        try:
-            save_user(current_user, username=form.username.data, full_name=form.full_name.data,
-                      role=Role(form.role.data), unit=_own_unit_or_404(form.unit_id.data),
-                      password=form.password.data or None, active=form.active.data, user=user)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("Đã lưu tài khoản."), "success")
+        unit_of_user = _own_unit_or_404(form.unit_id.data)
+        if perform(lambda: save_user(
+                current_user, username=form.username.data, full_name=form.full_name.data,
+                role=Role(form.role.data), unit=unit_of_user,
+                password=form.password.data or None, active=form.active.data, user=user),
+                _("Đã lưu tài khoản.")).ok:
             return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form, user=user)

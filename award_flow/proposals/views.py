@@ -21,8 +21,8 @@ from sqlalchemy import select
 from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, ConferredBy
 from award_flow.core.audit import AuditEvent
-from award_flow.core.errors import DomainError
 from award_flow.core.storage import download_name, stored_path
+from award_flow.core.views import perform
 from award_flow.extensions import db
 from award_flow.org.models import Unit
 from award_flow.proposals import operations as ops
@@ -180,15 +180,10 @@ def create():
     form = ProposalForm()
     _fill_proposal_choices(form)
     if form.validate_on_submit():
-        try:
-            proposal = ops.create_proposal(current_user, _proposal_data(form))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("Đã tạo tờ trình. Hãy thêm người được đề nghị và hồ sơ."), "success")
-            return redirect(url_for(".detail", proposal_id=proposal.id))
+        done = perform(lambda: ops.create_proposal(current_user, _proposal_data(form)),
+                       _("Đã tạo tờ trình. Hãy thêm người được đề nghị và hồ sơ."))
+        if done.ok:
+            return redirect(url_for(".detail", proposal_id=done.value.id))
     return render_template("proposals/form.html", form=form, proposal=None)
 
 
@@ -203,14 +198,8 @@ def edit(proposal_id: int):
         form.phase_id.data = proposal.phase_id or 0
     _fill_proposal_choices(form)
     if form.validate_on_submit():
-        try:
-            ops.update_proposal(current_user, proposal, _proposal_data(form))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("Đã lưu."), "success")
+        if perform(lambda: ops.update_proposal(current_user, proposal, _proposal_data(form)),
+                   _("Đã lưu.")).ok:
             return redirect(url_for(".detail", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=proposal)
 
@@ -254,16 +243,12 @@ def act(proposal_id: int, action: str):
     if not form.validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
         return redirect(url_for(".detail", proposal_id=proposal.id))
-    try:
-        result = _SIMPLE_ACTIONS[chosen](proposal, current_user, form)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    done = perform(lambda: _SIMPLE_ACTIONS[chosen](proposal, current_user, form),
+                   _DONE_MESSAGES[chosen])
+    if not done.ok:
         return redirect(url_for(".detail", proposal_id=proposal_id))
-    flash(str(_DONE_MESSAGES[chosen]), "success")
     if chosen == Action.APPROVE:
-        return redirect(url_for("decisions.detail", decision_id=result.id))
+        return redirect(url_for("decisions.detail", decision_id=done.value.id))
     if current_user.is_reviewer:
         # The reviewer's part is done: back to what still waits on them.
         return redirect(url_for(".my_work"))
@@ -286,16 +271,11 @@ def conclude(proposal_id: int):
             value = request.form.get(f"outcome-{nominee.id}")
             if value in choices:
                 outcomes[nominee.id] = NomineeOutcome(value)
-        try:
-            ops.conclude_review(proposal, current_user, outcomes, comment=form.comment.data or "",
-                                expected_version=form.version.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for(".conclude", proposal_id=proposal_id))
-        flash(str(_DONE_MESSAGES[Action.CONCLUDE]), "success")
-        return redirect(url_for(".my_work"))
+        done = perform(lambda: ops.conclude_review(
+            proposal, current_user, outcomes, comment=form.comment.data or "",
+            expected_version=form.version.data), _DONE_MESSAGES[Action.CONCLUDE])
+        return redirect(url_for(".my_work") if done.ok
+                        else url_for(".conclude", proposal_id=proposal_id))
     if form.is_submitted():
         flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
     return render_template("proposals/conclude.html", proposal=proposal, form=form,
@@ -326,14 +306,8 @@ def add_nominee(proposal_id: int):
         abort(403)
     form = NomineeForm()
     if form.validate_on_submit():
-        try:
-            ops.add_nominee(current_user, proposal, _nominee_data(form, proposal))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("Đã thêm người được đề nghị."), "success")
+        if perform(lambda: ops.add_nominee(current_user, proposal, _nominee_data(form, proposal)),
+                   _("Đã thêm người được đề nghị.")).ok:
             return redirect(url_for(".detail", proposal_id=proposal.id) + "#nominees")
     return render_template("proposals/nominee_form.html", form=form, proposal=proposal,
                            nominee=None)
@@ -351,14 +325,8 @@ def edit_nominee(nominee_id: int):
         form.gender.data = nominee.gender.value if nominee.gender else None
         form.priority_group.data = nominee.priority_group.value
     if form.validate_on_submit():
-        try:
-            ops.update_nominee(current_user, nominee, _nominee_data(form, proposal))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("Đã lưu."), "success")
+        if perform(lambda: ops.update_nominee(current_user, nominee, _nominee_data(form, proposal)),
+                   _("Đã lưu.")).ok:
             return redirect(url_for(".detail", proposal_id=proposal.id) + "#nominees")
     return render_template("proposals/nominee_form.html", form=form, proposal=proposal,
                            nominee=nominee)
@@ -371,14 +339,7 @@ def delete_nominee(nominee_id: int):
     proposal_id = nominee.proposal_id
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.remove_nominee(current_user, nominee)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("Đã xóa người được đề nghị."), "success")
+    perform(lambda: ops.remove_nominee(current_user, nominee), _("Đã xóa người được đề nghị."))
     return redirect(url_for(".detail", proposal_id=proposal_id) + "#nominees")
 
 
@@ -396,15 +357,9 @@ def upload(proposal_id: int):
                 flash(str(message), "error")
         return redirect(url_for(".detail", proposal_id=proposal.id) + "#dossier")
     upload_file = form.file.data
-    try:
-        ops.add_attachment(current_user, proposal, AttachmentKind(form.kind.data),
-                           upload_file.filename or "", upload_file.stream)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("Đã tải lên tệp."), "success")
+    perform(lambda: ops.add_attachment(current_user, proposal, AttachmentKind(form.kind.data),
+                                       upload_file.filename or "", upload_file.stream),
+            _("Đã tải lên tệp."))
     return redirect(url_for(".detail", proposal_id=proposal.id) + "#dossier")
 
 
@@ -427,13 +382,6 @@ def delete_attachment(attachment_id: int):
     proposal_id = attachment.proposal_id
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.remove_attachment(current_user, attachment)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("Đã xóa tệp."), "success")
+    perform(lambda: ops.remove_attachment(current_user, attachment), _("Đã xóa tệp."))
     return redirect(url_for(".detail", proposal_id=proposal_id) + "#dossier")
 

@@ -1,0 +1,35 @@
+"""What every view does after validating: call one operation, commit once, tell the user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
+
+from flask import flash
+
+from award_flow.core.errors import DomainError
+from award_flow.extensions import db
+
+T = TypeVar("T")
+
+
+class Outcome(NamedTuple):
+    """The result of `perform`: whether it was done, and the operation's return value."""
+
+    ok: bool
+    value: Any = None
+
+
+def perform(operation: Callable[[], T], success: str | None = None) -> Outcome:
+    """Run `operation` and commit. A domain error rolls everything back and its message is
+    flashed; nothing is half done."""
+    try:
+        value = operation()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return Outcome(False)
+    if success:
+        flash(str(success), "success")
+    return Outcome(True, value)
