@@ -1234,6 +1234,39 @@ def queue_filter_on_queue_key() -> Iterator[None]:
         queries.queue_filter = original
 
 
+@contextmanager
+def filter_options_cached() -> Iterator[None]:
+    """Candidate: the filter drop-downs (campaigns, units, award types: 3 queries and ~30 ORM
+    objects per page) built once per authority and kept in memory as plain values, instead of
+    on every request. (An app would drop the cache when an admin edits those lists.)"""
+    from types import SimpleNamespace
+
+    from award_flow.proposals import views
+
+    original = views._filter_options
+    cache: dict[tuple[int, bool], dict] = {}
+
+    def _filter_options() -> dict:  # noqa: ANN202
+        from flask_login import current_user
+
+        key = (views._authority_id(), current_user.is_reviewer)
+        if key not in cache:
+            options = original()
+            cache[key] = {
+                "campaigns": [SimpleNamespace(id=c.id, name=c.name) for c in options["campaigns"]],
+                "units": [SimpleNamespace(id=u.id, name=u.name) for u in options["units"]],
+                "award_types": [SimpleNamespace(id=a.id, label=a.label)
+                                for a in options["award_types"]],
+            }
+        return {**cache[key], "states": list(views.ProposalState)}
+
+    views._filter_options = _filter_options
+    try:
+        yield
+    finally:
+        views._filter_options = original
+
+
 EXPERIMENTS_LEGEND = (
     "Variants (each measured in the bench database, then undone; query shapes are patched "
     "in the bench process only):\n\n"
@@ -1253,39 +1286,57 @@ EXPERIMENTS_LEGEND = (
     "committee, signer) indexed `(queue_key, has_priority DESC, state_changed_at, id, "
     "unit_id, submitted_at)`; the queue filter becomes `queue_key = …` instead of "
     "`state IN (…)`.\n"
+    "- **H options cached**: the app as is, but the filter drop-downs (campaigns, units, award "
+    "types: 3 queries per page) built once per authority and reused (fewer round trips).\n"
     "- **D ANALYZE**: the app as is + `ANALYZE` (SQLite only; the app never runs it)."
 )
 
 
+VARIANTS = ("before", "in", "nocomposite", "F", "F2", "G", "H", "D")
+
+
 def run_experiments(app, target: Target, args) -> list[Result]:  # noqa: ANN001
     """Each variant applied to the bench database, measured, then undone."""
+    wanted = set(args.variants.split(",")) if args.variants else set(VARIANTS)
     schema = BenchSchema(app)
     results: list[Result] = []
     everything = {"queue", "deep", "priority", "search", "secretariat"}
     try:
-        schema.indexes("0001")
-        with name_filter("in"):
-            results += measure(app, target, args, everything, "0001 (before)")
-        schema.indexes("0002")
-        with name_filter("in"):
-            results += measure(app, target, args, {"search"}, "0002 + IN")
-        schema.indexes("0002-queue-only")
-        with name_filter("exists"):
-            results += measure(app, target, args, {"search"}, "0002 − composite")
-        schema.indexes("0002")
-        schema.nominee_names(True)
-        with name_filter("names"):
-            results += measure(app, target, args, {"search"}, "F names column")
-            schema.indexes("0002+names")
-            results += measure(app, target, args, {"queue", "search"}, "F2 names in index")
+        if "before" in wanted:
+            schema.indexes("0001")
+            with name_filter("in"):
+                results += measure(app, target, args, everything, "0001 (before)")
+        if "in" in wanted:
             schema.indexes("0002")
-        schema.nominee_names(False)
-        schema.queue_key(True)
-        with queue_filter_on_queue_key():
-            results += measure(app, target, args, {"queue", "secretariat"}, "G queue_key")
-        schema.queue_key(False)
+            with name_filter("in"):
+                results += measure(app, target, args, {"search"}, "0002 + IN")
+        if "nocomposite" in wanted:
+            schema.indexes("0002-queue-only")
+            with name_filter("exists"):
+                results += measure(app, target, args, {"search"}, "0002 − composite")
+        if wanted & {"F", "F2"}:
+            schema.indexes("0002")
+            schema.nominee_names(True)
+            with name_filter("names"):
+                if "F" in wanted:
+                    results += measure(app, target, args, {"search"}, "F names column")
+                if "F2" in wanted:
+                    schema.indexes("0002+names")
+                    results += measure(app, target, args, {"queue", "search"},
+                                       "F2 names in index")
+                    schema.indexes("0002")
+            schema.nominee_names(False)
+        if "G" in wanted:
+            schema.indexes("0002")
+            schema.queue_key(True)
+            with queue_filter_on_queue_key():
+                results += measure(app, target, args, {"queue", "secretariat"}, "G queue_key")
+            schema.queue_key(False)
         schema.restore()
-        if target.kind == "sqlite":
+        if "H" in wanted:
+            with filter_options_cached():
+                results += measure(app, target, args, {"queue", "search"}, "H options cached")
+        if "D" in wanted and target.kind == "sqlite":
             schema.sqlite_analyze(True)
             results += measure(app, target, args, everything, "D ANALYZE")
     finally:
@@ -1353,9 +1404,9 @@ def flatness_table(results: list[Result]) -> str:
     sizes = sorted({r.n for r in results})
     if len(sizes) < 2:
         return ""
-    head = " | ".join(f"{n:,}" for n in sizes)
-    lines = [f"| DB | Scenario | page p95 at {head} | bare p95 at {head} | page p95 "
-             f"{sizes[-1]:,} / {sizes[0]:,} |", "|---|---|---|---|---:|"]
+    head = " / ".join(f"{n:,}" for n in sizes)
+    lines = [f"| DB | Scenario | Page p95 at {head} | Bare p95 at {head} | Page p95 "
+             f"{sizes[-1]:,} ÷ {sizes[0]:,} |", "|---|---|---|---|---:|"]
     keys: list[tuple[str, str]] = []
     for r in results:
         if (r.db, r.scenario.key) not in keys:
@@ -1419,7 +1470,8 @@ def render_report(results: list[Result], experiments: list[Result],
 def machine_info() -> str:
     def run(cmd: list[str]) -> str:
         try:
-            return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+            out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+            return out.strip("\n")
         except Exception:  # noqa: BLE001
             return "n/a"
 
@@ -1518,6 +1570,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the queue page")
     parser.add_argument("--experiments", action="store_true",
                         help="also measure candidate fixes in the bench database")
+    parser.add_argument("--variants", default="",
+                        help=f"with --experiments: only these (comma-separated; default all: "
+                             f"{','.join(VARIANTS)})")
     parser.add_argument("--keep", action="store_true",
                         help="keep the bench databases: the SQLite files and the PostgreSQL "
                              "schema of the last size (by default all are removed)")
