@@ -44,6 +44,8 @@ class Transition:
     label: object
     #: Button style in the UI: primary, secondary or danger.
     style: str = "secondary"
+    #: An optional comment may go with it (an appraisal opinion, a reason for withdrawing).
+    offers_comment: bool = False
 
 
 _UNIT_HEAD = frozenset({Role.UNIT_HEAD})
@@ -59,20 +61,20 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(Action.WITHDRAW,
                    frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.IN_COMMITTEE,
                               S.AWAITING_DECISION, S.RETURNED}),
-                   S.WITHDRAWN, _UNIT_HEAD, True, False, _l("Rút tờ trình"), "danger"),
+                   S.WITHDRAWN, _UNIT_HEAD, True, False, _l("Rút tờ trình"), "danger", True),
         Transition(Action.ACCEPT, frozenset({S.SUBMITTED}), S.UNDER_REVIEW, _SECRETARIAT,
                    False, False, _l("Tiếp nhận thẩm định"), "primary"),
         Transition(Action.RETURN, frozenset({S.SUBMITTED, S.UNDER_REVIEW}), S.RETURNED,
                    _SECRETARIAT, False, True, _l("Trả lại, bổ sung hồ sơ"), "danger"),
         Transition(Action.FORWARD, frozenset({S.UNDER_REVIEW}), S.IN_COMMITTEE, _SECRETARIAT,
-                   False, False, _l("Trình Thường trực Hội đồng"), "primary"),
+                   False, False, _l("Trình Thường trực Hội đồng"), "primary", True),
         Transition(Action.SEND_BACK, frozenset({S.IN_COMMITTEE, S.AWAITING_DECISION}),
                    S.UNDER_REVIEW, _COMMITTEE | _SIGNERS, False, True,
                    _l("Chuyển lại cơ quan thẩm định"), "danger"),
         Transition(Action.CONCLUDE, frozenset({S.IN_COMMITTEE}), S.AWAITING_DECISION,
                    _COMMITTEE, False, False, _l("Kết luận xét duyệt"), "primary"),
         Transition(Action.APPROVE, frozenset({S.AWAITING_DECISION}), S.DECIDED, _SIGNERS,
-                   False, False, _l("Phê duyệt và ban hành quyết định"), "primary"),
+                   False, False, _l("Phê duyệt và ban hành quyết định"), "primary", True),
         Transition(Action.REJECT, frozenset({S.AWAITING_DECISION}), S.REJECTED, _SIGNERS,
                    False, True, _l("Không phê duyệt"), "danger"),
     )
