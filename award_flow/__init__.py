@@ -67,6 +67,8 @@ def _import_models() -> None:
     from award_flow.decisions import models as _decisions  # noqa: F401
     from award_flow.org import models as _org  # noqa: F401
     from award_flow.proposals import models as _proposals  # noqa: F401
+    # The queue_key CHECK and the event that keeps queue_key with the state live here.
+    from award_flow.proposals import workflow as _workflow  # noqa: F401
 
 
 __all__ = ["create_app"]

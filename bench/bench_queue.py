@@ -64,6 +64,8 @@ from award_flow.catalogue.models import AwardType, NomineeKind  # noqa: E402
 from award_flow.core.text import fold  # noqa: E402
 from award_flow.extensions import db  # noqa: E402
 from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind  # noqa: E402
+from award_flow.proposals.models import ProposalState  # noqa: E402
+from award_flow.proposals.workflow import QUEUE_KEY_BY_STATE  # noqa: E402
 from config import Config  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -187,6 +189,7 @@ PROPOSAL_COLUMNS = (
     "id", "unit_id", "campaign_id", "phase_id", "award_type_id", "created_by_id", "title",
     "achievement", "state", "revision_count", "nominee_count", "priority_count", "has_priority",
     "created_at", "submitted_at", "state_changed_at", "decision_id", "version",
+    "nominee_names", "queue_key",
 )
 NOMINEE_COLUMNS = (
     "id", "proposal_id", "kind", "name", "name_folded", "position", "unit_or_address", "gender",
@@ -333,12 +336,14 @@ class Generator:
             plain, prio = pools[(subject, False)], pools[(subject, True)]
             concluded = state in CONCLUDED
             priority_count = 0
+            folded_names = []
             for k in range(NOMINEES_PER_PROPOSAL):
                 is_priority = random_() < share or (priority_kind and k == 0)
                 pool = prio if is_priority else plain
                 kind, name, folded, position, place, gender, summary, group = \
                     pool[int(random_() * len(pool))]
                 priority_count += is_priority
+                folded_names.append(folded)
                 outcome = None
                 if concluded:
                     r = random_()
@@ -372,6 +377,9 @@ class Generator:
                 title, ACHIEVEMENT, state, revision, NOMINEES_PER_PROPOSAL, priority_count,
                 priority_count > 0, created, submitted, changed, decision_id,
                 1 + rng.randrange(1, 6),
+                # What the nominee operations and the state event keep (migration 0003): the
+                # folded names one per line in nominee order, and whose desk the state is.
+                "\n".join(folded_names), QUEUE_KEY_BY_STATE[ProposalState(state)],
             ))
         return proposals, nominees, decisions
 
@@ -807,8 +815,8 @@ def scenarios_for(app) -> list[Scenario]:  # noqa: ANN001
                  f"/work?page={deep}", deep),
         Scenario("priority", "Priority only (?priority=1)", "/work?priority=1"),
         Scenario("search", "Name search (?q=nguyen van)", "/work?q=nguyen+van"),
-        # Not the approval queue: the secretariat's, whose two states (submitted,
-        # under_review) no single index range returns in ORDER BY order. Shown for contrast.
+        # Not the approval queue: the secretariat's, two states (submitted, under_review) that
+        # only `queue_key` (migration 0003) returns as one index range in ORDER BY order.
         Scenario("secretariat", "Secretariat queue (2 states)", "/work", user="noivu0"),
     ]
 
@@ -1022,9 +1030,10 @@ def run_ddl(app, statements: Iterable[str]) -> None:  # noqa: ANN001
 
 
 #: Index sets the experiments switch between (the names the migrations use). Only these
-#: indexes are touched; whatever the app's migrations built is restored at the end.
-MANAGED_INDEXES = ("ix_proposal_queue", "ix_nominee_proposal_id", "ix_nominee_proposal_name",
-                   "ix_nominee_name_folded")
+#: indexes are touched (a set lacking one drops it); whatever the app's migrations built is
+#: restored at the end.
+MANAGED_INDEXES = ("ix_proposal_queue", "ix_proposal_queue_key", "ix_nominee_proposal_id",
+                   "ix_nominee_proposal_name", "ix_nominee_name_folded")
 _QUEUE_0001 = ("CREATE INDEX ix_proposal_queue ON proposal "
                "(state, has_priority, state_changed_at, id)")
 #: The ORDER BY's directions (priority first), then unit_id and submitted_at so that
@@ -1041,27 +1050,23 @@ INDEX_SETS: dict[str, dict[str, object]] = {
         "ix_nominee_proposal_id": _NOMINEE_PROPOSAL,
         "ix_nominee_name_folded": "CREATE INDEX ix_nominee_name_folded ON nominee (name_folded)",
     },
-    # Migration 0002 (the recommended indexes).
+    # Migration 0002 (before 0003 added ix_proposal_queue_key).
     "0002": {"ix_proposal_queue": _QUEUE_0002, "ix_nominee_proposal_name": _NOMINEE_COMPOSITE},
     # 0002's queue index, but 0001's plain nominee index: what the composite one is worth.
     "0002-queue-only": {"ix_proposal_queue": _QUEUE_0002,
                         "ix_nominee_proposal_id": _NOMINEE_PROPOSAL},
-    # 0002 with the denormalised names in the queue index (needs proposal.nominee_names).
-    "0002+names": {
-        "ix_proposal_queue": {
-            "sqlite": "CREATE INDEX ix_proposal_queue ON proposal (state, has_priority DESC, "
-                      "state_changed_at, id, unit_id, submitted_at, nominee_names)",
-            "postgresql": "CREATE INDEX ix_proposal_queue ON proposal (state, has_priority "
-                          "DESC, state_changed_at, id, unit_id, submitted_at) "
+    # Migration 0003 with the denormalised names in the queue_key index.
+    "0003+names": {
+        "ix_proposal_queue": _QUEUE_0002,
+        "ix_proposal_queue_key": {
+            "sqlite": "CREATE INDEX ix_proposal_queue_key ON proposal (queue_key, has_priority "
+                      "DESC, state_changed_at, id, unit_id, submitted_at, nominee_names)",
+            "postgresql": "CREATE INDEX ix_proposal_queue_key ON proposal (queue_key, "
+                          "has_priority DESC, state_changed_at, id, unit_id, submitted_at) "
                           "INCLUDE (nominee_names)",
         },
         "ix_nominee_proposal_name": _NOMINEE_COMPOSITE,
     },
-}
-#: state -> whose desk (workflow.QUEUE_STATES inverted; chairman and vice share "signer").
-QUEUE_KEYS = {
-    "draft": "unit", "returned": "unit", "submitted": "secretariat",
-    "under_review": "secretariat", "in_committee": "committee", "awaiting_decision": "signer",
 }
 
 
@@ -1073,7 +1078,7 @@ def _normalise_ddl(ddl: str) -> str:
 
 
 class BenchSchema:
-    """Switches the bench database between index sets and extra columns, and back."""
+    """Switches the bench database between index sets, and back."""
 
     def __init__(self, app) -> None:  # noqa: ANN001
         self.app = app
@@ -1117,45 +1122,6 @@ class BenchSchema:
             statements.append("ANALYZE proposal, nominee")  # as autovacuum would
         self._ddl(statements)
 
-    def nominee_names(self, on: bool) -> None:
-        """Candidate denormalisation: proposal.nominee_names = the folded names of its
-        nominees, one per line (kept by the nominee operations, like nominee_count)."""
-        if on and self.pg:
-            self._ddl([
-                "ALTER TABLE proposal ADD COLUMN nominee_names text NOT NULL DEFAULT ''",
-                "UPDATE proposal SET nominee_names = s.names FROM (SELECT proposal_id, "
-                "string_agg(name_folded, E'\\n' ORDER BY id) AS names FROM nominee "
-                "GROUP BY proposal_id) AS s WHERE s.proposal_id = proposal.id",
-                "VACUUM ANALYZE proposal",
-            ])
-        elif on:
-            self._ddl([
-                "ALTER TABLE proposal ADD COLUMN nominee_names TEXT NOT NULL DEFAULT ''",
-                "UPDATE proposal SET nominee_names = coalesce((SELECT group_concat("
-                "name_folded, char(10)) FROM nominee WHERE nominee.proposal_id = "
-                "proposal.id), '')",
-            ])
-        else:
-            self._ddl(["ALTER TABLE proposal DROP COLUMN nominee_names",
-                       "VACUUM ANALYZE proposal" if self.pg else "VACUUM"])
-
-    def queue_key(self, on: bool) -> None:
-        """Candidate denormalisation: proposal.queue_key = whose desk the proposal is on
-        (set by the workflow transitions), indexed like the queue index, so that a role
-        whose queue spans two states (the secretariat) still reads it in index order."""
-        if on:
-            cases = " ".join(f"WHEN '{state}' THEN '{key}'" for state, key in QUEUE_KEYS.items())
-            self._ddl([
-                "ALTER TABLE proposal ADD COLUMN queue_key VARCHAR(20)",
-                f"UPDATE proposal SET queue_key = CASE state {cases} END",
-                "CREATE INDEX ix_proposal_queue_key ON proposal (queue_key, has_priority DESC, "
-                "state_changed_at, id, unit_id, submitted_at)",
-            ] + (["VACUUM ANALYZE proposal"] if self.pg else []))
-        else:
-            self._ddl(["DROP INDEX ix_proposal_queue_key",
-                       "ALTER TABLE proposal DROP COLUMN queue_key",
-                       "VACUUM ANALYZE proposal" if self.pg else "VACUUM"])
-
     def sqlite_analyze(self, on: bool) -> None:
         if on != self.analyzed:
             self._ddl(["ANALYZE"] if on else ["DROP TABLE IF EXISTS sqlite_stat1",
@@ -1176,12 +1142,11 @@ def name_filter(shape: str) -> Iterator[None]:
     - "in": `Proposal.id IN (SELECT nominee.proposal_id FROM nominee WHERE name_folded LIKE ..)`
       (migration 0001's queries.py);
     - "exists": `EXISTS (SELECT nominee.id FROM nominee WHERE nominee.proposal_id =
-      proposal.id AND name_folded LIKE ..)` (correlated);
-    - "names": `proposal.nominee_names LIKE ..` on the denormalised column.
+      proposal.id AND name_folded LIKE ..)` (correlated; migration 0002's queries.py).
+
+    The app's own filter (0003) is `proposal.nominee_names LIKE ..`.
     """
     import dataclasses
-
-    from sqlalchemy import literal_column
 
     from award_flow.proposals import queries
     from award_flow.proposals.models import Nominee, Proposal
@@ -1197,12 +1162,10 @@ def name_filter(shape: str) -> Iterator[None]:
             return query.where(Proposal.id.in_(
                 select(Nominee.proposal_id).where(
                     Nominee.name_folded.like(pattern, escape="\\"))))
-        if shape == "exists":
-            return query.where(
-                select(Nominee.id).where(Nominee.proposal_id == Proposal.id,
-                                         Nominee.name_folded.like(pattern, escape="\\"))
-                .exists())
-        return query.where(literal_column("proposal.nominee_names").like(pattern, escape="\\"))
+        return query.where(
+            select(Nominee.id).where(Nominee.proposal_id == Proposal.id,
+                                     Nominee.name_folded.like(pattern, escape="\\"))
+            .exists())
 
     queries.proposals_query = proposals_query
     try:
@@ -1212,20 +1175,20 @@ def name_filter(shape: str) -> Iterator[None]:
 
 
 @contextmanager
-def queue_filter_on_queue_key() -> Iterator[None]:
-    """Candidate query shape: the queue filter on proposal.queue_key instead of state IN."""
-    from sqlalchemy import false, literal_column
+def queue_filter_on_state() -> Iterator[None]:
+    """The queue filter of migrations 0001 and 0002: `state IN (the role's states)` instead
+    of the app's `queue_key = …` (0003)."""
+    from sqlalchemy import false
 
     from award_flow.proposals import queries
+    from award_flow.proposals.models import Proposal
+    from award_flow.proposals.workflow import QUEUE_STATES
 
-    keys = {Role.UNIT_OFFICER: "unit", Role.UNIT_HEAD: "unit", Role.SECRETARIAT: "secretariat",
-            Role.COMMITTEE_MEMBER: "committee", Role.CHAIRMAN: "signer",
-            Role.VICE_CHAIRMAN: "signer"}
     original = queries.queue_filter
 
     def queue_filter(user):  # noqa: ANN001, ANN202
-        key = keys.get(user.role)
-        return literal_column("proposal.queue_key") == key if key else false()
+        states = QUEUE_STATES.get(user.role, frozenset())
+        return Proposal.state.in_(sorted(states)) if states else false()
 
     queries.queue_filter = queue_filter
     try:
@@ -1269,30 +1232,29 @@ def filter_options_cached() -> Iterator[None]:
 
 EXPERIMENTS_LEGEND = (
     "Variants (each measured in the bench database, then undone; query shapes are patched "
-    "in the bench process only):\n\n"
+    "in the bench process only). \"As is\" is migration 0003: the queue filter "
+    "`queue_key = …` on `ix_proposal_queue_key`, and name search on "
+    "`proposal.nominee_names`.\n\n"
     "- **0001 (before)**: migration 0001's indexes (`ix_proposal_queue (state, has_priority, "
-    "state_changed_at, id)`, `ix_nominee_proposal_id`, `ix_nominee_name_folded`) and 0001's "
-    "name filter `Proposal.id IN (SELECT nominee.proposal_id … LIKE …)`.\n"
+    "state_changed_at, id)`, `ix_nominee_proposal_id`, `ix_nominee_name_folded`), 0001's "
+    "name filter `Proposal.id IN (SELECT nominee.proposal_id … LIKE …)` and the queue filter "
+    "`state IN (…)`.\n"
+    "- **0002 (before 0003)**: migration 0002's indexes, the correlated `EXISTS` on `nominee` "
+    "for names and `state IN (…)` for queues.\n"
     "- **0002 + IN**: migration 0002's indexes with 0001's IN filter (is the EXISTS rewrite "
     "needed?).\n"
     "- **0002 − composite**: the EXISTS filter with 0002's queue index but 0001's "
     "`ix_nominee_proposal_id (proposal_id)` instead of `(proposal_id, name_folded)` (is the "
     "composite index needed?).\n"
-    "- **F names column**: 0002 + a denormalised `proposal.nominee_names` (folded names, one "
-    "per line) and the name filter `proposal.nominee_names LIKE …`, no nominee join.\n"
-    "- **F2 names in index**: F + `nominee_names` in the queue index (SQLite: last key "
-    "column; PostgreSQL: `INCLUDE`), so the name filter never reads the table.\n"
-    "- **G queue_key**: 0002 + a `proposal.queue_key` column (whose desk: unit, secretariat, "
-    "committee, signer) indexed `(queue_key, has_priority DESC, state_changed_at, id, "
-    "unit_id, submitted_at)`; the queue filter becomes `queue_key = …` instead of "
-    "`state IN (…)`.\n"
+    "- **F2 names in index**: 0003 + `nominee_names` in `ix_proposal_queue_key` (SQLite: last "
+    "key column; PostgreSQL: `INCLUDE`), so the name filter never reads the table.\n"
     "- **H options cached**: the app as is, but the filter drop-downs (campaigns, units, award "
     "types: 3 queries per page) built once per authority and reused (fewer round trips).\n"
     "- **D ANALYZE**: the app as is + `ANALYZE` (SQLite only; the app never runs it)."
 )
 
 
-VARIANTS = ("before", "in", "nocomposite", "F", "F2", "G", "H", "D")
+VARIANTS = ("before", "0002", "in", "nocomposite", "F2", "H", "D")
 
 
 def run_experiments(app, target: Target, args) -> list[Result]:  # noqa: ANN001
@@ -1302,36 +1264,29 @@ def run_experiments(app, target: Target, args) -> list[Result]:  # noqa: ANN001
     results: list[Result] = []
     everything = {"queue", "deep", "priority", "search", "secretariat"}
     try:
-        if "before" in wanted:
-            schema.indexes("0001")
-            with name_filter("in"):
-                results += measure(app, target, args, everything, "0001 (before)")
-        if "in" in wanted:
-            schema.indexes("0002")
-            with name_filter("in"):
-                results += measure(app, target, args, {"search"}, "0002 + IN")
-        if "nocomposite" in wanted:
-            schema.indexes("0002-queue-only")
-            with name_filter("exists"):
-                results += measure(app, target, args, {"search"}, "0002 − composite")
-        if wanted & {"F", "F2"}:
-            schema.indexes("0002")
-            schema.nominee_names(True)
-            with name_filter("names"):
-                if "F" in wanted:
-                    results += measure(app, target, args, {"search"}, "F names column")
-                if "F2" in wanted:
-                    schema.indexes("0002+names")
-                    results += measure(app, target, args, {"queue", "search"},
-                                       "F2 names in index")
+        if wanted & {"before", "0002", "in", "nocomposite"}:
+            # Migrations 0001 and 0002 read the queues by state.
+            with queue_filter_on_state():
+                if "before" in wanted:
+                    schema.indexes("0001")
+                    with name_filter("in"):
+                        results += measure(app, target, args, everything, "0001 (before)")
+                if "0002" in wanted:
                     schema.indexes("0002")
-            schema.nominee_names(False)
-        if "G" in wanted:
-            schema.indexes("0002")
-            schema.queue_key(True)
-            with queue_filter_on_queue_key():
-                results += measure(app, target, args, {"queue", "secretariat"}, "G queue_key")
-            schema.queue_key(False)
+                    with name_filter("exists"):
+                        results += measure(app, target, args, everything,
+                                           "0002 (before 0003)")
+                if "in" in wanted:
+                    schema.indexes("0002")
+                    with name_filter("in"):
+                        results += measure(app, target, args, {"search"}, "0002 + IN")
+                if "nocomposite" in wanted:
+                    schema.indexes("0002-queue-only")
+                    with name_filter("exists"):
+                        results += measure(app, target, args, {"search"}, "0002 − composite")
+        if "F2" in wanted:
+            schema.indexes("0003+names")
+            results += measure(app, target, args, {"queue", "search"}, "F2 names in index")
         schema.restore()
         if "H" in wanted:
             with filter_options_cached():

@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager, nullcontext
 from logging.config import fileConfig
 
 from flask import current_app
@@ -88,14 +89,46 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            **conf_args
+            **conf_args,
+            **({"on_version_apply": check_sqlite_foreign_keys} if sqlite else {})
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with sqlite_foreign_keys_off(connection) if sqlite else nullcontext():
+            with context.begin_transaction():
+                context.run_migrations()
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """Batch mode rebuilds a SQLite table by copying it and dropping the original. With
+    foreign keys on, that DROP first deletes every row, which fails on the rows that reference
+    them or cascades to them (a proposal's nominees). SQLite takes the pragma only outside a
+    transaction, so it is set on the DBAPI connection before Alembic begins one, and set back
+    after (the connection returns to the pool); `check_sqlite_foreign_keys` checks each
+    migration instead."""
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys = OFF")
+    if driver.execute("PRAGMA foreign_keys").fetchone()[0] != 0:
+        raise RuntimeError("could not turn SQLite foreign keys off for the migration")
+    try:
+        yield
+    finally:
+        if connection.in_transaction():
+            # Alembic commits each migration; what is still open here only read.
+            connection.rollback()
+        driver.execute("PRAGMA foreign_keys = ON")
+
+
+def check_sqlite_foreign_keys(ctx, step, heads, run_args):
+    """What foreign keys would have refused, refused before the migration commits."""
+    problems = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if problems:
+        where = f"{'upgrade to' if step.is_upgrade else 'downgrade from'} {step.up_revision_id}"
+        raise RuntimeError(f"{where}: foreign key violations: {problems[:10]}")
 
 
 if context.is_offline_mode():

@@ -162,6 +162,13 @@ class Proposal(db.Model):
     nominee_count: Mapped[int] = mapped_column(default=0)
     priority_count: Mapped[int] = mapped_column(default=0)
     has_priority: Mapped[bool] = mapped_column(default=False)
+    #: The nominees' folded names (`Nominee.name_folded`), one per line in nominee order: name
+    #: search reads this column instead of joining the nominees. Kept with the counts above.
+    nominee_names: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Whose desk the proposal is on ("unit", "secretariat", "committee", "signer"; None when
+    #: it waits on nobody), so that a queue is one index range however many states it spans.
+    #: Follows `state`: workflow.py sets it and adds the CHECK that ties the two together.
+    queue_key: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     #: When the proposal entered its current state: queues serve the longest-waiting first.
@@ -193,9 +200,12 @@ class Proposal(db.Model):
         return f"<Proposal {self.id} {self.state}>"
 
 
-# The review queues: state, priority first, then the longest-waiting first. The index has the
-# ORDER BY's directions, and unit_id/submitted_at make it cover the visibility filter, so a
-# queue page reads a page of index entries (bench/bench_queue.py).
+# The "my work" queues: whose desk, priority first, then the longest-waiting first. The index
+# has the ORDER BY's directions, and unit_id/submitted_at make it cover the visibility filter,
+# so a queue page reads a page of index entries (bench/bench_queue.py).
+Index("ix_proposal_queue_key", Proposal.queue_key, Proposal.has_priority.desc(),
+      Proposal.state_changed_at, Proposal.id, Proposal.unit_id, Proposal.submitted_at)
+# The same order within one state: the reviewers' list filtered by state (`/proposals?state=`).
 Index("ix_proposal_queue", Proposal.state, Proposal.has_priority.desc(),
       Proposal.state_changed_at, Proposal.id, Proposal.unit_id, Proposal.submitted_at)
 

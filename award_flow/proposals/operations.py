@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from award_flow.auth.models import User
@@ -124,17 +124,20 @@ def update_proposal(actor: User, proposal: Proposal, data: ProposalData) -> None
 
 
 def _refresh_counts(proposal: Proposal) -> None:
-    """Keep the queue's counters equal to the nominee rows."""
+    """Keep what the queues read without the nominee rows equal to them: the counters and
+    the folded names that name search matches (one per line: `fold` leaves no newline in a
+    name, so a search text cannot match across two names)."""
     db.session.flush()
-    total, priority = db.session.execute(
-        select(
-            func.count(Nominee.id),
-            func.count(Nominee.id).filter(Nominee.priority_group != PriorityGroup.NONE),
-        ).where(Nominee.proposal_id == proposal.id)
-    ).one()
-    proposal.nominee_count = total
+    nominees = db.session.execute(
+        select(Nominee.name_folded, Nominee.priority_group)
+        .where(Nominee.proposal_id == proposal.id)
+        .order_by(Nominee.id)
+    ).all()
+    priority = sum(group != PriorityGroup.NONE for _name, group in nominees)
+    proposal.nominee_count = len(nominees)
     proposal.priority_count = priority
     proposal.has_priority = priority > 0
+    proposal.nominee_names = "\n".join(name for name, _group in nominees)
 
 
 def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> None:

@@ -37,7 +37,8 @@ class ProposalFilters:
             award_type_id=as_int("award_type"),
             state=ProposalState(state) if state in ProposalState._value2member_map_ else None,
             priority_only=args.get("priority") == "1",
-            name=(args.get("q") or "").strip()[:100],
+            # Runs of whitespace (newlines too) become one space, as in the folded names.
+            name=" ".join((args.get("q") or "").split())[:100],
         )
 
     @property
@@ -67,15 +68,11 @@ def proposals_query(user: User, filters: ProposalFilters, *, queue: bool) -> Sel
     if filters.priority_only:
         query = query.where(Proposal.has_priority.is_(True))
     if filters.name:
+        # The proposal's folded names, one per line: no nominee join. `fold` turns any
+        # whitespace into single spaces, so the pattern holds no newline and cannot match
+        # across two names.
         pattern = f"%{_escape_like(fold(filters.name))}%"
-        # Correlated EXISTS: walk the queue in order and stop at a page, instead of scanning
-        # every nominee of the authority first.
-        query = query.where(
-            select(Nominee.id)
-            .where(Nominee.proposal_id == Proposal.id,
-                   Nominee.name_folded.like(pattern, escape="\\"))
-            .exists()
-        )
+        query = query.where(Proposal.nominee_names.like(pattern, escape="\\"))
     return query.order_by(
         Proposal.has_priority.desc(), Proposal.state_changed_at.asc(), Proposal.id.asc()
     )

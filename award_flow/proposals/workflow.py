@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, false
+from sqlalchemy import CheckConstraint, ColumnElement, and_, event, false
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import REVIEWER_ROLES, SIGNER_ROLES, UNIT_ROLES, Role
@@ -92,6 +92,60 @@ QUEUE_STATES: dict[Role, frozenset[ProposalState]] = {
     Role.VICE_CHAIRMAN: frozenset({S.AWAITING_DECISION}),
     Role.ADMIN: frozenset(),
 }
+#: Whose desk each role works at. Roles at one desk share its queue (the chairman and the vice
+#: chairman both sign); the proposal stores the desk as `queue_key`, so that a queue spanning
+#: two states (the secretariat's) is still one index range.
+QUEUE_KEYS: dict[Role, str] = {
+    Role.UNIT_OFFICER: "unit",
+    Role.UNIT_HEAD: "unit",
+    Role.SECRETARIAT: "secretariat",
+    Role.COMMITTEE_MEMBER: "committee",
+    Role.CHAIRMAN: "signer",
+    Role.VICE_CHAIRMAN: "signer",
+}
+
+
+def _queue_key_by_state() -> dict[ProposalState, str | None]:
+    """QUEUE_STATES read the other way round: on whose desk a proposal in each state is."""
+    by_state: dict[ProposalState, str | None] = dict.fromkeys(ProposalState)
+    for role, states in QUEUE_STATES.items():
+        key = QUEUE_KEYS.get(role)
+        if key is None and states:
+            raise RuntimeError(f"{role} has a queue but no QUEUE_KEYS entry")
+        for state in states:
+            if by_state[state] not in (None, key):
+                raise RuntimeError(f"{state} would wait on two desks: {by_state[state]}, {key}")
+            by_state[state] = key
+    for role, key in QUEUE_KEYS.items():
+        if QUEUE_STATES[role] != {s for s, k in by_state.items() if k == key}:
+            raise RuntimeError(f"{role} does not have the whole queue of the {key} desk")
+    return by_state
+
+
+#: state → whose desk (`Proposal.queue_key`); None when the proposal waits on nobody.
+QUEUE_KEY_BY_STATE: dict[ProposalState, str | None] = _queue_key_by_state()
+
+
+@event.listens_for(Proposal.state, "set")
+def _queue_key_follows_state(proposal: Proposal, state, _old, _initiator) -> None:  # noqa: ANN001
+    """Whatever sets `state` (a new proposal, a transition) sets `queue_key` with it."""
+    proposal.queue_key = QUEUE_KEY_BY_STATE[ProposalState(state)]
+
+
+def queue_key_check_sql() -> str:
+    """The CHECK that keeps `queue_key` equal to QUEUE_KEY_BY_STATE[state] in the database
+    (migration 0003 carries a copy; the tests compare it with this table)."""
+    states_by_key: dict[str, list[str]] = {}
+    for state, key in QUEUE_KEY_BY_STATE.items():
+        if key is not None:
+            states_by_key.setdefault(key, []).append(f"'{state.value}'")
+    cases = " ".join(f"WHEN state IN ({', '.join(states)}) THEN '{key}'"
+                     for key, states in states_by_key.items())
+    return f"coalesce(queue_key, '') = CASE {cases} ELSE '' END"
+
+
+Proposal.__table__.append_constraint(
+    CheckConstraint(queue_key_check_sql(), name="queue_key_follows_state"))
 
 
 def _same_authority(user: User, proposal: Proposal) -> bool:
@@ -172,9 +226,9 @@ def allowed_actions(user: User, proposal: Proposal) -> list[Transition]:
 
 
 def queue_filter(user: User) -> ColumnElement[bool]:
-    """SQL filter for what waits on the user's role."""
-    states = QUEUE_STATES.get(user.role, frozenset())
-    return Proposal.state.in_(sorted(states)) if states else false()
+    """SQL filter for what waits on the user's role (QUEUE_STATES, through `queue_key`)."""
+    key = QUEUE_KEYS.get(user.role)
+    return Proposal.queue_key == key if key else false()
 
 
 #: How the history names each audit event (transitions use their button's label).
