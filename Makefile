@@ -42,6 +42,7 @@ extract-messages: install
 bench: install
 	$(BIN)/python bench/bench_queue.py
 	$(BIN)/python bench/bench_decision_pdf.py
+	$(BIN)/python bench/bench_approval_lock.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -7,7 +7,7 @@ and a rolled-back issuance gives its number back.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -30,3 +30,17 @@ def next_decision_number(authority_id: int, year: int) -> int:
         .values(last_number=DecisionCounter.last_number + 1)
         .returning(DecisionCounter.last_number)
     ).scalar_one()
+
+
+def peek_next_decision_number(authority_id: int, year: int) -> int:
+    """The number the next issuance would take if nobody issues first (no lock taken).
+
+    Only a prediction, used to render a decision before its transaction; the issuing
+    transaction takes the real number with :func:`next_decision_number`.
+    """
+    last = db.session.execute(
+        select(DecisionCounter.last_number).where(
+            DecisionCounter.authority_id == authority_id, DecisionCounter.year == year
+        )
+    ).scalar_one_or_none()
+    return (last or 0) + 1

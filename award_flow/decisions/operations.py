@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -15,10 +16,10 @@ from award_flow.auth.roles import Role
 from award_flow.catalogue.models import AwardCategory, MissingSetting, base_salary_on
 from award_flow.core.errors import ValidationError
 from award_flow.decisions.models import Award, Decision, DecisionFile
-from award_flow.decisions.numbering import next_decision_number
+from award_flow.decisions.numbering import next_decision_number, peek_next_decision_number
 from award_flow.documents.render import DecisionAwardee, DecisionDocument, render_decision_pdf
 from award_flow.extensions import db
-from award_flow.proposals.models import NomineeOutcome, Proposal
+from award_flow.proposals.models import Nominee, NomineeOutcome, Proposal
 
 DECISION_TYPE = "QĐ"
 
@@ -44,32 +45,114 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-def issue_decision(proposal: Proposal, signer: User) -> Decision:
+@dataclass(frozen=True)
+class RenderedDecision:
+    """A decision rendered ahead of its transaction, and the document it was rendered from."""
+
+    document: DecisionDocument
+    pdf: bytes
+
+
+def _recommended(proposal: Proposal) -> list[Nominee]:
+    return [n for n in proposal.nominees if n.outcome == NomineeOutcome.RECOMMENDED]
+
+
+def _base_salary(authority_id: int, issued_on: date) -> Decimal:
+    try:
+        return base_salary_on(authority_id, issued_on)
+    except MissingSetting as exc:
+        raise ValidationError(_("Chưa khai báo mức lương cơ sở áp dụng cho ngày ban hành.")) from exc
+
+
+def _document(proposal: Proposal, signer: User, *, number: int, issued_on: date,
+              amount: Decimal) -> DecisionDocument:
+    """Everything the decision prints: a pure function of the proposal, signer and number."""
+    authority = proposal.unit.authority
+    award_type = proposal.award_type
+    return DecisionDocument(
+        parent_body=authority.parent_name,
+        issuing_body=authority.name,
+        place_name=authority.place_name,
+        number=number,
+        symbol=f"{DECISION_TYPE}-{authority.issuer_code}",
+        issued_on=issued_on,
+        subject=decision_subject(proposal),
+        award_form=award_type.name,
+        achievement=proposal.achievement,
+        legal_bases=_lines(authority.decision_legal_bases),
+        proposer=authority.decision_proposer,
+        fund=authority.bonus_fund,
+        executors=_lines(authority.decision_executors),
+        recipients=_lines(authority.decision_recipients),
+        signer_name=signer.full_name,
+        signer_is_vice=signer.role == Role.VICE_CHAIRMAN,
+        awardees=tuple(
+            DecisionAwardee(
+                name=n.name,
+                description=n.description,
+                award_name=award_type.name,
+                amount=int(amount),
+                kind=n.kind.value,
+            )
+            for n in _recommended(proposal)
+        ),
+    )
+
+
+def draft_decision_document(proposal: Proposal, signer: User) -> DecisionDocument | None:
+    """The document an approval issued now would print, with the number it would most likely
+    take (read without a lock); None when the proposal cannot be issued as it stands.
+
+    Rendering a long annex takes seconds.  The approval view renders this draft *before* it
+    opens the issuing transaction, so that no lock (the number counter; on SQLite, the whole
+    database's write lock) is held meanwhile; :func:`issue_decision` then uses that PDF only
+    if the document it builds under the lock is identical, and renders again otherwise.
+    """
+    if not _recommended(proposal):
+        return None
+    authority = proposal.unit.authority
+    issued_on = local_today()
+    try:
+        amount = bonus_amount(proposal.award_type.coefficient,
+                              _base_salary(authority.id, issued_on))
+    except ValidationError:
+        return None
+    number = peek_next_decision_number(authority.id, issued_on.year)
+    return _document(proposal, signer, number=number, issued_on=issued_on, amount=amount)
+
+
+def render_draft(document: DecisionDocument) -> RenderedDecision:
+    return RenderedDecision(document, render_decision_pdf(document))
+
+
+def issue_decision(proposal: Proposal, signer: User,
+                   rendered: RenderedDecision | None = None) -> Decision:
     """Create the decision for the recommended nominees with its PDF.
 
     Runs inside the caller's transaction: if anything fails, or the process dies before the
-    commit, no decision exists and its number is not used.
+    commit, no decision exists and its number is not used.  ``rendered`` is a PDF rendered
+    before the transaction (see :func:`draft_decision_document`); it is stored only if it
+    was rendered from exactly the document issued here (same number, date, nominees, texts).
     """
     authority = proposal.unit.authority
     award_type = proposal.award_type
     issued_on = local_today()
-    try:
-        base_salary = base_salary_on(authority.id, issued_on)
-    except MissingSetting as exc:
-        raise ValidationError(_("Chưa khai báo mức lương cơ sở áp dụng cho ngày ban hành.")) from exc
-    nominees = [n for n in proposal.nominees if n.outcome == NomineeOutcome.RECOMMENDED]
+    base_salary = _base_salary(authority.id, issued_on)
+    nominees = _recommended(proposal)
     amount = bonus_amount(award_type.coefficient, base_salary)
+    number = next_decision_number(authority.id, issued_on.year)
+    document = _document(proposal, signer, number=number, issued_on=issued_on, amount=amount)
 
     decision = Decision(
         authority=authority,
         year=issued_on.year,
-        number=next_decision_number(authority.id, issued_on.year),
-        symbol=f"{DECISION_TYPE}-{authority.issuer_code}",
+        number=number,
+        symbol=document.symbol,
         issued_on=issued_on,
-        subject=decision_subject(proposal),
+        subject=document.subject,
         signer_id=signer.id,
         signer_name=signer.full_name,
-        signer_is_vice=signer.role == Role.VICE_CHAIRMAN,
+        signer_is_vice=document.signer_is_vice,
         base_salary=base_salary,
         total_amount=amount * len(nominees),
         award_count=len(nominees),
@@ -88,36 +171,10 @@ def issue_decision(proposal: Proposal, signer: User) -> Decision:
         )
     db.session.flush()
 
-    pdf = render_decision_pdf(
-        DecisionDocument(
-            parent_body=authority.parent_name,
-            issuing_body=authority.name,
-            place_name=authority.place_name,
-            number=decision.number,
-            symbol=decision.symbol,
-            issued_on=issued_on,
-            subject=decision.subject,
-            award_form=award_type.name,
-            achievement=proposal.achievement,
-            legal_bases=_lines(authority.decision_legal_bases),
-            proposer=authority.decision_proposer,
-            fund=authority.bonus_fund,
-            executors=_lines(authority.decision_executors),
-            recipients=_lines(authority.decision_recipients),
-            signer_name=signer.full_name,
-            signer_is_vice=decision.signer_is_vice,
-            awardees=tuple(
-                DecisionAwardee(
-                    name=n.name,
-                    description=n.description,
-                    award_name=award_type.name,
-                    amount=int(amount),
-                    kind=n.kind.value,
-                )
-                for n in nominees
-            ),
-        )
-    )
+    if rendered is not None and rendered.document == document:
+        pdf = rendered.pdf
+    else:
+        pdf = render_decision_pdf(document)
     db.session.add(
         DecisionFile(
             decision=decision, content=pdf, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf)
@@ -125,6 +182,3 @@ def issue_decision(proposal: Proposal, signer: User) -> Decision:
     )
     db.session.flush()
     return decision
-
-
-

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -34,6 +34,9 @@ from award_flow.proposals.models import (
     ProposalState,
 )
 from award_flow.proposals.workflow import TRANSITIONS, Action, can_create, can_edit, may
+
+if TYPE_CHECKING:
+    from award_flow.decisions.operations import RenderedDecision
 
 
 @dataclass(frozen=True)
@@ -340,8 +343,12 @@ def reject_proposal(proposal: Proposal, actor: User, *, comment: str,
 
 
 def approve_proposal(proposal: Proposal, actor: User, *, comment: str = "",
-                     expected_version: int | None = None):  # noqa: ANN201
-    """The chairman approves the recommended nominees: this issues the decision."""
+                     expected_version: int | None = None,
+                     rendered: RenderedDecision | None = None):  # noqa: ANN201
+    """The chairman approves the recommended nominees: this issues the decision.
+
+    ``rendered``: the decision rendered before the transaction, used if still exact
+    (see award_flow.decisions.operations.draft_decision_document)."""
     from award_flow.decisions.operations import issue_decision
 
     comment = _check(proposal, Action.APPROVE, actor, comment, expected_version)
@@ -349,7 +356,7 @@ def approve_proposal(proposal: Proposal, actor: User, *, comment: str = "",
         raise ValidationError(
             _("Thường trực Hội đồng không đề nghị ai; hãy chọn “Không phê duyệt” hoặc “Chuyển lại cơ quan thẩm định”.")
         )
-    decision = issue_decision(proposal, actor)
+    decision = issue_decision(proposal, actor, rendered)
     # State and decision change in one flush: the table's CHECK keeps them together.
     proposal.decision = decision
     _apply(proposal, Action.APPROVE, actor, comment)

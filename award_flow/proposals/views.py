@@ -23,6 +23,11 @@ from award_flow.catalogue.models import AwardType, ConferredBy
 from award_flow.core.audit import AuditEvent
 from award_flow.core.storage import download_name, stored_path
 from award_flow.core.views import perform
+from award_flow.decisions.operations import (
+    RenderedDecision,
+    draft_decision_document,
+    render_draft,
+)
 from award_flow.extensions import db
 from award_flow.org.models import Unit
 from award_flow.proposals import operations as ops
@@ -73,8 +78,9 @@ _SIMPLE_ACTIONS = {
         p, u, comment=f.comment.data or "", expected_version=f.version.data),
     Action.REJECT: lambda p, u, f: ops.reject_proposal(
         p, u, comment=f.comment.data or "", expected_version=f.version.data),
-    Action.APPROVE: lambda p, u, f: ops.approve_proposal(
-        p, u, comment=f.comment.data or "", expected_version=f.version.data),
+    Action.APPROVE: lambda p, u, f, rendered=None: ops.approve_proposal(
+        p, u, comment=f.comment.data or "", expected_version=f.version.data,
+        rendered=rendered),
 }
 
 _DONE_MESSAGES = {
@@ -238,12 +244,16 @@ def act(proposal_id: int, action: str):
         abort(404)
     if chosen not in _SIMPLE_ACTIONS:
         abort(404)
-    proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
     form = ActionForm()
+    extra = {}
+    if chosen == Action.APPROVE and form.validate_on_submit():
+        proposal, extra["rendered"] = _lock_for_approval(proposal_id, form.version.data)
+    else:
+        proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
     if not form.validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
         return redirect(url_for(".detail", proposal_id=proposal.id))
-    done = perform(lambda: _SIMPLE_ACTIONS[chosen](proposal, current_user, form),
+    done = perform(lambda: _SIMPLE_ACTIONS[chosen](proposal, current_user, form, **extra),
                    _DONE_MESSAGES[chosen])
     if not done.ok:
         return redirect(url_for(".detail", proposal_id=proposal_id))
@@ -253,6 +263,36 @@ def act(proposal_id: int, action: str):
         # The reviewer's part is done: back to what still waits on them.
         return redirect(url_for(".my_work"))
     return redirect(url_for(".detail", proposal_id=proposal.id))
+
+
+def _render_ahead(proposal_id: int, version: int | None) -> RenderedDecision | None:
+    """Render the decision an approval would issue before any lock is taken: a long annex
+    takes seconds, and meanwhile the number counter (on SQLite, every write) would wait.
+    approve_proposal stores it only if what it issues under the lock is the same document."""
+    proposal = get_visible_proposal(proposal_id, current_user)
+    document = None
+    if proposal.version == version and may(current_user, Action.APPROVE, proposal):
+        document = draft_decision_document(proposal, current_user)
+    db.session.rollback()  # end this read-only transaction: render holding no lock
+    return render_draft(document) if document is not None else None
+
+
+#: Renders ahead before an approval falls back to rendering inside its transaction (when
+#: other decisions keep taking the predicted number meanwhile).
+RENDER_AHEAD_ATTEMPTS = 2
+
+
+def _lock_for_approval(proposal_id: int, version: int | None):  # noqa: ANN202
+    """The proposal, locked for the approval, and its decision rendered ahead if that is
+    still exactly what would be issued (checked under the lock; on SQLite that lock also
+    keeps the number until commit, on PostgreSQL the issuance re-checks it)."""
+    for _attempt in range(RENDER_AHEAD_ATTEMPTS):
+        rendered = _render_ahead(proposal_id, version)
+        proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
+        if rendered is None or draft_decision_document(proposal, current_user) == rendered.document:
+            return proposal, rendered
+        db.session.rollback()  # a decision was issued meanwhile: render again, lock-free
+    return get_visible_proposal(proposal_id, current_user, for_update=True), None
 
 
 @bp.route("/proposals/<int:proposal_id>/conclude", methods=["GET", "POST"])
