@@ -164,8 +164,11 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
 
 def add_nominee(actor: User, proposal: Proposal, data: NomineeData) -> Nominee:
     _require_edit(actor, proposal)
-    nominee = Nominee(proposal=proposal)
+    # Filled and checked before it is linked to the proposal: reading the proposal may
+    # autoflush, and a linked nominee not yet in the session would not be saved with it.
+    nominee = Nominee()
     _apply_nominee(nominee, proposal, data)
+    nominee.proposal = proposal
     db.session.add(nominee)
     _refresh_counts(proposal)
     _flush(proposal)
