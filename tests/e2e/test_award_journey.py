@@ -9,10 +9,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader, PdfWriter
 
-from award_flow.demo import CAMPAIGN, DEMO_PASSWORD
+from award_flow.demo import CAMPAIGN
+from tests.e2e.ui import SLOW, UI
 
 pytestmark = [pytest.mark.e2e, pytest.mark.only_browser("chromium")]
 
@@ -22,69 +23,6 @@ ACHIEVEMENT = ("đã có thành tích xuất sắc trong phong trào nông dân 
 AWARD = "Giấy khen của Chủ tịch Ủy ban nhân dân (Cá nhân)"
 NOMINEE = "Nguyễn Thị Ánh Tuyết"
 ATTACHMENT = "Tờ trình số 15-TTr-UBND.pdf"
-
-#: Issuing the decision renders its PDF (WeasyPrint): allow more than expect's 5 s.
-SLOW = 30_000
-
-
-class UI:
-    """The page plus what went wrong behind it: server errors (5xx), script and console errors
-    (a CSP violation is one). Every step checks them first, so a crash fails at once and says
-    why, instead of as a locator timeout."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on("response", self._on_response)
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        page.on("console", self._on_console)
-
-    def _on_response(self, response: Response) -> None:
-        if response.status >= 500:
-            self.problems.append(f"HTTP {response.status}: {response.request.method} "
-                                 f"{response.url}")
-
-    def _on_console(self, message) -> None:  # noqa: ANN001
-        url = message.location.get("url", "")
-        if message.type == "error" and not url.endswith("/favicon.ico"):
-            self.problems.append(f"console error: {message.text} ({url})")
-
-    def check(self) -> None:
-        self.page.wait_for_load_state()
-        assert not self.problems, "\n".join(self.problems)
-
-    def flash(self, message: str) -> None:
-        """The confirmation the app shows after an action (a status, not an alert)."""
-        self.check()
-        where = self.page.url
-        expect(self.page.get_by_role("alert"), f"an error shown on {where}").to_have_count(0)
-        expect(self.page.get_by_role("status"),
-               f"no confirmation “{message}” on {where}").to_have_text(message)
-
-    def log_in(self, username: str) -> None:
-        self.page.goto("/login")
-        self.check()
-        self.page.get_by_label("Tên đăng nhập", exact=True).fill(username)
-        self.page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
-        self.page.get_by_role("button", name="Đăng nhập", exact=True).click()
-        self.check()
-        expect(self.page.get_by_role("heading", level=1, name="Việc của tôi")).to_be_visible()
-
-    def log_out(self) -> None:
-        self.page.get_by_role("button", name="Đăng xuất").click()
-        self.flash("Bạn đã đăng xuất.")
-
-    def open_from_my_work(self) -> None:
-        """Find the proposal in the user's queue ("Việc của tôi") and open it."""
-        self.page.get_by_role("link", name="Việc của tôi").click()
-        self.check()
-        self.page.get_by_role("link", name=TITLE, exact=True).click()
-        self.check()
-        expect(self.page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
-
-    def state_is(self, label: str) -> None:
-        expect(self.page.get_by_text(label, exact=True).first).to_be_visible()
-
 
 def a_real_pdf(path: Path) -> Path:
     writer = PdfWriter()
@@ -147,7 +85,7 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
 
     # 2. The unit head submits it.
     ui.log_in("thutruong.longhuu")
-    ui.open_from_my_work()
+    ui.open_from_my_work(TITLE)
     page.get_by_role("button", name="Gửi tờ trình").click()
     ui.flash("Đã gửi tờ trình.")
     ui.state_is("Đã gửi")
@@ -155,10 +93,10 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
 
     # 3. The secretariat accepts it for appraisal, then forwards it to the Standing Committee.
     ui.log_in("noivu")
-    ui.open_from_my_work()
+    ui.open_from_my_work(TITLE)
     page.get_by_role("button", name="Tiếp nhận thẩm định").click()
     ui.flash("Đã tiếp nhận hồ sơ để thẩm định.")
-    ui.open_from_my_work()
+    ui.open_from_my_work(TITLE)
     ui.state_is("Đang thẩm định")
     page.get_by_label("Ý kiến", exact=True).fill("Hồ sơ đầy đủ, đủ điều kiện trình Hội đồng.")
     page.get_by_role("button", name="Trình Thường trực Hội đồng").click()
@@ -167,7 +105,7 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
 
     # 4. The Standing Committee recommends the nominee.
     ui.log_in("thuongtruc")
-    ui.open_from_my_work()
+    ui.open_from_my_work(TITLE)
     page.get_by_role("link", name="Kết luận xét duyệt").click()
     expect(page.get_by_role("heading", level=1,
                             name="Kết luận của Thường trực Hội đồng")).to_be_visible()
@@ -179,7 +117,7 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
 
     # 5. The chairman approves: the decision is issued, shown, and its PDF downloaded.
     ui.log_in("chutich")
-    ui.open_from_my_work()
+    ui.open_from_my_work(TITLE)
     ui.state_is("Chờ Chủ tịch quyết định")
     page.get_by_role("button", name="Phê duyệt và ban hành quyết định").click()
     # "\/": Playwright sends the pattern as a JS regex literal, where "/" must be escaped.
