@@ -6,7 +6,8 @@ import threading
 
 import pytest
 from flask_migrate import check
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from award_flow import create_app
 from award_flow.auth.passwords import OWASP_HASHER
@@ -59,6 +60,20 @@ def test_audit_events_cannot_be_changed_or_deleted(world):
     with pytest.raises(AppendOnlyError):
         db.session.flush()
     db.session.rollback()
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_event SET comment = 'sửa'",
+    "DELETE FROM audit_event",
+], ids=["update", "delete"])
+def test_the_database_itself_refuses_to_change_audit_events(world, statement):
+    record("test", world.admin, comment="gốc")
+    db.session.commit()
+    trail = db.session.execute(select(AuditEvent.id, AuditEvent.comment)).all()
+    with pytest.raises(DBAPIError, match="audit_event is append-only"):
+        db.session.execute(text(statement))  # raw SQL: the ORM's guard is not involved
+    db.session.rollback()
+    assert db.session.execute(select(AuditEvent.id, AuditEvent.comment)).all() == trail
 
 
 def test_sqlite_runs_in_wal_with_a_busy_timeout(app):
