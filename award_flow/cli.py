@@ -1,4 +1,4 @@
-"""`flask` commands: demo data, units and users."""
+"""`flask` commands: demo data, units, users and the documents' fonts."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from award_flow.auth.roles import Role
 from award_flow.core.errors import DomainError
+from award_flow.core.text import nfc
 from award_flow.extensions import db
 from award_flow.org.models import Authority, Unit, UnitKind
 from award_flow.org.operations import save_unit, save_user
@@ -70,8 +71,8 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def create_user(username: str, full_name: str, role: str, unit_name: str,
                     password: str) -> None:
-        unit = db.session.scalar(
-            select(Unit).where(Unit.authority_id == _authority().id, Unit.name == unit_name))
+        unit = db.session.scalar(select(Unit).where(
+            Unit.authority_id == _authority().id, Unit.name == nfc(unit_name)))
         if unit is None:
             raise click.ClickException(f"No unit named {unit_name!r}.")
         try:
@@ -81,3 +82,18 @@ def register_cli(app: Flask) -> None:
         except DomainError as error:
             raise click.ClickException(error.message) from error
         click.echo(f"User {user.username} ({user.role.value}) in {unit.name}")
+
+    @app.cli.group()
+    def documents() -> None:
+        """Printed documents."""
+
+    @documents.command("prepare-fonts")
+    def prepare_fonts_command() -> None:
+        """Build the static font instances the PDFs use (once per machine, ~18 s)."""
+        from award_flow.documents.render import prepare_fonts
+
+        directory = prepare_fonts()
+        if directory is None:
+            raise click.ClickException(
+                "Cannot build the static fonts; PDFs use the variable fonts (slower).")
+        click.echo(f"Fonts ready in {directory}")

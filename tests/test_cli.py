@@ -1,0 +1,98 @@
+"""The `flask` commands an administrator runs: demo data, units, users, fonts."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from sqlalchemy import func, select
+
+from award_flow.auth.models import User
+from award_flow.auth.roles import Role
+from award_flow.demo import DEMO_PASSWORD
+from award_flow.extensions import db
+from award_flow.org.models import Unit, UnitKind
+from award_flow.proposals.models import Proposal
+
+
+@pytest.fixture
+def flask_cli(app):  # noqa: ANN001, ANN201
+    runner = app.test_cli_runner()
+
+    def run(*args: str, input: str | None = None):  # noqa: A002, ANN202
+        return runner.invoke(args=list(args), input=input)
+
+    return run
+
+
+def _count(model) -> int:  # noqa: ANN001
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_seed_demo_loads_once_and_prints_the_accounts(flask_cli):
+    first = flask_cli("seed", "demo", "--if-empty")
+    assert first.exit_code == 0, first.output
+    assert "Demo data loaded." in first.output
+    assert f"password for each: {DEMO_PASSWORD}" in first.output
+    assert "chutich" in first.output and "canbo.longhuu" in first.output
+    proposals = _count(Proposal)
+    assert proposals > 0
+
+    again = flask_cli("seed", "demo", "--if-empty")
+    assert again.exit_code == 0 and "Demo data loaded." not in again.output
+    assert "chutich" in again.output  # the accounts are still printed
+    assert _count(Proposal) == proposals
+
+    refused = flask_cli("seed", "demo")
+    assert refused.exit_code != 0 and "not empty" in refused.output
+    assert _count(Proposal) == proposals
+
+
+def test_units_create_adds_a_unit_of_the_authority(flask_cli, world):
+    result = flask_cli("units", "create", "Xã Hiệp Thạnh", "--kind", "commune")
+    assert result.exit_code == 0, result.output
+    unit = db.session.scalar(select(Unit).where(Unit.name == "Xã Hiệp Thạnh"))
+    assert unit.authority_id == world.authority.id and unit.kind == UnitKind.COMMUNE
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("Xã Long Hữu", "--kind", "commune"), "Đã có đơn vị mang tên này."),
+    (("Xã Mới", "--kind", "galaxy"), "Invalid value for '--kind'"),
+    (("  ", "--kind", "commune"), "Cần nhập tên đơn vị."),
+], ids=["duplicate", "unknown kind", "blank name"])
+def test_units_create_refuses_bad_input_and_changes_nothing(flask_cli, world, args, message):
+    before = _count(Unit)
+    result = flask_cli("units", "create", *args)
+    assert result.exit_code != 0 and message in result.output
+    assert _count(Unit) == before
+
+
+def test_users_create_adds_an_account_that_can_sign_in(flask_cli, world, client):
+    decomposed = unicodedata.normalize("NFD", "Xã Long Hữu")  # as some terminals type it
+    result = flask_cli("users", "create", "canbo.moi", "--name", "Võ Thị Mới", "--role",
+                       "unit_officer", "--unit", decomposed,
+                       input="mat-khau-rat-dai-2026\nmat-khau-rat-dai-2026\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "canbo.moi"))
+    assert (user.role, user.unit_id) == (Role.UNIT_OFFICER, world.unit_a.id)
+    assert user.check_password("mat-khau-rat-dai-2026")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--unit", "Xã Không Có"), "No unit named"),
+    (("--unit", "Xã Long Hữu", "--username", "officer.a"), "Tên đăng nhập đã được dùng."),
+], ids=["unknown unit", "username taken"])
+def test_users_create_refuses_bad_input_and_changes_nothing(flask_cli, world, args, message):
+    options = dict(zip(args[::2], args[1::2], strict=True))
+    before = _count(User)
+    result = flask_cli("users", "create", options.get("--username", "canbo.moi"), "--name",
+                       "Võ Thị Mới", "--role", "unit_officer", "--unit", options["--unit"],
+                       input="mat-khau-rat-dai-2026\nmat-khau-rat-dai-2026\n")
+    assert result.exit_code != 0 and message in result.output
+    assert _count(User) == before
+
+
+def test_documents_prepare_fonts_reports_where_the_fonts_are(flask_cli):
+    result = flask_cli("documents", "prepare-fonts")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Fonts ready in ")
