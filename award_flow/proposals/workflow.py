@@ -46,6 +46,8 @@ class Transition:
     style: str = "secondary"
     #: An optional comment may go with it (an appraisal opinion, a reason for withdrawing).
     offers_comment: bool = False
+    #: What the button says while the server works, for a transition that takes a while.
+    busy_label: object | None = None
 
 
 _UNIT_HEAD = frozenset({Role.UNIT_HEAD})
@@ -74,7 +76,9 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(Action.CONCLUDE, frozenset({S.IN_COMMITTEE}), S.AWAITING_DECISION,
                    _COMMITTEE, False, False, _l("Kết luận xét duyệt"), "primary"),
         Transition(Action.APPROVE, frozenset({S.AWAITING_DECISION}), S.DECIDED, _SIGNERS,
-                   False, False, _l("Phê duyệt và ban hành quyết định"), "primary", True),
+                   False, False, _l("Phê duyệt và ban hành quyết định"), "primary", True,
+                   # Issuing renders the decision PDF: seconds for a long annex.
+                   _l("Đang ban hành quyết định…")),
         Transition(Action.REJECT, frozenset({S.AWAITING_DECISION}), S.REJECTED, _SIGNERS,
                    False, True, _l("Không phê duyệt"), "danger"),
     )

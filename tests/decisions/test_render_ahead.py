@@ -49,13 +49,18 @@ def _stored_pdf(decision) -> bytes:  # noqa: ANN001
         select(DecisionFile.content).where(DecisionFile.decision_id == decision.id))
 
 
+def _approve_button(client, proposal):  # noqa: ANN001, ANN202
+    (button,) = [f for f in forms(client.get(f"/proposals/{proposal.id}").text)
+                 if f.action.endswith("/actions/approve")]
+    return button
+
+
 def test_the_approval_button_renders_once_before_the_transaction(client, world, login,
                                                                   renders):
     proposal = make_proposal(world, state=S.AWAITING_DECISION)
     db.session.commit()
     login(world.chairman)
-    (button,) = [f for f in forms(client.get(f"/proposals/{proposal.id}").text)
-                 if f.action.endswith("/actions/approve")]
+    button = _approve_button(client, proposal)
 
     response = client.post(button.action, data=button.data())
 
@@ -71,8 +76,7 @@ def test_a_stale_approval_form_renders_nothing_and_changes_nothing(client, world
     proposal = make_proposal(world, state=S.AWAITING_DECISION)
     db.session.commit()
     login(world.chairman)
-    (button,) = [f for f in forms(client.get(f"/proposals/{proposal.id}").text)
-                 if f.action.endswith("/actions/approve")]
+    button = _approve_button(client, proposal)
     ops.reject_proposal(proposal, world.vice, comment="Chưa đủ tiêu chuẩn.")
     db.session.commit()
 
@@ -139,8 +143,7 @@ def test_a_decision_issued_during_the_render_ahead_makes_the_approval_render_aga
     vice_id = world.vice.id
     db.session.commit()
     login(world.chairman)
-    (button,) = [f for f in forms(client.get(f"/proposals/{proposal.id}").text)
-                 if f.action.endswith("/actions/approve")]
+    button = _approve_button(client, proposal)
     real_render_draft = proposal_views.render_draft
 
     def vice_approves_the_other_one() -> None:
