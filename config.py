@@ -7,6 +7,7 @@ created from the `flask` command or `wsgi.py`.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -37,13 +38,28 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Failed sign-ins allowed per client address (successful ones are not counted).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    #: Failed sign-ins allowed per username (casefolded, NFC), whatever the address they come
+    #: from: one account cannot be guessed at from many addresses.
+    LOGIN_USERNAME_RATE_LIMIT = os.environ.get("LOGIN_USERNAME_RATE_LIMIT",
+                                               "10 per minute;50 per hour")
+    #: How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the default)
+    #: trusts no such header: the client address is the TCP peer's. Behind one proxy (nginx on
+    #: the same machine, as in the README) set 1, and the login limits and the audit trail
+    #: see the real client address instead of the proxy's (werkzeug's ProxyFix, x_for).
+    #: Never set it higher than the number of proxies: a client could then forge its address.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Remember me" lasts two weeks; the cookie carries the user's session token
+    # (auth/models.py), which a password change, a lock or a logout replaces.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = SESSION_COOKIE_HTTPONLY
+    REMEMBER_COOKIE_SAMESITE = SESSION_COOKIE_SAMESITE
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; a clerk's form may stay open all day
 
     BABEL_DEFAULT_LOCALE = "vi"
@@ -63,6 +79,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
+    PROXY_FIX_X_FOR = 0  # whatever the environment of the machine running the tests
     # Tests measure behaviour, not the KDF: cheap parameters keep the suite fast.
     PASSWORD_HASH_FAST = True
 
@@ -72,6 +89,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    #: Behind the README's TLS reverse proxy, set PROXY_FIX_X_FOR=1 (default 0: off).
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
 
     @classmethod
     def check(cls) -> None:

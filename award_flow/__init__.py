@@ -29,6 +29,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
                 instance_path=str(INSTANCE_DIR))
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _trust_proxies(app)
 
     from award_flow import extensions as ext
     from award_flow.core.database import configure_engines
@@ -56,6 +57,21 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind `PROXY_FIX_X_FOR` reverse proxies, take the client address from the
+    X-Forwarded-For they append (werkzeug's ProxyFix), so that `request.remote_addr` — which
+    the login limits and the audit trail use — is the client's, not the proxy's. With 0 (the
+    default) the header is ignored: a client could otherwise choose its own address."""
+    trusted = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if trusted < 0:
+        raise RuntimeError("PROXY_FIX_X_FOR must be 0 (no proxy) or the number of proxies")
+    if trusted:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=0, x_host=0, x_port=0,
+                                x_prefix=0)
 
 
 def _import_models() -> None:

@@ -10,14 +10,15 @@ from award_flow.auth.roles import Role
 from award_flow.core.errors import DomainError
 from award_flow.core.text import nfc
 from award_flow.extensions import db
-from award_flow.org.models import Authority, Unit, UnitKind
+from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
 from award_flow.org.operations import save_unit, save_user
 
 
 def _authority() -> Authority:
     authority = db.session.scalar(select(Authority).order_by(Authority.id).limit(1))
     if authority is None:
-        raise click.ClickException("No authority yet: run `flask seed demo` first.")
+        raise click.ClickException(
+            "No authority yet: run `flask authority create` (or `flask seed demo`) first.")
     return authority
 
 
@@ -43,6 +44,37 @@ def register_cli(app: Flask) -> None:
             click.echo(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
             for username, role, unit in accounts:
                 click.echo(f"  {username:<20} {role} — {unit}")
+
+    @app.cli.group()
+    def authority() -> None:
+        """The issuing People's Committee."""
+
+    @authority.command("create")
+    @click.argument("name")
+    @click.option("--place", "place_name", required=True,
+                  help="Place name of the date line, e.g. \"Duyên Hải\".")
+    @click.option("--level", type=click.Choice([lvl.value for lvl in AuthorityLevel]),
+                  required=True)
+    @click.option("--parent", "parent_name", default=None,
+                  help="The parent body, e.g. \"Ủy ban nhân dân tỉnh Trà Vinh\".")
+    @click.option("--issuer-code", default="UBND", show_default=True,
+                  help="Issuer part of document symbols (15/QĐ-UBND).")
+    def create_authority_command(name: str, place_name: str, level: str,
+                                 parent_name: str | None, issuer_code: str) -> None:
+        """Set up the authority with the default award catalogue and base salary."""
+        from award_flow.catalogue.defaults import create_authority
+
+        if db.session.scalar(select(Authority.id).limit(1)) is not None:
+            raise click.ClickException("An authority exists already; this installation "
+                                       "serves one (edit it on the admin page).")
+        try:
+            created = create_authority(name=name, place_name=place_name,
+                                       level=AuthorityLevel(level), parent_name=parent_name,
+                                       issuer_code=issuer_code)
+            db.session.commit()
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"Authority {created.id}: {created.name}, with the default catalogue.")
 
     @app.cli.group()
     def units() -> None:

@@ -15,4 +15,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+#: Keyed by the client address by default: `request.remote_addr`, which create_app's ProxyFix
+#: (PROXY_FIX_X_FOR) makes the client's own behind a reverse proxy. The login view adds a
+#: second limit keyed by username (auth/views.py).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

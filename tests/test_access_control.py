@@ -12,6 +12,7 @@ from flask import current_app, g
 
 from award_flow.auth.roles import Role
 from award_flow.extensions import db
+from award_flow.org.operations import save_unit
 from award_flow.proposals.models import ProposalState
 from tests.factories import PDF_BYTES, make_proposal
 from tests.web_helpers import client_as, csrf_token, db_snapshot, upload_folder_files
@@ -85,10 +86,23 @@ def test_another_units_proposal_does_not_exist_for_a_unit_user(client, world, lo
     assert _refused_everywhere(client, proposal, csrf_token(client, "/proposals")) == []
 
 
-REVIEWERS = ["secretariat", "committee", "chairman", "vice", "admin"]
+REVIEWERS = ["secretariat", "committee", "chairman", "vice"]
 
 
-@pytest.mark.parametrize("who", REVIEWERS)
+@pytest.mark.parametrize("state", [S.SUBMITTED, S.DECIDED])
+def test_the_administrator_manages_accounts_not_dossiers(client, world, login, state):
+    """Least privilege: the people's data in proposals and decisions is for reviewers."""
+    proposal = make_proposal(world, state=state, unit="b")
+    db.session.commit()
+    login(world.admin)
+    assert _refused_everywhere(client, proposal, csrf_token(client, "/admin/users")) == []
+    if proposal.decision is not None:
+        assert client.get(f"/decisions/{proposal.decision.id}").status_code == 404
+        assert client.get(f"/decisions/{proposal.decision.id}/pdf").status_code == 404
+    assert f"/proposals/{proposal.id}" not in client.get("/proposals").text
+
+
+@pytest.mark.parametrize("who", [*REVIEWERS, "admin"])
 def test_reviewers_cannot_see_a_draft_that_was_never_submitted(client, world, login, who):
     proposal = make_proposal(world, state=S.DRAFT, unit="b")
     db.session.commit()
@@ -163,6 +177,53 @@ def test_every_page_but_login_and_health_needs_a_signed_in_user(app, client, wor
         checked.append(rule.endpoint)
     assert {"proposals.my_work", "proposals.detail", "proposals.download", "decisions.pdf",
             "admin.users"} <= set(checked)
+
+
+def _end_by_logout_elsewhere(app, world) -> None:  # noqa: ANN001
+    other = client_as(app, world.officer_a)
+    other.post("/logout", data={"csrf_token": csrf_token(other, "/work")})
+
+
+def _end_by_lock(app, world) -> None:  # noqa: ANN001
+    world.officer_a.active = False
+
+
+def _end_by_unit(app, world) -> None:  # noqa: ANN001
+    save_unit(world.admin, world.authority, world.unit_a.name, world.unit_a.kind,
+              unit=world.unit_a, active=False)
+
+
+def _end_by_new_password(app, world) -> None:  # noqa: ANN001
+    world.officer_a.set_password("mot mat khau moi 2026")
+
+
+#: How a signed-in user's session is ended from outside it.
+ENDED_SESSIONS = {
+    "logged out on another device": _end_by_logout_elsewhere,
+    "account locked": _end_by_lock,
+    "unit switched off": _end_by_unit,
+    "password changed": _end_by_new_password,
+}
+
+
+@pytest.mark.parametrize("ending", ENDED_SESSIONS)
+def test_an_ended_session_reaches_no_page(app, client, world, login, ending):
+    proposal = make_proposal(world, state=S.DRAFT)
+    db.session.commit()
+    login(world.officer_a)
+    assert client.get(f"/proposals/{proposal.id}").status_code == 200
+
+    ENDED_SESSIONS[ending](app, world)
+    db.session.commit()
+
+    ids = {"proposal_id": proposal.id, "nominee_id": proposal.nominees[0].id,
+           "attachment_id": proposal.attachments[0].id, "decision_id": 1,
+           "unit_id": world.unit_a.id, "user_id": world.officer_a.id}
+    for rule in _get_rules():
+        path = rule.build({k: v for k, v in ids.items() if k in rule.arguments})[1]
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.headers["Location"].startswith("/login"), path
 
 
 def test_the_login_page_sends_the_user_back_where_they_were_going(client, world):
@@ -252,6 +313,9 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
         "/admin/users/<int:user_id>/edit": (w.admin, lambda: (
             f"/admin/users/{w.officer_b.id}/edit",
             user_form(username="officer.b", active=""))),
+        "/admin/authority": (w.admin, lambda: ("/admin/authority", {
+            "name": w.authority.name, "place_name": "Duyên Hải", "issuer_code": "UBND",
+            "bonus_fund": "Quỹ thi đua, khen thưởng thị xã năm 2026"})),
     }
     return cases
 
@@ -263,7 +327,7 @@ CSRF_RULES = ["/login", "/logout", "/language/<code>", "/proposals/new",
               "/proposals/<int:proposal_id>/attachments",
               "/attachments/<int:attachment_id>/delete", "/admin/units/new",
               "/admin/units/<int:unit_id>/edit", "/admin/users/new",
-              "/admin/users/<int:user_id>/edit"]
+              "/admin/users/<int:user_id>/edit", "/admin/authority"]
 
 
 def test_the_csrf_table_covers_every_post_endpoint(app):
@@ -341,7 +405,7 @@ def test_another_units_decision_and_its_pdf_do_not_exist_for_it(app, world):
 # --- administration -------------------------------------------------------------------------
 
 ADMIN_PAGES = ["/admin/units", "/admin/units/new", "/admin/units/{unit}/edit", "/admin/users",
-               "/admin/users/new", "/admin/users/{user}/edit"]
+               "/admin/users/new", "/admin/users/{user}/edit", "/admin/authority"]
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN])

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import Role
+from award_flow.catalogue.models import AwardType, base_salary_on
 from award_flow.demo import DEMO_PASSWORD
 from award_flow.extensions import db
-from award_flow.org.models import Unit, UnitKind
+from award_flow.org.models import Authority, Unit, UnitKind
 from award_flow.proposals.models import Proposal
 
 
@@ -46,6 +48,37 @@ def test_seed_demo_loads_once_and_prints_the_accounts(flask_cli):
     refused = flask_cli("seed", "demo")
     assert refused.exit_code != 0 and "not empty" in refused.output
     assert _count(Proposal) == proposals
+
+
+def test_authority_create_sets_up_a_fresh_installation(flask_cli):
+    """A real installation starts without the demo: the authority, then units, then users."""
+    result = flask_cli("authority", "create",
+                       unicodedata.normalize("NFD", "Ủy ban nhân dân xã Long Hữu"),
+                       "--place", "Long Hữu", "--level", "commune",
+                       "--parent", "Ủy ban nhân dân tỉnh Vĩnh Long")
+    assert result.exit_code == 0, result.output
+    authority = db.session.scalar(select(Authority))
+    assert (authority.name, authority.place_name, authority.issuer_code) == (
+        "Ủy ban nhân dân xã Long Hữu", "Long Hữu", "UBND")
+    # The default catalogue, named for this authority, and the base salary as data.
+    names = set(db.session.scalars(select(AwardType.name)))
+    assert "Giấy khen của Chủ tịch Ủy ban nhân dân xã Long Hữu" in names
+    assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long" in names
+    assert base_salary_on(authority.id, date(2026, 1, 5)) == 2_340_000
+    assert "Căn cứ Luật Thi đua, khen thưởng" in authority.decision_legal_bases
+
+    assert flask_cli("units", "create", "Văn phòng - Thống kê", "--kind",
+                     "agency").exit_code == 0
+    again = flask_cli("authority", "create", "Ủy ban nhân dân xã Khác", "--place", "Khác",
+                      "--level", "commune")
+    assert again.exit_code != 0 and "exists already" in again.output
+    assert _count(Authority) == 1
+
+
+def test_units_create_needs_an_authority_first(flask_cli):
+    result = flask_cli("units", "create", "Xã Hiệp Thạnh", "--kind", "commune")
+    assert result.exit_code != 0 and "flask authority create" in result.output
+    assert _count(Unit) == 0
 
 
 def test_units_create_adds_a_unit_of_the_authority(flask_cli, world):

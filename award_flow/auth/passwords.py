@@ -1,6 +1,14 @@
-"""Password hashing with argon2id at OWASP's recommended minimum (m=19 MiB, t=2, p=1)."""
+"""Password hashing with argon2id at OWASP's recommended minimum (m=19 MiB, t=2, p=1).
+
+Passwords are NFC-normalised before hashing and before checking: "Việt" typed as
+precomposed letters (NFC, most keyboards) or as base letters with combining marks (NFD, some
+phones and macOS input methods) is the same password. Nothing else is changed — no trimming,
+no case folding: every other character counts.
+"""
 
 from __future__ import annotations
+
+import unicodedata
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -18,15 +26,40 @@ def _hasher() -> PasswordHasher:
     return OWASP_HASHER
 
 
+def normalise(password: str) -> str:
+    """The form of a password that is hashed and checked: NFC, nothing else changed."""
+    return unicodedata.normalize("NFC", password)
+
+
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return _hasher().hash(normalise(password))
 
 
-def verify_password(password_hash: str, password: str) -> bool:
+def _matches(password_hash: str, password: str) -> bool:
     try:
         return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def verify_and_update(password_hash: str, password: str) -> tuple[bool, bool]:
+    """(does `password` match, should the hash be made again from it).
+
+    A hash made before passwords were normalised holds the password exactly as it was typed;
+    such a password, typed the same way again, still matches, and is then hashed again in NFC
+    so that it matches however it is typed. Only a password that is not already NFC can need
+    this second check, so the time it takes depends on what was typed, never on the account.
+    """
+    normal = normalise(password)
+    if _matches(password_hash, normal):
+        return True, _hasher().check_needs_rehash(password_hash)
+    if normal != password and _matches(password_hash, password):
+        return True, True
+    return False, False
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    return verify_and_update(password_hash, password)[0]
 
 
 def needs_rehash(password_hash: str) -> bool:

@@ -22,7 +22,7 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.UNIT_OFFICER: _l("Cán bộ thi đua của đơn vị"),
+    Role.UNIT_OFFICER: _l("Cán bộ thi đua, khen thưởng của đơn vị"),
     Role.UNIT_HEAD: _l("Thủ trưởng đơn vị"),
     Role.SECRETARIAT: _l("Cơ quan Tổ chức - Nội vụ (thường trực)"),
     Role.COMMITTEE_MEMBER: _l("Thường trực Hội đồng Thi đua - Khen thưởng"),
@@ -33,9 +33,10 @@ ROLE_LABELS = {
 
 #: Roles that act for their own unit only.
 UNIT_ROLES = frozenset({Role.UNIT_OFFICER, Role.UNIT_HEAD})
-#: Roles of the authority that review every unit's filed proposals.
+#: Roles of the authority that review every unit's filed proposals.  Not the administrator:
+#: managing accounts needs no access to dossiers and the people's data in them.
 REVIEWER_ROLES = frozenset(
-    {Role.SECRETARIAT, Role.COMMITTEE_MEMBER, Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.ADMIN}
+    {Role.SECRETARIAT, Role.COMMITTEE_MEMBER, Role.CHAIRMAN, Role.VICE_CHAIRMAN}
 )
 #: Roles that sign decisions.
 SIGNER_ROLES = frozenset({Role.CHAIRMAN, Role.VICE_CHAIRMAN})

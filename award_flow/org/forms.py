@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
+from award_flow.core.forms import Form
 from award_flow.core.text import nfc_filter
 from award_flow.org.models import UnitKind
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(), Length(max=200)],
                        filters=[nfc_filter])
     kind = SelectField(_l("Loại đơn vị"), choices=[])
@@ -18,3 +18,31 @@ class UnitForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k.value, k.label) for k in UnitKind]
+
+
+class AuthorityForm(Form):
+    """The issuing People's Committee and what its decisions print (one item per line)."""
+
+    name = StringField(_l("Tên cơ quan ban hành"), validators=[DataRequired(), Length(max=200)],
+                       filters=[nfc_filter],
+                       description=_l("Ví dụ: Ủy ban nhân dân thị xã Duyên Hải"))
+    place_name = StringField(_l("Địa danh ghi ở ngày tháng"),
+                             validators=[DataRequired(), Length(max=100)], filters=[nfc_filter],
+                             description=_l("Ví dụ: Duyên Hải"))
+    parent_name = StringField(_l("Cơ quan cấp trên"), validators=[Optional(), Length(max=200)],
+                              filters=[nfc_filter])
+    issuer_code = StringField(_l("Ký hiệu cơ quan ban hành"),
+                              validators=[DataRequired(), Length(max=20)], filters=[nfc_filter],
+                              description=_l("Phần sau “QĐ-” trong số, ký hiệu: 15/QĐ-UBND"))
+    decision_legal_bases = TextAreaField(_l("Căn cứ ban hành"), filters=[nfc_filter],
+                                         description=_l("Mỗi căn cứ một dòng."))
+    decision_proposer = StringField(_l("Theo đề nghị của"),
+                                    validators=[Optional(), Length(max=300)],
+                                    filters=[nfc_filter])
+    decision_executors = TextAreaField(_l("Tổ chức thực hiện (Điều 3)"), filters=[nfc_filter],
+                                       description=_l("Mỗi cơ quan, chức danh một dòng."))
+    decision_recipients = TextAreaField(_l("Nơi nhận"), filters=[nfc_filter],
+                                        description=_l("Mỗi nơi một dòng; dòng cuối thường là "
+                                                       "“Lưu: VT, NV”."))
+    bonus_fund = StringField(_l("Nguồn chi tiền thưởng (Điều 2)"),
+                             validators=[Optional(), Length(max=300)], filters=[nfc_filter])

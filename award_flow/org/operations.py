@@ -1,19 +1,72 @@
-"""Creating and changing units and users (used by the admin pages and the CLI)."""
+"""Creating and changing units and users (used by the admin pages and the CLI).
+
+Two guards keep the administration reachable: an admin cannot demote or lock itself (nor
+switch off its own unit), and the last active admin of an authority cannot be demoted, locked,
+or have its unit switched off. The admins' rows are locked while this is checked (PostgreSQL;
+SQLite's write lock is taken at BEGIN), so two admins demoting each other at once cannot
+both succeed.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from award_flow.auth.models import User
+from award_flow.auth.passwords import normalise as normalise_password
 from award_flow.auth.roles import Role
 from award_flow.core import audit
-from award_flow.core.errors import ValidationError
+from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.text import nfc
 from award_flow.extensions import db
 from award_flow.org.models import Authority, Unit, UnitKind
 
 MIN_PASSWORD_LENGTH = 10
+
+
+def active_admin_ids(authority_id: int, *, lock: bool = False) -> set[int]:
+    """Ids of the authority's admins who can sign in (account and unit active); with `lock`,
+    their rows stay locked until the transaction ends (PostgreSQL)."""
+    query = (
+        select(User.id).join(Unit, User.unit_id == Unit.id)
+        .where(Unit.authority_id == authority_id, User.role == Role.ADMIN,
+               User.active.is_(True), Unit.active.is_(True))
+    )
+    if lock:
+        query = query.with_for_update()
+    return set(db.session.scalars(query))
+
+
+def _is_active_admin(role: Role, active: bool, unit: Unit) -> bool:
+    return role == Role.ADMIN and bool(active) and bool(unit.active)
+
+
+def _check_admins_remain(actor: User | None, user: User, role: Role, active: bool,
+                         unit: Unit) -> None:
+    """Refuse a change that takes an active admin's rights away from itself, or from the
+    authority's last active admin."""
+    if not _is_active_admin(user.role, user.active, user.unit):
+        return
+    if _is_active_admin(role, active, unit):
+        return
+    if actor is not None and actor.id == user.id:
+        raise NotAllowed(_("Bạn không thể tự hạ quyền hoặc khóa tài khoản của chính mình."))
+    if not active_admin_ids(user.unit.authority_id, lock=True) - {user.id}:
+        raise NotAllowed(_("Phải còn ít nhất một quản trị viên đang hoạt động: không thể hạ "
+                           "quyền hoặc khóa quản trị viên cuối cùng."))
+
+
+def _check_unit_may_stop(actor: User | None, unit: Unit) -> None:
+    """Switching a unit off signs its users out: not the acting admin's own unit, nor the unit
+    of the authority's last active admins."""
+    if actor is not None and actor.unit_id == unit.id:
+        raise NotAllowed(_("Bạn không thể ngừng hoạt động đơn vị của chính mình."))
+    admins = active_admin_ids(unit.authority_id, lock=True)
+    if admins and not admins - {u.id for u in unit.users}:
+        raise NotAllowed(_("Phải còn ít nhất một quản trị viên đang hoạt động: không thể ngừng "
+                           "hoạt động đơn vị của quản trị viên cuối cùng."))
 
 
 def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKind,
@@ -26,10 +79,18 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
     )
     if clash is not None and clash is not unit:
         raise ValidationError(_("Đã có đơn vị mang tên này."))
+    stopping = unit is not None and unit.active and not active
+    if stopping:
+        _check_unit_may_stop(actor, unit)
     if unit is None:
         unit = Unit(authority=authority)
         db.session.add(unit)
     unit.name, unit.kind, unit.active = name, kind, active
+    if stopping:
+        # Its users cannot sign in any more (User.is_active); their sessions end now, and do
+        # not come back if the unit is switched on again.
+        for member in unit.users:
+            member.end_all_sessions()
     db.session.flush()
     audit.record("save_unit", actor, comment=f"{unit.id}: {unit.name}")
     return unit
@@ -45,17 +106,64 @@ def save_user(actor: User | None, *, username: str, full_name: str, role: Role, 
         raise ValidationError(_("Tên đăng nhập đã được dùng."))
     if user is None and not password:
         raise ValidationError(_("Cần đặt mật khẩu cho tài khoản mới."))
-    if password and len(password) < MIN_PASSWORD_LENGTH:
+    if password and len(normalise_password(password)) < MIN_PASSWORD_LENGTH:  # as hashed
         raise ValidationError(
             _("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH)
         )
+    if not unit.active and (user is None or user.unit_id != unit.id):
+        raise ValidationError(_("Đơn vị này đã ngừng hoạt động."))
+    if user is not None:
+        _check_admins_remain(actor, user, role, active, unit)
     if user is None:
         user = User()
         db.session.add(user)
+    # Locking the account (User.active) also ends its sessions (auth/models.py).
     user.username, user.full_name, user.role, user.unit, user.active = (
         username, nfc(full_name), role, unit, active)
     if password:
-        user.set_password(password)
+        user.set_password(password)  # a new password ends the account's other sessions
     db.session.flush()
     audit.record("save_user", actor, comment=f"{user.username} ({role.value}, {unit.name})")
     return user
+
+
+@dataclass(frozen=True)
+class AuthorityData:
+    """What an authority prints on its decisions (Decree 30 header, bases, Điều 2–3, Nơi
+    nhận); the multi-line texts hold one item per line."""
+
+    name: str
+    place_name: str
+    parent_name: str
+    issuer_code: str
+    decision_legal_bases: str
+    decision_proposer: str
+    decision_executors: str
+    decision_recipients: str
+    bonus_fund: str
+
+
+def _lines(text: str) -> str:
+    """NFC, one item per line, blank lines and surrounding spaces dropped."""
+    return "\n".join(line.strip() for line in nfc(text or "").splitlines() if line.strip())
+
+
+def update_authority(actor: User, authority: Authority, data: AuthorityData) -> None:
+    """Change how the authority names itself and what its decisions print."""
+    name, place, code = nfc(data.name), nfc(data.place_name), nfc(data.issuer_code)
+    if not (name and place and code):
+        raise ValidationError(_("Cần nhập tên cơ quan, địa danh và ký hiệu cơ quan ban hành."))
+    if db.session.scalar(select(Authority.id).where(Authority.name == name,
+                                                    Authority.id != authority.id)):
+        raise ValidationError(_("Đã có cơ quan khác mang tên này."))
+    authority.name = name
+    authority.place_name = place
+    authority.parent_name = nfc(data.parent_name) or None
+    authority.issuer_code = code
+    authority.decision_legal_bases = _lines(data.decision_legal_bases)
+    authority.decision_proposer = nfc(data.decision_proposer) or ""
+    authority.decision_executors = _lines(data.decision_executors)
+    authority.decision_recipients = _lines(data.decision_recipients)
+    authority.bonus_fund = nfc(data.bonus_fund) or ""
+    db.session.flush()
+    audit.record("update_authority", actor, comment=authority.name)

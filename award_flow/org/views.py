@@ -1,10 +1,10 @@
-"""Administration: units and users of the authority."""
+"""Administration: the authority itself, its units and users."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from award_flow.auth.forms import UserForm
@@ -13,9 +13,9 @@ from award_flow.auth.permissions import admin_required
 from award_flow.auth.roles import Role
 from award_flow.core.views import perform
 from award_flow.extensions import db
-from award_flow.org.forms import UnitForm
+from award_flow.org.forms import AuthorityForm, UnitForm
 from award_flow.org.models import Unit, UnitKind
-from award_flow.org.operations import save_unit, save_user
+from award_flow.org.operations import AuthorityData, save_unit, save_user, update_authority
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,6 +29,21 @@ def _own_unit_or_404(unit_id: int) -> Unit:
     if unit is None or unit.authority_id != _authority().id:
         abort(404)
     return unit
+
+
+@bp.route("/authority", methods=["GET", "POST"])
+@admin_required
+def edit_authority():
+    """How the authority names itself and what its decisions print."""
+    authority = _authority()
+    form = AuthorityForm(obj=authority)
+    if form.validate_on_submit():
+        data = AuthorityData(**{name: getattr(form, name).data or ""
+                                for name in AuthorityData.__dataclass_fields__})
+        if perform(lambda: update_authority(current_user, authority, data),
+                   _("Đã lưu thông tin cơ quan ban hành.")).ok:
+            return redirect(url_for(".edit_authority"))
+    return render_template("admin/authority_form.html", form=form, authority=authority)
 
 
 @bp.get("/units")
@@ -76,10 +91,7 @@ def edit_user(user_id: int | None):
         if user is None or user.unit.authority_id != _authority().id:
             abort(404)
     form = UserForm(obj=user)
-    form.unit_id.choices = [
-        (u.id, u.name) for u in db.session.scalars(
-            select(Unit).where(Unit.authority_id == _authority().id).order_by(Unit.name))
-    ]
+    form.unit_id.choices = _unit_choices(user)
     if user is not None and not form.is_submitted():
         form.role.data = user.role.value
     if form.validate_on_submit():
@@ -89,5 +101,18 @@ def edit_user(user_id: int | None):
                 role=Role(form.role.data), unit=unit_of_user,
                 password=form.password.data or None, active=form.active.data, user=user),
                 _("Đã lưu tài khoản.")).ok:
+            if user is not None and user.id == current_user.id and form.password.data:
+                # A new password ends the account's sessions, this one too: the admin who
+                # changed its own password stays signed in here, with the new token.
+                login_user(user)
             return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+def _unit_choices(user: User | None) -> list[tuple[int, str]]:
+    """The units a user may be put in: the active ones of the authority, and the user's own
+    unit even when it has been switched off (so that its other fields can still be saved)."""
+    rows = db.session.scalars(
+        select(Unit).where(Unit.authority_id == _authority().id).order_by(Unit.name))
+    return [(u.id, u.name if u.active else f"{u.name} ({_('Ngừng hoạt động')})")
+            for u in rows if u.active or (user is not None and u.id == user.unit_id)]

@@ -129,3 +129,35 @@ def test_an_account_is_locked_through_its_form(client, world, login):
 def test_the_admin_can_open_the_administration_pages(client, world, login, path):
     login(world.admin)
     assert client.get(path).status_code == 200
+
+
+def test_the_authority_page_edits_what_decisions_print(client, world, login):
+    login(world.admin)
+    form = page_form(client, "/admin/authority")
+    assert form.data()["place_name"] == "Duyên Hải"
+
+    response = client.post("/admin/authority", data=form.data(
+        decision_legal_bases=unicodedata.normalize(
+            "NFD", "  Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022\n\n"
+                   "Căn cứ Quyết định số 12/2025/QĐ-UBND của Ủy ban nhân dân tỉnh  "),
+        bonus_fund="Quỹ thi đua, khen thưởng thị xã năm 2026"))
+
+    assert response.status_code == 302
+    db.session.refresh(world.authority)
+    assert world.authority.decision_legal_bases == (
+        "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022\n"
+        "Căn cứ Quyết định số 12/2025/QĐ-UBND của Ủy ban nhân dân tỉnh")
+    assert world.authority.bonus_fund == "Quỹ thi đua, khen thưởng thị xã năm 2026"
+    assert ("success", "Đã lưu thông tin cơ quan ban hành.") in flashes(
+        client.get("/admin/authority").text)
+
+
+@pytest.mark.parametrize("blank", ["name", "place_name", "issuer_code"])
+def test_the_authority_page_refuses_a_blank_required_field(client, world, login, blank):
+    login(world.admin)
+    form = page_form(client, "/admin/authority")
+    response = client.post("/admin/authority", data=form.data(**{blank: "   "}))
+    assert response.status_code == 200
+    db.session.refresh(world.authority)
+    assert (world.authority.name, world.authority.place_name, world.authority.issuer_code) == (
+        "Ủy ban nhân dân thị xã Duyên Hải", "Duyên Hải", "UBND")

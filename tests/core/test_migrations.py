@@ -1,6 +1,7 @@
 """Migrations on a database that already holds data: 0003 fills `queue_key` and
 `nominee_names` for existing proposals, keeps every row that references them, and its
-downgrade gives 0002 back.
+downgrade gives 0002 back; 0005 gives every existing user a session token of its own, the
+same way.
 
 Runs on a database of its own (a SQLite file, or a schema of the PostgreSQL test database),
 so that the session's migrated database is left alone.
@@ -200,3 +201,75 @@ def test_0003s_check_is_the_one_the_workflow_builds():
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     assert migration.QUEUE_KEY_CHECK == queue_key_check_sql()
+
+
+USERS_OF_0004 = [(1, "canbo", "unit_officer"), (2, "thutruong", "unit_head"),
+                 (3, "admin", "admin")]
+
+
+def insert_users_of_0004() -> None:
+    """Three accounts as revision 0004 stores them, a proposal and audit events that
+    reference them (raw SQL: the models are already at head)."""
+    def run(sql: str, **params) -> None:  # noqa: ANN003
+        db.session.execute(text(sql), params)
+
+    run("INSERT INTO authority (id, name, place_name, level, issuer_code, decision_legal_bases, "
+        "decision_proposer, decision_executors, decision_recipients, bonus_fund) VALUES "
+        "(1, 'UBND thị xã', 'Duyên Hải', 'district', 'UBND', '', '', '', '', '')")
+    run("INSERT INTO unit (id, authority_id, name, kind, active, created_at) "
+        "VALUES (1, 1, 'Xã Long Hữu', 'commune', true, :t)", t=WHEN)
+    for uid, username, role in USERS_OF_0004:
+        run('INSERT INTO "user" (id, username, full_name, password_hash, role, unit_id, active, '
+            "created_at) VALUES (:id, :username, 'Người dùng', 'x', :role, 1, true, :t)",
+            id=uid, username=username, role=role, t=WHEN)
+    run("INSERT INTO campaign (id, authority_id, name, kind, starts_on, ends_on) "
+        "VALUES (1, 1, 'Phong trào', 'regular', '2025-01-01', '2025-12-31')")
+    run("INSERT INTO award_type (id, authority_id, code, name, category, subject, conferred_by, "
+        "coefficient, notes, active) VALUES (1, 1, 'GK_CN', 'Giấy khen', 'form', "
+        "'individual', 'self', 1, '', true)")
+    run("INSERT INTO proposal (id, unit_id, campaign_id, award_type_id, created_by_id, title, "
+        "achievement, state, revision_count, nominee_count, priority_count, has_priority, "
+        "created_at, state_changed_at, version, nominee_names, queue_key) VALUES (1, 1, 1, 1, "
+        "1, 'Tờ trình', 'thành tích', 'draft', 0, 0, 0, false, :t, :t, 1, '', 'unit')", t=WHEN)
+    for uid, _username, _role in USERS_OF_0004:
+        run("INSERT INTO audit_event (proposal_id, actor_id, action, comment, created_at) "
+            "VALUES (1, :id, 'create', '', :t)", id=uid, t=WHEN)
+    db.session.commit()
+
+
+def user_rows() -> list[tuple]:
+    return [tuple(row) for row in db.session.execute(text(
+        'SELECT id, username, role, unit_id, active FROM "user" ORDER BY id'))]
+
+
+def test_0005_gives_every_existing_user_its_own_session_token_and_downgrades(app, tmp_path):
+    with separate_app(app, tmp_path):
+        upgrade(revision="0004")
+        insert_users_of_0004()
+        before, users, references = counts(), user_rows(), db.session.execute(text(
+            "SELECT id, actor_id FROM audit_event ORDER BY id")).all()
+        db.session.remove()
+
+        upgrade(revision="0005")
+
+        tokens = db.session.scalars(text('SELECT session_token FROM "user" ORDER BY id')).all()
+        assert len(tokens) == len(set(tokens)) == len(USERS_OF_0004)
+        assert all(len(token) >= 43 for token in tokens)  # secrets.token_urlsafe(32)
+        assert user_rows() == users
+        assert counts() == before  # nothing cascaded when SQLite rebuilt "user"
+        assert db.session.execute(text(
+            "SELECT id, actor_id FROM audit_event ORDER BY id")).all() == references
+        columns = {c["name"]: c for c in inspect(db.session.connection()).get_columns("user")}
+        assert columns["session_token"]["nullable"] is False
+        uniques = inspect(db.session.connection()).get_unique_constraints("user")
+        assert {"uq_user_session_token"} <= {u["name"] for u in uniques}
+        db.session.remove()
+        upgrade()  # on to head: the models agree with what 0005 built from data
+        check()
+
+        downgrade(revision="0004")
+
+        columns = {c["name"] for c in inspect(db.session.connection()).get_columns("user")}
+        assert "session_token" not in columns
+        assert user_rows() == users
+        assert counts() == before

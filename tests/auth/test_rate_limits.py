@@ -1,0 +1,229 @@
+"""Login rate limits: only refused attempts count; one limit per client address and one per
+username, so that one address cannot lock everybody out and one account cannot be tried from
+many addresses; behind a reverse proxy (PROXY_FIX_X_FOR) the address is the client's, for the
+limits and for the audit trail alike."""
+
+from __future__ import annotations
+
+import importlib.util
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from award_flow import PROJECT_ROOT, create_app
+from award_flow.auth.views import username_key
+from award_flow.core.audit import AuditEvent
+from award_flow.extensions import db
+from config import TestingConfig
+from tests.auth.helpers import post_login, signed_in
+from tests.factories import PASSWORD
+from tests.web_helpers import browser, csrf_token, page_form
+
+A, B, C, D = "192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"
+BAD = "not the password"
+LIMIT = "3 per minute"
+
+
+@pytest.fixture
+def limits(app, monkeypatch):
+    """Three refused attempts a minute, per address and per username."""
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", LIMIT)
+    monkeypatch.setitem(app.config, "LOGIN_USERNAME_RATE_LIMIT", LIMIT)
+
+
+def test_successful_sign_ins_are_not_counted(app, world, limits):
+    for attempt in range(6):
+        device = browser(app)
+        assert post_login(device, "officer.a", ip=A).status_code == 302, attempt
+    assert post_login(browser(app), "officer.a", BAD, ip=A).status_code == 200
+
+
+def test_a_form_refused_for_its_shape_is_not_counted(app, world, limits):
+    device = browser(app)
+    for attempt in range(6):
+        response = device.post("/login", data={"username": "officer.a", "password": "",
+                                               "csrf_token": csrf_token(device, "/login")},
+                               environ_base={"REMOTE_ADDR": A})
+        assert response.status_code == 200, attempt
+    assert post_login(device, "officer.a", ip=A).status_code == 302
+
+
+#: (refused attempts as (address, username)), then (address, username) with the right
+#: password → status.
+BUCKETS = [
+    pytest.param([(A, "officer.a"), (A, "officer.b"), (A, "khong.co.ai")], (A, "head.b"), 429,
+                 id="one address tried three accounts: it is stopped"),
+    pytest.param([(A, "officer.a"), (A, "officer.b"), (A, "khong.co.ai")], (B, "head.b"), 302,
+                 id="one address cannot lock everybody out"),
+    pytest.param([(A, "officer.a"), (B, "officer.a"), (C, "officer.a")], (D, "officer.a"), 429,
+                 id="one account tried from three addresses: it is stopped"),
+    pytest.param([(A, "Officer.A"), (B, "OFFICER.A"), (C, " officer.a ")], (D, "officer.a"),
+                 429, id="the same account however its name is typed"),
+    pytest.param([(A, "officer.a"), (B, "officer.a"), (C, "officer.a")], (A, "officer.b"), 302,
+                 id="other accounts from those addresses are not stopped"),
+    pytest.param([(A, "officer.a"), (A, "officer.a")], (A, "officer.a"), 302,
+                 id="under both limits"),
+]
+
+
+@pytest.mark.parametrize(("refused", "then", "status"), BUCKETS)
+def test_refused_attempts_count_per_address_and_per_username(app, world, limits, refused,
+                                                            then, status):
+    for ip, username in refused:
+        assert post_login(browser(app), username, BAD, ip=ip).status_code == 200
+    ip, username = then
+    device = browser(app)
+    assert post_login(device, username, PASSWORD, ip=ip).status_code == status
+    assert signed_in(device) is (status == 302)
+
+
+@pytest.mark.parametrize(("typed", "same_as"), [
+    ("Officer.A", "officer.a"),
+    ("  officer.a\t", "officer.a"),
+    (unicodedata.normalize("NFD", "đức.nguyễn"), "Đức.Nguyễn"),
+    ("STRASSE", "straße"),  # casefolded, not only lower-cased
+])
+def test_the_username_limit_folds_case_and_unicode_form(typed, same_as):
+    assert username_key(typed) == username_key(same_as)
+    assert username_key("officer.a") != username_key("officer.b")
+
+
+def test_the_username_limit_key_cannot_be_mistaken_for_an_address():
+    assert username_key("192.0.2.1") != "192.0.2.1"
+
+
+def test_the_username_limit_comes_from_the_configuration(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_USERNAME_RATE_LIMIT", "2 per minute")
+    statuses = [post_login(browser(app), "officer.a", BAD, ip=ip).status_code
+                for ip in (A, B, C)]
+    assert statuses == [200, 200, 429]
+
+
+# --- behind a reverse proxy --------------------------------------------------------------------
+
+PROXY = "10.0.0.1"
+
+
+@contextmanager
+def app_behind(app, trusted: int) -> Iterator:  # noqa: ANN001
+    """A second app on the same database, trusting `trusted` proxies."""
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        UPLOAD_FOLDER = app.config["UPLOAD_FOLDER"]
+        PROXY_FIX_X_FOR = trusted
+        LOGIN_RATE_LIMIT = LIMIT
+
+    other = create_app(Config)
+    try:
+        yield other
+    finally:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_proxy_fix_is_off_by_default(app):
+    assert app.config["PROXY_FIX_X_FOR"] == 0
+    assert not isinstance(app.wsgi_app, ProxyFix)
+
+
+def test_a_negative_number_of_proxies_is_refused(app):
+    class Config(TestingConfig):
+        PROXY_FIX_X_FOR = -1
+
+    with pytest.raises(RuntimeError, match="PROXY_FIX_X_FOR"):
+        create_app(Config)
+
+
+#: proxies trusted, what reaches the app as X-Forwarded-For → the client address it records.
+ADDRESSES = [
+    pytest.param(0, None, PROXY, id="no proxy"),
+    pytest.param(0, "203.0.113.7", PROXY, id="no proxy trusted: a forged header is ignored"),
+    pytest.param(1, "203.0.113.7", "203.0.113.7", id="one proxy"),
+    pytest.param(1, "198.51.100.66, 203.0.113.7", "203.0.113.7",
+                 id="one proxy: what the client put before is ignored"),
+    pytest.param(2, "198.51.100.66, 203.0.113.7", "198.51.100.66", id="two proxies"),
+]
+
+
+@pytest.mark.parametrize(("trusted", "forwarded", "recorded"), ADDRESSES)
+def test_the_audit_trail_records_the_client_address(app, world, trusted, forwarded, recorded):
+    with app_behind(app, trusted) as other:
+        admin = browser(other)
+        headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+        environ = {"REMOTE_ADDR": PROXY}
+        assert post_login(admin, "admin", ip=PROXY, forwarded=forwarded).status_code == 302
+        form = page_form(admin, "/admin/units/new")
+        response = admin.post("/admin/units/new", headers=headers, environ_base=environ,
+                              data=form.data(name="Xã Hiệp Thạnh", kind="commune"))
+        assert response.status_code == 302
+
+    db.session.expire_all()
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "save_unit")
+                              .order_by(AuditEvent.id.desc()))
+    assert event.comment.endswith("Xã Hiệp Thạnh")
+    assert event.ip == recorded
+
+
+def test_behind_a_proxy_each_client_has_its_own_address_limit(app, world):
+    with app_behind(app, 1) as other:
+        for account in ("officer.a", "officer.b", "head.a"):
+            attacker = browser(other)
+            assert post_login(attacker, account, BAD, ip=PROXY,
+                              forwarded="203.0.113.66").status_code == 200
+        stopped = post_login(browser(other), "head.b", ip=PROXY, forwarded="203.0.113.66")
+        colleague = post_login(browser(other), "head.b", ip=PROXY, forwarded="203.0.113.7")
+        assert (stopped.status_code, colleague.status_code) == (429, 302)
+
+
+def test_without_proxy_fix_everyone_behind_the_proxy_shares_one_limit(app, world, limits):
+    """What PROXY_FIX_X_FOR is for: the default, behind a proxy, is one bucket for all."""
+    for account in ("officer.a", "officer.b", "head.a"):
+        post_login(browser(app), account, BAD, ip=PROXY, forwarded="203.0.113.66")
+    colleague = post_login(browser(app), "head.b", ip=PROXY, forwarded="203.0.113.7")
+    assert colleague.status_code == 429
+
+
+# --- configuration -----------------------------------------------------------------------------
+
+
+def _fresh_config_module(monkeypatch, **env: str | None):  # noqa: ANN001, ANN202
+    """config.py imported again under this environment (class attributes read it at import)."""
+    for key, value in env.items():
+        if value is None:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, value)
+    path = Path(PROJECT_ROOT) / "config.py"
+    spec = importlib.util.spec_from_file_location("config_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("env", "expected"), [(None, 0), ("1", 1), ("2", 2)])
+def test_production_reads_the_number_of_proxies_from_the_environment(monkeypatch, env,
+                                                                    expected):
+    config = _fresh_config_module(monkeypatch, PROXY_FIX_X_FOR=env)
+    assert config.ProductionConfig.PROXY_FIX_X_FOR == expected
+    assert config.TestingConfig.PROXY_FIX_X_FOR == 0
+
+
+def test_the_login_limits_come_from_the_environment(monkeypatch):
+    config = _fresh_config_module(monkeypatch, LOGIN_RATE_LIMIT="7 per minute",
+                                  LOGIN_USERNAME_RATE_LIMIT="4 per minute;9 per hour")
+    assert config.ProductionConfig.LOGIN_RATE_LIMIT == "7 per minute"
+    assert config.ProductionConfig.LOGIN_USERNAME_RATE_LIMIT == "4 per minute;9 per hour"
+
+
+def test_the_default_limits(monkeypatch):
+    config = _fresh_config_module(monkeypatch, LOGIN_RATE_LIMIT=None,
+                                  LOGIN_USERNAME_RATE_LIMIT=None)
+    assert config.Config.LOGIN_RATE_LIMIT == "10 per minute;50 per hour"
+    assert config.Config.LOGIN_USERNAME_RATE_LIMIT == "10 per minute;50 per hour"
