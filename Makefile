@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## Compile the catalogues (.mo files are built here, never committed): the app's messages
+## and the Vietnamese catalogue of WTForms' own messages (award_flow/core/forms.py).
 translations: install
-	$(BIN)/pybabel -q compile -d award_flow/translations
+	$(BIN)/pybabel -q compile -D "messages wtforms" -d award_flow/translations
 
 ## Serve the demo on http://127.0.0.1:5000 (SQLite under instance/).
 run: translations

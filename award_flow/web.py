@@ -4,16 +4,56 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from award_flow.core import formatting
+from award_flow.core.params import MAX_ID
 from award_flow.core.urls import local_url
 from award_flow.extensions import db, login_manager
 
 main = Blueprint("main", __name__)
+
+#: Strict-Transport-Security where the app is served over HTTPS only (production): for a
+#: year browsers refuse plain HTTP to this host and its subdomains.
+HSTS = "max-age=31536000; includeSubDomains"
+
+#: The message of each error page, in the user's language. Werkzeug's descriptions are
+#: English, so none of them is ever shown.
+ERROR_MESSAGES = {
+    400: _l("Yêu cầu không hợp lệ. Hãy tải lại trang và thử lại."),
+    401: _l("Hãy đăng nhập để tiếp tục."),
+    403: _l("Bạn không có quyền truy cập trang này."),
+    404: _l("Không tìm thấy trang hoặc hồ sơ này."),
+    405: _l("Trang này không hỗ trợ thao tác vừa gửi. Hãy dùng các nút trên trang."),
+    413: _l("Tệp quá lớn."),
+    429: _l("Quá nhiều lần thử. Hãy đợi một lát rồi thử lại."),
+}
+#: Any other client error (4xx), and any server error (5xx).
+CLIENT_ERROR_MESSAGE = ERROR_MESSAGES[400]
+SERVER_ERROR_MESSAGE = _l("Đã có lỗi. Không có thay đổi nào được lưu.")
+
+
+def error_message(code: int) -> str:
+    """What the error page of HTTP status `code` tells the user."""
+    if code in ERROR_MESSAGES:
+        return str(ERROR_MESSAGES[code])
+    return str(CLIENT_ERROR_MESSAGE if 400 <= code < 500 else SERVER_ERROR_MESSAGE)
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """Flask's `int` URL converter, bounded by what a database id can be (MAX_ID): a larger
+    number in a URL is a page that does not exist (404), not an out-of-range error (500) from
+    the database. `<int(max=...):x>` still narrows it further."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002, ANN001
+                 max: int | None = MAX_ID, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min,
+                         max=MAX_ID if max is None else max, signed=signed)
 
 
 @main.get("/")
@@ -53,6 +93,8 @@ def register_web(app: Flask) -> None:
     from award_flow.org.views import bp as admin_bp
     from award_flow.proposals.views import bp as proposals_bp
 
+    # Before any rule is added: a rule binds its converters when it is registered.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     app.register_blueprint(main)
     app.register_blueprint(auth_bp)
     app.register_blueprint(proposals_bp)
@@ -71,22 +113,20 @@ def register_web(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202
         db.session.rollback()
-        messages = {
-            403: _("Bạn không có quyền truy cập trang này."),
-            404: _("Không tìm thấy trang hoặc hồ sơ này."),
-            413: _("Tệp quá lớn."),
-            429: _("Quá nhiều lần thử. Hãy đợi một lát rồi thử lại."),
-        }
-        message = messages.get(error.code or 500, error.description or "")
         if request.path.startswith("/health"):
             return jsonify(status="error"), error.code
-        return _error_page(error.code or 500, message)
+        code = error.code or 500
+        # The exception's own headers (Allow of a 405, Retry-After, ...), but our page.
+        headers = [(name, value) for name, value in error.get_headers()
+                   if name.lower() != "content-type"]
+        return render_template("error.html", code=code, message=error_message(code)), code, \
+            headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # noqa: ANN202
         db.session.rollback()
         app.logger.exception("unhandled error")
-        return _error_page(500, _("Đã có lỗi. Không có thay đổi nào được lưu."))
+        return _error_page(500, error_message(500))
 
     @app.context_processor
     def template_helpers():  # noqa: ANN202
@@ -123,4 +163,8 @@ def register_web(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
+        # Production is what config.py serves over HTTPS only: Secure session cookies
+        # (ProductionConfig's default; never in development or testing).
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response

@@ -6,8 +6,18 @@ from __future__ import annotations
 import re
 
 import pytest
+from markupsafe import escape
+from werkzeug.exceptions import default_exceptions
+from werkzeug.routing import IntegerConverter
 
-from tests.web_helpers import browser, csrf_token, forms, sign_in
+from award_flow import create_app
+from award_flow.core.params import MAX_ID
+from award_flow.extensions import db
+from award_flow.proposals.models import ProposalState
+from award_flow.web import error_message
+from config import DevelopmentConfig, ProductionConfig, TestingConfig
+from tests.factories import make_proposal
+from tests.web_helpers import browser, csrf_token, forms, listed_ids, sign_in
 
 
 def test_health_answers_ok_as_json_without_login(client):
@@ -107,3 +117,166 @@ def test_pages_of_a_signed_in_user_carry_the_security_headers(client, world, log
     headers = client.get("/work").headers
     assert headers["X-Frame-Options"] == "DENY"
     assert "Content-Security-Policy" in headers
+
+
+# --- error pages: always a Vietnamese message, never Werkzeug's English description ---------
+
+#: (how the error is provoked, its status, the message the page shows)
+ERRORS = [
+    ("GET /logout", 405, "Trang này không hỗ trợ thao tác vừa gửi. Hãy dùng các nút trên trang."),
+    ("POST /proposals/new with a body that is not JSON", 400,
+     "Yêu cầu không hợp lệ. Hãy tải lại trang và thử lại."),
+    ("GET /no-such-page", 404, "Không tìm thấy trang hoặc hồ sơ này."),
+]
+
+
+def _provoke(client, how: str):  # noqa: ANN001, ANN202
+    if how == "GET /logout":
+        return client.get("/logout")
+    if how == "GET /no-such-page":
+        return client.get("/no-such-page")
+    # Werkzeug itself raises this 400 when the form is read from a broken JSON body.
+    return client.post("/proposals/new", data="{", content_type="application/json",
+                       headers={"X-CSRFToken": csrf_token(client, "/proposals/new")})
+
+
+@pytest.mark.parametrize(("how", "code", "message"), ERRORS, ids=[h for h, _c, _m in ERRORS])
+def test_an_error_page_says_what_happened_in_vietnamese(client, world, login, how, code,
+                                                        message):
+    login(world.officer_a)
+    response = _provoke(client, how)
+    assert response.status_code == code
+    assert _lang(response.text) == "vi"
+    assert message in response.text
+    assert escape(default_exceptions[code].description) not in response.text
+
+
+def test_a_405_page_still_says_which_methods_are_allowed(client, world, login):
+    login(world.officer_a)
+    response = client.get("/logout")
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]
+
+
+def test_every_http_error_has_a_vietnamese_message_of_its_own():
+    english = [code for code, error in default_exceptions.items()
+               if error_message(code) in ("", error.description)]
+    assert english == []
+    assert {error_message(code) for code in (400, 405, 418, 500, 503)} >= {
+        "Yêu cầu không hợp lệ. Hãy tải lại trang và thử lại.",
+        "Đã có lỗi. Không có thay đổi nào được lưu."}
+
+
+# --- numbers in URLs: beyond what the database holds is "not found" or ignored, never a 500 -
+
+HUGE = "99999999999999999999"  # > 2**63 - 1: SQLite's driver raises OverflowError on it
+BIG = str(2**40)  # > 2**31 - 1: PostgreSQL refuses it as an INTEGER ("integer out of range")
+LARGEST = str(MAX_ID)  # the largest id the INTEGER columns hold: looked up, not found
+LAST_PAGE = str(MAX_ID // 20)  # its offset still fits: an empty page, not an error
+
+#: (method, URL, status): ids in the path are 404, numbers in the query string are ignored.
+HUGE_NUMBERS = [
+    ("GET", f"/proposals/{HUGE}", 404),
+    ("GET", f"/proposals/{HUGE}/edit", 404),
+    ("GET", f"/proposals/{HUGE}/nominees/new", 404),
+    ("GET", f"/proposals/{HUGE}/conclude", 404),
+    ("GET", f"/nominees/{HUGE}/edit", 404),
+    ("GET", f"/attachments/{HUGE}", 404),
+    ("GET", f"/decisions/{HUGE}", 404),
+    ("GET", f"/decisions/{HUGE}/pdf", 404),
+    ("GET", f"/admin/units/{HUGE}/edit", 404),
+    ("GET", f"/admin/users/{HUGE}/edit", 404),
+    ("POST", f"/proposals/{HUGE}/actions/submit", 404),
+    ("POST", f"/proposals/{HUGE}/attachments", 404),
+    ("POST", f"/nominees/{HUGE}/delete", 404),
+    ("POST", f"/attachments/{HUGE}/delete", 404),
+    ("GET", f"/proposals/{BIG}", 404),
+    ("GET", f"/attachments/{BIG}", 404),
+    ("GET", f"/decisions/{BIG}/pdf", 404),
+    ("POST", f"/attachments/{BIG}/delete", 404),
+    ("GET", f"/proposals/{LARGEST}", 404),
+    ("GET", f"/nominees/{LARGEST}/edit", 404),
+    ("GET", f"/decisions/{LARGEST}/pdf", 404),
+    ("GET", f"/proposals?page={HUGE}", 200),
+    ("GET", f"/proposals?page={BIG}", 200),
+    ("GET", f"/proposals?page={LAST_PAGE}", 200),
+    ("GET", f"/proposals?campaign={BIG}&unit={BIG}&award_type={BIG}", 200),
+    ("GET", f"/proposals?campaign={LARGEST}&unit={LARGEST}&award_type={LARGEST}", 200),
+    ("GET", f"/work?page={HUGE}", 200),
+    ("GET", f"/proposals?campaign={HUGE}", 200),
+    ("GET", f"/proposals?unit={HUGE}", 200),
+    ("GET", f"/proposals?award_type={HUGE}", 200),
+    ("GET", f"/work?campaign={HUGE}&unit={HUGE}&award_type={HUGE}&page={HUGE}", 200),
+    ("GET", f"/decisions/?page={HUGE}", 200),
+    ("GET", f"/decisions/?page={BIG}", 200),
+    ("GET", f"/decisions/?page={LAST_PAGE}", 200),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "status"), HUGE_NUMBERS,
+                         ids=[f"{m} {u}" for m, u, _s in HUGE_NUMBERS])
+def test_a_number_too_large_for_the_database_is_not_found_or_ignored(app, world, method, url,
+                                                                     status):
+    user = world.admin if url.startswith("/admin") else world.secretariat
+    page = browser(app)
+    sign_in(page, user)
+    if method == "GET":
+        response = page.get(url)
+    else:
+        response = page.post(url, data={"csrf_token": csrf_token(page, "/decisions/"),
+                                        "version": "1"})
+    assert response.status_code == status
+
+
+def test_a_filter_by_a_number_too_large_is_ignored(client, world, login):
+    proposal = make_proposal(world, state=ProposalState.SUBMITTED)
+    db.session.commit()
+    login(world.secretariat)
+    for query in (f"campaign={HUGE}", f"unit={HUGE}&award_type={HUGE}", f"campaign={BIG}",
+                  "campaign=-1"):
+        assert listed_ids(client.get(f"/proposals?{query}").text) == [proposal.id], query
+
+
+def test_every_integer_in_a_url_is_bounded_by_the_largest_id(app):
+    unbounded = [rule.rule for rule in app.url_map.iter_rules()
+                 for converter in rule._converters.values()  # noqa: SLF001
+                 if isinstance(converter, IntegerConverter) and
+                 (converter.max is None or converter.max > MAX_ID)]
+    assert unbounded == []
+    assert any("int:" in rule.rule for rule in app.url_map.iter_rules())
+
+
+# --- personal files and transport security --------------------------------------------------
+
+
+@pytest.fixture
+def app_of(tmp_path, monkeypatch):
+    """`app_of(ConfigClass)`: a separate app of that configuration, on an empty database."""
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-secret-for-this-test")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    made = []
+
+    def _make(base):  # noqa: ANN001, ANN202
+        class Config(base):
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+            RATELIMIT_STORAGE_URI = "memory://"
+            UPLOAD_FOLDER = str(tmp_path / "uploads")
+
+        other = create_app(Config)
+        made.append(other)
+        return other
+
+    yield _make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.mark.parametrize(("config", "hsts"), [
+    (ProductionConfig, "max-age=31536000; includeSubDomains"),
+    (DevelopmentConfig, None),
+    (TestingConfig, None),
+], ids=["production", "development", "testing"])
+def test_only_production_tells_browsers_to_use_https_only(app_of, config, hsts):
+    response = app_of(config).test_client().get("/health")
+    assert response.status_code == 200
+    assert response.headers.get("Strict-Transport-Security") == hsts

@@ -1,22 +1,22 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from award_flow.auth.roles import Role
+from award_flow.core.forms import Form
 from award_flow.core.text import nfc_filter
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)],
                            filters=[nfc_filter])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(min=3, max=80)],
                            filters=[nfc_filter])
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)],

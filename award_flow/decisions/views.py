@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, undefer
 
+from award_flow.core.params import page_arg
 from award_flow.decisions.models import Award, Decision, DecisionFile
 from award_flow.extensions import db
 from award_flow.proposals.models import Nominee, Proposal
@@ -32,14 +33,14 @@ def _visible_decision(decision_id: int) -> tuple[Decision, Proposal]:
 @bp.get("/")
 @login_required
 def index():
-    page = request.args.get("page", 1, type=int)
+    per_page = current_app.config["PAGE_SIZE"]
     query = (
         select(Decision)
         .join(Proposal, Proposal.decision_id == Decision.id)
         .where(visible_to(current_user))
         .order_by(Decision.year.desc(), Decision.number.desc())
     )
-    pagination = db.paginate(query, page=max(page, 1), per_page=current_app.config["PAGE_SIZE"],
+    pagination = db.paginate(query, page=page_arg(request.args, per_page), per_page=per_page,
                              error_out=False)
     return render_template("decisions/list.html", pagination=pagination)
 
@@ -71,6 +72,8 @@ def pdf(decision_id: int):
     filename = f"QD-{decision.number:02d}-{decision.year}.pdf"
     response = send_file(BytesIO(stored.content), mimetype="application/pdf",
                          as_attachment=request.args.get("inline") != "1",
-                         download_name=filename, max_age=0, etag=stored.sha256)
+                         download_name=filename, etag=stored.sha256)
     response.headers["X-Content-SHA256"] = stored.sha256
+    # Names and bonuses of people: no shared cache may keep it, nor the browser's disk cache.
+    response.headers["Cache-Control"] = "private, no-store"
     return response

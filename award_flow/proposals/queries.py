@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from award_flow.auth.models import User
+from award_flow.core.params import id_arg
 from award_flow.core.text import fold
 from award_flow.extensions import db
 from award_flow.proposals.models import Attachment, Nominee, Proposal, ProposalState
@@ -26,15 +27,12 @@ class ProposalFilters:
 
     @classmethod
     def from_args(cls, args) -> ProposalFilters:  # noqa: ANN001
-        def as_int(key: str) -> int | None:
-            value = args.get(key, type=int)
-            return value if value and value > 0 else None
-
         state = args.get("state") or None
         return cls(
-            campaign_id=as_int("campaign"),
-            unit_id=as_int("unit"),
-            award_type_id=as_int("award_type"),
+            # An id that is not one (or beyond what the database holds) filters nothing.
+            campaign_id=id_arg(args, "campaign"),
+            unit_id=id_arg(args, "unit"),
+            award_type_id=id_arg(args, "award_type"),
             state=ProposalState(state) if state in ProposalState._value2member_map_ else None,
             priority_only=args.get("priority") == "1",
             # Runs of whitespace (newlines too) become one space, as in the folded names.

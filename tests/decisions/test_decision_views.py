@@ -84,3 +84,15 @@ def test_the_decision_pdf_is_the_stored_file_with_its_sha256(client, world, logi
                     headers={"If-None-Match": f'"{etag}"'}) as again:
         assert again.status_code == 304
     assert re.fullmatch(r"[0-9a-f]{64}", stored.sha256)
+
+
+def test_the_decision_pdf_is_sent_private_and_not_stored_by_any_cache(client, world, login):
+    proposal = make_proposal(world, state=S.DECIDED)
+    db.session.commit()
+    login(world.officer_a)
+
+    for query in ("", "?inline=1"):
+        with client.get(f"/decisions/{proposal.decision.id}/pdf{query}") as response:
+            assert response.status_code == 200
+            assert response.headers["Cache-Control"] == "private, no-store"
+            assert "Expires" not in response.headers
