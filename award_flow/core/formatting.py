@@ -25,8 +25,9 @@ def vn_place_date(place: str, d: date | datetime) -> str:
 
 
 def vn_short_date(d: date | datetime) -> str:
-    """`05/01/2026` — used in references such as the annex caption."""
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+    """`05/01/2026`, `09/3/2026` — references such as the annex caption; the month is
+    padded as in the date line."""
+    return f"{d.day:02d}/{_month(d.month)}/{d.year}"
 
 
 def vn_number(value: int | Decimal) -> str:

@@ -35,9 +35,20 @@ def bonus_amount(coefficient: Decimal, base_salary: Decimal) -> Decimal:
 
 
 def decision_subject(proposal: Proposal) -> str:
+    """The decision's subject line (trích yếu).
+
+    A title is recognised ("Về việc công nhận danh hiệu “…”"); a form rewards an
+    achievement: "Về việc khen thưởng thành tích … trong phong trào thi đua …" (Decree 30's
+    model) when the proposal's achievement reads that way, else "Về việc tặng <award>".
+    """
     award = proposal.award_type
     if award.category == AwardCategory.TITLE:
         return f"Về việc công nhận danh hiệu “{award.name}”"
+    achievement = " ".join(proposal.achievement.split()).rstrip(".;,")
+    if achievement.lower().startswith("đã có "):
+        achievement = achievement[len("đã có "):]
+    if achievement.lower().startswith("thành tích"):
+        return f"Về việc khen thưởng {achievement}"
     return f"Về việc tặng {award.name}"
 
 
@@ -86,6 +97,7 @@ def _document(proposal: Proposal, signer: User, *, number: int, issued_on: date,
         recipients=_lines(authority.decision_recipients),
         signer_name=signer.full_name,
         signer_is_vice=signer.role == Role.VICE_CHAIRMAN,
+        award_is_title=award_type.category == AwardCategory.TITLE,
         awardees=tuple(
             DecisionAwardee(
                 name=n.name,
@@ -93,6 +105,7 @@ def _document(proposal: Proposal, signer: User, *, number: int, issued_on: date,
                 award_name=award_type.name,
                 amount=int(amount),
                 kind=n.kind.value,
+                gender=n.gender.value if n.gender else None,
             )
             for n in _recommended(proposal)
         ),

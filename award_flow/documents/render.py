@@ -73,6 +73,12 @@ _GROUPS = (
     ("individual", "Cá nhân"),
 )
 _ROMAN = ("I", "II", "III")
+_HONORIFICS = {"male": "Ông", "female": "Bà"}
+# Where the name of an administrative unit starts: the header breaks the body's name there
+# ("ỦY BAN NHÂN DÂN" / "THỊ XÃ DUYÊN HẢI"), as bodies print it, rather than where the
+# column happens to run out.
+_LEVEL_WORDS = ("TỈNH", "THÀNH PHỐ", "THỊ XÃ", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG", "THỊ TRẤN",
+                "ĐẶC KHU")
 
 # Own environment: documents must not depend on the Flask app's loaders, filters or
 # autoescape settings.  Rendering from one Environment is thread-safe once loaded.
@@ -106,6 +112,8 @@ class DecisionAwardee:
     award_name: str
     amount: int
     kind: str
+    #: "male" / "female" for an individual whose gender is known: printed as "Ông" / "Bà".
+    gender: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +143,9 @@ class DecisionDocument:
     signer_name: str
     signer_is_vice: bool
     awardees: tuple[DecisionAwardee, ...]
+    #: An emulation title is *recognised* ("Công nhận danh hiệu “…”"), a form *conferred*
+    #: ("Tặng …"): the verb of Article 1 and the annex title depend on it.
+    award_is_title: bool = False
 
 
 def _nfc(value: Any) -> Any:
@@ -166,6 +177,21 @@ def _join_vi(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " và " + items[-1]
+
+
+def _header_lines(name: str) -> list[str]:
+    """A body's name in capitals, broken before its administrative level if it has one."""
+    upper = _upper(" ".join(name.split()))
+    cuts = [i for word in _LEVEL_WORDS if (i := upper.find(f" {word} ")) > 0]
+    if not cuts:
+        return [upper]
+    cut = min(cuts)
+    return [upper[:cut], upper[cut + 1:]]
+
+
+def _annex_name(awardee: DecisionAwardee) -> str:
+    honorific = _HONORIFICS.get(awardee.gender or "") if awardee.kind == "individual" else None
+    return f"{honorific} {awardee.name}" if honorific else awardee.name
 
 
 def _punctuated(items: list[str]) -> list[str]:
@@ -350,7 +376,7 @@ def decision_context(
             rows = [
                 {
                     "no": i,
-                    "name": a.name,
+                    "name": _annex_name(a),
                     "description": a.description,
                     "award_name": a.award_name,
                     "amount": vn_number(a.amount),
@@ -381,19 +407,31 @@ def decision_context(
 
     number = document_number(doc.number, doc.symbol)
     chairman_of = f"Chủ tịch {doc.issuing_body.strip()}"
+    award_form = doc.award_form.strip()
+    if doc.award_is_title:
+        article_1 = f"Công nhận danh hiệu “{award_form}” cho {_join_vi(count_parts)}"
+        annex_award = f"ĐƯỢC CÔNG NHẬN DANH HIỆU “{_upper(award_form)}”"
+    else:
+        article_1 = f"Tặng {award_form} cho {_join_vi(count_parts)}"
+        annex_award = f"ĐƯỢC TẶNG {_upper(award_form)}"
+    # One award for every row (one proposal, one award type): the annex title names it and
+    # the table drops the column that would repeat it on every line.
+    award_names = {a.award_name.strip() for a in doc.awardees}
+    award_column = len(award_names) > 1
+    if award_column:
+        annex_award = "ĐƯỢC KHEN THƯỞNG"
     return {
         "font_family": FONT_FAMILY,
         "font_faces": _font_faces(static_font_dir),
-        "parent_body": _upper(doc.parent_body) if doc.parent_body else None,
-        "issuing_body": _upper(doc.issuing_body),
+        "parent_body": _header_lines(doc.parent_body) if doc.parent_body else None,
+        "issuing_body": _header_lines(doc.issuing_body),
         "number_line": f"Số: {number}",
         "number": number,
         "place_date": vn_place_date(doc.place_name, doc.issued_on),
         "subject": doc.subject.strip(),
         "authority": "CHỦ TỊCH " + _upper(doc.issuing_body),
         "legal_bases": bases,
-        "award_form": doc.award_form.strip(),
-        "count_phrase": _join_vi(count_parts),
+        "article_1": article_1,
         "parties": ", ".join(party_words),
         "achievement": achievement,
         "total_money": vn_money(total),
@@ -405,7 +443,8 @@ def decision_context(
         "recipients": _punctuated(list(doc.recipients)),
         "signer_is_vice": doc.signer_is_vice,
         "signer_name": doc.signer_name.strip(),
-        "annex_title": "DANH SÁCH " + _upper(_join_vi(party_words)) + " ĐƯỢC KHEN THƯỞNG",
+        "annex_title": f"DANH SÁCH {_upper(_join_vi(party_words))} {annex_award}",
+        "award_column": award_column,
         # "... của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải": body name as given.
         "annex_reference": (
             f"(Kèm theo Quyết định số {number} ngày {vn_short_date(doc.issued_on)} "

@@ -59,10 +59,11 @@ def make_doc(
             f"Hộ ông Thạch Sà Rết {i + 1}", "Ấp Giồng Giếng, xã Long Hữu", "Giấy khen",
             500_000, "household"))
     for i in range(individuals):
-        name = "Nguyễn Thị Ánh Tuyết" if i == 0 else f"Trần Văn Hùng {i}"
+        name, gender = ("Nguyễn Thị Ánh Tuyết", "female") if i == 0 else (f"Trần Văn Hùng {i}",
+                                                                         "male")
         awardees.append(DecisionAwardee(
             name, "Giáo viên Trường Tiểu học Long Toàn A", "Giấy khen", 877_500,
-            "individual"))
+            "individual", gender))
     return DecisionDocument(
         parent_body="Ủy ban nhân dân tỉnh Trà Vinh",
         issuing_body="Ủy ban nhân dân thị xã Duyên Hải",
@@ -101,8 +102,8 @@ def nfd(doc: DecisionDocument) -> DecisionDocument:
         if isinstance(v, tuple):
             return tuple(conv(x) for x in v)
         if isinstance(v, DecisionAwardee):
-            return DecisionAwardee(*(conv(getattr(v, f)) for f in
-                                     ("name", "description", "award_name", "amount", "kind")))
+            return replace(v, **{f: conv(getattr(v, f)) for f in ("name", "description",
+                                                                   "award_name")})
         return v
     return DecisionDocument(**{k: conv(v) for k, v in vars(doc).items()})
 
@@ -198,9 +199,11 @@ def test_legal_bases_and_articles(vice_pdf):
             "3 cá nhân (có danh sách kèm theo) đã có thành tích xuất sắc") in text
     # Total: 2 × 1.755.000 + 3 × 877.500 = 6.142.500 đồng.
     assert "tổng số tiền thưởng là 6.142.500 đồng, trích từ Quỹ Thi đua" in text
-    assert "Điều 3. Chánh Văn phòng" in text
-    assert "chịu trách nhiệm thi hành Quyết định này." in text
-    assert "Quyết định này có hiệu lực kể từ ngày ký" in text
+    assert ("Điều 2. Mỗi tập thể, cá nhân có tên tại Điều 1 được thưởng theo mức ghi trong "
+            "danh sách kèm theo") in text
+    # Decree 30's model: the entry into force opens the last article, which ends with "./.".
+    assert ("Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng") in text
+    assert "chịu trách nhiệm thi hành Quyết định này./." in text
 
 
 def test_recipients(vice_pdf):
@@ -225,22 +228,60 @@ def test_chairman_signs(chair_pdf):
 def test_household_counted_with_collectives(chair_pdf):
     text = " ".join(page_texts(chair_pdf))
     assert "cho 2 tập thể, 1 hộ gia đình và 3 cá nhân (có danh sách kèm theo)" in text
-    assert "DANH SÁCH TẬP THỂ, HỘ GIA ĐÌNH VÀ CÁ NHÂN ĐƯỢC KHEN THƯỞNG" in text
+    assert "Mỗi tập thể, hộ gia đình, cá nhân có tên tại Điều 1 được thưởng" in text
+    assert ("DANH SÁCH TẬP THỂ, HỘ GIA ĐÌNH VÀ CÁ NHÂN ĐƯỢC TẶNG GIẤY KHEN CỦA CHỦ TỊCH ỦY "
+            "BAN NHÂN DÂN THỊ XÃ") in text
 
 
 def test_annex_names_amounts_and_total(vice_pdf):
     pages = page_texts(vice_pdf)
     annex = pages[-1]
-    assert "DANH SÁCH TẬP THỂ VÀ CÁ NHÂN ĐƯỢC KHEN THƯỞNG" in annex
+    assert ("DANH SÁCH TẬP THỂ VÀ CÁ NHÂN ĐƯỢC TẶNG GIẤY KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN "
+            "THỊ XÃ") in annex
+    # One award for all: named in the title, not repeated in a column on every row.
+    assert "Hình thức khen thưởng" not in annex
     assert ("(Kèm theo Quyết định số 05/QĐ-UBND ngày 05/01/2026 của Chủ tịch Ủy ban nhân "
             "dân thị xã Duyên Hải)") in annex
-    assert "Nguyễn Thị Ánh Tuyết" in annex
+    assert "Bà Nguyễn Thị Ánh Tuyết" in annex
+    assert "Ông Trần Văn Hùng 1" in annex
     assert "Trường Long Hòa" in annex
     assert "1.755.000" in annex
     assert "877.500" in annex
     assert "Tổng cộng 6.142.500" in annex
     # Collectives are listed (and numbered) before individuals.
-    assert annex.index("I Tập thể 1 Trường Trung học") < annex.index("II Cá nhân 1 Nguyễn")
+    assert annex.index("I Tập thể 1 Trường Trung học") < annex.index("II Cá nhân 1 Bà Nguyễn")
+
+
+def test_a_title_is_recognised_not_conferred():
+    doc = replace(make_doc(collectives=0), award_is_title=True, award_form="Lao động tiên tiến",
+                  subject="Về việc công nhận danh hiệu “Lao động tiên tiến”",
+                  achievement="")
+    text = " ".join(page_texts(render_decision_pdf(doc)))
+    assert ("Điều 1. Công nhận danh hiệu “Lao động tiên tiến” cho 3 cá nhân (có danh sách "
+            "kèm theo).") in text
+    assert "Tặng" not in text
+    assert "DANH SÁCH CÁ NHÂN ĐƯỢC CÔNG NHẬN DANH HIỆU “LAO ĐỘNG TIÊN TIẾN”" in text
+
+
+def test_mixed_awards_get_their_own_column():
+    doc = make_doc(collectives=1, individuals=1)
+    other = replace(doc.awardees[0], award_name="Bằng khen")
+    doc = replace(doc, awardees=(other,) + doc.awardees[1:])
+    annex = page_texts(render_decision_pdf(doc))[-1]
+    assert "DANH SÁCH TẬP THỂ VÀ CÁ NHÂN ĐƯỢC KHEN THƯỞNG" in annex
+    assert "Hình thức khen thưởng" in annex
+    assert "Bằng khen" in annex
+
+
+@pytest.mark.parametrize(("name", "lines"), [
+    ("Ủy ban nhân dân thị xã Duyên Hải", ["ỦY BAN NHÂN DÂN", "THỊ XÃ DUYÊN HẢI"]),
+    ("Ủy ban nhân dân tỉnh Trà Vinh", ["ỦY BAN NHÂN DÂN", "TỈNH TRÀ VINH"]),
+    ("Ủy ban nhân dân xã Long Hữu", ["ỦY BAN NHÂN DÂN", "XÃ LONG HỮU"]),
+    ("Hội đồng Thi đua - Khen thưởng", ["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"]),
+])
+def test_header_breaks_a_body_name_before_its_level(name, lines):
+    ctx = decision_context(replace(make_doc(), issuing_body=name))
+    assert ctx["issuing_body"] == lines
 
 
 def test_annex_on_new_page(vice_pdf):
@@ -259,13 +300,18 @@ def test_multipage_annex(long_pdf):
     assert annex == list(range(annex[0], len(pages)))
     assert "Tổng cộng 52.650.000" in pages[-1]  # 10 × 1.755.000 + 40 × 877.500
     assert all("Tổng cộng" not in p for p in pages[:-1])
-    assert "40 Trần Văn Hùng 39" in pages[-1]
+    assert "40 Ông Trần Văn Hùng 39" in pages[-1]
 
 
-def test_page_numbers_in_top_margin_except_first(long_pdf):
+def test_page_numbers_in_top_margin_except_first_and_annex_on_its_own(long_pdf):
+    """Decree 30: page numbers from page 2; an annex's pages are numbered on their own."""
     tops = top_margin_texts(long_pdf)
-    assert tops[0] == ""
-    assert tops[1:] == [str(n) for n in range(2, len(tops) + 1)]
+    pages = page_texts(long_pdf)
+    first_annex = next(i for i, p in enumerate(pages) if "DANH SÁCH" in p)
+    body, annex = tops[:first_annex], tops[first_annex:]
+    assert body == [""] + [str(n) for n in range(2, len(body) + 1)]
+    assert len(annex) >= 3
+    assert annex == [""] + [str(n) for n in range(2, len(annex) + 1)]
 
 
 def test_nfd_input_renders_like_nfc():
