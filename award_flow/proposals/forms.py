@@ -5,22 +5,23 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from award_flow.catalogue.models import NomineeKind
 from award_flow.core.formatting import vn_file_size
+from award_flow.core.forms import Form
 from award_flow.core.text import nfc_filter
 from award_flow.proposals.models import AttachmentKind, Gender, NomineeOutcome, PriorityGroup
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     title = StringField(_l("Trích yếu tờ trình"), validators=[DataRequired(), Length(max=400)],
                         filters=[nfc_filter])
     campaign_id = SelectField(_l("Phong trào thi đua"), coerce=int, validators=[InputRequired()])
     phase_id = SelectField(_l("Đợt thi đua"), coerce=int, validators=[Optional()])
-    award_type_id = SelectField(_l("Hình thức khen thưởng"), coerce=int,
+    award_type_id = SelectField(_l("Danh hiệu, hình thức khen thưởng"), coerce=int,
                                 validators=[InputRequired()])
     achievement = TextAreaField(
         _l("Thành tích được khen thưởng"),
@@ -28,8 +29,12 @@ class ProposalForm(FlaskForm):
         validators=[DataRequired(), Length(max=2000)], filters=[nfc_filter],
     )
 
+    def validate_award_type_id(self, field: SelectField) -> None:
+        if not field.data:  # the "— Chọn —" placeholder
+            raise ValidationError(_("Hãy chọn danh hiệu, hình thức khen thưởng."))
 
-class NomineeForm(FlaskForm):
+
+class NomineeForm(Form):
     name = StringField(_l("Họ và tên / tên tập thể"), validators=[DataRequired(), Length(max=200)],
                        filters=[nfc_filter])
     position = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=200)],
@@ -42,13 +47,13 @@ class NomineeForm(FlaskForm):
                                         validators=[Optional(), Length(max=4000)],
                                         filters=[nfc_filter])
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, kind: NomineeKind, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.gender.choices = [(g.value, g.label) for g in Gender]
-        self.priority_group.choices = [(p.value, p.label) for p in PriorityGroup]
+        self.priority_group.choices = [(p.value, p.label) for p in PriorityGroup if p.fits(kind)]
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     kind = SelectField(_l("Loại tài liệu"), choices=[])
     file = FileField(_l("Tệp"), validators=[FileRequired(_l("Hãy chọn một tệp."))])
 
@@ -59,7 +64,7 @@ class AttachmentForm(FlaskForm):
                                   size=vn_file_size(current_app.config["MAX_ATTACHMENT_BYTES"]))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Every workflow button: CSRF, the version the user saw, and an optional reason."""
 
     version = IntegerField(validators=[InputRequired()])
@@ -67,7 +72,7 @@ class ActionForm(FlaskForm):
                             filters=[nfc_filter])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A bare POST button (delete): CSRF only."""
 
     next = HiddenField()

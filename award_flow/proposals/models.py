@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -70,6 +71,20 @@ class PriorityGroup(StrEnum):
     def is_priority(self) -> bool:
         return self is not PriorityGroup.NONE
 
+    def fits(self, kind: NomineeKind) -> bool:
+        """Whether a nominee of ``kind`` can belong to this group (people work directly;
+        collectives can be small)."""
+        return self in PRIORITY_GROUPS_BY_KIND[kind]
+
+
+#: Which priority groups each kind of nominee can be in (RULES.md "Priority"): the people
+#: groups for individuals; a farming household counts as farmers; a collective can be small.
+PRIORITY_GROUPS_BY_KIND: dict[NomineeKind, tuple[PriorityGroup, ...]] = {
+    NomineeKind.INDIVIDUAL: (PriorityGroup.FARMER, PriorityGroup.WORKER, PriorityGroup.SOLDIER,
+                             PriorityGroup.DIRECT_WORKER, PriorityGroup.NONE),
+    NomineeKind.HOUSEHOLD: (PriorityGroup.FARMER, PriorityGroup.NONE),
+    NomineeKind.COLLECTIVE: (PriorityGroup.SMALL_COLLECTIVE, PriorityGroup.NONE),
+}
 
 PRIORITY_LABELS = {
     PriorityGroup.FARMER: _l("Nông dân"),
@@ -195,6 +210,17 @@ class Proposal(db.Model):
     @property
     def priority_share(self) -> str:
         return f"{self.priority_count}/{self.nominee_count}"
+
+    @property
+    def outcome_counts(self) -> dict[NomineeOutcome, int]:
+        """How many nominees the committee concluded each way (empty before it concludes)."""
+        counts = Counter(n.outcome for n in self.nominees if n.outcome is not None)
+        return {outcome: counts[outcome] for outcome in NomineeOutcome if counts[outcome]}
+
+    @property
+    def deferred_nominees(self) -> list[Nominee]:
+        """Nominees the committee deferred: not in this proposal's decision, not refused."""
+        return [n for n in self.nominees if n.outcome == NomineeOutcome.DEFERRED]
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.state}>"

@@ -33,7 +33,14 @@ from award_flow.proposals.models import (
     Proposal,
     ProposalState,
 )
-from award_flow.proposals.workflow import TRANSITIONS, Action, can_create, can_edit, may
+from award_flow.proposals.workflow import (
+    TRANSITIONS,
+    Action,
+    can_create,
+    can_edit,
+    may,
+    recuses,
+)
 
 if TYPE_CHECKING:
     from award_flow.decisions.operations import RenderedDecision
@@ -65,7 +72,7 @@ def _check_proposal_data(actor: User, data: ProposalData) -> None:
         raise ValidationError(_("Phong trào hoặc hình thức khen thưởng không thuộc cơ quan này."))
     if not data.award_type.active or data.award_type.conferred_by != ConferredBy.SELF:
         raise ValidationError(
-            _("Hình thức khen thưởng này không do Chủ tịch UBND quyết định tại đây.")
+            _("Danh hiệu, hình thức khen thưởng này không do Chủ tịch UBND quyết định tại đây.")
         )
     if data.phase is not None and data.phase.campaign_id != data.campaign.id:
         raise ValidationError(_("Đợt thi đua không thuộc phong trào đã chọn."))
@@ -152,9 +159,16 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
     name = nfc(data.name)
     if not name:
         raise ValidationError(_("Cần nhập họ tên hoặc tên tập thể."))
+    if not data.priority_group.fits(data.kind):
+        raise ValidationError(_("Nhóm ưu tiên “%(group)s” không dùng cho %(kind)s.",
+                                group=data.priority_group.label, kind=data.kind.label.lower()))
+    name_folded = fold(name)
+    # Folding can lengthen a name ("ß" → "ss"): refuse rather than overflow the column.
+    if len(name_folded) > Nominee.__table__.c.name_folded.type.length:
+        raise ValidationError(_("Họ tên hoặc tên tập thể quá dài."))
     nominee.kind = data.kind
     nominee.name = name
-    nominee.name_folded = fold(name)
+    nominee.name_folded = name_folded
     nominee.position = nfc(data.position) or ""
     nominee.unit_or_address = nfc(data.unit_or_address) or ""
     nominee.gender = data.gender if data.kind == NomineeKind.INDIVIDUAL else None
@@ -245,6 +259,9 @@ def _check(
               "Không có thay đổi nào được lưu.", state=proposal.state.label)
         )
     if not may(actor, action, proposal):
+        if recuses(actor, proposal) and actor.role in transition.roles:
+            raise NotAllowed(_("Thành viên Thường trực Hội đồng không xét tờ trình của đơn vị "
+                               "mình."))
         if proposal.state not in transition.sources:
             raise InvalidTransition(
                 _("Không thể thực hiện: tờ trình đang ở trạng thái “%(state)s”.",
@@ -333,6 +350,11 @@ def conclude_review(
     comment = _check(proposal, Action.CONCLUDE, actor, comment, expected_version)
     if set(outcomes) != {n.id for n in proposal.nominees}:
         raise ValidationError(_("Cần kết luận cho từng người được đề nghị."))
+    if all(outcome == NomineeOutcome.DEFERRED for outcome in outcomes.values()):
+        # Deferred means "decided later": a proposal deferred as a whole stays with the
+        # committee rather than going to the chairman with nothing to decide.
+        raise ValidationError(_("Nếu hoãn xét tất cả, hãy để tờ trình chờ phiên họp sau "
+                                "(chưa kết luận) hoặc chuyển lại cơ quan thẩm định."))
     _apply(proposal, Action.CONCLUDE, actor, comment)
     for nominee in proposal.nominees:
         nominee.outcome = outcomes[nominee.id]

@@ -21,7 +21,10 @@ from sqlalchemy import select
 from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, ConferredBy
 from award_flow.core.audit import AuditEvent
+from award_flow.core.formatting import document_number
+from award_flow.core.params import page_arg
 from award_flow.core.storage import download_name, stored_path
+from award_flow.core.text import fold
 from award_flow.core.views import perform
 from award_flow.decisions.operations import (
     RenderedDecision,
@@ -44,6 +47,7 @@ from award_flow.proposals.models import (
     Gender,
     NomineeOutcome,
     PriorityGroup,
+    Proposal,
     ProposalState,
 )
 from award_flow.proposals.queries import (
@@ -60,6 +64,7 @@ from award_flow.proposals.workflow import (
     can_create,
     can_edit,
     may,
+    sees_audit_details,
 )
 
 bp = Blueprint("proposals", __name__)
@@ -100,27 +105,33 @@ def _authority_id() -> int:
     return current_user.unit.authority_id
 
 
+def _by_name(row: Unit | AwardType) -> tuple[str, str]:
+    """Alphabetical as a reader expects ("Ủy ban…" among the U's, not after "Xã…"): by the
+    letters without their marks, then by the marks."""
+    return fold(row.name), row.name
+
+
 def _filter_options() -> dict:
     authority_id = _authority_id()
     return {
         "campaigns": db.session.scalars(
             select(Campaign).where(Campaign.authority_id == authority_id).order_by(Campaign.name)
         ).all(),
-        "units": db.session.scalars(
-            select(Unit).where(Unit.authority_id == authority_id).order_by(Unit.name)
-        ).all() if current_user.is_reviewer else [],
-        "award_types": db.session.scalars(
-            select(AwardType).where(AwardType.authority_id == authority_id).order_by(AwardType.name)
-        ).all(),
+        "units": sorted(db.session.scalars(
+            select(Unit).where(Unit.authority_id == authority_id)
+        ).all(), key=_by_name) if current_user.is_reviewer else [],
+        "award_types": sorted(db.session.scalars(
+            select(AwardType).where(AwardType.authority_id == authority_id)
+        ).all(), key=_by_name),
         "states": list(ProposalState),
     }
 
 
 def _list_page(queue: bool, template_title: str):
     filters = ProposalFilters.from_args(request.args)
-    page = request.args.get("page", 1, type=int)
-    pagination = page_of_proposals(current_user, filters, queue=queue, page=max(page, 1),
-                                   per_page=current_app.config["PAGE_SIZE"])
+    per_page = current_app.config["PAGE_SIZE"]
+    pagination = page_of_proposals(current_user, filters, queue=queue,
+                                   page=page_arg(request.args, per_page), per_page=per_page)
     return render_template(
         "proposals/list.html",
         pagination=pagination,
@@ -156,16 +167,20 @@ def _fill_proposal_choices(form: ProposalForm) -> None:
         select(Phase).join(Campaign).where(Campaign.authority_id == authority_id)
         .order_by(Phase.starts_on)
     ).all()
-    form.phase_id.choices = [(0, _("— Không theo đợt —"))] + [
-        (p.id, f"{p.campaign.name[:60]}… — {p.name}") for p in phases
-    ]
+    # Phases grouped under their campaign (<optgroup>): a campaign's long name is read once,
+    # its phases by their own short names.
+    groups: dict[str | None, list[tuple[int, str]]] = {None: [(0, _("— Không theo đợt —"))]}
+    for phase in phases:
+        groups.setdefault(phase.campaign.name, []).append((phase.id, phase.name))
+    form.phase_id.choices = groups
     award_types = db.session.scalars(
         select(AwardType)
         .where(AwardType.authority_id == authority_id, AwardType.active.is_(True),
                AwardType.conferred_by == ConferredBy.SELF)
         .order_by(AwardType.name, AwardType.code)
     ).all()
-    form.award_type_id.choices = [(a.id, a.label) for a in award_types]
+    # No default: the award decides the kind of nominee, so it is chosen, not left as is.
+    form.award_type_id.choices = [(0, _("— Chọn —"))] + [(a.id, a.label) for a in award_types]
 
 
 def _proposal_data(form: ProposalForm) -> ops.ProposalData:
@@ -210,6 +225,18 @@ def edit(proposal_id: int):
     return render_template("proposals/form.html", form=form, proposal=proposal)
 
 
+def _approval_preview(proposal: Proposal) -> dict | None:
+    """What approving would issue, for the signer to read before pressing the button."""
+    if not may(current_user, Action.APPROVE, proposal):
+        return None
+    document = draft_decision_document(proposal, current_user)
+    if document is None:
+        return None
+    amounts = [a.amount for a in document.awardees]
+    return {"reference": document_number(document.number, document.symbol),
+            "count": len(amounts), "amount": amounts[0], "total": sum(amounts)}
+
+
 @bp.get("/proposals/<int:proposal_id>")
 @login_required
 def detail(proposal_id: int):
@@ -225,6 +252,8 @@ def detail(proposal_id: int):
         actions=[t for t in allowed_actions(current_user, proposal)
                  if t.action != Action.CONCLUDE],
         can_conclude=may(current_user, Action.CONCLUDE, proposal),
+        approval_preview=_approval_preview(proposal),
+        show_audit_ip=sees_audit_details(current_user),
         editable=can_edit(current_user, proposal),
         action_form=action_form,
         attachment_form=AttachmentForm(),
@@ -344,7 +373,7 @@ def add_nominee(proposal_id: int):
     proposal = get_visible_proposal(proposal_id, current_user)
     if not can_edit(current_user, proposal):
         abort(403)
-    form = NomineeForm()
+    form = NomineeForm(kind=proposal.award_type.subject)
     if form.validate_on_submit():
         if perform(lambda: ops.add_nominee(current_user, proposal, _nominee_data(form, proposal)),
                    _("Đã thêm người được đề nghị.")).ok:
@@ -360,7 +389,7 @@ def edit_nominee(nominee_id: int):
     proposal = nominee.proposal
     if not can_edit(current_user, proposal):
         abort(403)
-    form = NomineeForm(obj=nominee)
+    form = NomineeForm(obj=nominee, kind=proposal.award_type.subject)
     if request.method == "GET":
         form.gender.data = nominee.gender.value if nominee.gender else None
         form.priority_group.data = nominee.priority_group.value
@@ -377,6 +406,8 @@ def edit_nominee(nominee_id: int):
 def delete_nominee(nominee_id: int):
     nominee = get_visible_nominee(nominee_id, current_user)
     proposal_id = nominee.proposal_id
+    if not can_edit(current_user, nominee.proposal):
+        abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
     perform(lambda: ops.remove_nominee(current_user, nominee), _("Đã xóa người được đề nghị."))
@@ -390,6 +421,8 @@ def delete_nominee(nominee_id: int):
 @login_required
 def upload(proposal_id: int):
     proposal = get_visible_proposal(proposal_id, current_user)
+    if not can_edit(current_user, proposal):
+        abort(403)
     form = AttachmentForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -410,9 +443,12 @@ def download(attachment_id: int):
     path = stored_path(attachment.stored_name)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                     download_name=download_name(attachment.original_name,
-                                                 attachment.content_type), max_age=0)
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=download_name(attachment.original_name,
+                                                     attachment.content_type))
+    # A personal file: no shared cache may keep it, nor the browser's disk cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/attachments/<int:attachment_id>/delete")
@@ -420,6 +456,8 @@ def download(attachment_id: int):
 def delete_attachment(attachment_id: int):
     attachment = get_visible_attachment(attachment_id, current_user)
     proposal_id = attachment.proposal_id
+    if not can_edit(current_user, attachment.proposal):
+        abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
     perform(lambda: ops.remove_attachment(current_user, attachment), _("Đã xóa tệp."))

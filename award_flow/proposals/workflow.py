@@ -48,12 +48,17 @@ class Transition:
     offers_comment: bool = False
     #: What the button says while the server works, for a transition that takes a while.
     busy_label: object | None = None
+    #: The question asked before a move that cannot be undone (shown by static/js/app.js).
+    confirm: object | None = None
 
 
 _UNIT_HEAD = frozenset({Role.UNIT_HEAD})
 _SECRETARIAT = frozenset({Role.SECRETARIAT})
 _COMMITTEE = frozenset({Role.COMMITTEE_MEMBER})
 _SIGNERS = SIGNER_ROLES
+#: Council members recuse themselves from their own unit's proposals (RULES.md "Council
+#: voting": a member with a conflict of interest does not review).
+RECUSING_ROLES = _COMMITTEE
 
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
@@ -63,7 +68,8 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(Action.WITHDRAW,
                    frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.IN_COMMITTEE,
                               S.AWAITING_DECISION, S.RETURNED}),
-                   S.WITHDRAWN, _UNIT_HEAD, True, False, _l("Rút tờ trình"), "danger", True),
+                   S.WITHDRAWN, _UNIT_HEAD, True, False, _l("Rút tờ trình"), "danger", True,
+                   confirm=_l("Rút tờ trình này? Tờ trình đã rút không thể gửi lại.")),
         Transition(Action.ACCEPT, frozenset({S.SUBMITTED}), S.UNDER_REVIEW, _SECRETARIAT,
                    False, False, _l("Tiếp nhận thẩm định"), "primary"),
         Transition(Action.RETURN, frozenset({S.SUBMITTED, S.UNDER_REVIEW}), S.RETURNED,
@@ -78,9 +84,12 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(Action.APPROVE, frozenset({S.AWAITING_DECISION}), S.DECIDED, _SIGNERS,
                    False, False, _l("Phê duyệt và ban hành quyết định"), "primary", True,
                    # Issuing renders the decision PDF: seconds for a long annex.
-                   _l("Đang ban hành quyết định…")),
+                   _l("Đang ban hành quyết định…"),
+                   confirm=_l("Phê duyệt và ban hành quyết định? Quyết định được cấp số và "
+                              "không thể sửa sau khi ban hành.")),
         Transition(Action.REJECT, frozenset({S.AWAITING_DECISION}), S.REJECTED, _SIGNERS,
-                   False, True, _l("Không phê duyệt"), "danger"),
+                   False, True, _l("Không phê duyệt"), "danger",
+                   confirm=_l("Không phê duyệt tờ trình này? Tờ trình sẽ kết thúc.")),
     )
 }
 
@@ -203,8 +212,13 @@ def can_create(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in UNIT_ROLES
 
 
+def recuses(user: User, proposal: Proposal) -> bool:
+    """A council member does not review a proposal of their own unit."""
+    return user.role in RECUSING_ROLES and proposal.unit_id == user.unit_id
+
+
 def may(user: User, action: Action, proposal: Proposal) -> bool:
-    """May `user` take `action` on `proposal` now? (role, unit and current state)"""
+    """May `user` take `action` on `proposal` now? (role, unit, recusal and current state)"""
     transition = TRANSITIONS[action]
     if not can_view(user, proposal):
         return False
@@ -212,17 +226,15 @@ def may(user: User, action: Action, proposal: Proposal) -> bool:
         return False
     if transition.own_unit and proposal.unit_id != user.unit_id:
         return False
+    if recuses(user, proposal):
+        return False
     return proposal.state in transition.sources
 
 
-def role_may(user: User, action: Action, proposal: Proposal) -> bool:
-    """Like `may` but ignoring the current state: tells "not yours" from "not now"."""
-    transition = TRANSITIONS[action]
-    return (
-        can_view(user, proposal)
-        and user.role in transition.roles
-        and (not transition.own_unit or proposal.unit_id == user.unit_id)
-    )
+def sees_audit_details(user: User) -> bool:
+    """Whether the history shows where each step came from (IP): to the authority's
+    reviewers, who oversee the workflow, not to the units."""
+    return user.is_authenticated and user.is_active and user.role in REVIEWER_ROLES
 
 
 def allowed_actions(user: User, proposal: Proposal) -> list[Transition]:

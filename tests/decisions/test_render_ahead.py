@@ -131,8 +131,9 @@ def test_the_pdf_rendered_ahead_is_stored_only_if_still_exact(world, renders, me
 
 def test_no_draft_when_nobody_is_recommended(world):
     proposal = make_proposal(world, state=S.IN_COMMITTEE)
-    ops.conclude_review(proposal, world.committee,
-                        {n.id: NomineeOutcome.DEFERRED for n in proposal.nominees})
+    first, second = proposal.nominees
+    ops.conclude_review(proposal, world.committee, {first.id: NomineeOutcome.NOT_RECOMMENDED,
+                                                    second.id: NomineeOutcome.DEFERRED})
     assert decision_ops.draft_decision_document(proposal, world.chairman) is None
 
 

@@ -18,6 +18,10 @@ class UI:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.problems: list[str] = []
+        #: The questions the page asked ("Phê duyệt …?") and whether to answer yes.
+        self.questions: list[str] = []
+        self.answer_yes = True
+        page.on("dialog", self._on_dialog)
         page.on("response", self._on_response)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("console", self._on_console)
@@ -29,8 +33,19 @@ class UI:
 
     def _on_console(self, message) -> None:  # noqa: ANN001
         url = message.location.get("url", "")
-        if message.type == "error" and not url.endswith("/favicon.ico"):
+        if message.type == "error":
             self.problems.append(f"console error: {message.text} ({url})")
+
+    def _on_dialog(self, dialog) -> None:  # noqa: ANN001
+        self.questions.append(dialog.message)
+        if self.answer_yes:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    def was_asked(self, fragment: str) -> None:
+        """The last click was confirmed by a question that says what it will do."""
+        assert self.questions and fragment in self.questions[-1], self.questions
 
     def check(self) -> None:
         self.page.wait_for_load_state()

@@ -6,6 +6,7 @@ and sent back as the browser would send it.
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 
 from award_flow.campaigns.models import Campaign, CampaignKind
 from award_flow.core.audit import AuditEvent
+from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
 from award_flow.proposals.models import (
@@ -28,8 +30,18 @@ from award_flow.proposals.models import (
 )
 from award_flow.proposals.views import _DONE_MESSAGES
 from award_flow.proposals.workflow import EVENT_LABELS, Action
-from tests.factories import drive, make_proposal
-from tests.web_helpers import HistoryEntry, flashes, forms, history, listed_ids, page_form
+from tests.factories import PDF_BYTES, drive, make_proposal
+from tests.web_helpers import (
+    HistoryEntry,
+    csrf_token,
+    db_snapshot,
+    flashes,
+    forms,
+    history,
+    listed_ids,
+    page_form,
+    upload_folder_files,
+)
 
 S = ProposalState
 
@@ -300,6 +312,14 @@ def test_the_create_form_refuses_an_empty_title(client, world, login):
     response = client.post("/proposals/new", data=form.data(title="   ", achievement="x"))
     assert response.status_code == 200
     assert db.session.scalar(select(func.count(Proposal.id))) == 0
+    # The error is tied to its input, which says it is invalid; what was typed is kept.
+    title_input = re.search(r'<input[^>]*id="title"[^>]*>', response.text).group(0)
+    assert 'aria-invalid="true"' in title_input
+    assert 'aria-describedby="title-error"' in title_input
+    assert re.search(r'<div id="title-error"><p class="error">[^<]+</p>', response.text)
+    achievement = re.search(r'<textarea[^>]*id="achievement"[^>]*>([^<]*)<', response.text)
+    assert 'aria-describedby="achievement-hint"' in achievement.group(0)
+    assert achievement.group(1).strip() == "x"
 
 
 @pytest.mark.parametrize("who", ["secretariat", "committee", "chairman", "vice", "admin"])
@@ -567,11 +587,68 @@ def test_the_conclusion_is_recorded_through_the_page_form(client, world, login):
     form = page_form(client, f"/proposals/{proposal.id}/conclude")
 
     response = client.post(f"/proposals/{proposal.id}/conclude", data=form.data(
-        **{f"outcome-{officer.id}": "deferred"}, comment="Thống nhất đề nghị."))
+        **{f"outcome-{farmer.id}": "recommended", f"outcome-{officer.id}": "deferred"},
+        comment="Thống nhất đề nghị."))
 
     assert response.status_code == 302
     db.session.refresh(proposal)
     assert proposal.state == S.AWAITING_DECISION
+    # The proposal says how the committee concluded, and what deferral means.
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert "Đề nghị khen thưởng: 1" in page and "Hoãn xét: 1" in page
+    assert "có thể được đề nghị lại" in page
+
+
+def test_no_outcome_is_chosen_for_the_committee(client, world, login):
+    """Every outcome is a deliberate choice: a bare click on "record" concludes nothing."""
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    login(world.committee)
+    page = client.get(f"/proposals/{proposal.id}/conclude").text
+    assert "checked" not in page
+    form = page_form(client, f"/proposals/{proposal.id}/conclude")
+
+    response = client.post(f"/proposals/{proposal.id}/conclude", data=form.data(),
+                           follow_redirects=True)
+
+    assert response.request.path == f"/proposals/{proposal.id}/conclude"
+    assert ("error", "Cần kết luận cho từng người được đề nghị.") in flashes(response.text)
+    db.session.refresh(proposal)
+    assert proposal.state == S.IN_COMMITTEE
+
+
+@pytest.mark.parametrize(("award", "group", "accepted"), [
+    ("GK_CN", "farmer", True),
+    ("GK_CN", "small_collective", False),
+    ("GK_TT", "small_collective", True),
+    ("GK_TT", "farmer", False),
+    ("GK_TT", "soldier", False),
+    ("GK_HGD", "farmer", True),
+    ("GK_HGD", "worker", False),
+])
+def test_a_priority_group_must_fit_the_kind_of_nominee(client, world, login, award, group,
+                                                       accepted):
+    proposal = make_proposal(world, award=award, nominees=())
+    db.session.commit()
+    login(world.officer_a)
+    page = client.get(f"/proposals/{proposal.id}/nominees/new").text
+    # The form offers only the groups that fit; the server refuses the others all the same.
+    assert (f'value="{group}"' in page) is accepted
+    form = page_form(client, f"/proposals/{proposal.id}/nominees/new")
+
+    response = client.post(f"/proposals/{proposal.id}/nominees/new", data=form.data(
+        name="Tổ tự quản ấp Cây Da", unit_or_address="Ấp Cây Da", priority_group=group))
+
+    assert (response.status_code == 302) is accepted
+    db.session.refresh(proposal)
+    assert proposal.nominee_count == (1 if accepted else 0)
+
+
+def test_a_name_that_folds_too_long_is_refused_with_a_message(world):
+    proposal = make_proposal(world, nominees=())
+    with pytest.raises(ValidationError, match="quá dài"):
+        ops.add_nominee(world.officer_a, proposal, ops.NomineeData(
+            kind=proposal.award_type.subject, name="ß" * 150))
 
 
 def test_the_conclusion_is_recorded_per_nominee_with_the_version_seen(client, world, login):
@@ -680,3 +757,169 @@ def test_a_returned_proposal_shows_the_reason_to_the_unit(client, world, login):
     html = client.get(f"/proposals/{proposal.id}").text
     note = re.search(r'<div class="flash flash-warning" role="note">(.*?)</div>', html, re.S)
     assert note and "Bổ sung biên bản họp." in note.group(1)
+
+
+def test_the_operation_refuses_a_priority_group_that_does_not_fit(world):
+    """The form offers only fitting groups; the operation is the rule for every caller."""
+    proposal = make_proposal(world, award="GK_TT", nominees=())
+    with pytest.raises(ValidationError, match="không dùng cho tập thể"):
+        ops.add_nominee(world.officer_a, proposal, ops.NomineeData(
+            kind=proposal.award_type.subject, name="Tổ tự quản ấp Cây Da",
+            priority_group=PriorityGroup.FARMER))
+
+
+def test_the_signer_reads_what_approval_would_issue_before_pressing_it(client, world, login):
+    proposal = make_proposal(world, state=S.AWAITING_DECISION)
+    db.session.commit()
+    login(world.chairman)
+    page = unescape(client.get(f"/proposals/{proposal.id}").text)
+    # GK_CN: 0.3 × 2.340.000 = 702.000 đồng each, two recommended nominees.
+    assert ("Phê duyệt sẽ ban hành quyết định số dự kiến 01/QĐ-UBND (số chính thức được cấp "
+            "khi ban hành), khen thưởng 2 đối tượng được đề nghị, mỗi đối tượng 702.000 đồng; "
+            "tổng cộng 1.404.000 đồng.") in page
+    login(world.committee)
+    assert "Phê duyệt sẽ ban hành" not in client.get(f"/proposals/{proposal.id}").text
+
+
+@pytest.mark.parametrize(("state", "who", "action", "asks"), [
+    (S.DRAFT, "head_a", "withdraw", "Rút tờ trình này? Tờ trình đã rút không thể gửi lại."),
+    (S.AWAITING_DECISION, "chairman", "approve",
+     "Phê duyệt và ban hành quyết định? Quyết định được cấp số và không thể sửa sau khi ban "
+     "hành."),
+    (S.AWAITING_DECISION, "chairman", "reject",
+     "Không phê duyệt tờ trình này? Tờ trình sẽ kết thúc."),
+    (S.SUBMITTED, "secretariat", "accept", None),
+])
+def test_a_button_that_cannot_be_undone_asks_first(client, world, login, state, who, action,
+                                                   asks):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    login(getattr(world, who))
+    page = unescape(client.get(f"/proposals/{proposal.id}").text)
+    form = re.search(rf'<form[^>]*action="/proposals/{proposal.id}/actions/{action}"[^>]*>',
+                     page).group(0)
+    question = re.search(r'data-confirm="([^"]*)"', form)
+    assert (question.group(1) if question else None) == asks
+
+
+@pytest.mark.parametrize(("who", "sees_ip"), [
+    ("officer_a", False), ("head_a", False), ("secretariat", True), ("chairman", True)])
+def test_the_history_shows_where_each_step_came_from_to_reviewers(client, world, login, who,
+                                                                  sees_ip):
+    proposal = make_proposal(world, state=S.SUBMITTED)
+    db.session.commit()
+    login(world.secretariat)
+    accept = f"/proposals/{proposal.id}/actions/accept"
+    client.post(accept, data=page_form(client, f"/proposals/{proposal.id}", accept).data())
+    accepted = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.proposal_id == proposal.id, AuditEvent.action == "accept")).one()
+    assert accepted.ip == "127.0.0.1"
+
+    login(getattr(world, who))
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert ("· IP 127.0.0.1" in page) is sees_ip
+
+
+def test_the_award_must_be_chosen_not_left_at_the_first_item(client, world, login):
+    login(world.officer_a)
+    form = page_form(client, "/proposals/new")
+    assert form.data()["award_type_id"] == "0"  # "— Chọn —" until the officer chooses
+    response = client.post("/proposals/new", data=form.data(
+        title="Đề nghị tặng Giấy khen", achievement="đã có thành tích"))
+    assert response.status_code == 200
+    assert "Hãy chọn danh hiệu, hình thức khen thưởng." in response.text
+    assert db.session.scalar(select(func.count(Proposal.id))) == 0
+
+
+def test_phases_are_grouped_under_their_campaign(client, world, login):
+    login(world.officer_a)
+    page = client.get("/proposals/new").text
+    assert re.search(r'<optgroup label="Phong trào thi đua 2021 - 2025">\s*'
+                     rf'<option value="{world.phase.id}">Đợt 1</option>', page)
+
+
+# --- WTForms' own messages in the user's language -------------------------------------------
+
+#: what the create form is sent with, the language, the message under the field
+FIELD_MESSAGES = [
+    ({"title": ""}, "vi", "Trường này là bắt buộc."),
+    ({"title": ""}, "en", "This field is required."),
+    ({"title": "x" * 401}, "vi", "Không được dài quá 400 ký tự."),
+    ({"title": "x" * 401}, "en", "Field cannot be longer than 400 characters."),
+    ({"award_type_id": "999999"}, "vi", "Lựa chọn không hợp lệ."),
+    ({"award_type_id": "999999"}, "en", "Not a valid choice."),
+]
+
+
+@pytest.mark.parametrize(("sent", "lang", "message"), FIELD_MESSAGES,
+                         ids=[f"{lang}-{next(iter(s))}-{m[:20]}" for s, lang, m in FIELD_MESSAGES])
+def test_a_refused_field_is_explained_in_the_users_language(client, world, login, sent, lang,
+                                                            message):
+    login(world.officer_a)
+    client.post(f"/language/{lang}", data={"csrf_token": csrf_token(client, "/work"),
+                                           "next": "/work"})
+    form = page_form(client, "/proposals/new")
+
+    response = client.post("/proposals/new",
+                           data=form.data(**{"title": "Đề nghị khen", "achievement": "x",
+                                             "award_type_id": str(world.awards["GK_CN"].id),
+                                             **sent}))
+
+    assert response.status_code == 200
+    assert re.search(r'<html lang="([^"]+)"', response.text).group(1) == lang
+    assert [unescape(e) for e in re.findall(r'<p class="error">(.*?)</p>', response.text)] == [
+        message]
+    assert db.session.scalar(select(func.count(Proposal.id))) == 0
+
+
+# --- the dossier: personal files are never cached -------------------------------------------
+
+
+def test_a_dossier_file_is_sent_private_and_not_stored_by_any_cache(client, world, login):
+    proposal = make_proposal(world)
+    db.session.commit()
+    login(world.officer_a)
+
+    with client.get(f"/attachments/{proposal.attachments[0].id}") as response:
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "private, no-store"
+        assert "Expires" not in response.headers
+
+
+# --- only who may edit the proposal changes its nominees and dossier ------------------------
+
+#: (state, who may see the proposal but not edit it)
+SEE_NOT_EDIT = [
+    (S.SUBMITTED, "officer_a"), (S.SUBMITTED, "head_a"), (S.UNDER_REVIEW, "head_a"),
+    (S.WITHDRAWN, "officer_a"), (S.SUBMITTED, "secretariat"), (S.UNDER_REVIEW, "secretariat"),
+    (S.IN_COMMITTEE, "committee"), (S.AWAITING_DECISION, "chairman"),
+]
+#: the button (endpoint, how to send it): each answers 403 before reading the form, so an
+#: empty or a full body is refused alike.
+EDITS = {
+    "upload": lambda p: (f"/proposals/{p.id}/attachments",
+                         {"kind": "other", "file": (io.BytesIO(PDF_BYTES), "them.pdf")}),
+    "upload without a file": lambda p: (f"/proposals/{p.id}/attachments", {"kind": "other"}),
+    "delete nominee": lambda p: (f"/nominees/{p.nominees[0].id}/delete", {}),
+    "delete attachment": lambda p: (f"/attachments/{p.attachments[0].id}/delete", {}),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+@pytest.mark.parametrize(("state", "who"), SEE_NOT_EDIT, ids=[f"{s.value}-{w}"
+                                                               for s, w in SEE_NOT_EDIT])
+def test_who_may_see_but_not_edit_is_forbidden_and_nothing_changes(client, world, login, state,
+                                                                   who, edit):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    login(getattr(world, who))
+    assert client.get(f"/proposals/{proposal.id}").status_code == 200  # may see it
+    path, data = EDITS[edit](proposal)
+    token = csrf_token(client, f"/proposals/{proposal.id}")
+    before, files = db_snapshot(), upload_folder_files()
+
+    response = client.post(path, data={**data, "csrf_token": token})
+
+    assert response.status_code == 403
+    assert "Bạn không có quyền truy cập trang này." in response.text
+    assert db_snapshot() == before and upload_folder_files() == files

@@ -11,11 +11,13 @@ from award_flow.extensions import db
 from award_flow.proposals import operations as ops
 from award_flow.proposals.models import NomineeOutcome, ProposalState
 from award_flow.proposals.workflow import TRANSITIONS, Action, may
-from tests.factories import make_proposal
+from tests.factories import make_proposal, make_user
 
 S, A, R = ProposalState, Action, Role
 
 #: Who may take each action from which states — the table of RULES.md "Proposal workflow".
+#: One reading of ours: RULES lets the unit withdraw from "draft … awaiting_decision"; a
+#: returned proposal is back in the unit's hands, so it may be withdrawn too.
 ALLOWED: dict[Action, tuple[frozenset, frozenset]] = {
     A.SUBMIT: (frozenset({S.DRAFT, S.RETURNED}), frozenset({R.UNIT_HEAD})),
     A.WITHDRAW: (frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.IN_COMMITTEE,
@@ -146,7 +148,41 @@ def test_conclusion_needs_an_outcome_for_every_nominee(world):
 
 def test_approval_needs_a_recommended_nominee(world):
     proposal = make_proposal(world, state=S.IN_COMMITTEE)
-    ops.conclude_review(proposal, world.committee,
-                        {n.id: NomineeOutcome.DEFERRED for n in proposal.nominees})
+    first, second = proposal.nominees
+    ops.conclude_review(proposal, world.committee, {first.id: NomineeOutcome.NOT_RECOMMENDED,
+                                                    second.id: NomineeOutcome.DEFERRED})
     with pytest.raises(ValidationError):
         ops.approve_proposal(proposal, world.chairman)
+
+
+def test_deferring_every_nominee_is_not_a_conclusion(world):
+    """Deferred means "decided later": such a proposal stays with the committee."""
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    events_before = db.session.query(AuditEvent).count()
+    with pytest.raises(ValidationError, match="hoãn xét tất cả"):
+        ops.conclude_review(proposal, world.committee,
+                            {n.id: NomineeOutcome.DEFERRED for n in proposal.nominees})
+    db.session.rollback()
+    assert proposal.state == S.IN_COMMITTEE
+    assert all(n.outcome is None for n in proposal.nominees)
+    assert db.session.query(AuditEvent).count() == events_before
+
+
+@pytest.mark.parametrize(("unit", "allowed"), [("a", False), ("b", True)])
+@pytest.mark.parametrize("action", [A.CONCLUDE, A.SEND_BACK])
+def test_a_council_member_recuses_from_their_own_units_proposals(world, unit, allowed,
+                                                                 action):
+    member_of_a = make_user("committee.a", R.COMMITTEE_MEMBER, world.unit_a)
+    proposal = make_proposal(world, state=S.IN_COMMITTEE, unit=unit)
+    db.session.commit()
+
+    assert may(member_of_a, action, proposal) is allowed
+    if allowed:
+        _perform(proposal, action, member_of_a)
+        assert proposal.state == TARGET[action]
+    else:
+        with pytest.raises(NotAllowed, match="không xét tờ trình của đơn vị mình"):
+            _perform(proposal, action, member_of_a)
+        db.session.rollback()
+        assert proposal.state == S.IN_COMMITTEE
