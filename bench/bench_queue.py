@@ -818,6 +818,8 @@ def scenarios_for(app) -> list[Scenario]:  # noqa: ANN001
         # Not the approval queue: the secretariat's, two states (submitted, under_review) that
         # only `queue_key` (migration 0003) returns as one index range in ORDER BY order.
         Scenario("secretariat", "Secretariat queue (2 states)", "/work", user="noivu0"),
+        # Not a queue: every proposal the chairman may see, the most recently changed first.
+        Scenario("all", "All proposals (latest first)", "/proposals"),
     ]
 
 

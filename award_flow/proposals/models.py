@@ -231,9 +231,12 @@ class Proposal(db.Model):
 # so a queue page reads a page of index entries (bench/bench_queue.py).
 Index("ix_proposal_queue_key", Proposal.queue_key, Proposal.has_priority.desc(),
       Proposal.state_changed_at, Proposal.id, Proposal.unit_id, Proposal.submitted_at)
-# The same order within one state: the reviewers' list filtered by state (`/proposals?state=`).
-Index("ix_proposal_queue", Proposal.state, Proposal.has_priority.desc(),
-      Proposal.state_changed_at, Proposal.id, Proposal.unit_id, Proposal.submitted_at)
+# The list of all proposals, the most recently changed first (migration 0006), unfiltered and
+# filtered by state; unit_id and submitted_at again cover the visibility filter.
+Index("ix_proposal_recent", Proposal.state_changed_at.desc(), Proposal.id.desc(),
+      Proposal.unit_id, Proposal.submitted_at)
+Index("ix_proposal_state_recent", Proposal.state, Proposal.state_changed_at.desc(),
+      Proposal.id.desc(), Proposal.unit_id, Proposal.submitted_at)
 
 
 class Nominee(db.Model):

@@ -50,8 +50,9 @@ def _escape_like(value: str) -> str:
 
 
 def proposals_query(user: User, filters: ProposalFilters, *, queue: bool) -> Select:
-    """Proposals the user may see (only what waits on them when `queue`), priority first,
-    then the longest-waiting first."""
+    """Proposals the user may see. A queue (`queue`: what waits on the user) serves priority
+    first, then the longest-waiting (the plan's II.5); the list of all proposals, a place to
+    look things up, shows the most recently changed first."""
     query = select(Proposal).where(visible_to(user))
     if queue:
         query = query.where(queue_filter(user))
@@ -71,6 +72,8 @@ def proposals_query(user: User, filters: ProposalFilters, *, queue: bool) -> Sel
         # across two names.
         pattern = f"%{_escape_like(fold(filters.name))}%"
         query = query.where(Proposal.nominee_names.like(pattern, escape="\\"))
+    if not queue:
+        return query.order_by(Proposal.state_changed_at.desc(), Proposal.id.desc())
     return query.order_by(
         Proposal.has_priority.desc(), Proposal.state_changed_at.asc(), Proposal.id.asc()
     )

@@ -156,6 +156,23 @@ def test_queue_lists_priority_proposals_first_then_the_longest_waiting(client, w
             assert badge is None
 
 
+def test_the_list_of_all_proposals_shows_the_latest_first_and_marks_priority(client, world,
+                                                                            login):
+    """Not a queue but a place to look things up: most recently changed first."""
+    oldest_plain = make_proposal(world, state=S.SUBMITTED, nominees=PLAIN, title="Thường 1")
+    older_priority = make_proposal(world, state=S.SUBMITTED, title="Ưu tiên 1")
+    newest_plain = make_proposal(world, state=S.SUBMITTED, nominees=PLAIN, title="Thường 2")
+    for month, proposal in enumerate((oldest_plain, older_priority, newest_plain), start=1):
+        proposal.state_changed_at = datetime(2025, month, 1, tzinfo=UTC)
+    db.session.commit()
+    login(world.secretariat)
+
+    html = client.get("/proposals").text
+
+    assert listed_ids(html) == [newest_plain.id, older_priority.id, oldest_plain.id]
+    assert [bool(flag) for flag, _body in _CARD.findall(html)] == [False, True, False]
+
+
 @pytest.fixture
 def three(world):
     """Three filed proposals that differ in campaign, unit, award type, state and priority."""
