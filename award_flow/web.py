@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, redirect, render_template, request, session, url_for
+from datetime import date
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    Flask,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_currency, format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from award_flow.core import formatting
@@ -83,6 +97,28 @@ def set_language(code: str):
     return redirect(local_url(request.form.get("next")) or url_for("main.index"))
 
 
+# Dates and amounts on the pages: in Vietnamese as official documents write them ("ngày 05
+# tháng 01 năm 2026", "1.755.000 đồng"); in another language as that locale does (Babel).
+def _vietnamese() -> bool:
+    return str(get_locale() or "vi") == "vi"
+
+
+def date_text(value: date) -> str:
+    return formatting.vn_date(value) if _vietnamese() else format_date(value, "long")
+
+
+def short_date(value: date) -> str:
+    return formatting.vn_short_date(value) if _vietnamese() else format_date(value, "medium")
+
+
+def money(value: int | Decimal) -> str:
+    return formatting.vn_money(value) if _vietnamese() else format_currency(int(value), "VND")
+
+
+def number(value: int | Decimal) -> str:
+    return formatting.vn_number(value) if _vietnamese() else format_decimal(int(value))
+
+
 def _error_page(code: int, message: str):
     return render_template("error.html", code=code, message=message), code
 
@@ -122,6 +158,18 @@ def register_web(app: Flask) -> None:
         return render_template("error.html", code=code, message=error_message(code)), code, \
             headers
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge):  # noqa: ANN202
+        """A dossier file beyond even MAX_CONTENT_LENGTH goes back to its proposal with the
+        reason, as a file the upload itself refuses does, not to a bare error page."""
+        proposal_id = (request.view_args or {}).get("proposal_id")
+        if request.endpoint != "proposals.upload" or proposal_id is None:
+            return http_error(error)
+        db.session.rollback()
+        flash(_("Tệp quá lớn: tối đa %(size)s.",
+                size=formatting.vn_file_size(app.config["MAX_ATTACHMENT_BYTES"])), "error")
+        return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="dossier"))
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # noqa: ANN202
         db.session.rollback()
@@ -130,16 +178,14 @@ def register_web(app: Flask) -> None:
 
     @app.context_processor
     def template_helpers():  # noqa: ANN202
-        from flask_babel import get_locale
-
         from award_flow.proposals import workflow
 
         return {
             "get_locale": get_locale,
-            "vn_date": formatting.vn_date,
-            "vn_short_date": formatting.vn_short_date,
-            "vn_money": formatting.vn_money,
-            "vn_number": formatting.vn_number,
+            "date_text": date_text,
+            "short_date": short_date,
+            "money": money,
+            "number": number,
             "may": workflow.may,
             "can_edit": workflow.can_edit,
             "can_create": workflow.can_create,

@@ -118,7 +118,7 @@ def make_document(n: int, seed: int = 2026) -> DecisionDocument:
 
 def naive_html(html: str) -> str:
     """The decision HTML with the annex as a plain table (default WeasyPrint table styles)."""
-    html, found = re.subn(r'<table class="awardees">\s*<colgroup>.*?</colgroup>',
+    html, found = re.subn(r'<table class="awardees[^"]*">\s*<colgroup>.*?</colgroup>',
                           '<table class="naive">', html, count=1, flags=re.S)
     if not found:
         raise RuntimeError("annex table not found: update naive_html() to the template")

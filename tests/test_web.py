@@ -61,6 +61,27 @@ def test_the_language_switches_to_english_and_back(app, world):
     assert _lang(vietnamese) == "vi" and "<h1>Đăng nhập</h1>" in vietnamese
 
 
+@pytest.mark.parametrize(("english", "shown", "not_shown"), [
+    (False, ["1.404.000 đồng", "Duyên Hải, ngày ", "702.000"], ["₫"]),
+    (True, ["₫1,404,000", "702,000"], ["đồng", "ngày "]),
+], ids=["vi", "en"])
+def test_dates_and_amounts_follow_the_language_of_the_page(app, world, english, shown,
+                                                           not_shown):
+    """Vietnamese pages write them as official documents do; English ones as English does."""
+    decision = make_proposal(world, state=ProposalState.DECIDED).decision
+    db.session.commit()
+    page = browser(app)
+    sign_in(page, world.officer_a)
+    if english:
+        _switch(page, "/decisions/")
+    html = page.get(f"/decisions/{decision.id}").text
+    body = html[html.index("<main"):]
+    for text in shown:
+        assert text in body, text
+    for text in not_shown:
+        assert text not in body.replace("Số tiền (đồng)", ""), text
+
+
 def test_the_language_is_kept_after_signing_in(app, world):
     page = browser(app)
     _switch(page)

@@ -21,7 +21,7 @@ from award_flow.core.audit import AuditEvent
 from award_flow.extensions import db
 from award_flow.proposals.models import Attachment, ProposalState
 from tests.factories import PDF_BYTES, PNG_BYTES, make_proposal
-from tests.web_helpers import flashes, forms
+from tests.web_helpers import flashes, forms, page_form
 
 S = ProposalState
 
@@ -213,9 +213,20 @@ def test_a_request_larger_than_max_content_length_is_refused_before_reading(app,
 
     response = client.post(form.action, data=body, content_type=content_type)
 
+    # Back to the proposal's dossier with the reason, not a dead-end error page.
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/proposals/{draft.id}#dossier"
+    page = client.get(f"/proposals/{draft.id}").text
+    assert ("error", "Tệp quá lớn: tối đa 10 MB.") in flashes(page)
+    assert files_now() == files and attachment_count() == rows
+
+
+def test_any_other_request_too_large_gets_the_error_page(app, client, draft, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
+    form = page_form(client, f"/proposals/{draft.id}/edit")
+    response = client.post(f"/proposals/{draft.id}/edit", data=form.data(achievement="x" * 8192))
     assert response.status_code == 413
     assert "Tệp quá lớn." in response.text
-    assert files_now() == files and attachment_count() == rows
 
 
 #: name sent by the client → name kept for display and downloads
