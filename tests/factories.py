@@ -173,3 +173,15 @@ def drive(world: World, proposal: Proposal, state: ProposalState) -> None:
         ops.approve_proposal(proposal, world.chairman)
         return
     raise ValueError(state)
+
+
+def decided_with_one_deferred(world: World, unit: str = "a") -> Proposal:
+    """A decided proposal (committed) of two nominees: the farmer recommended and awarded,
+    the officer deferred by the committee."""
+    proposal = make_proposal(world, state=ProposalState.IN_COMMITTEE, unit=unit)
+    farmer, officer = proposal.nominees
+    ops.conclude_review(proposal, world.committee, {farmer.id: NomineeOutcome.RECOMMENDED,
+                                                   officer.id: NomineeOutcome.DEFERRED})
+    ops.approve_proposal(proposal, world.chairman)
+    db.session.commit()
+    return proposal

@@ -14,7 +14,7 @@ from award_flow.auth.roles import Role
 from award_flow.extensions import db
 from award_flow.org.operations import save_unit
 from award_flow.proposals.models import ProposalState
-from tests.factories import PDF_BYTES, make_proposal
+from tests.factories import PDF_BYTES, decided_with_one_deferred, make_proposal
 from tests.web_helpers import client_as, csrf_token, db_snapshot, upload_folder_files
 
 S = ProposalState
@@ -35,6 +35,7 @@ PROPOSAL_PAGES = [
     ("POST", "/attachments/{a}/delete"),
     ("GET", "/proposals/{p}/conclude"),
     ("POST", "/proposals/{p}/conclude"),
+    ("POST", "/proposals/{p}/propose-again"),
     *[("POST", f"/proposals/{{p}}/actions/{action}")
       for action in ("submit", "withdraw", "accept", "return", "forward", "send_back",
                      "approve", "reject")],
@@ -99,7 +100,9 @@ def test_the_administrator_manages_accounts_not_dossiers(client, world, login, s
     if proposal.decision is not None:
         assert client.get(f"/decisions/{proposal.decision.id}").status_code == 404
         assert client.get(f"/decisions/{proposal.decision.id}/pdf").status_code == 404
-    assert f"/proposals/{proposal.id}" not in client.get("/proposals").text
+    # Nor the lists: not an empty list that would pretend there is nothing.
+    assert client.get("/proposals").status_code == 404
+    assert client.get("/decisions/").status_code == 404
 
 
 @pytest.mark.parametrize("who", [*REVIEWERS, "admin"])
@@ -289,6 +292,9 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
                 "version": str(p.version),
                 **{f"outcome-{n.id}": "recommended" for n in p.nominees}}))(
                     proposal(S.IN_COMMITTEE))),
+        "/proposals/<int:proposal_id>/propose-again": (
+            w.officer_a, lambda: (f"/proposals/{decided_with_one_deferred(w).id}/propose-again",
+                                  {})),
         "/proposals/<int:proposal_id>/nominees/new": (
             w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/nominees/new", nominee()))(
                 proposal())),
@@ -327,7 +333,8 @@ CSRF_RULES = ["/login", "/logout", "/language/<code>", "/proposals/new",
               "/proposals/<int:proposal_id>/attachments",
               "/attachments/<int:attachment_id>/delete", "/admin/units/new",
               "/admin/units/<int:unit_id>/edit", "/admin/users/new",
-              "/admin/users/<int:user_id>/edit", "/admin/authority"]
+              "/admin/users/<int:user_id>/edit", "/admin/authority",
+              "/proposals/<int:proposal_id>/propose-again"]
 
 
 def test_the_csrf_table_covers_every_post_endpoint(app):

@@ -189,6 +189,10 @@ class Proposal(db.Model):
     #: When the proposal entered its current state: queues serve the longest-waiting first.
     state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"), unique=True)
+    #: The decided proposal whose deferred nominees this one proposes again (one follow-up
+    #: each: the unique index keeps a deferred nominee from being proposed twice at once).
+    follows_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), index=True,
+                                                   unique=True)
     #: Optimistic lock: two people acting at once cannot both win.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -204,6 +208,9 @@ class Proposal(db.Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="proposal", order_by="Attachment.id", cascade="all, delete-orphan"
     )
+    follows: Mapped[Proposal | None] = relationship(remote_side="Proposal.id",
+                                                    back_populates="follow_up")
+    follow_up: Mapped[Proposal | None] = relationship(back_populates="follows")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from award_flow.auth.models import User
@@ -38,6 +40,7 @@ from award_flow.proposals.workflow import (
     Action,
     can_create,
     can_edit,
+    can_propose_again,
     may,
     recuses,
 )
@@ -97,6 +100,36 @@ def create_proposal(actor: User, data: ProposalData) -> Proposal:
     db.session.flush()
     audit.record("create", actor, proposal_id=proposal.id, to_state=ProposalState.DRAFT)
     return proposal
+
+
+def propose_deferred_again(actor: User, proposal: Proposal) -> Proposal:
+    """A new draft of the same unit, campaign and award with the nominees the committee
+    deferred on `proposal` (a decided one), to be completed with a dossier and submitted."""
+    if not can_propose_again(actor, proposal):
+        raise NotAllowed(_("Chỉ đơn vị lập tờ trình mới đề nghị lại người hoãn xét, một lần, "
+                           "sau khi tờ trình đã có quyết định."))
+    deferred = proposal.deferred_nominees
+    # Part of the title (data, in Vietnamese whatever the page's language), not UI text.
+    suffix = " (đề nghị lại người hoãn xét)"
+    again = create_proposal(actor, ProposalData(
+        title=proposal.title[:Proposal.__table__.c.title.type.length - len(suffix)] + suffix,
+        achievement=proposal.achievement, campaign=proposal.campaign,
+        award_type=proposal.award_type, phase=proposal.phase))
+    again.follows = proposal
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the unique follows_id: someone else was first
+        raise ConflictError(_("Người hoãn xét của tờ trình này vừa được đề nghị lại. Không có "
+                              "thay đổi nào được lưu; hãy tải lại trang.")) from exc
+    for nominee in deferred:
+        add_nominee(actor, again, NomineeData(
+            kind=nominee.kind, name=nominee.name, position=nominee.position,
+            unit_or_address=nominee.unit_or_address, gender=nominee.gender,
+            achievement_summary=nominee.achievement_summary,
+            priority_group=nominee.priority_group))
+    audit.record("propose_again", actor, proposal_id=proposal.id,
+                 comment=f"#{again.id}: " + ", ".join(n.name for n in deferred))
+    return again
 
 
 def _require_edit(actor: User, proposal: Proposal) -> None:
@@ -159,6 +192,9 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
     name = nfc(data.name)
     if not name:
         raise ValidationError(_("Cần nhập họ tên hoặc tên tập thể."))
+    if data.kind == NomineeKind.INDIVIDUAL and data.gender is None:
+        # The decision's annex says "Ông" or "Bà" before each person.
+        raise ValidationError(_("Cần chọn giới tính của người được đề nghị."))
     if not data.priority_group.fits(data.kind):
         raise ValidationError(_("Nhóm ưu tiên “%(group)s” không dùng cho %(kind)s.",
                                 group=data.priority_group.label, kind=data.kind.label.lower()))
@@ -353,12 +389,14 @@ def conclude_review(
     if all(outcome == NomineeOutcome.DEFERRED for outcome in outcomes.values()):
         # Deferred means "decided later": a proposal deferred as a whole stays with the
         # committee rather than going to the chairman with nothing to decide.
-        raise ValidationError(_("Nếu hoãn xét tất cả, hãy để tờ trình chờ phiên họp sau "
+        raise ValidationError(_("Không thể hoãn xét tất cả: hãy để tờ trình chờ phiên họp sau "
                                 "(chưa kết luận) hoặc chuyển lại cơ quan thẩm định."))
     _apply(proposal, Action.CONCLUDE, actor, comment)
     for nominee in proposal.nominees:
         nominee.outcome = outcomes[nominee.id]
-    summary = ", ".join(f"{n.name}: {n.outcome.label}" for n in proposal.nominees)
+    # The record is data, in the authority's language, whatever the member's page showed.
+    with force_locale("vi"):
+        summary = ", ".join(f"{n.name}: {n.outcome.label}" for n in proposal.nominees)
     audit.record("outcomes", actor, proposal_id=proposal.id, comment=summary)
 
 

@@ -24,7 +24,7 @@ from award_flow.core.audit import AuditEvent
 from award_flow.core.formatting import document_number
 from award_flow.core.params import page_arg
 from award_flow.core.storage import download_name, stored_path
-from award_flow.core.text import fold
+from award_flow.core.text import alphabetical
 from award_flow.core.views import perform
 from award_flow.decisions.operations import (
     RenderedDecision,
@@ -63,8 +63,10 @@ from award_flow.proposals.workflow import (
     allowed_actions,
     can_create,
     can_edit,
+    can_propose_again,
     may,
     sees_audit_details,
+    works_on_proposals,
 )
 
 bp = Blueprint("proposals", __name__)
@@ -105,12 +107,6 @@ def _authority_id() -> int:
     return current_user.unit.authority_id
 
 
-def _by_name(row: Unit | AwardType) -> tuple[str, str]:
-    """Alphabetical as a reader expects ("Ủy ban…" among the U's, not after "Xã…"): by the
-    letters without their marks, then by the marks."""
-    return fold(row.name), row.name
-
-
 def _filter_options() -> dict:
     authority_id = _authority_id()
     return {
@@ -119,10 +115,10 @@ def _filter_options() -> dict:
         ).all(),
         "units": sorted(db.session.scalars(
             select(Unit).where(Unit.authority_id == authority_id)
-        ).all(), key=_by_name) if current_user.is_reviewer else [],
+        ).all(), key=lambda unit: alphabetical(unit.name)) if current_user.is_reviewer else [],
         "award_types": sorted(db.session.scalars(
             select(AwardType).where(AwardType.authority_id == authority_id)
-        ).all(), key=_by_name),
+        ).all(), key=lambda award: alphabetical(award.label)),
         "states": list(ProposalState),
     }
 
@@ -154,6 +150,8 @@ def my_work():
 @bp.get("/proposals")
 @login_required
 def index():
+    if not works_on_proposals(current_user):
+        abort(404)
     return _list_page(queue=False, template_title=_("Tất cả tờ trình"))
 
 
@@ -177,10 +175,10 @@ def _fill_proposal_choices(form: ProposalForm) -> None:
         select(AwardType)
         .where(AwardType.authority_id == authority_id, AwardType.active.is_(True),
                AwardType.conferred_by == ConferredBy.SELF)
-        .order_by(AwardType.name, AwardType.code)
     ).all()
     # No default: the award decides the kind of nominee, so it is chosen, not left as is.
-    form.award_type_id.choices = [(0, _("— Chọn —"))] + [(a.id, a.label) for a in award_types]
+    form.award_type_id.choices = [(0, _("— Chọn —"))] + [
+        (a.id, a.label) for a in sorted(award_types, key=lambda a: alphabetical(a.label))]
 
 
 def _proposal_data(form: ProposalForm) -> ops.ProposalData:
@@ -249,10 +247,12 @@ def detail(proposal_id: int):
         "proposals/detail.html",
         proposal=proposal,
         history=history,
-        actions=[t for t in allowed_actions(current_user, proposal)
-                 if t.action != Action.CONCLUDE],
+        # The move forward first (primary), then the others in the table's order.
+        actions=sorted((t for t in allowed_actions(current_user, proposal)
+                        if t.action != Action.CONCLUDE), key=lambda t: t.style != "primary"),
         can_conclude=may(current_user, Action.CONCLUDE, proposal),
         approval_preview=_approval_preview(proposal),
+        can_propose_again=can_propose_again(current_user, proposal),
         show_audit_ip=sees_audit_details(current_user),
         editable=can_edit(current_user, proposal),
         action_form=action_form,
@@ -324,6 +324,23 @@ def _lock_for_approval(proposal_id: int, version: int | None):  # noqa: ANN202
     return get_visible_proposal(proposal_id, current_user, for_update=True), None
 
 
+@bp.post("/proposals/<int:proposal_id>/propose-again")
+@login_required
+def propose_again(proposal_id: int):
+    """The deferred nominees of a decided proposal, in a new draft of the same unit."""
+    proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
+    if not can_propose_again(current_user, proposal):
+        abort(403)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done = perform(lambda: ops.propose_deferred_again(current_user, proposal),
+                   _("Đã lập tờ trình đề nghị lại người hoãn xét. Hãy bổ sung hồ sơ rồi gửi."))
+    if not done.ok:
+        return redirect(url_for(".detail", proposal_id=proposal_id))
+    return redirect(url_for(".detail", proposal_id=done.value.id))
+
+
 @bp.route("/proposals/<int:proposal_id>/conclude", methods=["GET", "POST"])
 @login_required
 def conclude(proposal_id: int):
@@ -343,12 +360,20 @@ def conclude(proposal_id: int):
         done = perform(lambda: ops.conclude_review(
             proposal, current_user, outcomes, comment=form.comment.data or "",
             expected_version=form.version.data), _DONE_MESSAGES[Action.CONCLUDE])
-        return redirect(url_for(".my_work") if done.ok
-                        else url_for(".conclude", proposal_id=proposal_id))
+        if done.ok:
+            return redirect(url_for(".my_work"))
+        if proposal.version != form.version.data or not may(current_user, Action.CONCLUDE,
+                                                            proposal):
+            # Someone else moved it meanwhile: the message says so; show what it is now.
+            return redirect(url_for(".detail", proposal_id=proposal_id))
+        # Refused as entered: the page again with what the member chose and wrote.
+        return render_template("proposals/conclude.html", proposal=proposal, form=form,
+                               outcomes=outcome_choices(),
+                               chosen={n.id: outcomes.get(n.id) for n in proposal.nominees})
     if form.is_submitted():
         flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
     return render_template("proposals/conclude.html", proposal=proposal, form=form,
-                           outcomes=outcome_choices())
+                           outcomes=outcome_choices(), chosen=None)
 
 
 # --- nominees -----------------------------------------------------------------------------

@@ -208,8 +208,27 @@ def can_edit(user: User, proposal: Proposal) -> bool:
     )
 
 
+def works_on_proposals(user: User) -> bool:
+    """Whether proposals and decisions are any of the user's business (not the admin's)."""
+    return user.is_authenticated and user.is_active and (
+        user.role in UNIT_ROLES or user.role in REVIEWER_ROLES)
+
+
 def can_create(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in UNIT_ROLES
+
+
+def can_propose_again(user: User, proposal: Proposal) -> bool:
+    """The proposing unit may propose the nominees the committee deferred again ("decided
+    later, not refused"), in one new proposal, once the decision on the others is issued."""
+    return (
+        can_create(user)
+        and can_view(user, proposal)
+        and proposal.unit_id == user.unit_id
+        and proposal.state == S.DECIDED
+        and bool(proposal.deferred_nominees)
+        and proposal.follow_up is None
+    )
 
 
 def recuses(user: User, proposal: Proposal) -> bool:
@@ -257,5 +276,6 @@ EVENT_LABELS: dict[str, object] = {
     "add_attachment": _l("Tải lên tệp"),
     "remove_attachment": _l("Xóa tệp"),
     "outcomes": _l("Kết luận từng người"),
+    "propose_again": _l("Đề nghị lại người hoãn xét"),
     **{t.action.value: t.label for t in TRANSITIONS.values()},
 }

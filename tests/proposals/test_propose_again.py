@@ -1,0 +1,101 @@
+"""Deferred nominees are "decided later, not refused": once the decision on the others is
+issued, the proposing unit proposes them again in a new draft, once."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from award_flow.core.audit import AuditEvent
+from award_flow.core.errors import NotAllowed
+from award_flow.extensions import db
+from award_flow.proposals import operations as ops
+from award_flow.proposals.models import NomineeOutcome, Proposal, ProposalState
+from award_flow.proposals.workflow import can_propose_again
+from tests.factories import decided_with_one_deferred, make_proposal
+from tests.web_helpers import csrf_token, flashes, page_form
+
+S = ProposalState
+
+
+@pytest.mark.parametrize(("who", "allowed"), [
+    ("officer_a", True), ("head_a", True), ("officer_b", False), ("head_b", False),
+    ("secretariat", False), ("committee", False), ("chairman", False), ("admin", False),
+])
+def test_who_may_propose_the_deferred_again(world, who, allowed):
+    proposal = decided_with_one_deferred(world)
+    assert can_propose_again(getattr(world, who), proposal) is allowed
+
+
+@pytest.mark.parametrize("state", [S.AWAITING_DECISION, S.REJECTED])
+def test_only_once_the_decision_is_issued(world, state):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    farmer, officer = proposal.nominees
+    ops.conclude_review(proposal, world.committee, {farmer.id: NomineeOutcome.RECOMMENDED,
+                                                   officer.id: NomineeOutcome.DEFERRED})
+    if state == S.REJECTED:
+        ops.reject_proposal(proposal, world.chairman, comment="Chưa đủ tiêu chuẩn.")
+    assert not can_propose_again(world.officer_a, proposal)
+    with pytest.raises(NotAllowed):
+        ops.propose_deferred_again(world.officer_a, proposal)
+
+
+def test_a_decision_without_deferred_nominees_has_nothing_to_propose_again(world):
+    proposal = make_proposal(world, state=S.DECIDED)
+    assert not can_propose_again(world.officer_a, proposal)
+
+
+def test_the_deferred_nominees_go_into_a_new_draft_once(world):
+    proposal = decided_with_one_deferred(world)
+    deferred = proposal.deferred_nominees[0]
+
+    again = ops.propose_deferred_again(world.head_a, proposal)
+    db.session.commit()
+
+    assert again.state == S.DRAFT and again.follows == proposal
+    assert proposal.follow_up == again
+    assert (again.unit_id, again.campaign_id, again.award_type_id, again.phase_id) == (
+        proposal.unit_id, proposal.campaign_id, proposal.award_type_id, proposal.phase_id)
+    assert again.title.endswith("(đề nghị lại người hoãn xét)")
+    (copy,) = again.nominees
+    assert (copy.name, copy.position, copy.unit_or_address, copy.gender, copy.priority_group,
+            copy.outcome) == (deferred.name, deferred.position, deferred.unit_or_address,
+                              deferred.gender, deferred.priority_group, None)
+    assert (again.nominee_count, again.attachments) == (1, [])
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.proposal_id == proposal.id, AuditEvent.action == "propose_again")) == 1
+    # Once: the database holds one follow-up per proposal, and the rule says so first.
+    assert not can_propose_again(world.officer_a, proposal)
+    with pytest.raises(NotAllowed):
+        ops.propose_deferred_again(world.officer_a, proposal)
+
+
+def test_the_unit_proposes_again_with_the_button_on_the_decided_proposal(client, world,
+                                                                        login):
+    proposal = decided_with_one_deferred(world)
+    login(world.officer_a)
+    action = f"/proposals/{proposal.id}/propose-again"
+    form = page_form(client, f"/proposals/{proposal.id}", action)
+
+    response = client.post(action, data=form.data())
+
+    again = db.session.scalar(select(Proposal).where(Proposal.follows_id == proposal.id))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/proposals/{again.id}"
+    page = client.get(f"/proposals/{again.id}").text
+    assert ("success", "Đã lập tờ trình đề nghị lại người hoãn xét. Hãy bổ sung hồ sơ rồi "
+            "gửi.") in flashes(page)
+    assert f'href="/proposals/{proposal.id}"' in page  # where it comes from
+    original = client.get(f"/proposals/{proposal.id}").text
+    assert action not in original and f'href="/proposals/{again.id}"' in original
+
+
+@pytest.mark.parametrize(("who", "status"), [("officer_b", 404), ("secretariat", 403)])
+def test_others_cannot_propose_a_units_deferred_nominees_again(client, world, login, who,
+                                                               status):
+    proposal = decided_with_one_deferred(world)
+    login(getattr(world, who))
+    response = client.post(f"/proposals/{proposal.id}/propose-again",
+                           data={"csrf_token": csrf_token(client, "/decisions/")})
+    assert response.status_code == status
+    assert db.session.scalar(select(func.count()).select_from(Proposal)) == 1
