@@ -16,7 +16,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_currency, format_date, format_decimal, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -188,6 +194,7 @@ def register_web(app: Flask) -> None:
             "number": number,
             "may": workflow.may,
             "can_edit": workflow.can_edit,
+            "can_view": workflow.can_view,
             "can_create": workflow.can_create,
         }
 
@@ -197,6 +204,8 @@ def register_web(app: Flask) -> None:
 
         if value is None:
             return ""
+        if not _vietnamese():
+            return format_datetime(value, "MMM d, y, HH:mm")  # in the user's time zone
         return to_user_timezone(value).strftime("%d/%m/%Y %H:%M")
 
     @app.after_request

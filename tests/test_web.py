@@ -68,7 +68,8 @@ def test_the_language_switches_to_english_and_back(app, world):
 def test_dates_and_amounts_follow_the_language_of_the_page(app, world, english, shown,
                                                            not_shown):
     """Vietnamese pages write them as official documents do; English ones as English does."""
-    decision = make_proposal(world, state=ProposalState.DECIDED).decision
+    proposal = make_proposal(world, state=ProposalState.DECIDED)
+    proposal_id, decision = proposal.id, proposal.decision
     db.session.commit()
     page = browser(app)
     sign_in(page, world.officer_a)
@@ -80,6 +81,11 @@ def test_dates_and_amounts_follow_the_language_of_the_page(app, world, english, 
         assert text in body, text
     for text in not_shown:
         assert text not in body.replace("Số tiền (đồng)", ""), text
+    # Times in the proposal's details and history too.
+    details = page.get(f"/proposals/{proposal_id}").text
+    english_time = re.search(r"[A-Z][a-z]{2} \d{1,2}, \d{4}, \d\d:\d\d", details)
+    vietnamese_time = re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", details)
+    assert (english_time is not None, vietnamese_time is not None) == (english, not english)
 
 
 def test_the_language_is_kept_after_signing_in(app, world):

@@ -22,6 +22,12 @@ def fold(value: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def alphabetical(text: str) -> tuple[str, str]:
+    """Sort key for names as a reader expects: "Ủy ban…" among the U's, not after "Xã…" (by
+    the letters without their marks, then by the marks; đ sorts with d)."""
+    return fold(text), text
+
+
 def nfc_filter(value):  # noqa: ANN001, ANN201 - WTForms filter
     """WTForms filter: normalise every string a user types to NFC."""
     return nfc(value) if isinstance(value, str) else value

@@ -13,7 +13,7 @@ from award_flow.core.params import page_arg
 from award_flow.decisions.models import Award, Decision, DecisionFile
 from award_flow.extensions import db
 from award_flow.proposals.models import Nominee, Proposal
-from award_flow.proposals.workflow import can_view, visible_to
+from award_flow.proposals.workflow import can_view, visible_to, works_on_proposals
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 
@@ -33,6 +33,8 @@ def _visible_decision(decision_id: int) -> tuple[Decision, Proposal]:
 @bp.get("/")
 @login_required
 def index():
+    if not works_on_proposals(current_user):
+        abort(404)
     per_page = current_app.config["PAGE_SIZE"]
     query = (
         select(Decision)

@@ -11,6 +11,7 @@ from award_flow.auth.forms import UserForm
 from award_flow.auth.models import User
 from award_flow.auth.permissions import admin_required
 from award_flow.auth.roles import Role
+from award_flow.core.text import alphabetical
 from award_flow.core.views import perform
 from award_flow.extensions import db
 from award_flow.org.forms import AuthorityForm, UnitForm
@@ -49,10 +50,9 @@ def edit_authority():
 @bp.get("/units")
 @admin_required
 def units():
-    rows = db.session.scalars(
-        select(Unit).where(Unit.authority_id == _authority().id).order_by(Unit.kind, Unit.name)
-    ).all()
-    return render_template("admin/units.html", units=rows)
+    rows = db.session.scalars(select(Unit).where(Unit.authority_id == _authority().id)).all()
+    return render_template("admin/units.html",
+                           units=sorted(rows, key=lambda unit: alphabetical(unit.name)))
 
 
 @bp.route("/units/new", methods=["GET", "POST"], defaults={"unit_id": None})
@@ -112,7 +112,7 @@ def edit_user(user_id: int | None):
 def _unit_choices(user: User | None) -> list[tuple[int, str]]:
     """The units a user may be put in: the active ones of the authority, and the user's own
     unit even when it has been switched off (so that its other fields can still be saved)."""
-    rows = db.session.scalars(
-        select(Unit).where(Unit.authority_id == _authority().id).order_by(Unit.name))
+    rows = sorted(db.session.scalars(select(Unit).where(Unit.authority_id == _authority().id)),
+                  key=lambda unit: alphabetical(unit.name))
     return [(u.id, u.name if u.active else f"{u.name} ({_('Ngừng hoạt động')})")
             for u in rows if u.active or (user is not None and u.id == user.unit_id)]

@@ -49,8 +49,20 @@ class NomineeForm(Form):
 
     def __init__(self, *args, kind: NomineeKind, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.gender.choices = [(g.value, g.label) for g in Gender]
+        self.gender.choices = [(g.value, g.label) for g in (Gender.MALE, Gender.FEMALE)]
         self.priority_group.choices = [(p.value, p.label) for p in PriorityGroup if p.fits(kind)]
+        # Labels that fit the kind of nominee the award is for.
+        self.name.label.text = str(NAME_LABELS[kind])
+        if kind == NomineeKind.INDIVIDUAL:
+            # The annex prints "Ông" / "Bà" before a person's name.
+            self.gender.flags.required = True
+
+
+NAME_LABELS = {
+    NomineeKind.INDIVIDUAL: _l("Họ và tên"),
+    NomineeKind.COLLECTIVE: _l("Tên tập thể"),
+    NomineeKind.HOUSEHOLD: _l("Tên hộ gia đình (chủ hộ)"),
+}
 
 
 class AttachmentForm(Form):

@@ -125,7 +125,7 @@ def test_an_account_is_locked_through_its_form(client, world, login):
     assert world.officer_b.check_password(PASSWORD)  # an empty password field changes nothing
 
 
-@pytest.mark.parametrize("path", ["/admin/units", "/admin/users", "/decisions/"])
+@pytest.mark.parametrize("path", ["/admin/units", "/admin/users", "/admin/authority"])
 def test_the_admin_can_open_the_administration_pages(client, world, login, path):
     login(world.admin)
     assert client.get(path).status_code == 200

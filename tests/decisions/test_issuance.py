@@ -20,7 +20,13 @@ from award_flow.core.errors import DomainError
 from award_flow.decisions.models import Award, Decision, DecisionCounter, DecisionFile
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
-from award_flow.proposals.models import NomineeOutcome, PriorityGroup, Proposal, ProposalState
+from award_flow.proposals.models import (
+    Gender,
+    NomineeOutcome,
+    PriorityGroup,
+    Proposal,
+    ProposalState,
+)
 from award_flow.proposals.queries import get_visible_proposal
 from tests.factories import make_proposal
 
@@ -136,7 +142,7 @@ def test_two_simultaneous_approvals_of_one_proposal_make_one_decision(app, world
 @pytest.mark.slow
 def test_fifty_concurrent_issuances_number_one_to_fifty_without_gaps(app, world):
     proposal_ids = [make_proposal(world, state=S.AWAITING_DECISION, nominees=(
-        (f"Người thứ {i}", "Nông dân", "Ấp Cây Da", None, PriorityGroup.FARMER),)).id
+        (f"Người thứ {i}", "Nông dân", "Ấp Cây Da", Gender.MALE, PriorityGroup.FARMER),)).id
         for i in range(50)]
     signer_ids = (world.chairman.id, world.vice.id)
     db.session.commit()

@@ -59,7 +59,7 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
 
     page.get_by_role("link", name="Thêm").click()
     expect(page.get_by_role("heading", level=1, name="Thêm người được đề nghị")).to_be_visible()
-    page.get_by_label("Họ và tên / tên tập thể").fill(NOMINEE)
+    page.get_by_label("Họ và tên", exact=True).fill(NOMINEE)
     page.get_by_label("Chức vụ", exact=True).fill("Nông dân")
     page.get_by_label("Đơn vị công tác hoặc địa chỉ").fill("Ấp Giồng Ổi, xã Long Hữu")
     page.get_by_label("Nữ", exact=True).check()

@@ -616,6 +616,27 @@ def test_the_conclusion_is_recorded_through_the_page_form(client, world, login):
     assert "có thể được đề nghị lại" in page
 
 
+def test_a_refused_conclusion_keeps_what_was_chosen_and_marks_what_is_missing(client, world,
+                                                                             login):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    farmer, officer = proposal.nominees
+    login(world.committee)
+    form = page_form(client, f"/proposals/{proposal.id}/conclude")
+
+    response = client.post(f"/proposals/{proposal.id}/conclude", data=form.data(
+        **{f"outcome-{farmer.id}": "recommended"}, comment="Ý kiến của Thường trực."))
+
+    assert response.status_code == 200
+    page = response.text
+    assert re.search(rf'name="outcome-{farmer.id}" value="recommended" required checked', page)
+    assert f'name="outcome-{officer.id}" value="recommended" required checked' not in page
+    assert page.count("Chưa chọn kết luận") == 1
+    assert "Ý kiến của Thường trực." in page
+    db.session.refresh(proposal)
+    assert proposal.state == S.IN_COMMITTEE
+
+
 def test_no_outcome_is_chosen_for_the_committee(client, world, login):
     """Every outcome is a deliberate choice: a bare click on "record" concludes nothing."""
     proposal = make_proposal(world, state=S.IN_COMMITTEE)
@@ -625,10 +646,9 @@ def test_no_outcome_is_chosen_for_the_committee(client, world, login):
     assert "checked" not in page
     form = page_form(client, f"/proposals/{proposal.id}/conclude")
 
-    response = client.post(f"/proposals/{proposal.id}/conclude", data=form.data(),
-                           follow_redirects=True)
+    response = client.post(f"/proposals/{proposal.id}/conclude", data=form.data())
 
-    assert response.request.path == f"/proposals/{proposal.id}/conclude"
+    assert response.status_code == 200
     assert ("error", "Cần kết luận cho từng người được đề nghị.") in flashes(response.text)
     db.session.refresh(proposal)
     assert proposal.state == S.IN_COMMITTEE
@@ -654,7 +674,8 @@ def test_a_priority_group_must_fit_the_kind_of_nominee(client, world, login, awa
     form = page_form(client, f"/proposals/{proposal.id}/nominees/new")
 
     response = client.post(f"/proposals/{proposal.id}/nominees/new", data=form.data(
-        name="Tổ tự quản ấp Cây Da", unit_or_address="Ấp Cây Da", priority_group=group))
+        name="Tổ tự quản ấp Cây Da", unit_or_address="Ấp Cây Da", priority_group=group,
+        gender="male"))
 
     assert (response.status_code == 302) is accepted
     db.session.refresh(proposal)
@@ -665,7 +686,7 @@ def test_a_name_that_folds_too_long_is_refused_with_a_message(world):
     proposal = make_proposal(world, nominees=())
     with pytest.raises(ValidationError, match="quá dài"):
         ops.add_nominee(world.officer_a, proposal, ops.NomineeData(
-            kind=proposal.award_type.subject, name="ß" * 150))
+            kind=proposal.award_type.subject, name="ß" * 150, gender=Gender.MALE))
 
 
 def test_the_conclusion_is_recorded_per_nominee_with_the_version_seen(client, world, login):
@@ -940,3 +961,42 @@ def test_who_may_see_but_not_edit_is_forbidden_and_nothing_changes(client, world
     assert response.status_code == 403
     assert "Bạn không có quyền truy cập trang này." in response.text
     assert db_snapshot() == before and upload_folder_files() == files
+
+
+def test_the_record_of_a_conclusion_is_in_vietnamese_whatever_the_page_language(client, world,
+                                                                              login):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    farmer, officer = proposal.nominees
+    login(world.committee)
+    language = page_form(client, f"/proposals/{proposal.id}/conclude", "/language/en")
+    client.post("/language/en", data=language.data())
+    form = page_form(client, f"/proposals/{proposal.id}/conclude")
+    assert "Record conclusion" in client.get(f"/proposals/{proposal.id}/conclude").text
+
+    client.post(f"/proposals/{proposal.id}/conclude", data=form.data(
+        **{f"outcome-{farmer.id}": "recommended", f"outcome-{officer.id}": "deferred"}))
+
+    record = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.proposal_id == proposal.id, AuditEvent.action == "outcomes")).one()
+    assert record.comment == "Nguyễn Văn Út: Đề nghị khen thưởng, Trần Thị Bích Ngọc: Hoãn xét"
+
+
+@pytest.mark.parametrize(("award", "gender", "accepted"), [
+    ("GK_CN", "", False), ("GK_CN", "female", True), ("GK_TT", "", True)])
+def test_a_person_needs_a_gender_for_the_annex_a_collective_does_not(client, world, login,
+                                                                     award, gender, accepted):
+    """The decision's annex prints "Ông" or "Bà" before each person."""
+    proposal = make_proposal(world, award=award, nominees=())
+    db.session.commit()
+    login(world.officer_a)
+    form = page_form(client, f"/proposals/{proposal.id}/nominees/new")
+    page = client.get(f"/proposals/{proposal.id}/nominees/new").text
+    assert ("Họ và tên" if award == "GK_CN" else "Tên tập thể") in page
+
+    response = client.post(f"/proposals/{proposal.id}/nominees/new",
+                           data=form.data(name="Lê Thị Hồng Đào", gender=gender))
+
+    assert (response.status_code == 302) is accepted
+    if not accepted:
+        assert ("error", "Cần chọn giới tính của người được đề nghị.") in flashes(response.text)
