@@ -13,7 +13,7 @@ from award_flow.core.formatting import document_number
 from award_flow.core.model_base import utcnow
 from award_flow.extensions import db
 from award_flow.org.models import Authority
-from award_flow.proposals.models import Nominee
+from award_flow.proposals.models import Nominee, Proposal
 
 
 class DecisionCounter(db.Model):
@@ -55,6 +55,8 @@ class Decision(db.Model):
     authority: Mapped[Authority] = relationship()
     awards: Mapped[list[Award]] = relationship(back_populates="decision", order_by="Award.id")
     file: Mapped[DecisionFile] = relationship(back_populates="decision", uselist=False)
+    #: The approved proposal (it holds the link: `proposal.decision_id`).
+    proposal: Mapped[Proposal] = relationship(back_populates="decision", uselist=False)
 
     @property
     def reference(self) -> str:

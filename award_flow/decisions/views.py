@@ -7,7 +7,7 @@ from io import BytesIO
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from award_flow.core.params import page_arg
 from award_flow.decisions.models import Award, Decision, DecisionFile
@@ -41,6 +41,7 @@ def index():
         .join(Proposal, Proposal.decision_id == Decision.id)
         .where(visible_to(current_user))
         .order_by(Decision.year.desc(), Decision.number.desc())
+        .options(selectinload(Decision.proposal).joinedload(Proposal.award_type))
     )
     pagination = db.paginate(query, page=page_arg(request.args, per_page), per_page=per_page,
                              error_out=False)

@@ -201,7 +201,7 @@ class Proposal(db.Model):
     phase: Mapped[Phase | None] = relationship()
     award_type: Mapped[AwardType] = relationship()
     created_by: Mapped[User] = relationship()
-    decision: Mapped[Decision | None] = relationship()
+    decision: Mapped[Decision | None] = relationship(back_populates="proposal")
     nominees: Mapped[list[Nominee]] = relationship(
         back_populates="proposal", order_by="Nominee.id", cascade="all, delete-orphan"
     )

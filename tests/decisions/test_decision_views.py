@@ -96,3 +96,19 @@ def test_the_decision_pdf_is_sent_private_and_not_stored_by_any_cache(client, wo
             assert response.status_code == 200
             assert response.headers["Cache-Control"] == "private, no-store"
             assert "Expires" not in response.headers
+
+
+def test_the_list_of_decisions_says_which_award_each_gave(client, world, login):
+    """Two decisions may share a subject; the award tells them apart."""
+    form_award = make_proposal(world, state=S.DECIDED)
+    title_award = make_proposal(world, state=S.DECIDED, award="LDTT", title="Đề nghị LĐTT")
+    db.session.commit()
+    login(world.secretariat)
+    page = client.get("/decisions/").text
+    rows = re.findall(r"<tr>(.*?)</tr>", page, flags=re.S)
+    by_reference = {r: row for row in rows for r in (form_award.decision.reference,
+                                                     title_award.decision.reference)
+                    if f">{r}<" in row}
+    assert "Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải" in by_reference[
+        form_award.decision.reference]
+    assert "Lao động tiên tiến" in by_reference[title_award.decision.reference]
