@@ -3,9 +3,7 @@ login, the rate limit, and the cookies and configuration that keep sessions safe
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 from flask import current_app
@@ -14,6 +12,7 @@ from award_flow import create_app
 from award_flow.extensions import db
 from config import ProductionConfig
 from tests.factories import PASSWORD
+from tests.support import fresh_config_module
 from tests.web_helpers import csrf_token, flashes, forms
 
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -176,22 +175,8 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(client, world):
         assert "samesite=lax" in attributes, name
 
 
-def _fresh_config_module(monkeypatch, **env: str | None):  # noqa: ANN001, ANN202
-    """config.py imported again under this environment (class attributes read it at import)."""
-    for key, value in env.items():
-        if value is None:
-            monkeypatch.delenv(key, raising=False)
-        else:
-            monkeypatch.setenv(key, value)
-    path = Path(current_app.root_path).parent / "config.py"
-    spec = importlib.util.spec_from_file_location("config_under_test", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_production_marks_cookies_secure_by_default(monkeypatch):
-    config = _fresh_config_module(monkeypatch, SESSION_COOKIE_SECURE=None)
+    config = fresh_config_module(monkeypatch, SESSION_COOKIE_SECURE=None)
     assert config.ProductionConfig.SESSION_COOKIE_SECURE is True
     assert config.ProductionConfig.REMEMBER_COOKIE_SECURE is True
     assert config.ProductionConfig.SESSION_COOKIE_HTTPONLY is True

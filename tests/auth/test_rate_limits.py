@@ -5,23 +5,22 @@ limits and for the audit trail alike."""
 
 from __future__ import annotations
 
-import importlib.util
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from award_flow import PROJECT_ROOT, create_app
+from award_flow import create_app
 from award_flow.auth.views import username_key
 from award_flow.core.audit import AuditEvent
 from award_flow.extensions import db
 from config import TestingConfig
 from tests.auth.helpers import post_login, signed_in
 from tests.factories import PASSWORD
+from tests.support import fresh_config_module
 from tests.web_helpers import browser, csrf_token, page_form
 
 A, B, C, D = "192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"
@@ -193,37 +192,23 @@ def test_without_proxy_fix_everyone_behind_the_proxy_shares_one_limit(app, world
 # --- configuration -----------------------------------------------------------------------------
 
 
-def _fresh_config_module(monkeypatch, **env: str | None):  # noqa: ANN001, ANN202
-    """config.py imported again under this environment (class attributes read it at import)."""
-    for key, value in env.items():
-        if value is None:
-            monkeypatch.delenv(key, raising=False)
-        else:
-            monkeypatch.setenv(key, value)
-    path = Path(PROJECT_ROOT) / "config.py"
-    spec = importlib.util.spec_from_file_location("config_under_test", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize(("env", "expected"), [(None, 0), ("1", 1), ("2", 2)])
 def test_production_reads_the_number_of_proxies_from_the_environment(monkeypatch, env,
                                                                     expected):
-    config = _fresh_config_module(monkeypatch, PROXY_FIX_X_FOR=env)
+    config = fresh_config_module(monkeypatch, PROXY_FIX_X_FOR=env)
     assert config.ProductionConfig.PROXY_FIX_X_FOR == expected
     assert config.TestingConfig.PROXY_FIX_X_FOR == 0
 
 
 def test_the_login_limits_come_from_the_environment(monkeypatch):
-    config = _fresh_config_module(monkeypatch, LOGIN_RATE_LIMIT="7 per minute",
+    config = fresh_config_module(monkeypatch, LOGIN_RATE_LIMIT="7 per minute",
                                   LOGIN_USERNAME_RATE_LIMIT="4 per minute;9 per hour")
     assert config.ProductionConfig.LOGIN_RATE_LIMIT == "7 per minute"
     assert config.ProductionConfig.LOGIN_USERNAME_RATE_LIMIT == "4 per minute;9 per hour"
 
 
 def test_the_default_limits(monkeypatch):
-    config = _fresh_config_module(monkeypatch, LOGIN_RATE_LIMIT=None,
+    config = fresh_config_module(monkeypatch, LOGIN_RATE_LIMIT=None,
                                   LOGIN_USERNAME_RATE_LIMIT=None)
     assert config.Config.LOGIN_RATE_LIMIT == "10 per minute;50 per hour"
     assert config.Config.LOGIN_USERNAME_RATE_LIMIT == "10 per minute;50 per hour"

@@ -67,17 +67,24 @@ def separate_app(app, tmp_path) -> Iterator:  # noqa: ANN001
                 conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
 
 
-def insert_rows_of_0002() -> None:
-    """One proposal in every state, as revision 0002 stores them (raw SQL: the models are
-    already at 0003), with nominees, an attachment and audit events that reference them."""
-    def run(sql: str, **params) -> None:  # noqa: ANN003
-        db.session.execute(text(sql), params)
+def run(sql: str, **params) -> None:  # noqa: ANN003
+    """Raw SQL: the rows as an older revision stores them (the models are at head)."""
+    db.session.execute(text(sql), params)
 
+
+def _insert_authority_and_unit() -> None:
+    """Authority 1 and its unit 1, in columns every revision has."""
     run("INSERT INTO authority (id, name, place_name, level, issuer_code, decision_legal_bases, "
         "decision_proposer, decision_executors, decision_recipients, bonus_fund) VALUES "
         "(1, 'UBND thị xã', 'Duyên Hải', 'district', 'UBND', '', '', '', '', '')")
     run("INSERT INTO unit (id, authority_id, name, kind, active, created_at) "
         "VALUES (1, 1, 'Xã Long Hữu', 'commune', true, :t)", t=WHEN)
+
+
+def insert_rows_of_0002() -> None:
+    """One proposal in every state, as revision 0002 stores them (raw SQL: the models are
+    already at 0003), with nominees, an attachment and audit events that reference them."""
+    _insert_authority_and_unit()
     run('INSERT INTO "user" (id, username, full_name, password_hash, role, unit_id, active, '
         "created_at) VALUES (1, 'canbo', 'Cán bộ', 'x', 'unit_officer', 1, true, :t)", t=WHEN)
     run("INSERT INTO campaign (id, authority_id, name, kind, starts_on, ends_on) "
@@ -210,14 +217,7 @@ USERS_OF_0004 = [(1, "canbo", "unit_officer"), (2, "thutruong", "unit_head"),
 def insert_users_of_0004() -> None:
     """Three accounts as revision 0004 stores them, a proposal and audit events that
     reference them (raw SQL: the models are already at head)."""
-    def run(sql: str, **params) -> None:  # noqa: ANN003
-        db.session.execute(text(sql), params)
-
-    run("INSERT INTO authority (id, name, place_name, level, issuer_code, decision_legal_bases, "
-        "decision_proposer, decision_executors, decision_recipients, bonus_fund) VALUES "
-        "(1, 'UBND thị xã', 'Duyên Hải', 'district', 'UBND', '', '', '', '', '')")
-    run("INSERT INTO unit (id, authority_id, name, kind, active, created_at) "
-        "VALUES (1, 1, 'Xã Long Hữu', 'commune', true, :t)", t=WHEN)
+    _insert_authority_and_unit()
     for uid, username, role in USERS_OF_0004:
         run('INSERT INTO "user" (id, username, full_name, password_hash, role, unit_id, active, '
             "created_at) VALUES (:id, :username, 'Người dùng', 'x', :role, 1, true, :t)",

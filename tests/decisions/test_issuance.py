@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from award_flow.core.errors import DomainError
 from award_flow.decisions.models import Award, Decision, DecisionCounter, DecisionFile
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
@@ -29,6 +27,7 @@ from award_flow.proposals.models import (
 )
 from award_flow.proposals.queries import get_visible_proposal
 from tests.factories import make_proposal
+from tests.support import run_at_once
 
 S = ProposalState
 PROJECT = Path(__file__).resolve().parents[2]
@@ -97,26 +96,16 @@ def test_a_failed_render_leaves_no_decision_and_no_used_number(world, monkeypatc
     assert decision.number == 1
 
 
-def _approve_in_thread(app, proposal_id: int, user_id: int, barrier: threading.Barrier,
-                       results: list) -> None:
+def _approval(app, proposal_id: int, user_id: int):  # noqa: ANN001, ANN202
+    """A job for run_at_once: `user` approves the proposal, locking it as the view does."""
     from award_flow.auth.models import User
 
-    with app.app_context():
-        try:
-            barrier.wait(timeout=30)  # before any transaction: all start together
-            user = db.session.get(User, user_id)
-            proposal = get_visible_proposal(proposal_id, user, for_update=True)
-            decision = ops.approve_proposal(proposal, user)
-            db.session.commit()
-            results.append(("ok", decision.number))
-        except DomainError as error:
-            db.session.rollback()
-            results.append(("refused", error.message))
-        except Exception as error:  # noqa: BLE001 - reported to the test
-            db.session.rollback()
-            results.append(("error", repr(error)))
-        finally:
-            db.session.remove()
+    def approve() -> int:
+        user = db.session.get(User, user_id)
+        proposal = get_visible_proposal(proposal_id, user, for_update=True)
+        return ops.approve_proposal(proposal, user).number
+
+    return approve
 
 
 @pytest.mark.slow
@@ -124,14 +113,7 @@ def test_two_simultaneous_approvals_of_one_proposal_make_one_decision(app, world
     proposal_id = make_proposal(world, state=S.AWAITING_DECISION).id
     signer_ids = [world.chairman.id, world.vice.id]
     db.session.commit()  # and hold no transaction (SQLite: no lock) while the threads run
-    barrier, results = threading.Barrier(2), []
-    threads = [threading.Thread(target=_approve_in_thread,
-                                args=(app, proposal_id, user_id, barrier, results))
-               for user_id in signer_ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    results = run_at_once(app, [_approval(app, proposal_id, user_id) for user_id in signer_ids])
 
     assert sorted(kind for kind, _ in results) == ["ok", "refused"], results
     db.session.expire_all()
@@ -146,14 +128,8 @@ def test_fifty_concurrent_issuances_number_one_to_fifty_without_gaps(app, world)
         for i in range(50)]
     signer_ids = (world.chairman.id, world.vice.id)
     db.session.commit()
-    barrier, results = threading.Barrier(50), []
-    threads = [threading.Thread(target=_approve_in_thread,
-                                args=(app, proposal_id, signer_ids[i % 2], barrier, results))
-               for i, proposal_id in enumerate(proposal_ids)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
+    results = run_at_once(app, [_approval(app, proposal_id, signer_ids[i % 2])
+                                for i, proposal_id in enumerate(proposal_ids)], timeout=300)
 
     assert [kind for kind, _ in results] == ["ok"] * 50, results
     db.session.expire_all()

@@ -5,16 +5,15 @@ once. A refused change changes nothing and says why."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import Role
-from award_flow.core.errors import DomainError, NotAllowed
+from award_flow.core.errors import NotAllowed
 from award_flow.extensions import db
 from award_flow.org.operations import active_admin_ids, save_unit, save_user
 from tests.factories import make_user
+from tests.support import run_at_once
 from tests.web_helpers import client_as, db_snapshot, flashes, page_form
 
 SELF = "Bạn không thể tự hạ quyền hoặc khóa tài khoản của chính mình."
@@ -180,24 +179,14 @@ def test_an_admin_may_switch_off_another_unit(client, world, login):
 # --- two admins at once ---------------------------------------------------------------------------
 
 
-def _demote_in_thread(app, actor_id: int, target_id: int, barrier: threading.Barrier,
-                      results: list) -> None:
-    with app.app_context():
-        try:
-            barrier.wait(timeout=30)  # before any transaction: both start together
-            actor, target = db.session.get(User, actor_id), db.session.get(User, target_id)
-            save_user(actor, username=target.username, full_name=target.full_name,
-                      role=Role.SECRETARIAT, unit=target.unit, password=None, user=target)
-            db.session.commit()
-            results.append(("ok", None))
-        except DomainError as error:
-            db.session.rollback()
-            results.append(("refused", error.message))
-        except Exception as error:  # noqa: BLE001 - reported to the test
-            db.session.rollback()
-            results.append(("error", repr(error)))
-        finally:
-            db.session.remove()
+def _demotion(actor_id: int, target_id: int):  # noqa: ANN202
+    """A job for run_at_once: one admin makes the other a secretariat clerk."""
+    def demote() -> None:
+        actor, target = db.session.get(User, actor_id), db.session.get(User, target_id)
+        save_user(actor, username=target.username, full_name=target.full_name,
+                  role=Role.SECRETARIAT, unit=target.unit, password=None, user=target)
+
+    return demote
 
 
 @pytest.mark.slow
@@ -205,13 +194,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, world):
     second = make_user("admin.2", Role.ADMIN, world.home_affairs)
     pairs = [(world.admin.id, second.id), (second.id, world.admin.id)]
     db.session.commit()  # and hold no transaction (SQLite: no lock) while the threads run
-    barrier, results = threading.Barrier(2), []
-    threads = [threading.Thread(target=_demote_in_thread, args=(app, *pair, barrier, results))
-               for pair in pairs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    results = run_at_once(app, [_demotion(*pair) for pair in pairs])
 
     assert sorted(kind for kind, _ in results) == ["ok", "refused"], results
     assert [message for kind, message in results if kind == "refused"] == [LAST]

@@ -1,0 +1,62 @@
+"""What several test modules need that is neither a factory nor a web helper: running
+operations at the same moment in threads, and importing config.py under an environment."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+from award_flow import PROJECT_ROOT
+from award_flow.core.errors import DomainError
+from award_flow.extensions import db
+
+
+def run_at_once(app, jobs: list[Callable[[], object]], *,  # noqa: ANN001
+                timeout: float = 120) -> list[tuple[str, object]]:
+    """Run each job in its own thread and app context, all starting together (a barrier,
+    before any transaction), each committing its own work. Results, in the order they end:
+    ("ok", what the job returned), ("refused", the DomainError's message) or ("error", repr).
+
+    The caller commits first and holds no transaction (on SQLite, no lock) meanwhile."""
+    barrier, results = threading.Barrier(len(jobs)), []
+
+    def run(job: Callable[[], object]) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                value = job()
+                db.session.commit()
+                results.append(("ok", value))
+            except DomainError as error:
+                db.session.rollback()
+                results.append(("refused", error.message))
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                db.session.rollback()
+                results.append(("error", repr(error)))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
+
+
+def fresh_config_module(monkeypatch, **env: str | None) -> ModuleType:  # noqa: ANN001
+    """config.py imported again under this environment (class attributes read it at import);
+    a value of None removes the variable."""
+    for key, value in env.items():
+        if value is None:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, value)
+    spec = importlib.util.spec_from_file_location("config_under_test",
+                                                  Path(PROJECT_ROOT) / "config.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
