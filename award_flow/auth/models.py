@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from award_flow.auth.passwords import hash_password, verify_password
-from award_flow.auth.roles import REVIEWER_ROLES, SIGNER_ROLES, UNIT_ROLES, Role
+from award_flow.auth.roles import REVIEWER_ROLES, Role
 from award_flow.core.enums import enum_column_type
 from award_flow.core.model_base import utcnow
 from award_flow.extensions import db
@@ -79,20 +79,8 @@ class User(UserMixin, db.Model):
         return bool(self.active and self.unit is not None and self.unit.active)
 
     @property
-    def authority_id(self) -> int:
-        return self.unit.authority_id
-
-    @property
-    def is_unit_user(self) -> bool:
-        return self.role in UNIT_ROLES
-
-    @property
     def is_reviewer(self) -> bool:
         return self.role in REVIEWER_ROLES
-
-    @property
-    def is_signer(self) -> bool:
-        return self.role in SIGNER_ROLES
 
     @property
     def is_admin(self) -> bool:

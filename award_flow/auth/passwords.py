@@ -61,6 +61,3 @@ def verify_and_update(password_hash: str, password: str) -> tuple[bool, bool]:
 def verify_password(password_hash: str, password: str) -> bool:
     return verify_and_update(password_hash, password)[0]
 
-
-def needs_rehash(password_hash: str) -> bool:
-    return _hasher().check_needs_rehash(password_hash)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from award_flow.auth.models import User
 from award_flow.auth.passwords import normalise as normalise_password
@@ -37,6 +38,15 @@ def active_admin_ids(authority_id: int, *, lock: bool = False) -> set[int]:
     if lock:
         query = query.with_for_update()
     return set(db.session.scalars(query))
+
+
+def _flush_unique(message: str) -> None:
+    """Flush; a unique constraint that fails (someone else took the name between our check
+    and our insert) is refused with the check's own message rather than a server error."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise ValidationError(message) from exc
 
 
 def _is_active_admin(role: Role, active: bool, unit: Unit) -> bool:
@@ -77,8 +87,9 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
     clash = db.session.scalar(
         select(Unit).where(Unit.authority_id == authority.id, Unit.name == name)
     )
+    taken = _("Đã có đơn vị mang tên này.")
     if clash is not None and clash is not unit:
-        raise ValidationError(_("Đã có đơn vị mang tên này."))
+        raise ValidationError(taken)
     stopping = unit is not None and unit.active and not active
     if stopping:
         _check_unit_may_stop(actor, unit)
@@ -91,7 +102,7 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
         # not come back if the unit is switched on again.
         for member in unit.users:
             member.end_all_sessions()
-    db.session.flush()
+    _flush_unique(taken)
     audit.record("save_unit", actor, comment=f"{unit.id}: {unit.name}")
     return unit
 
@@ -102,8 +113,9 @@ def save_user(actor: User | None, *, username: str, full_name: str, role: Role, 
     if not username or not full_name:
         raise ValidationError(_("Cần nhập tên đăng nhập và họ tên."))
     clash = db.session.scalar(select(User).where(User.username == username))
+    taken = _("Tên đăng nhập đã được dùng.")
     if clash is not None and clash is not user:
-        raise ValidationError(_("Tên đăng nhập đã được dùng."))
+        raise ValidationError(taken)
     if user is None and not password:
         raise ValidationError(_("Cần đặt mật khẩu cho tài khoản mới."))
     if password and len(normalise_password(password)) < MIN_PASSWORD_LENGTH:  # as hashed
@@ -122,7 +134,7 @@ def save_user(actor: User | None, *, username: str, full_name: str, role: Role, 
         username, nfc(full_name), role, unit, active)
     if password:
         user.set_password(password)  # a new password ends the account's other sessions
-    db.session.flush()
+    _flush_unique(taken)
     audit.record("save_user", actor, comment=f"{user.username} ({role.value}, {unit.name})")
     return user
 
