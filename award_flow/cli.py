@@ -56,12 +56,18 @@ def register_cli(app: Flask) -> None:
     @click.option("--level", type=click.Choice([lvl.value for lvl in AuthorityLevel]),
                   required=True)
     @click.option("--parent", "parent_name", default=None,
-                  help="The parent body, e.g. \"Ủy ban nhân dân tỉnh Trà Vinh\".")
+                  help="The superior body whose chairman confers the awards this authority "
+                       "proposes, e.g. \"Ủy ban nhân dân tỉnh Trà Vinh\" (required).")
+    @click.option("--header-parent", default=None,
+                  help="The managing body printed on one line above the issuer in a "
+                       "decision's header; leave it out for a People's Committee.")
     @click.option("--issuer-code", default="UBND", show_default=True,
                   help="Issuer part of document symbols (15/QĐ-UBND).")
     def create_authority_command(name: str, place_name: str, level: str,
-                                 parent_name: str | None, issuer_code: str) -> None:
-        """Set up the authority with the default award catalogue and base salary."""
+                                 parent_name: str | None, header_parent: str | None,
+                                 issuer_code: str) -> None:
+        """Set up the authority with the default award catalogue, base salary and decision
+        texts (edit them on the admin page "Cơ quan ban hành")."""
         from award_flow.catalogue.defaults import create_authority
 
         if db.session.scalar(select(Authority.id).limit(1)) is not None:
@@ -70,7 +76,7 @@ def register_cli(app: Flask) -> None:
         try:
             created = create_authority(name=name, place_name=place_name,
                                        level=AuthorityLevel(level), parent_name=parent_name,
-                                       issuer_code=issuer_code)
+                                       header_parent=header_parent, issuer_code=issuer_code)
             db.session.commit()
         except DomainError as error:
             raise click.ClickException(error.message) from error

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from award_flow.auth.models import User
 from award_flow.auth.roles import Role
 from award_flow.campaigns.models import Campaign, CampaignKind, Phase
-from award_flow.catalogue.defaults import install_defaults
+from award_flow.catalogue.defaults import DEFAULT_LEGAL_BASES, install_defaults
 from award_flow.catalogue.models import AwardType, NomineeKind
 from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
@@ -61,11 +61,9 @@ ACCOUNTS: tuple[tuple[str, str, Role, str], ...] = (
     ("phochutich", "Thạch Thị Sa Rây", Role.VICE_CHAIRMAN, OFFICE),
 )
 
+# The default bases, then the town's own plan.
 LEGAL_BASES = "\n".join((
-    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
-    "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
-    "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều của "
-    "Luật Thi đua, khen thưởng",
+    *DEFAULT_LEGAL_BASES,
     "Căn cứ Kế hoạch phát động thi đua thực hiện thắng lợi nhiệm vụ phát triển kinh tế - xã hội "
     "hằng năm và kế hoạch 5 năm (2021 - 2025) của Ủy ban nhân dân thị xã Duyên Hải",
 ))
@@ -126,9 +124,11 @@ def _make_proposal(officer: User, head: User, campaign: Campaign, phase: Phase |
 
 def load_demo() -> dict[str, User]:
     """Create the demo; returns the accounts by username."""
+    # A People's Committee: no header parent (Decree 30); the province confers Bằng khen.
     authority = Authority(
         name="Ủy ban nhân dân thị xã Duyên Hải", place_name="Duyên Hải",
-        parent_name="Ủy ban nhân dân tỉnh Trà Vinh", level=AuthorityLevel.DISTRICT,
+        parent_name="Ủy ban nhân dân tỉnh Trà Vinh", header_parent=None,
+        level=AuthorityLevel.DISTRICT,
         issuer_code="UBND", decision_legal_bases=LEGAL_BASES,
         decision_proposer="Trưởng Cơ quan Tổ chức - Nội vụ thị xã",
         decision_executors="\n".join((

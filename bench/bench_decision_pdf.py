@@ -99,8 +99,8 @@ def make_document(n: int, seed: int = 2026) -> DecisionDocument:
         legal_bases=(
             "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
             "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
-            "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy "
-            "định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng",
+            "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều "
+            "của Luật Thi đua, khen thưởng",
         ),
         proposer="Theo đề nghị của Trưởng phòng Nội vụ thị xã",
         fund="Quỹ Thi đua, khen thưởng thị xã năm 2026",

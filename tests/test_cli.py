@@ -66,6 +66,12 @@ def test_authority_create_sets_up_a_fresh_installation(flask_cli):
     assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long" in names
     assert base_salary_on(authority.id, date(2026, 1, 5)) == 2_340_000
     assert "Căn cứ Luật Thi đua, khen thưởng" in authority.decision_legal_bases
+    # Every text a decision prints has a default (Article 3 is never left without its
+    # subject), and a People's Committee has no header parent.
+    assert authority.missing_decision_texts == []
+    assert authority.decision_executors.startswith(
+        "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã Long Hữu\n")
+    assert authority.header_parent is None
 
     assert flask_cli("units", "create", "Văn phòng - Thống kê", "--kind",
                      "agency").exit_code == 0
@@ -73,6 +79,24 @@ def test_authority_create_sets_up_a_fresh_installation(flask_cli):
                       "--level", "commune")
     assert again.exit_code != 0 and "exists already" in again.output
     assert _count(Authority) == 1
+
+
+def test_authority_create_takes_a_header_parent_apart_from_the_parent(flask_cli):
+    result = flask_cli("authority", "create", "Hội đồng Thi đua - Khen thưởng xã Long Hữu",
+                       "--place", "Long Hữu", "--level", "commune",
+                       "--parent", "Ủy ban nhân dân tỉnh Vĩnh Long",
+                       "--header-parent", "UBND xã Long Hữu", "--issuer-code", "HĐTĐKT")
+    assert result.exit_code == 0, result.output
+    authority = db.session.scalar(select(Authority))
+    assert (authority.parent_name, authority.header_parent, authority.issuer_code) == (
+        "Ủy ban nhân dân tỉnh Vĩnh Long", "UBND xã Long Hữu", "HĐTĐKT")
+
+
+def test_authority_create_needs_the_parent_the_awards_are_named_after(flask_cli):
+    result = flask_cli("authority", "create", "Ủy ban nhân dân xã Long Hữu",
+                       "--place", "Long Hữu", "--level", "commune")
+    assert result.exit_code != 0 and "Cần nhập cơ quan cấp trên" in result.output
+    assert _count(Authority) == 0 and _count(AwardType) == 0
 
 
 def test_units_create_needs_an_authority_first(flask_cli):

@@ -1,4 +1,5 @@
-"""Default catalogue and settings for a district- or commune-level People's Committee.
+"""Default catalogue, settings and decision texts for a district- or commune-level People's
+Committee.
 
 Loaded once per authority as data (RULES.md "Award catalogue"); admins change the rows, not
 this file. Sources are kept in the notes so a reviewer can check them.
@@ -57,43 +58,115 @@ DEFAULT_SETTINGS: tuple[tuple[str, str, date, str], ...] = (
 )
 
 
-#: What a new authority's decisions print until its admin edits it ("Cơ quan ban hành"):
-#: the laws every award decision cites, and the distribution list's last line.
+#: What a new authority's decisions print until its admin edits them ("Cơ quan ban hành"):
+#: the laws every award decision cites (Decree 152/2025's date is still to be checked, so it is
+#: cited without one), the proposer of "Theo đề nghị của …", who executes a decision (Điều 3),
+#: the fund its bonuses are paid from (Điều 2) and the distribution list. "{locality}" stands
+#: for the authority's name without "Ủy ban nhân dân" ("thị xã Duyên Hải"), "{office}" and
+#: "{proposer}" for the texts of the authority's level below.
 DEFAULT_LEGAL_BASES = (
     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
     "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+    "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều của "
+    "Luật Thi đua, khen thưởng",
 )
+#: The body in charge of emulation and commendation, by level: the home-affairs office of a
+#: district, the culture and society office of a commune since 07/2025 (chưa kiểm chứng).
+DEFAULT_PROPOSERS = {
+    AuthorityLevel.PROVINCE: "Giám đốc Sở Nội vụ",
+    AuthorityLevel.DISTRICT: "Trưởng phòng Nội vụ {locality}",
+    AuthorityLevel.COMMUNE: "Trưởng phòng Văn hóa - Xã hội {locality}",
+}
+#: The head of the People's Committee's office, by level.
+DEFAULT_OFFICES = {
+    AuthorityLevel.PROVINCE: "Chánh Văn phòng Ủy ban nhân dân {locality}",
+    AuthorityLevel.DISTRICT: "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {locality}",
+    AuthorityLevel.COMMUNE: "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {locality}",
+}
+DEFAULT_EXECUTORS = (
+    "{office}",
+    "{proposer}",
+    "Thủ trưởng các cơ quan, đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1",
+)
+DEFAULT_BONUS_FUND = "Quỹ thi đua, khen thưởng của {locality}"
 DEFAULT_RECIPIENTS = ("Như Điều 3", "Lưu: VT, NV")
+
+#: What the names of administrative bodies start with; the rest is the locality.
+_BODY_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd ")
+
+
+def locality_of(name: str) -> str:
+    """The place a body's name ends with: "thị xã Duyên Hải" for "Ủy ban nhân dân thị xã
+    Duyên Hải" (a name of another kind is kept whole)."""
+    name = " ".join((nfc(name) or "").split())
+    for prefix in _BODY_PREFIXES:
+        if name.lower().startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def default_decision_texts(name: str, level: AuthorityLevel) -> dict[str, str]:
+    """The decision texts a new authority starts with (Authority columns → values)."""
+    locality = locality_of(name)
+    proposer = DEFAULT_PROPOSERS[level].format(locality=locality)
+    office = DEFAULT_OFFICES[level].format(locality=locality)
+    return {
+        "decision_legal_bases": "\n".join(DEFAULT_LEGAL_BASES),
+        "decision_proposer": proposer,
+        "decision_executors": "\n".join(
+            line.format(locality=locality, office=office, proposer=proposer)
+            for line in DEFAULT_EXECUTORS),
+        "bonus_fund": DEFAULT_BONUS_FUND.format(locality=locality),
+        "decision_recipients": "\n".join(DEFAULT_RECIPIENTS),
+    }
 
 
 def create_authority(*, name: str, place_name: str, level: AuthorityLevel,
-                     parent_name: str | None = None, issuer_code: str = "UBND") -> Authority:
-    """A new issuing People's Committee with the default catalogue and settings."""
+                     parent_name: str | None = None, header_parent: str | None = None,
+                     issuer_code: str = "UBND") -> Authority:
+    """A new issuing People's Committee with the default catalogue, settings and decision
+    texts (the admin edits them on "Cơ quan ban hành")."""
     name, place_name = nfc(name), nfc(place_name)
     if not (name and place_name and nfc(issuer_code)):
         raise ValidationError(_("Cần nhập tên cơ quan, địa danh và ký hiệu cơ quan ban hành."))
+    _require_parent(nfc(parent_name))
     if db.session.scalar(select(Authority.id).where(Authority.name == name)):
         raise ValidationError(_("Đã có cơ quan khác mang tên này."))
     authority = Authority(
         name=name, place_name=place_name, level=level, parent_name=nfc(parent_name) or None,
-        issuer_code=nfc(issuer_code), decision_legal_bases="\n".join(DEFAULT_LEGAL_BASES),
-        decision_recipients="\n".join(DEFAULT_RECIPIENTS))
+        header_parent=nfc(header_parent) or None, issuer_code=nfc(issuer_code),
+        **default_decision_texts(name, level))
     db.session.add(authority)
     db.session.flush()
     install_defaults(authority)
     return authority
 
 
+def _default_names(authority_name: str, parent_name: str | None) -> dict[str, str]:
+    """Catalogue code → its default printed name for an authority and parent of these names
+    (without the entries naming the parent when there is none)."""
+    names = {"issuer": authority_name, "parent": parent_name}
+    return {code: name.format(**names) for code, name, *_rest in DEFAULT_AWARD_TYPES
+            if parent_name or "{parent}" not in name}
+
+
+def _require_parent(parent_name: str | None) -> None:
+    # The entries the superior body confers are named after it: no generic stand-in.
+    if not (parent_name or "").strip():
+        raise ValidationError(_("Cần nhập cơ quan cấp trên: tên các hình thức khen thưởng "
+                                "của cấp trên được ghi theo cơ quan này."))
+
+
 def install_defaults(authority: Authority) -> None:
     """Give an authority the default catalogue and settings (rows it does not have yet)."""
+    _require_parent(authority.parent_name)
     have = set(db.session.scalars(
         select(AwardType.code).where(AwardType.authority_id == authority.id)))
-    names = {"issuer": authority.name,
-             "parent": authority.parent_name or "Ủy ban nhân dân tỉnh"}
-    for code, name, category, subject, conferred_by, coefficient, notes in DEFAULT_AWARD_TYPES:
+    names = _default_names(authority.name, authority.parent_name)
+    for code, _name, category, subject, conferred_by, coefficient, notes in DEFAULT_AWARD_TYPES:
         if code not in have:
             db.session.add(AwardType(
-                authority=authority, code=code, name=name.format(**names), category=category,
+                authority=authority, code=code, name=names[code], category=category,
                 subject=subject,
                 conferred_by=conferred_by, coefficient=Decimal(coefficient), notes=notes))
     have_settings = set(db.session.execute(
@@ -104,3 +177,22 @@ def install_defaults(authority: Authority) -> None:
             db.session.add(Setting(authority=authority, key=key, value=value,
                                    effective_from=effective_from, source=source))
     db.session.flush()
+
+
+def rename_default_awards(authority: Authority, old_name: str,
+                          old_parent: str | None) -> list[str]:
+    """After the authority or its parent is renamed: the catalogue entries still printed with
+    their default name for the old names take the default for the new ones; a name an admin
+    edited stays. Returns the codes renamed."""
+    old = _default_names(old_name, old_parent)
+    new = _default_names(authority.name, authority.parent_name)
+    renamed = []
+    for award in db.session.scalars(
+            select(AwardType).where(AwardType.authority_id == authority.id,
+                                    AwardType.code.in_(list(old))).order_by(AwardType.code)):
+        target = new.get(award.code)
+        if target and award.name == old[award.code] and award.name != target:
+            award.name = target
+            renamed.append(award.code)
+    db.session.flush()
+    return renamed

@@ -53,8 +53,9 @@ class AwardType(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
     code: Mapped[str] = mapped_column(String(20))
-    #: The name as printed on documents: "Giấy khen của Chủ tịch UBND".
-    name: Mapped[str] = mapped_column(String(200))
+    #: The name as printed on documents: "Giấy khen của Chủ tịch UBND". Room for a default
+    #: name ("Giấy khen của Chủ tịch " and an authority's name of up to 200 characters).
+    name: Mapped[str] = mapped_column(String(300))
     category: Mapped[AwardCategory] = mapped_column(enum_column_type(AwardCategory, "award_category"))
     #: Who can receive it: an individual, a collective or a household.
     subject: Mapped[NomineeKind] = mapped_column(enum_column_type(NomineeKind, "award_subject"))

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from award_flow.catalogue.models import AwardType
@@ -20,6 +28,8 @@ class DecisionCounter(db.Model):
     """The last number used per authority and year. Incremented inside the issuing transaction,
     so a rolled-back issuance gives its number back and numbers have no gaps."""
 
+    __table_args__ = (CheckConstraint("last_number >= 0", name="last_number_not_negative"),)
+
     authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last_number: Mapped[int] = mapped_column(default=0)
@@ -32,6 +42,10 @@ class Decision(db.Model):
         UniqueConstraint("authority_id", "year", "number"),
         CheckConstraint("number > 0", name="number_positive"),
         CheckConstraint("total_amount >= 0", name="total_not_negative"),
+        # A decision awards someone (approval refuses when nobody is recommended).
+        CheckConstraint("award_count > 0", name="awards_someone"),
+        CheckConstraint("priority_count >= 0 AND priority_count <= award_count",
+                        name="priority_within_awards"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +55,8 @@ class Decision(db.Model):
     #: "QĐ-UBND"
     symbol: Mapped[str] = mapped_column(String(30))
     issued_on: Mapped[date]
-    subject: Mapped[str] = mapped_column(String(500))
+    #: Trích yếu; built from the proposal's achievement (up to 2,000 characters), so unbounded.
+    subject: Mapped[str] = mapped_column(Text)
     signer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     signer_name: Mapped[str] = mapped_column(String(200))
     signer_is_vice: Mapped[bool]

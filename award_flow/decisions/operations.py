@@ -19,6 +19,7 @@ from award_flow.decisions.models import Award, Decision, DecisionFile
 from award_flow.decisions.numbering import next_decision_number, peek_next_decision_number
 from award_flow.documents.render import DecisionAwardee, DecisionDocument, render_decision_pdf
 from award_flow.extensions import db
+from award_flow.org.models import Authority
 from award_flow.proposals.models import Nominee, NomineeOutcome, Proposal
 
 DECISION_TYPE = "QĐ"
@@ -37,19 +38,28 @@ def bonus_amount(coefficient: Decimal, base_salary: Decimal) -> Decimal:
 def decision_subject(proposal: Proposal) -> str:
     """The decision's subject line (trích yếu).
 
-    A title is recognised ("Về việc công nhận danh hiệu “…”"); a form rewards an
-    achievement: "Về việc khen thưởng thành tích … trong phong trào thi đua …" (Decree 30's
-    model) when the proposal's achievement reads that way, else "Về việc tặng <award>".
+    A title is recognised for a period ("Về việc công nhận danh hiệu “…” năm 2025"); a form
+    rewards an achievement: "Về việc khen thưởng thành tích … trong phong trào thi đua …"
+    (Decree 30's model) when the proposal's achievement reads that way, else "Về việc tặng
+    <award>".
     """
     award = proposal.award_type
     if award.category == AwardCategory.TITLE:
-        return f"Về việc công nhận danh hiệu “{award.name}”"
+        return f"Về việc công nhận danh hiệu “{award.name}” {award_period(proposal)}"
     achievement = " ".join(proposal.achievement.split()).rstrip(".;,")
     if achievement.lower().startswith("đã có "):
         achievement = achievement[len("đã có "):]
     if achievement.lower().startswith("thành tích"):
         return f"Về việc khen thưởng {achievement}"
     return f"Về việc tặng {award.name}"
+
+
+def award_period(proposal: Proposal) -> str:
+    """What an emulation title is for: the year of the proposal's phase ("năm 2021"), or its
+    years ("giai đoạn 2021 - 2025"); the campaign's when the proposal has no phase."""
+    span = proposal.phase or proposal.campaign
+    first, last = span.starts_on.year, span.ends_on.year
+    return f"năm {first}" if first == last else f"giai đoạn {first} - {last}"
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -75,13 +85,23 @@ def _base_salary(authority_id: int, issued_on: date) -> Decimal:
         raise ValidationError(_("Chưa khai báo mức lương cơ sở áp dụng cho ngày ban hành.")) from exc
 
 
+def _check_decision_texts(authority: Authority) -> None:
+    """Refuse to issue while a text every decision prints is empty (a fresh installation
+    before its admin has filled in "Cơ quan ban hành")."""
+    missing = authority.missing_decision_texts
+    if missing:
+        raise ValidationError(_(
+            "Chưa thể ban hành quyết định: cơ quan ban hành chưa khai báo %(texts)s. Quản trị "
+            "viên cần nhập ở trang “Cơ quan ban hành”.", texts=", ".join(missing)))
+
+
 def _document(proposal: Proposal, signer: User, *, number: int, issued_on: date,
               amount: Decimal) -> DecisionDocument:
     """Everything the decision prints: a pure function of the proposal, signer and number."""
     authority = proposal.unit.authority
     award_type = proposal.award_type
     return DecisionDocument(
-        parent_body=authority.parent_name,
+        parent_body=authority.header_parent,
         issuing_body=authority.name,
         place_name=authority.place_name,
         number=number,
@@ -126,6 +146,7 @@ def draft_decision_document(proposal: Proposal, signer: User) -> DecisionDocumen
     authority = proposal.unit.authority
     issued_on = local_today()
     try:
+        _check_decision_texts(authority)
         amount = bonus_amount(proposal.award_type.coefficient,
                               _base_salary(authority.id, issued_on))
     except ValidationError:
@@ -150,6 +171,7 @@ def issue_decision(proposal: Proposal, signer: User,
     authority = proposal.unit.authority
     award_type = proposal.award_type
     issued_on = local_today()
+    _check_decision_texts(authority)
     base_salary = _base_salary(authority.id, issued_on)
     nominees = _recommended(proposal)
     amount = bonus_amount(award_type.coefficient, base_salary)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 import threading
 import unicodedata
@@ -126,6 +127,9 @@ class DecisionDocument:
     Trailing ";" / "." of legal bases, proposer and recipients are normalised.
     """
 
+    #: The managing body printed above the issuer (Authority.header_parent): one line in
+    #: capitals, never broken by the renderer; None for a People's Committee, whose header is
+    #: its own name only.
     parent_body: str | None
     issuing_body: str
     place_name: str
@@ -187,6 +191,21 @@ def _header_lines(name: str) -> list[str]:
         return [upper]
     cut = min(cuts)
     return [upper[:cut], upper[cut + 1:]]
+
+
+# What must not be broken across lines: a span of years ("2021 - 2025") and "Ủy ban"
+# ("ỦY BAN"), joined with no-break spaces in the printed text, never in the stored data. A
+# line may still break after a hyphen followed by a no-break space (UAX #14, LB12a): a word
+# joiner, which prints nothing, holds the hyphen to the year after it.
+_NBSP = "\u00a0"
+_WJ = "\u2060"
+_YEAR_SPAN = re.compile(r"(\d{4})\s+([-–])\s+(\d{4})")
+_UY_BAN = re.compile(r"\b(ủy|uỷ)\s+(ban)\b", re.IGNORECASE)
+
+
+def _keep_together(text: str) -> str:
+    text = _YEAR_SPAN.sub(rf"\1{_NBSP}\2{_WJ}{_NBSP}\3", text)
+    return _UY_BAN.sub(rf"\1{_NBSP}\2", text)
 
 
 def _annex_name(awardee: DecisionAwardee) -> str:
@@ -376,9 +395,9 @@ def decision_context(
             rows = [
                 {
                     "no": i,
-                    "name": _annex_name(a),
-                    "description": a.description,
-                    "award_name": a.award_name,
+                    "name": _keep_together(_annex_name(a)),
+                    "description": _keep_together(a.description),
+                    "award_name": _keep_together(a.award_name),
                     "amount": vn_number(a.amount),
                 }
                 for i, a in enumerate(members, start=1)
@@ -420,33 +439,36 @@ def decision_context(
     award_column = len(award_names) > 1
     if award_column:
         annex_award = "ĐƯỢC KHEN THƯỞNG"
+    keep = _keep_together
     return {
         "font_family": FONT_FAMILY,
         "font_faces": _font_faces(static_font_dir),
-        "parent_body": _header_lines(doc.parent_body) if doc.parent_body else None,
-        "issuing_body": _header_lines(doc.issuing_body),
+        # One line, as given: only the issuer's own name is broken before its level.
+        "parent_body": keep(_upper(" ".join(doc.parent_body.split())))
+        if doc.parent_body and doc.parent_body.strip() else None,
+        "issuing_body": [keep(line) for line in _header_lines(doc.issuing_body)],
         "number_line": f"Số: {number}",
         "number": number,
         "place_date": vn_place_date(doc.place_name, doc.issued_on),
-        "subject": doc.subject.strip(),
-        "authority": "CHỦ TỊCH " + _upper(doc.issuing_body),
-        "legal_bases": bases,
-        "article_1": article_1,
+        "subject": keep(doc.subject.strip()),
+        "authority": keep("CHỦ TỊCH " + _upper(doc.issuing_body)),
+        "legal_bases": [keep(basis) for basis in bases],
+        "article_1": keep(article_1),
         "parties": ", ".join(party_words),
-        "achievement": achievement,
+        "achievement": keep(achievement),
         "total_money": vn_money(total),
         "total_number": vn_number(total),
-        "fund": _clean_end(doc.fund),
+        "fund": keep(_clean_end(doc.fund)),
         # Comma-joined: the last executor conventionally carries its own "và ..." ("Thủ
         # trưởng các cơ quan ... và các tập thể, cá nhân có tên tại Điều 1").
-        "executors": ", ".join(_clean_end(e) for e in doc.executors if e.strip()),
-        "recipients": _punctuated(list(doc.recipients)),
+        "executors": keep(", ".join(_clean_end(e) for e in doc.executors if e.strip())),
+        "recipients": [keep(recipient) for recipient in _punctuated(list(doc.recipients))],
         "signer_is_vice": doc.signer_is_vice,
         "signer_name": doc.signer_name.strip(),
-        "annex_title": f"DANH SÁCH {_upper(_join_vi(party_words))} {annex_award}",
+        "annex_title": keep(f"DANH SÁCH {_upper(_join_vi(party_words))} {annex_award}"),
         "award_column": award_column,
         # "... của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải": body name as given.
-        "annex_reference": (
+        "annex_reference": keep(
             f"(Kèm theo Quyết định số {number} ngày {vn_short_date(doc.issued_on)} "
             f"của {chairman_of})"
         ),

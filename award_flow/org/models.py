@@ -43,6 +43,18 @@ UNIT_KIND_LABELS = {
 }
 
 
+#: The texts of an authority that every decision prints (Decree 30: the bases ending with
+#: "Theo đề nghị của …", the fund of Điều 2, who executes it in Điều 3, "Nơi nhận"), with the
+#: labels of the admin page "Cơ quan ban hành": no decision is issued while one is empty.
+DECISION_TEXT_LABELS = {
+    "decision_legal_bases": _l("Căn cứ ban hành"),
+    "decision_proposer": _l("Theo đề nghị của"),
+    "bonus_fund": _l("Nguồn chi tiền thưởng (Điều 2)"),
+    "decision_executors": _l("Tổ chức thực hiện (Điều 3)"),
+    "decision_recipients": _l("Nơi nhận"),
+}
+
+
 class Authority(db.Model):
     """A People's Committee whose chairman confers awards (GLOSSARY: `Authority`)."""
 
@@ -51,8 +63,13 @@ class Authority(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     #: Place name used in document date lines: "Duyên Hải".
     place_name: Mapped[str] = mapped_column(String(100))
-    #: The parent body printed above the issuer: "Ủy ban nhân dân tỉnh Trà Vinh".
+    #: The superior body named in the awards it confers, which this authority proposes:
+    #: "Ủy ban nhân dân tỉnh Trà Vinh" in "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Trà Vinh".
     parent_name: Mapped[str | None] = mapped_column(String(200))
+    #: The managing body printed on one line above the issuer in a decision's header
+    #: (Decree 30's "cơ quan chủ quản"); empty for a People's Committee, whose header is its
+    #: own name only ("ỦY BAN NHÂN DÂN / THỊ XÃ DUYÊN HẢI").
+    header_parent: Mapped[str | None] = mapped_column(String(200))
     level: Mapped[AuthorityLevel] = mapped_column(enum_column_type(AuthorityLevel, "authority_level"))
     #: Issuer part of document symbols: "UBND" in "15/QĐ-UBND".
     issuer_code: Mapped[str] = mapped_column(String(20), default="UBND")
@@ -68,6 +85,12 @@ class Authority(db.Model):
     bonus_fund: Mapped[str] = mapped_column(String(300), default="")
 
     units: Mapped[list[Unit]] = relationship(back_populates="authority", order_by="Unit.name")
+
+    @property
+    def missing_decision_texts(self) -> list[str]:
+        """The labels of the decision texts still empty (see DECISION_TEXT_LABELS)."""
+        return [str(label) for field, label in DECISION_TEXT_LABELS.items()
+                if not (getattr(self, field) or "").strip()]
 
     def __repr__(self) -> str:
         return f"<Authority {self.name}>"

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from award_flow.auth.models import User
 from award_flow.auth.passwords import normalise as normalise_password
 from award_flow.auth.roles import Role
+from award_flow.catalogue.defaults import rename_default_awards
 from award_flow.core import audit
 from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.text import nfc
@@ -147,6 +148,7 @@ class AuthorityData:
     name: str
     place_name: str
     parent_name: str
+    header_parent: str
     issuer_code: str
     decision_legal_bases: str
     decision_proposer: str
@@ -161,16 +163,22 @@ def _lines(text: str) -> str:
 
 
 def update_authority(actor: User, authority: Authority, data: AuthorityData) -> None:
-    """Change how the authority names itself and what its decisions print."""
+    """Change how the authority names itself and what its decisions print.
+
+    The catalogue's names follow a new name: an award still printed with its default name for
+    the old names ("Giấy khen của Chủ tịch <old name>") takes the default for the new ones;
+    a name the admin edited stays as it is."""
     name, place, code = nfc(data.name), nfc(data.place_name), nfc(data.issuer_code)
     if not (name and place and code):
         raise ValidationError(_("Cần nhập tên cơ quan, địa danh và ký hiệu cơ quan ban hành."))
     if db.session.scalar(select(Authority.id).where(Authority.name == name,
                                                     Authority.id != authority.id)):
         raise ValidationError(_("Đã có cơ quan khác mang tên này."))
+    old_name, old_parent = authority.name, authority.parent_name
     authority.name = name
     authority.place_name = place
     authority.parent_name = nfc(data.parent_name) or None
+    authority.header_parent = nfc(data.header_parent) or None
     authority.issuer_code = code
     authority.decision_legal_bases = _lines(data.decision_legal_bases)
     authority.decision_proposer = nfc(data.decision_proposer) or ""
@@ -178,4 +186,7 @@ def update_authority(actor: User, authority: Authority, data: AuthorityData) -> 
     authority.decision_recipients = _lines(data.decision_recipients)
     authority.bonus_fund = nfc(data.bonus_fund) or ""
     db.session.flush()
-    audit.record("update_authority", actor, comment=authority.name)
+    renamed = rename_default_awards(authority, old_name, old_parent)
+    # The codes of the catalogue entries renamed with it, in the same event.
+    comment = f"{authority.name} [{', '.join(renamed)}]" if renamed else authority.name
+    audit.record("update_authority", actor, comment=comment)

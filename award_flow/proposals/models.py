@@ -119,7 +119,7 @@ class NomineeOutcome(StrEnum):
 
 OUTCOME_LABELS = {
     NomineeOutcome.RECOMMENDED: _l("Đề nghị khen thưởng"),
-    NomineeOutcome.NOT_RECOMMENDED: _l("Không đề nghị"),
+    NomineeOutcome.NOT_RECOMMENDED: _l("Không đề nghị khen thưởng"),
     NomineeOutcome.DEFERRED: _l("Hoãn xét"),
 }
 
@@ -156,6 +156,10 @@ class Proposal(db.Model):
         ),
         CheckConstraint("revision_count >= 0", name="revision_count_not_negative"),
         CheckConstraint("priority_count <= nominee_count", name="priority_within_nominees"),
+        CheckConstraint("nominee_count >= 0", name="nominee_count_not_negative"),
+        CheckConstraint("priority_count >= 0", name="priority_count_not_negative"),
+        # The queues sort on the flag; it says whether the count is positive (migration 0008).
+        CheckConstraint("has_priority = (priority_count > 0)", name="has_priority_follows_count"),
         Index("ix_proposal_unit_state", "unit_id", "state", "state_changed_at"),
     )
 

@@ -95,7 +95,7 @@ def insert_rows_of_0002() -> None:
     run("INSERT INTO decision (id, authority_id, year, number, symbol, issued_on, subject, "
         "signer_id, signer_name, signer_is_vice, base_salary, total_amount, award_count, "
         "priority_count, created_at) VALUES (1, 1, 2025, 1, 'QĐ-UBND', '2025-02-01', 'Về việc', "
-        "1, 'Chủ tịch', false, 2340000, 0, 0, 0, :t)", t=WHEN)
+        "1, 'Chủ tịch', false, 2340000, 0, 1, 0, :t)", t=WHEN)
     for pid, state in enumerate(ProposalState, start=1):
         run("INSERT INTO proposal (id, unit_id, campaign_id, award_type_id, created_by_id, title, "
             "achievement, state, revision_count, nominee_count, priority_count, has_priority, "

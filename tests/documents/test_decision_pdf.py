@@ -39,6 +39,7 @@ from award_flow.documents.render import (
 )
 
 CSS_PATH = R.TEMPLATES_DIR / "documents" / "decision.css"
+NBSP, WJ = "\u00a0", "\u2060"  # no-break space, word joiner
 
 
 # --------------------------------------------------------------------------- helpers
@@ -65,7 +66,7 @@ def make_doc(
             name, "Giáo viên Trường Tiểu học Long Toàn A", "Giấy khen", 877_500,
             "individual", gender))
     return DecisionDocument(
-        parent_body="Ủy ban nhân dân tỉnh Trà Vinh",
+        parent_body=None,  # a People's Committee: its header is its own name only
         issuing_body="Ủy ban nhân dân thị xã Duyên Hải",
         place_name="Duyên Hải",
         number=number,
@@ -178,7 +179,6 @@ def test_number_and_date_lines(vice_pdf, chair_pdf):
 def test_header_and_title_blocks(vice_pdf):
     first = page_texts(vice_pdf)[0]
     for text in (
-        "ỦY BAN NHÂN DÂN TỈNH TRÀ VINH",
         "ỦY BAN NHÂN DÂN THỊ XÃ DUYÊN HẢI",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
@@ -254,7 +254,7 @@ def test_annex_names_amounts_and_total(vice_pdf):
 
 def test_a_title_is_recognised_not_conferred():
     doc = replace(make_doc(collectives=0), award_is_title=True, award_form="Lao động tiên tiến",
-                  subject="Về việc công nhận danh hiệu “Lao động tiên tiến”",
+                  subject="Về việc công nhận danh hiệu “Lao động tiên tiến” năm 2025",
                   achievement="")
     text = " ".join(page_texts(render_decision_pdf(doc)))
     assert ("Điều 1. Công nhận danh hiệu “Lao động tiên tiến” cho 3 cá nhân (có danh sách "
@@ -269,7 +269,9 @@ def test_mixed_awards_get_their_own_column():
     doc = replace(doc, awardees=(other,) + doc.awardees[1:])
     annex = page_texts(render_decision_pdf(doc))[-1]
     assert "DANH SÁCH TẬP THỂ VÀ CÁ NHÂN ĐƯỢC KHEN THƯỞNG" in annex
-    assert "Hình thức khen thưởng" in annex
+    # The column holds titles as well as forms of commendation; the others keep their names.
+    assert ("STT Họ và tên / Tên tập thể Chức vụ, đơn vị hoặc địa chỉ Danh hiệu, hình thức "
+            "khen thưởng Số tiền (đồng)") in annex
     assert "Bằng khen" in annex
 
 
@@ -281,7 +283,78 @@ def test_mixed_awards_get_their_own_column():
 ])
 def test_header_breaks_a_body_name_before_its_level(name, lines):
     ctx = decision_context(replace(make_doc(), issuing_body=name))
-    assert ctx["issuing_body"] == lines
+    assert [line.replace(NBSP, " ") for line in ctx["issuing_body"]] == lines
+
+
+def test_a_peoples_committee_prints_no_parent_line(vice_pdf):
+    """Decree 30: a People's Committee's header is its own name only."""
+    first = page_texts(vice_pdf)[0]
+    assert first.startswith("ỦY BAN NHÂN DÂN THỊ XÃ DUYÊN HẢI")
+    assert "TRÀ VINH" not in first
+    assert decision_context(make_doc())["parent_body"] is None
+
+
+def test_a_header_parent_is_printed_in_capitals_on_one_line_never_broken():
+    doc = replace(make_doc(collectives=0, individuals=1), parent_body="UBND tỉnh  Trà Vinh")
+    assert decision_context(doc)["parent_body"] == "UBND TỈNH TRÀ VINH"
+    assert '<div class="parent-body">UBND TỈNH TRÀ VINH</div>' in render_decision_html(doc)
+    lines = PdfReader(io.BytesIO(render_decision_pdf(doc))).pages[0].extract_text().splitlines()
+    assert "UBND TỈNH TRÀ VINH" in [norm(line) for line in lines]
+    # A longer one is one value too: only the issuer's own name is broken before its level.
+    long = decision_context(replace(doc, parent_body="Ủy ban nhân dân tỉnh Trà Vinh"))
+    assert long["parent_body"] == f"ỦY{NBSP}BAN NHÂN DÂN TỈNH TRÀ VINH"
+
+
+def test_article_3_never_prints_a_sentence_without_its_subject():
+    doc = replace(make_doc(collectives=0, individuals=1), executors=("", "  "))
+    text = " ".join(page_texts(render_decision_pdf(doc)))
+    assert "Điều 3. Quyết định này có hiệu lực kể từ ngày ký./." in text
+    assert "chịu trách nhiệm" not in text
+
+
+def test_printed_text_keeps_spans_of_years_and_uy_ban_together():
+    doc = replace(
+        make_doc(collectives=0, individuals=1),
+        subject="Về việc khen thưởng thành tích giai đoạn 2021 - 2025 của Ủy ban nhân dân",
+        executors=("Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân thị xã",),
+        recipients=("CT, các PCT ủy ban nhân dân thị xã", "Lưu: VT, NV"))
+    ctx = decision_context(doc)
+    assert ctx["subject"] == (f"Về việc khen thưởng thành tích giai đoạn 2021{NBSP}-{WJ}{NBSP}2025 "
+                              f"của Ủy{NBSP}ban nhân dân")
+    assert ctx["authority"].startswith(f"CHỦ TỊCH ỦY{NBSP}BAN ")
+    assert ctx["executors"] == f"Chánh Văn phòng Hội đồng nhân dân và Ủy{NBSP}ban nhân dân thị xã"
+    assert ctx["recipients"][0] == f"CT, các PCT ủy{NBSP}ban nhân dân thị xã;"
+    assert ctx["annex_reference"].endswith(f"của Chủ tịch Ủy{NBSP}ban nhân dân thị xã Duyên Hải)")
+    assert doc.subject.count(NBSP) == 0  # the document's values (as stored) are untouched
+
+
+def _broken_pairs(pdf: bytes) -> set[str]:
+    """Which of the pairs to keep together are split by the end of a line."""
+    lines = [norm(line) for line in
+             PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines() if line.strip()]
+    found = set()
+    for line, following in zip(lines, lines[1:], strict=False):
+        if re.search(r"\b2021( -)?$", line) and re.match(r"^(- )?2025\b", following):
+            found.add("2021 - 2025")
+        if re.search(r"\b(Ủy|ỦY)$", line) and re.match(r"^(ban|BAN)\b", following):
+            found.add("Ủy ban")
+    return found
+
+
+@pytest.mark.slow
+def test_spans_of_years_and_uy_ban_never_break_across_lines(monkeypatch):
+    """The subject, with the pair at every place around the end of its first line: never
+    split, while the same texts with ordinary spaces are (the control)."""
+    def docs():
+        for pad in range(0, 36, 3):
+            for pair in ("2021 - 2025", "Ủy ban"):
+                yield replace(make_doc(collectives=0, individuals=1),
+                              subject=f"Về việc khen thưởng {'x' * pad} {pair} {pair} {pair}")
+
+    assert set().union(*(_broken_pairs(render_decision_pdf(d)) for d in docs())) == set()
+    monkeypatch.setattr(R, "_keep_together", lambda text: text)
+    assert set().union(*(_broken_pairs(render_decision_pdf(d)) for d in docs())) == {
+        "2021 - 2025", "Ủy ban"}
 
 
 def test_annex_on_new_page(vice_pdf):
@@ -346,7 +419,7 @@ def test_context_punctuation_and_prefixes():
     assert all(b.endswith(";") for b in ctx["legal_bases"][:-1])
     assert ctx["achievement"] == "đã có thành tích tốt"
     assert ctx["recipients"][-1] == "Lưu: VT, NV."
-    assert ctx["authority"] == "CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ DUYÊN HẢI"
+    assert ctx["authority"] == f"CHỦ TỊCH ỦY{NBSP}BAN NHÂN DÂN THỊ XÃ DUYÊN HẢI"
 
 
 # --------------------------------------------------------------------------- fonts
