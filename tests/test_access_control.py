@@ -313,10 +313,10 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
                                              {}))(proposal())),
         "/admin/units/new": (w.admin, lambda: ("/admin/units/new", {
             "name": "Phường 2", "kind": "ward", "active": "y"})),
-        "/admin/units/<int:unit_id>/edit": (w.admin, lambda: (
+        "/admin/units/<int(min=1):unit_id>/edit": (w.admin, lambda: (
             f"/admin/units/{w.unit_b.id}/edit", {"name": "Phường Một", "kind": "ward"})),
         "/admin/users/new": (w.admin, lambda: ("/admin/users/new", user_form())),
-        "/admin/users/<int:user_id>/edit": (w.admin, lambda: (
+        "/admin/users/<int(min=1):user_id>/edit": (w.admin, lambda: (
             f"/admin/users/{w.officer_b.id}/edit",
             user_form(username="officer.b", active=""))),
         "/admin/authority": (w.admin, lambda: ("/admin/authority", {
@@ -332,8 +332,8 @@ CSRF_RULES = ["/login", "/logout", "/language/<code>", "/proposals/new",
               "/nominees/<int:nominee_id>/edit", "/nominees/<int:nominee_id>/delete",
               "/proposals/<int:proposal_id>/attachments",
               "/attachments/<int:attachment_id>/delete", "/admin/units/new",
-              "/admin/units/<int:unit_id>/edit", "/admin/users/new",
-              "/admin/users/<int:user_id>/edit", "/admin/authority",
+              "/admin/units/<int(min=1):unit_id>/edit", "/admin/users/new",
+              "/admin/users/<int(min=1):user_id>/edit", "/admin/authority",
               "/proposals/<int:proposal_id>/propose-again"]
 
 
@@ -428,3 +428,21 @@ def test_administration_is_forbidden_to_everyone_but_the_admin(client, world, lo
                                          "role": "admin", "unit_id": str(world.unit_a.id)})
         assert posted.status_code in {403, 405}, path
     assert db_snapshot() == before
+
+
+#: The main menu's links for who works on proposals, and for the administrator.
+PROPOSAL_MENU = ["/work", "/proposals", "/decisions/"]
+ADMIN_MENU = ["/admin/users", "/admin/units", "/admin/authority"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_menu_offers_each_role_the_pages_it_may_open(client, world, login, role):
+    """The menu asks the same predicates as the pages (workflow.works_on_proposals,
+    can_administer): every link it shows opens, and it shows no link that would not."""
+    login(world.by_role(role))
+    page = client.get("/work", follow_redirects=True).text
+    menu = re.search(r'<nav class="mainnav"[^>]*>(.*?)</nav>', page, re.S).group(1)
+    links = re.findall(r'href="([^"]+)"', menu)
+    assert links == (ADMIN_MENU if role == Role.ADMIN else PROPOSAL_MENU)
+    for link in links:
+        assert client.get(link).status_code == 200, link

@@ -36,7 +36,7 @@ class ProposalForm(Form):
 
 class NomineeForm(Form):
     name = StringField(_l("Họ và tên / tên tập thể"), validators=[DataRequired(), Length(max=200)],
-                       filters=[nfc_filter])
+                       filters=[nfc_filter])  # a zero-width space is no name
     position = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=200)],
                            filters=[nfc_filter])
     unit_or_address = StringField(_l("Đơn vị công tác hoặc địa chỉ"),
@@ -53,9 +53,16 @@ class NomineeForm(Form):
         self.priority_group.choices = [(p.value, p.label) for p in PriorityGroup if p.fits(kind)]
         # Labels that fit the kind of nominee the award is for.
         self.name.label.text = str(NAME_LABELS[kind])
+        if kind in NAME_HINTS:
+            self.name.description = NAME_HINTS[kind]
         if kind == NomineeKind.INDIVIDUAL:
             # The annex prints "Ông" / "Bà" before a person's name.
             self.gender.flags.required = True
+        else:
+            # A position and a gender are a person's; a collective or household has neither
+            # (the page shows the fields the form has).
+            del self.position
+            del self.gender
 
 
 NAME_LABELS = {
@@ -63,25 +70,40 @@ NAME_LABELS = {
     NomineeKind.COLLECTIVE: _l("Tên tập thể"),
     NomineeKind.HOUSEHOLD: _l("Tên hộ gia đình (chủ hộ)"),
 }
+#: How to write a name that is not a person's, as the decision's annex prints it.
+NAME_HINTS = {
+    NomineeKind.HOUSEHOLD: _l("Ví dụ: Hộ ông Nguyễn Văn Út"),
+}
 
 
 class AttachmentForm(Form):
-    kind = SelectField(_l("Loại tài liệu"), choices=[])
+    #: No default: a kind left as it was would tag every file of a batch "Tờ trình".
+    kind = SelectField(_l("Loại tài liệu"), choices=[],
+                       validators=[InputRequired(_l("Hãy chọn loại tài liệu."))])
     file = FileField(_l("Tệp"), validators=[FileRequired(_l("Hãy chọn một tệp."))])
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k.value, k.label) for k in AttachmentKind]
+        self.kind.choices = [("", _("— Chọn loại tài liệu —"))] + [
+            (k.value, k.label) for k in AttachmentKind]
         self.file.description = _("PDF, DOCX, XLSX, JPG hoặc PNG; tối đa %(size)s.",
                                   size=vn_file_size(current_app.config["MAX_ATTACHMENT_BYTES"]))
+
+
+#: The longest comment a workflow button takes (its textarea's maxlength says the same).
+COMMENT_MAX_LENGTH = 4000
 
 
 class ActionForm(Form):
     """Every workflow button: CSRF, the version the user saw, and an optional reason."""
 
     version = IntegerField(validators=[InputRequired()])
-    comment = TextAreaField(_l("Ý kiến / lý do"), validators=[Optional(), Length(max=4000)],
-                            filters=[nfc_filter])
+    comment = TextAreaField(
+        _l("Ý kiến / lý do"),
+        validators=[Optional(), Length(max=COMMENT_MAX_LENGTH, message=_l(
+            "Nội dung ghi quá dài: tối đa %(max)s ký tự (đã nhập %(length)s ký tự). Không có "
+            "thay đổi nào được lưu."))],
+        filters=[nfc_filter])
 
 
 class EmptyForm(Form):

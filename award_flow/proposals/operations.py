@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core import audit
 from award_flow.core.errors import ConflictError, InvalidTransition, NotAllowed, ValidationError
+from award_flow.core.formatting import vn_file_size
 from award_flow.core.model_base import utcnow
 from award_flow.core.storage import delete_after_commit, store_upload, track_new_file
 from award_flow.core.text import fold, nfc
@@ -41,6 +43,7 @@ from award_flow.proposals.workflow import (
     can_create,
     can_edit,
     can_propose_again,
+    lacks,
     may,
     recuses,
 )
@@ -71,11 +74,16 @@ class NomineeData:
 
 def _check_proposal_data(actor: User, data: ProposalData) -> None:
     authority_id = actor.unit.authority_id
-    if data.campaign.authority_id != authority_id or data.award_type.authority_id != authority_id:
-        raise ValidationError(_("Phong trào hoặc hình thức khen thưởng không thuộc cơ quan này."))
-    if not data.award_type.active or data.award_type.conferred_by != ConferredBy.SELF:
+    if data.campaign.authority_id != authority_id:
+        raise ValidationError(_("Phong trào thi đua không thuộc cơ quan này."))
+    if data.award_type.authority_id != authority_id:
+        raise ValidationError(_("Danh hiệu, hình thức khen thưởng không thuộc cơ quan này."))
+    if not data.award_type.active:
+        raise ValidationError(_("Danh hiệu, hình thức khen thưởng này đã ngừng áp dụng."))
+    if data.award_type.conferred_by != ConferredBy.SELF:
         raise ValidationError(
-            _("Danh hiệu, hình thức khen thưởng này không do Chủ tịch UBND quyết định tại đây.")
+            _("Danh hiệu, hình thức khen thưởng này không thuộc thẩm quyền quyết định của Chủ "
+              "tịch Ủy ban nhân dân; cần trình cấp trên.")
         )
     if data.phase is not None and data.phase.campaign_id != data.campaign.id:
         raise ValidationError(_("Đợt thi đua không thuộc phong trào đã chọn."))
@@ -106,11 +114,11 @@ def propose_deferred_again(actor: User, proposal: Proposal) -> Proposal:
     """A new draft of the same unit, campaign and award with the nominees the committee
     deferred on `proposal` (a decided one), to be completed with a dossier and submitted."""
     if not can_propose_again(actor, proposal):
-        raise NotAllowed(_("Chỉ đơn vị lập tờ trình mới đề nghị lại người hoãn xét, một lần, "
-                           "sau khi tờ trình đã có quyết định."))
+        raise NotAllowed(_("Chỉ đơn vị lập tờ trình mới đề nghị lại các trường hợp hoãn xét, "
+                           "một lần, sau khi tờ trình đã có quyết định."))
     deferred = proposal.deferred_nominees
     # Part of the title (data, in Vietnamese whatever the page's language), not UI text.
-    suffix = " (đề nghị lại người hoãn xét)"
+    suffix = " (đề nghị lại các trường hợp hoãn xét)"
     again = create_proposal(actor, ProposalData(
         title=proposal.title[:Proposal.__table__.c.title.type.length - len(suffix)] + suffix,
         achievement=proposal.achievement, campaign=proposal.campaign,
@@ -119,8 +127,8 @@ def propose_deferred_again(actor: User, proposal: Proposal) -> Proposal:
     try:
         db.session.flush()
     except IntegrityError as exc:  # the unique follows_id: someone else was first
-        raise ConflictError(_("Người hoãn xét của tờ trình này vừa được đề nghị lại. Không có "
-                              "thay đổi nào được lưu; hãy tải lại trang.")) from exc
+        raise ConflictError(_("Các trường hợp hoãn xét của tờ trình này vừa được đề nghị lại. "
+                              "Không có thay đổi nào được lưu; hãy tải lại trang.")) from exc
     for nominee in deferred:
         add_nominee(actor, again, NomineeData(
             kind=nominee.kind, name=nominee.name, position=nominee.position,
@@ -149,20 +157,29 @@ def _flush(proposal: Proposal) -> None:
         ) from exc
 
 
+def _flush_dossier_change(proposal: Proposal) -> None:
+    """Flush a change to what the unit files: the details, a nominee or a file. Each is a
+    change to the proposal, whatever row it touches: its version moves, so that a page shown
+    before it (the unit head's submit button) is stale, and the UPDATE, conditional on the
+    version loaded, refuses to follow a change someone else made meanwhile."""
+    proposal.version += 1
+    _flush(proposal)
+
+
 def update_proposal(actor: User, proposal: Proposal, data: ProposalData) -> None:
     _require_edit(actor, proposal)
     _check_proposal_data(actor, data)
     if data.award_type.subject != proposal.award_type.subject and proposal.nominees:
         raise ValidationError(
-            _("Tờ trình đã có người được đề nghị; hình thức mới phải cùng đối tượng (cá nhân, "
-              "tập thể hoặc hộ gia đình).")
+            _("Tờ trình đã có người được đề nghị; danh hiệu, hình thức khen thưởng mới phải cùng "
+              "đối tượng (cá nhân, tập thể hoặc hộ gia đình).")
         )
     proposal.title = nfc(data.title)
     proposal.achievement = nfc(data.achievement)
     proposal.campaign = data.campaign
     proposal.phase = data.phase
     proposal.award_type = data.award_type
-    _flush(proposal)
+    _flush_dossier_change(proposal)
     audit.record("edit", actor, proposal_id=proposal.id)
 
 
@@ -189,7 +206,9 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
             _("%(award)s chỉ dành cho %(subject)s.",
               award=proposal.award_type.name, subject=proposal.award_type.subject.label.lower())
         )
-    name = nfc(data.name)
+    # Without the invisible characters pasting from Word or Excel brings (core.text.nfc):
+    # what is left is what the decision prints.
+    name = nfc(data.name) or ""
     if not name:
         raise ValidationError(_("Cần nhập họ tên hoặc tên tập thể."))
     if data.kind == NomineeKind.INDIVIDUAL and data.gender is None:
@@ -202,6 +221,12 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
     # Folding can lengthen a name ("ß" → "ss"): refuse rather than overflow the column.
     if len(name_folded) > Nominee.__table__.c.name_folded.type.length:
         raise ValidationError(_("Họ tên hoặc tên tập thể quá dài."))
+    same = next((other for other in proposal.nominees
+                 if other is not nominee and other.name_folded == name_folded), None)
+    if same is not None:
+        # Folded: "Nguyen Van Ut" is "Nguyễn Văn Út" typed without its marks.
+        raise ValidationError(_("“%(name)s” đã có trong tờ trình này; mỗi trường hợp chỉ "
+                                "được đề nghị một lần.", name=same.name))
     nominee.kind = data.kind
     nominee.name = name
     nominee.name_folded = name_folded
@@ -221,7 +246,7 @@ def add_nominee(actor: User, proposal: Proposal, data: NomineeData) -> Nominee:
     nominee.proposal = proposal
     db.session.add(nominee)
     _refresh_counts(proposal)
-    _flush(proposal)
+    _flush_dossier_change(proposal)
     audit.record("add_nominee", actor, proposal_id=proposal.id, comment=nominee.name)
     return nominee
 
@@ -231,7 +256,7 @@ def update_nominee(actor: User, nominee: Nominee, data: NomineeData) -> None:
     _require_edit(actor, proposal)
     _apply_nominee(nominee, proposal, data)
     _refresh_counts(proposal)
-    _flush(proposal)
+    _flush_dossier_change(proposal)
     audit.record("edit_nominee", actor, proposal_id=proposal.id, comment=nominee.name)
 
 
@@ -240,7 +265,7 @@ def remove_nominee(actor: User, nominee: Nominee) -> None:
     _require_edit(actor, proposal)
     proposal.nominees.remove(nominee)
     _refresh_counts(proposal)
-    _flush(proposal)
+    _flush_dossier_change(proposal)
     audit.record("remove_nominee", actor, proposal_id=proposal.id, comment=nominee.name)
 
 
@@ -251,8 +276,15 @@ def add_attachment(
     from award_flow.core.storage import clean_filename
 
     _require_edit(actor, proposal)
+    limits = current_app.config
+    if len(proposal.attachments) >= limits["MAX_ATTACHMENTS_PER_PROPOSAL"]:
+        raise ValidationError(_("Hồ sơ đã có %(n)s tệp, số tệp tối đa của một tờ trình.",
+                                n=limits["MAX_ATTACHMENTS_PER_PROPOSAL"]))
     stored = store_upload(stream)
-    track_new_file(db.session, stored.stored_name)
+    track_new_file(db.session, stored.stored_name)  # removed again if this is refused below
+    if sum(a.size for a in proposal.attachments) + stored.size > limits["MAX_DOSSIER_BYTES"]:
+        raise ValidationError(_("Hồ sơ của một tờ trình tối đa %(size)s; tệp này vượt quá.",
+                                size=vn_file_size(limits["MAX_DOSSIER_BYTES"])))
     attachment = Attachment(
         proposal=proposal,
         kind=kind,
@@ -264,7 +296,7 @@ def add_attachment(
         uploaded_by=actor,
     )
     db.session.add(attachment)
-    _flush(proposal)
+    _flush_dossier_change(proposal)
     audit.record("add_attachment", actor, proposal_id=proposal.id, comment=attachment.original_name)
     return attachment
 
@@ -274,7 +306,7 @@ def remove_attachment(actor: User, attachment: Attachment) -> None:
     _require_edit(actor, proposal)
     proposal.attachments.remove(attachment)
     delete_after_commit(db.session, attachment.stored_name)
-    _flush(proposal)
+    _flush_dossier_change(proposal)
     audit.record(
         "remove_attachment", actor, proposal_id=proposal.id, comment=attachment.original_name
     )
@@ -305,8 +337,9 @@ def _check(
             )
         raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."))
     if transition.needs_comment and not comment:
-        raise ValidationError(_("Cần ghi rõ lý do."))
-    return comment
+        raise ValidationError(str(transition.missing_comment_message))
+    # A comment where the page offers none (a first submission) is not recorded.
+    return comment if transition.takes_comment(proposal.state) else ""
 
 
 def _apply(proposal: Proposal, action: Action, actor: User, comment: str) -> None:
@@ -331,13 +364,18 @@ def _move(proposal: Proposal, action: Action, actor: User, *, comment: str = "",
     _apply(proposal, action, actor, _check(proposal, action, actor, comment, expected_version))
 
 
-def submit_proposal(proposal: Proposal, actor: User, *, expected_version: int | None = None) -> None:
-    """The unit head files the proposal (again, after a return: that counts a revision)."""
-    comment = _check(proposal, Action.SUBMIT, actor, "", expected_version)
-    if not proposal.nominees:
-        raise ValidationError(_("Tờ trình chưa có người được đề nghị khen thưởng."))
-    if not proposal.attachments:
-        raise ValidationError(_("Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...)."))
+def _require_ready(proposal: Proposal, action: Action) -> None:
+    missing = lacks(action, proposal)
+    if missing is not None:
+        raise ValidationError(str(missing))
+
+
+def submit_proposal(proposal: Proposal, actor: User, *, comment: str = "",
+                    expected_version: int | None = None) -> None:
+    """The unit head files the proposal (again, after a return: that counts a revision, and
+    the unit may say what it changed)."""
+    comment = _check(proposal, Action.SUBMIT, actor, comment, expected_version)
+    _require_ready(proposal, Action.SUBMIT)
     if proposal.state == ProposalState.RETURNED:
         proposal.revision_count += 1
     proposal.submitted_at = proposal.submitted_at or utcnow()
@@ -361,9 +399,9 @@ def return_proposal(proposal: Proposal, actor: User, *, comment: str,
         nominee.outcome = None
 
 
-def forward_proposal(proposal: Proposal, actor: User, *, comment: str = "",
+def forward_proposal(proposal: Proposal, actor: User, *, comment: str,
                      expected_version: int | None = None) -> None:
-    """To the Standing Committee, with the secretariat's appraisal opinion."""
+    """To the Standing Committee, with the secretariat's appraisal opinion (required)."""
     _move(proposal, Action.FORWARD, actor, comment=comment, expected_version=expected_version)
 
 
@@ -385,12 +423,12 @@ def conclude_review(
     """The Standing Committee's conclusion: an outcome for every nominee."""
     comment = _check(proposal, Action.CONCLUDE, actor, comment, expected_version)
     if set(outcomes) != {n.id for n in proposal.nominees}:
-        raise ValidationError(_("Cần kết luận cho từng người được đề nghị."))
+        raise ValidationError(_("Cần kết luận cho từng trường hợp được đề nghị."))
     if all(outcome == NomineeOutcome.DEFERRED for outcome in outcomes.values()):
         # Deferred means "decided later": a proposal deferred as a whole stays with the
         # committee rather than going to the chairman with nothing to decide.
         raise ValidationError(_("Không thể hoãn xét tất cả: hãy để tờ trình chờ phiên họp sau "
-                                "(chưa kết luận) hoặc chuyển lại cơ quan thẩm định."))
+                                "(chưa kết luận) hoặc chuyển lại Cơ quan Tổ chức - Nội vụ."))
     _apply(proposal, Action.CONCLUDE, actor, comment)
     for nominee in proposal.nominees:
         nominee.outcome = outcomes[nominee.id]
@@ -415,10 +453,7 @@ def approve_proposal(proposal: Proposal, actor: User, *, comment: str = "",
     from award_flow.decisions.operations import issue_decision
 
     comment = _check(proposal, Action.APPROVE, actor, comment, expected_version)
-    if not any(n.outcome == NomineeOutcome.RECOMMENDED for n in proposal.nominees):
-        raise ValidationError(
-            _("Thường trực Hội đồng không đề nghị ai; hãy chọn “Không phê duyệt” hoặc “Chuyển lại cơ quan thẩm định”.")
-        )
+    _require_ready(proposal, Action.APPROVE)
     decision = issue_decision(proposal, actor, rendered)
     # State and decision change in one flush: the table's CHECK keeps them together.
     proposal.decision = decision

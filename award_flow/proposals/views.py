@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import (
     Blueprint,
     abort,
@@ -13,15 +16,17 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_date, get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from award_flow.campaigns.models import Campaign, Phase
-from award_flow.catalogue.models import AwardType, ConferredBy
+from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core.audit import AuditEvent
-from award_flow.core.formatting import document_number
+from award_flow.core.formatting import document_number, vn_short_date
 from award_flow.core.params import page_arg
 from award_flow.core.storage import download_name, stored_path
 from award_flow.core.text import alphabetical
@@ -35,6 +40,8 @@ from award_flow.extensions import db
 from award_flow.org.models import Unit
 from award_flow.proposals import operations as ops
 from award_flow.proposals.forms import (
+    COMMENT_MAX_LENGTH,
+    NAME_LABELS,
     ActionForm,
     AttachmentForm,
     EmptyForm,
@@ -59,21 +66,33 @@ from award_flow.proposals.queries import (
 )
 from award_flow.proposals.workflow import (
     EVENT_LABELS,
+    QUEUE_STATES,
+    TRANSITIONS,
     Action,
-    allowed_actions,
+    Transition,
     can_create,
     can_edit,
     can_propose_again,
+    lacks,
     may,
+    offered_actions,
     sees_audit_details,
     works_on_proposals,
 )
 
 bp = Blueprint("proposals", __name__)
 
-#: The operation behind each workflow button (conclude and approve have their own pages).
+
+@bp.app_context_processor
+def _workflow_predicates() -> dict:
+    """For every page (base.html's menu): whether proposals are the user's business."""
+    return {"works_on_proposals": works_on_proposals}
+
+#: The operation behind each workflow button of the proposal page (conclude has a page of its
+#: own, one outcome per nominee; approve is a button here, its decision rendered ahead).
 _SIMPLE_ACTIONS = {
-    Action.SUBMIT: lambda p, u, f: ops.submit_proposal(p, u, expected_version=f.version.data),
+    Action.SUBMIT: lambda p, u, f: ops.submit_proposal(
+        p, u, comment=f.comment.data or "", expected_version=f.version.data),
     Action.WITHDRAW: lambda p, u, f: ops.withdraw_proposal(
         p, u, comment=f.comment.data or "", expected_version=f.version.data),
     Action.ACCEPT: lambda p, u, f: ops.accept_proposal(p, u, expected_version=f.version.data),
@@ -96,7 +115,7 @@ _DONE_MESSAGES = {
     Action.ACCEPT: _l("Đã tiếp nhận hồ sơ để thẩm định."),
     Action.RETURN: _l("Đã trả lại hồ sơ cho đơn vị."),
     Action.FORWARD: _l("Đã trình Thường trực Hội đồng."),
-    Action.SEND_BACK: _l("Đã chuyển lại cơ quan thẩm định."),
+    Action.SEND_BACK: _l("Đã chuyển lại Cơ quan Tổ chức - Nội vụ."),
     Action.REJECT: _l("Đã ghi nhận không phê duyệt."),
     Action.APPROVE: _l("Đã phê duyệt và ban hành quyết định."),
     Action.CONCLUDE: _l("Đã ghi nhận kết luận của Thường trực Hội đồng."),
@@ -107,7 +126,7 @@ def _authority_id() -> int:
     return current_user.unit.authority_id
 
 
-def _filter_options() -> dict:
+def _filter_options(queue: bool) -> dict:
     authority_id = _authority_id()
     return {
         "campaigns": db.session.scalars(
@@ -119,8 +138,32 @@ def _filter_options() -> dict:
         "award_types": sorted(db.session.scalars(
             select(AwardType).where(AwardType.authority_id == authority_id)
         ).all(), key=lambda award: alphabetical(award.label)),
-        "states": list(ProposalState),
+        # "My work" holds only the states of the user's desk: the others would never match.
+        "states": [s for s in ProposalState if s in QUEUE_STATES.get(current_user.role, ())]
+        if queue else list(ProposalState),
     }
+
+
+def _filter_summary(filters: ProposalFilters, options: dict) -> list[str]:
+    """The filters in use, in words, for the line above the (folded) filter panel."""
+    def name_of(items, wanted, attribute):  # noqa: ANN001, ANN202
+        return next((getattr(i, attribute) for i in items if i.id == wanted), None)
+
+    parts = []
+    if filters.name:
+        parts.append(_("tên “%(text)s”", text=filters.name))
+    for label, items, wanted, attribute in (
+            (_("phong trào"), options["campaigns"], filters.campaign_id, "name"),
+            (_("đơn vị"), options["units"], filters.unit_id, "name"),
+            (_("danh hiệu, hình thức"), options["award_types"], filters.award_type_id, "label")):
+        value = name_of(items, wanted, attribute) if wanted else None
+        if value:
+            parts.append(f"{label}: {value}")
+    if filters.state:
+        parts.append(_("trạng thái: %(state)s", state=filters.state.label))
+    if filters.priority_only:
+        parts.append(_("chỉ tờ trình ưu tiên"))
+    return parts
 
 
 def _list_page(queue: bool, template_title: str):
@@ -128,13 +171,24 @@ def _list_page(queue: bool, template_title: str):
     per_page = current_app.config["PAGE_SIZE"]
     pagination = page_of_proposals(current_user, filters, queue=queue,
                                    page=page_arg(request.args, per_page), per_page=per_page)
+    if pagination.page > max(pagination.pages, 1):
+        # Past the last page (a bookmark, or the last item of the page was just handled):
+        # the last page, with the same filters.
+        args = request.args.to_dict()
+        if pagination.pages > 1:
+            args["page"] = str(pagination.pages)
+        else:
+            args.pop("page", None)
+        return redirect(url_for(request.endpoint, **args))
+    options = _filter_options(queue)
     return render_template(
         "proposals/list.html",
         pagination=pagination,
         filters=filters,
+        filter_summary=_filter_summary(filters, options),
         queue=queue,
         title=template_title,
-        **_filter_options(),
+        **options,
     )
 
 
@@ -209,7 +263,8 @@ def create():
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(proposal_id: int):
-    proposal = get_visible_proposal(proposal_id, current_user)
+    proposal = get_visible_proposal(proposal_id, current_user,
+                                    for_update=request.method == "POST")
     if not can_edit(current_user, proposal):
         abort(403)
     form = ProposalForm(obj=proposal)
@@ -235,27 +290,123 @@ def _approval_preview(proposal: Proposal) -> dict | None:
             "count": len(amounts), "amount": amounts[0], "total": sum(amounts)}
 
 
+#: The sections of the proposal page a change sends the user back to: the messages about
+#: it are shown there (`?at=`), where the page lands, not at the top, off-screen.
+SECTIONS = frozenset({"nominees", "dossier"})
+
+
+def _back_to(proposal_id: int, section: str) -> str:
+    return url_for(".detail", proposal_id=proposal_id, at=section, _anchor=section)
+
+
+@dataclass(frozen=True)
+class ActionButton:
+    """One workflow form of the proposal page: its transition and whether it has a box."""
+
+    transition: Transition
+    comment: bool
+
+    @property
+    def comment_id(self) -> str:
+        return f"comment-{self.transition.action.value}"
+
+
+@dataclass(frozen=True)
+class Banner:
+    """The comment that explains where the proposal is now, at the top of its page."""
+
+    heading: str
+    comment: str
+    warning: bool
+
+
+#: Transitions whose comment is a reason against the unit's request (a warning banner).
+_WARNING_BANNERS = frozenset({Action.RETURN, Action.SEND_BACK, Action.REJECT})
+
+
+def _local_day(moment: datetime) -> str:
+    """The day of `moment` where the user is, written as the pages write dates."""
+    day = to_user_timezone(moment).date()
+    return vn_short_date(day) if str(get_locale() or "vi") == "vi" else format_date(day, "medium")
+
+
+def _banner(proposal: Proposal, history: list[AuditEvent]) -> Banner | None:
+    """The comment of the transition that brought the proposal to its state, when that
+    transition has a banner: the reasons of a return, a send-back or a rejection, a
+    withdrawal's reason, the appraisal opinion, the committee's comment, what a resubmission
+    changed."""
+    moved = next((e for e in reversed(history) if e.to_state is not None), None)
+    if moved is None or moved.to_state != proposal.state.value or not moved.comment:
+        return None
+    try:
+        transition = TRANSITIONS[Action(moved.action)]
+    except (ValueError, KeyError):
+        return None
+    if transition.banner is None:
+        return None
+    heading = str(transition.banner) % {
+        "name": moved.actor.full_name if moved.actor else _("Hệ thống"),
+        "date": _local_day(moved.created_at)}
+    return Banner(heading=heading, comment=moved.comment,
+                  warning=transition.action in _WARNING_BANNERS)
+
+
+def _submit_note(proposal: Proposal) -> str | None:
+    """For a unit member who may edit but not submit: whether the proposal is ready for the
+    unit head, by the submission's own checks (`lacks`), or what it still lacks."""
+    submit = TRANSITIONS[Action.SUBMIT]
+    if (not can_edit(current_user, proposal) or proposal.state not in submit.sources
+            or current_user.role in submit.roles):
+        return None
+    missing = lacks(Action.SUBMIT, proposal)
+    if missing is not None:
+        return _("Chưa đủ để gửi: %(missing)s", missing=missing)
+    if proposal.state == ProposalState.RETURNED:
+        return _("Hồ sơ đã đủ để gửi lại; Thủ trưởng đơn vị sẽ gửi lại tờ trình.")
+    return _("Bản nháp đã đủ để gửi; Thủ trưởng đơn vị sẽ gửi tờ trình.")
+
+
+#: How the nominees' section and the name column are called, by the award's kind of nominee.
+NOMINEES_HEADINGS = {
+    NomineeKind.INDIVIDUAL: _l("Người được đề nghị"),
+    NomineeKind.COLLECTIVE: _l("Tập thể được đề nghị"),
+    NomineeKind.HOUSEHOLD: _l("Hộ gia đình được đề nghị"),
+}
+
+
 @bp.get("/proposals/<int:proposal_id>")
 @login_required
 def detail(proposal_id: int):
     proposal = get_visible_proposal(proposal_id, current_user)
     history = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.proposal_id == proposal.id).order_by(AuditEvent.id)
+        select(AuditEvent).where(AuditEvent.proposal_id == proposal.id)
+        .order_by(AuditEvent.id).options(selectinload(AuditEvent.actor))
     ).all()
-    action_form = ActionForm(version=proposal.version)
+    offered, withheld_notes = offered_actions(current_user, proposal)
+    kind = proposal.award_type.subject
+    at = request.args.get("at")
     return render_template(
         "proposals/detail.html",
         proposal=proposal,
         history=history,
+        banner=_banner(proposal, history),
         # The move forward first (primary), then the others in the table's order.
-        actions=sorted((t for t in allowed_actions(current_user, proposal)
-                        if t.action != Action.CONCLUDE), key=lambda t: t.style != "primary"),
+        actions=[ActionButton(t, t.takes_comment(proposal.state))
+                 for t in sorted((t for t in offered if t.action != Action.CONCLUDE),
+                                 key=lambda t: t.style != "primary")],
+        withheld_notes=withheld_notes,
+        comment_max_length=COMMENT_MAX_LENGTH,
+        submit_note=_submit_note(proposal),
+        flash_section=at if at in SECTIONS else None,
+        nominees_heading=NOMINEES_HEADINGS[kind],
+        name_column=NAME_LABELS[kind],
+        # The conclusion column once the committee has concluded (a "—" on every row before).
+        show_outcomes=any(n.outcome is not None for n in proposal.nominees),
         can_conclude=may(current_user, Action.CONCLUDE, proposal),
         approval_preview=_approval_preview(proposal),
         can_propose_again=can_propose_again(current_user, proposal),
         show_audit_ip=sees_audit_details(current_user),
         editable=can_edit(current_user, proposal),
-        action_form=action_form,
         attachment_form=AttachmentForm(),
         empty_form=EmptyForm(),
         event_labels=EVENT_LABELS,
@@ -280,7 +431,13 @@ def act(proposal_id: int, action: str):
     else:
         proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
     if not form.validate_on_submit():
-        flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
+        if set(form.errors) == {"comment"}:
+            # What the user wrote is wrong (too long): say so, not "reload the page", which
+            # is for a form the page no longer matches (its version, its CSRF token).
+            for message in form.comment.errors:
+                flash(str(message), "error")
+        else:
+            flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
         return redirect(url_for(".detail", proposal_id=proposal.id))
     done = perform(lambda: _SIMPLE_ACTIONS[chosen](proposal, current_user, form, **extra),
                    _DONE_MESSAGES[chosen])
@@ -335,7 +492,8 @@ def propose_again(proposal_id: int):
     if not form.validate_on_submit():
         abort(400)
     done = perform(lambda: ops.propose_deferred_again(current_user, proposal),
-                   _("Đã lập tờ trình đề nghị lại người hoãn xét. Hãy bổ sung hồ sơ rồi gửi."))
+                   _("Đã lập tờ trình đề nghị lại các trường hợp hoãn xét. Hãy bổ sung hồ sơ "
+                     "rồi gửi."))
     if not done.ok:
         return redirect(url_for(".detail", proposal_id=proposal_id))
     return redirect(url_for(".detail", proposal_id=done.value.id))
@@ -350,6 +508,7 @@ def conclude(proposal_id: int):
     if not may(current_user, Action.CONCLUDE, proposal):
         abort(403)
     form = ActionForm(version=proposal.version)
+    form.comment.label.text = str(TRANSITIONS[Action.CONCLUDE].comment_box_label)
     choices = {value for value, _label in outcome_choices()}
     if form.validate_on_submit():
         outcomes = {}
@@ -367,24 +526,37 @@ def conclude(proposal_id: int):
             # Someone else moved it meanwhile: the message says so; show what it is now.
             return redirect(url_for(".detail", proposal_id=proposal_id))
         # Refused as entered: the page again with what the member chose and wrote.
-        return render_template("proposals/conclude.html", proposal=proposal, form=form,
-                               outcomes=outcome_choices(),
-                               chosen={n.id: outcomes.get(n.id) for n in proposal.nominees})
-    if form.is_submitted():
+        return _conclude_page(proposal, form,
+                              chosen={n.id: outcomes.get(n.id) for n in proposal.nominees})
+    if form.is_submitted() and set(form.errors) != {"comment"}:
+        # (A comment too long is said under its box.)
         flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
+    return _conclude_page(proposal, form, chosen=None)
+
+
+def _conclude_page(proposal: Proposal, form: ActionForm, chosen: dict | None):  # noqa: ANN202
+    """The conclusion form, under the appraisal opinion it concludes on."""
+    forwarded = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.proposal_id == proposal.id,
+                                 AuditEvent.to_state.is_not(None))
+        .order_by(AuditEvent.id.desc()).limit(1).options(selectinload(AuditEvent.actor))
+    ).all()
     return render_template("proposals/conclude.html", proposal=proposal, form=form,
-                           outcomes=outcome_choices(), chosen=None)
+                           outcomes=outcome_choices(), chosen=chosen,
+                           banner=_banner(proposal, forwarded),
+                           comment_max_length=COMMENT_MAX_LENGTH,
+                           nominees_heading=NOMINEES_HEADINGS[proposal.award_type.subject])
 
 
 # --- nominees -----------------------------------------------------------------------------
 
 
 def _nominee_data(form: NomineeForm, proposal) -> ops.NomineeData:  # noqa: ANN001
-    gender = form.gender.data
+    gender = form.gender.data if form.gender else None
     return ops.NomineeData(
         kind=proposal.award_type.subject,
         name=form.name.data,
-        position=form.position.data or "",
+        position=(form.position.data if form.position else "") or "",
         unit_or_address=form.unit_or_address.data or "",
         gender=Gender(gender) if gender in Gender._value2member_map_ else None,
         achievement_summary=form.achievement_summary.data or "",
@@ -392,51 +564,64 @@ def _nominee_data(form: NomineeForm, proposal) -> ops.NomineeData:  # noqa: ANN0
     )
 
 
+def _nominee_page(form: NomineeForm, proposal: Proposal, nominee):  # noqa: ANN001, ANN202
+    kind = proposal.award_type.subject
+    if kind == NomineeKind.INDIVIDUAL:
+        heading = (_("Sửa thông tin người được đề nghị") if nominee is not None
+                   else _("Thêm người được đề nghị"))
+    elif nominee is not None:
+        heading = _("Sửa thông tin %(kind)s được đề nghị", kind=kind.label.lower())
+    else:
+        heading = _("Thêm %(kind)s được đề nghị", kind=kind.label.lower())
+    return render_template("proposals/nominee_form.html", form=form, proposal=proposal,
+                           heading=heading)
+
+
 @bp.route("/proposals/<int:proposal_id>/nominees/new", methods=["GET", "POST"])
 @login_required
 def add_nominee(proposal_id: int):
-    proposal = get_visible_proposal(proposal_id, current_user)
+    proposal = get_visible_proposal(proposal_id, current_user,
+                                    for_update=request.method == "POST")
     if not can_edit(current_user, proposal):
         abort(403)
     form = NomineeForm(kind=proposal.award_type.subject)
     if form.validate_on_submit():
         if perform(lambda: ops.add_nominee(current_user, proposal, _nominee_data(form, proposal)),
                    _("Đã thêm người được đề nghị.")).ok:
-            return redirect(url_for(".detail", proposal_id=proposal.id) + "#nominees")
-    return render_template("proposals/nominee_form.html", form=form, proposal=proposal,
-                           nominee=None)
+            return redirect(_back_to(proposal.id, "nominees"))
+    return _nominee_page(form, proposal, None)
 
 
 @bp.route("/nominees/<int:nominee_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_nominee(nominee_id: int):
-    nominee = get_visible_nominee(nominee_id, current_user)
+    nominee = get_visible_nominee(nominee_id, current_user, for_update=request.method == "POST")
     proposal = nominee.proposal
     if not can_edit(current_user, proposal):
         abort(403)
     form = NomineeForm(obj=nominee, kind=proposal.award_type.subject)
     if request.method == "GET":
-        form.gender.data = nominee.gender.value if nominee.gender else None
+        if form.gender:
+            form.gender.data = nominee.gender.value if nominee.gender else None
         form.priority_group.data = nominee.priority_group.value
     if form.validate_on_submit():
         if perform(lambda: ops.update_nominee(current_user, nominee, _nominee_data(form, proposal)),
                    _("Đã lưu.")).ok:
-            return redirect(url_for(".detail", proposal_id=proposal.id) + "#nominees")
-    return render_template("proposals/nominee_form.html", form=form, proposal=proposal,
-                           nominee=nominee)
+            return redirect(_back_to(proposal.id, "nominees"))
+    return _nominee_page(form, proposal, nominee)
 
 
 @bp.post("/nominees/<int:nominee_id>/delete")
 @login_required
 def delete_nominee(nominee_id: int):
-    nominee = get_visible_nominee(nominee_id, current_user)
+    nominee = get_visible_nominee(nominee_id, current_user, for_update=True)
     proposal_id = nominee.proposal_id
     if not can_edit(current_user, nominee.proposal):
         abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
     perform(lambda: ops.remove_nominee(current_user, nominee), _("Đã xóa người được đề nghị."))
-    return redirect(url_for(".detail", proposal_id=proposal_id) + "#nominees")
+    return redirect(_back_to(proposal_id, "nominees"))
 
 
 # --- dossier ------------------------------------------------------------------------------
@@ -445,7 +630,7 @@ def delete_nominee(nominee_id: int):
 @bp.post("/proposals/<int:proposal_id>/attachments")
 @login_required
 def upload(proposal_id: int):
-    proposal = get_visible_proposal(proposal_id, current_user)
+    proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
     if not can_edit(current_user, proposal):
         abort(403)
     form = AttachmentForm()
@@ -453,12 +638,12 @@ def upload(proposal_id: int):
         for errors in form.errors.values():
             for message in errors:
                 flash(str(message), "error")
-        return redirect(url_for(".detail", proposal_id=proposal.id) + "#dossier")
+        return redirect(_back_to(proposal.id, "dossier"))
     upload_file = form.file.data
     perform(lambda: ops.add_attachment(current_user, proposal, AttachmentKind(form.kind.data),
                                        upload_file.filename or "", upload_file.stream),
             _("Đã tải lên tệp."))
-    return redirect(url_for(".detail", proposal_id=proposal.id) + "#dossier")
+    return redirect(_back_to(proposal.id, "dossier"))
 
 
 @bp.get("/attachments/<int:attachment_id>")
@@ -479,12 +664,12 @@ def download(attachment_id: int):
 @bp.post("/attachments/<int:attachment_id>/delete")
 @login_required
 def delete_attachment(attachment_id: int):
-    attachment = get_visible_attachment(attachment_id, current_user)
+    attachment = get_visible_attachment(attachment_id, current_user, for_update=True)
     proposal_id = attachment.proposal_id
     if not can_edit(current_user, attachment.proposal):
         abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
     perform(lambda: ops.remove_attachment(current_user, attachment), _("Đã xóa tệp."))
-    return redirect(url_for(".detail", proposal_id=proposal_id) + "#dossier")
+    return redirect(_back_to(proposal_id, "dossier"))
 

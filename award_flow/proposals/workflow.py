@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, ColumnElement, and_, event, false, selec
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import REVIEWER_ROLES, SIGNER_ROLES, UNIT_ROLES, Role
-from award_flow.proposals.models import Proposal, ProposalState
+from award_flow.proposals.models import NomineeOutcome, Proposal, ProposalState
 
 S = ProposalState
 
@@ -37,19 +37,57 @@ class Transition:
     sources: frozenset[ProposalState]
     target: ProposalState
     roles: frozenset[Role]
-    #: Only people of the proposing unit may do it.
-    own_unit: bool
-    #: A reason must be written (returns, send-backs, rejections).
+    #: A comment must be written: the reasons of a return, a send-back or a rejection, the
+    #: appraisal opinion that goes with a proposal to the Standing Committee.
     needs_comment: bool
     label: object
     #: Button style in the UI: primary, secondary or danger.
     style: str = "secondary"
-    #: An optional comment may go with it (an appraisal opinion, a reason for withdrawing).
+    #: An optional comment may go with it (a reason for withdrawing, a signer's note).
     offers_comment: bool = False
     #: What the button says while the server works, for a transition that takes a while.
     busy_label: object | None = None
     #: The question asked before a move that cannot be undone (shown by static/js/app.js).
     confirm: object | None = None
+    #: What the comment box is called, and the refusal when a required one is left empty,
+    #: for a comment that is not a reason (see the properties below for the defaults).
+    comment_label: object | None = None
+    missing_comment: object | None = None
+    #: The states in which the optional comment is offered (None: every source state): a
+    #: unit resubmitting a returned proposal says what it changed; a first submission has
+    #: nothing to explain.
+    comment_states: frozenset[ProposalState] | None = None
+    #: How the proposal page introduces this transition's comment while the proposal stays
+    #: where the transition took it (the banner at the top; `%(name)s` and `%(date)s` are who
+    #: and when).
+    banner: object | None = None
+    #: Shown instead of the button, which is then not offered, while the proposal lacks what
+    #: the transition needs (`lacks`): approving when nobody was recommended would issue
+    #: nothing. The operation refuses all the same.
+    withheld_note: object | None = None
+
+    @property
+    def has_comment(self) -> bool:
+        return self.needs_comment or self.offers_comment
+
+    def takes_comment(self, state: ProposalState) -> bool:
+        """Whether the action's form has a comment box when the proposal is in `state`."""
+        if self.needs_comment:
+            return True
+        return self.offers_comment and (self.comment_states is None
+                                        or state in self.comment_states)
+
+    @property
+    def comment_box_label(self) -> object:
+        if self.comment_label is not None:
+            return self.comment_label
+        return _l("Lý do (bắt buộc)") if self.needs_comment else _l("Ý kiến")
+
+    @property
+    def missing_comment_message(self) -> object:
+        if self.missing_comment is not None:
+            return self.missing_comment
+        return _l("Cần ghi rõ lý do.")
 
 
 _UNIT_HEAD = frozenset({Role.UNIT_HEAD})
@@ -64,32 +102,55 @@ TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in (
         Transition(Action.SUBMIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, _UNIT_HEAD,
-                   True, False, _l("Gửi tờ trình"), "primary"),
+                   False, _l("Gửi tờ trình"), "primary", True,
+                   comment_label=_l("Nội dung đã bổ sung, chỉnh sửa (không bắt buộc)"),
+                   comment_states=frozenset({S.RETURNED}),
+                   banner=_l("Nội dung đã bổ sung, chỉnh sửa:")),
         Transition(Action.WITHDRAW,
                    frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.IN_COMMITTEE,
                               S.AWAITING_DECISION, S.RETURNED}),
-                   S.WITHDRAWN, _UNIT_HEAD, True, False, _l("Rút tờ trình"), "danger", True,
-                   confirm=_l("Rút tờ trình này? Tờ trình đã rút không thể gửi lại.")),
+                   S.WITHDRAWN, _UNIT_HEAD, False, _l("Rút tờ trình"), "danger", True,
+                   confirm=_l("Rút tờ trình này? Tờ trình đã rút không thể gửi lại."),
+                   comment_label=_l("Lý do rút (không bắt buộc)"),
+                   banner=_l("Lý do rút:")),
         Transition(Action.ACCEPT, frozenset({S.SUBMITTED}), S.UNDER_REVIEW, _SECRETARIAT,
-                   False, False, _l("Tiếp nhận thẩm định"), "primary"),
+                   False, _l("Tiếp nhận hồ sơ"), "primary"),
         Transition(Action.RETURN, frozenset({S.SUBMITTED, S.UNDER_REVIEW}), S.RETURNED,
-                   _SECRETARIAT, False, True, _l("Trả lại, bổ sung hồ sơ"), "danger"),
+                   _SECRETARIAT, True, _l("Trả lại, bổ sung hồ sơ"), "danger",
+                   comment_label=_l("Lý do trả lại (bắt buộc)"),
+                   banner=_l("Lý do trả lại:")),
+        # RULES.md: "forward to the Standing Committee (appraisal opinion)": the committee
+        # reviews the dossier with the secretariat's opinion on it, so one must be written.
         Transition(Action.FORWARD, frozenset({S.UNDER_REVIEW}), S.IN_COMMITTEE, _SECRETARIAT,
-                   False, False, _l("Trình Thường trực Hội đồng"), "primary", True),
+                   True, _l("Trình Thường trực Hội đồng"), "primary",
+                   comment_label=_l("Ý kiến thẩm định (bắt buộc)"),
+                   missing_comment=_l("Cần ghi ý kiến thẩm định trước khi trình Thường trực "
+                                      "Hội đồng."),
+                   banner=_l("Ý kiến thẩm định của Cơ quan Tổ chức - Nội vụ:")),
         Transition(Action.SEND_BACK, frozenset({S.IN_COMMITTEE, S.AWAITING_DECISION}),
-                   S.UNDER_REVIEW, _COMMITTEE | _SIGNERS, False, True,
-                   _l("Chuyển lại cơ quan thẩm định"), "danger"),
+                   S.UNDER_REVIEW, _COMMITTEE | _SIGNERS, True,
+                   _l("Chuyển lại Cơ quan Tổ chức - Nội vụ"), "danger",
+                   comment_label=_l("Lý do chuyển lại (bắt buộc)"),
+                   banner=_l("Được chuyển lại bởi %(name)s ngày %(date)s:")),
         Transition(Action.CONCLUDE, frozenset({S.IN_COMMITTEE}), S.AWAITING_DECISION,
-                   _COMMITTEE, False, False, _l("Kết luận xét duyệt"), "primary"),
+                   _COMMITTEE, False, _l("Kết luận xét duyệt"), "primary", True,
+                   comment_label=_l("Ý kiến của Thường trực Hội đồng (không bắt buộc)"),
+                   banner=_l("Ý kiến của Thường trực Hội đồng:")),
         Transition(Action.APPROVE, frozenset({S.AWAITING_DECISION}), S.DECIDED, _SIGNERS,
-                   False, False, _l("Phê duyệt và ban hành quyết định"), "primary", True,
+                   False, _l("Phê duyệt và ban hành quyết định"), "primary", True,
                    # Issuing renders the decision PDF: seconds for a long annex.
                    _l("Đang ban hành quyết định…"),
                    confirm=_l("Phê duyệt và ban hành quyết định? Quyết định được cấp số và "
-                              "không thể sửa sau khi ban hành.")),
+                              "không thể sửa sau khi ban hành."),
+                   comment_label=_l("Ghi chú phê duyệt (chỉ lưu trong lịch sử)"),
+                   withheld_note=_l("Thường trực Hội đồng không đề nghị khen thưởng trường "
+                                    "hợp nào: chỉ có thể Không phê duyệt hoặc Chuyển lại Cơ "
+                                    "quan Tổ chức - Nội vụ.")),
         Transition(Action.REJECT, frozenset({S.AWAITING_DECISION}), S.REJECTED, _SIGNERS,
-                   False, True, _l("Không phê duyệt"), "danger",
-                   confirm=_l("Không phê duyệt tờ trình này? Tờ trình sẽ kết thúc.")),
+                   True, _l("Không phê duyệt"), "danger",
+                   confirm=_l("Không phê duyệt tờ trình này? Tờ trình sẽ kết thúc."),
+                   comment_label=_l("Lý do không phê duyệt (bắt buộc)"),
+                   banner=_l("Lý do không phê duyệt:")),
     )
 }
 
@@ -143,6 +204,13 @@ QUEUE_KEY_BY_STATE: dict[ProposalState, str | None] = _queue_key_by_state()
 def _queue_key_follows_state(proposal: Proposal, state, _old, _initiator) -> None:  # noqa: ANN001
     """Whatever sets `state` (a new proposal, a transition) sets `queue_key` with it."""
     proposal.queue_key = QUEUE_KEY_BY_STATE[ProposalState(state)]
+
+
+@event.listens_for(Proposal, "init")
+def _a_new_proposal_is_a_draft(_proposal: Proposal, _args, kwargs) -> None:  # noqa: ANN001
+    """A proposal created without naming its state is a draft, set as an assignment (not only
+    by the column's default at INSERT) so that the event above gives it its desk too."""
+    kwargs.setdefault("state", ProposalState.DRAFT)
 
 
 def queue_key_check_sql() -> str:
@@ -232,22 +300,55 @@ def can_propose_again(user: User, proposal: Proposal) -> bool:
 
 
 def recuses(user: User, proposal: Proposal) -> bool:
-    """A council member does not review a proposal of their own unit."""
+    """A council member does not review a proposal of their own unit.
+
+    RULES.md also has a member recuse when reviewing themselves, but a nominee is a name
+    typed by the unit, not an account: nothing links a `Nominee` to a `User`, and a name is
+    no proof (namesakes are common), so that case cannot be recognised here."""
     return user.role in RECUSING_ROLES and proposal.unit_id == user.unit_id
 
 
 def may(user: User, action: Action, proposal: Proposal) -> bool:
-    """May `user` take `action` on `proposal` now? (role, unit, recusal and current state)"""
+    """May `user` take `action` on `proposal` now? (role, recusal and current state)
+
+    The unit's own actions need no unit check of their own: unit roles see (`can_view`) only
+    their unit's proposals."""
     transition = TRANSITIONS[action]
     if not can_view(user, proposal):
         return False
     if user.role not in transition.roles:
         return False
-    if transition.own_unit and proposal.unit_id != user.unit_id:
-        return False
     if recuses(user, proposal):
         return False
     return proposal.state in transition.sources
+
+
+def lacks(action: Action, proposal: Proposal) -> object | None:
+    """What the proposal still lacks for `action`, as the refusal says it; None when it has
+    what the action needs. Not who may act nor when (that is `may`): the content. The
+    operations refuse with this message, and the pages use it to tell what is missing."""
+    if action == Action.SUBMIT:
+        if not proposal.nominees:
+            return _l("Tờ trình chưa có người được đề nghị khen thưởng.")
+        if not proposal.attachments:
+            return _l("Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...).")
+    if action == Action.APPROVE and not any(
+            n.outcome == NomineeOutcome.RECOMMENDED for n in proposal.nominees):
+        return _l("Thường trực Hội đồng không đề nghị khen thưởng trường hợp nào; hãy chọn "
+                  "“Không phê duyệt” hoặc “Chuyển lại Cơ quan Tổ chức - Nội vụ”.")
+    return None
+
+
+def offered_actions(user: User, proposal: Proposal) -> tuple[list[Transition], list[object]]:
+    """The buttons of the proposal page and, for an allowed action that the proposal is not
+    ready for and whose button is then withheld, the note shown in its place."""
+    offered, notes = [], []
+    for transition in allowed_actions(user, proposal):
+        if transition.withheld_note is not None and lacks(transition.action, proposal):
+            notes.append(transition.withheld_note)
+        else:
+            offered.append(transition)
+    return offered, notes
 
 
 def sees_audit_details(user: User) -> bool:
@@ -271,11 +372,11 @@ EVENT_LABELS: dict[str, object] = {
     "create": _l("Lập tờ trình"),
     "edit": _l("Sửa thông tin tờ trình"),
     "add_nominee": _l("Thêm người được đề nghị"),
-    "edit_nominee": _l("Sửa người được đề nghị"),
+    "edit_nominee": _l("Sửa thông tin người được đề nghị"),
     "remove_nominee": _l("Xóa người được đề nghị"),
     "add_attachment": _l("Tải lên tệp"),
     "remove_attachment": _l("Xóa tệp"),
     "outcomes": _l("Kết luận từng người"),
-    "propose_again": _l("Đề nghị lại người hoãn xét"),
+    "propose_again": _l("Đề nghị lại các trường hợp hoãn xét"),
     **{t.action.value: t.label for t in TRANSITIONS.values()},
 }

@@ -92,11 +92,11 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
     # 3. The secretariat accepts it for appraisal, then forwards it to the Standing Committee.
     ui.log_in("noivu")
     ui.open_from_my_work(TITLE)
-    page.get_by_role("button", name="Tiếp nhận thẩm định").click()
+    page.get_by_role("button", name="Tiếp nhận hồ sơ").click()
     ui.flash("Đã tiếp nhận hồ sơ để thẩm định.")
     ui.open_from_my_work(TITLE)
     ui.state_is("Đang thẩm định")
-    page.get_by_label("Ý kiến", exact=True).fill("Hồ sơ đầy đủ, đủ điều kiện trình Hội đồng.")
+    page.get_by_label("Ý kiến thẩm định (bắt buộc)").fill("Hồ sơ đầy đủ, đủ điều kiện trình Hội đồng.")
     page.get_by_role("button", name="Trình Thường trực Hội đồng").click()
     ui.flash("Đã trình Thường trực Hội đồng.")
     ui.log_out()
@@ -108,7 +108,7 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
     expect(page.get_by_role("heading", level=1,
                             name="Kết luận của Thường trực Hội đồng")).to_be_visible()
     page.get_by_role("group", name=f"Kết luận cho {NOMINEE}").get_by_label(
-        "Đề nghị khen thưởng").check()
+        "Đề nghị khen thưởng", exact=True).check()
     page.get_by_role("button", name="Ghi nhận kết luận").click()
     ui.flash("Đã ghi nhận kết luận của Thường trực Hội đồng.")
     ui.log_out()

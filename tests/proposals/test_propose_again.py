@@ -56,7 +56,7 @@ def test_the_deferred_nominees_go_into_a_new_draft_once(world):
     assert proposal.follow_up == again
     assert (again.unit_id, again.campaign_id, again.award_type_id, again.phase_id) == (
         proposal.unit_id, proposal.campaign_id, proposal.award_type_id, proposal.phase_id)
-    assert again.title.endswith("(đề nghị lại người hoãn xét)")
+    assert again.title.endswith("(đề nghị lại các trường hợp hoãn xét)")
     (copy,) = again.nominees
     assert (copy.name, copy.position, copy.unit_or_address, copy.gender, copy.priority_group,
             copy.outcome) == (deferred.name, deferred.position, deferred.unit_or_address,
@@ -83,8 +83,8 @@ def test_the_unit_proposes_again_with_the_button_on_the_decided_proposal(client,
     assert response.status_code == 302
     assert response.headers["Location"] == f"/proposals/{again.id}"
     page = client.get(f"/proposals/{again.id}").text
-    assert ("success", "Đã lập tờ trình đề nghị lại người hoãn xét. Hãy bổ sung hồ sơ rồi "
-            "gửi.") in flashes(page)
+    assert ("success", "Đã lập tờ trình đề nghị lại các trường hợp hoãn xét. Hãy bổ sung hồ "
+            "sơ rồi gửi.") in flashes(page)
     assert f'href="/proposals/{proposal.id}"' in page  # where it comes from
     original = client.get(f"/proposals/{proposal.id}").text
     assert action not in original and f'href="/proposals/{again.id}"' in original

@@ -125,6 +125,18 @@ def test_a_new_draft_is_on_the_units_desk(world):
     assert stored_queue_key(proposal) == "unit"
 
 
+def test_a_proposal_created_without_naming_its_state_is_a_draft_on_the_units_desk(world):
+    """The state's default (draft) is set as an assignment, so its desk follows: the CHECK
+    would otherwise refuse the row."""
+    proposal = Proposal(unit_id=world.unit_a.id, created_by=world.officer_a,
+                        title="Đề nghị tặng Giấy khen", achievement="đã có thành tích xuất sắc",
+                        campaign=world.campaign, award_type=world.awards["GK_CN"])
+    assert (proposal.state, proposal.queue_key) == (S.DRAFT, "unit")
+    db.session.add(proposal)
+    db.session.commit()
+    assert stored_queue_key(proposal) == "unit"
+
+
 # --- nominee_names ------------------------------------------------------------------------
 
 

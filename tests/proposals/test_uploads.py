@@ -99,8 +99,9 @@ def upload(client, proposal, filename: str, content: bytes,  # noqa: ANN001, ANN
     body, content_type = multipart(fields, filename, content)
     response = client.post(found[0].action, data=body, content_type=content_type)
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/proposals/{proposal.id}#dossier"
-    return client.get(f"/proposals/{proposal.id}")
+    # Back to the dossier, whose section shows what became of the file (see test_views).
+    assert response.headers["Location"] == f"/proposals/{proposal.id}?at=dossier#dossier"
+    return client.get(response.headers["Location"])
 
 
 def new_attachment(proposal) -> Attachment:  # noqa: ANN001
@@ -215,8 +216,8 @@ def test_a_request_larger_than_max_content_length_is_refused_before_reading(app,
 
     # Back to the proposal's dossier with the reason, not a dead-end error page.
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/proposals/{draft.id}#dossier"
-    page = client.get(f"/proposals/{draft.id}").text
+    assert response.headers["Location"] == f"/proposals/{draft.id}?at=dossier#dossier"
+    page = client.get(response.headers["Location"]).text
     assert ("error", "Tệp quá lớn: tối đa 10 MB.") in flashes(page)
     assert files_now() == files and attachment_count() == rows
 
@@ -377,3 +378,28 @@ def test_a_filed_proposals_attachment_cannot_be_deleted(client, world, login):
     assert response.status_code == 403
     assert db.session.get(Attachment, attachment.id) is not None
     assert (upload_folder() / attachment.stored_name).is_file()
+
+
+# --- how much one dossier may hold ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("limit", "value", "message"), [
+    ("MAX_ATTACHMENTS_PER_PROPOSAL", 2, "Hồ sơ đã có 2 tệp, số tệp tối đa của một tờ trình."),
+    ("MAX_DOSSIER_BYTES", 5 * 1024 * 1024,
+     "Hồ sơ của một tờ trình tối đa 5 MB; tệp này vượt quá."),
+], ids=["files", "bytes"])
+def test_a_dossier_holds_so_many_files_and_bytes(app, client, draft, monkeypatch, limit, value,
+                                                 message):
+    monkeypatch.setitem(app.config, limit, value)
+    while len(draft.attachments) < 2:  # the factory's file, and one more
+        upload(client, draft, "bao-cao.pdf", PDF_BYTES)
+        db.session.refresh(draft)
+    if limit == "MAX_DOSSIER_BYTES":  # two files on record, 1 byte short of the limit
+        draft.attachments[-1].size = value - 1 - sum(a.size for a in draft.attachments[:-1])
+        db.session.commit()
+    before = (files_now(), attachment_count(), audit_count())
+
+    page = upload(client, draft, "them.pdf", PDF_BYTES)
+
+    assert ("error", message) in flashes(page.text)
+    assert (files_now(), attachment_count(), audit_count()) == before

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from html import unescape
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from award_flow.campaigns.models import Campaign, CampaignKind
 from award_flow.core.audit import AuditEvent
@@ -30,7 +30,8 @@ from award_flow.proposals.models import (
 )
 from award_flow.proposals.views import _DONE_MESSAGES
 from award_flow.proposals.workflow import EVENT_LABELS, Action
-from tests.factories import PDF_BYTES, drive, make_proposal
+from award_flow.auth.roles import Role
+from tests.factories import DEFAULT_NOMINEES, PDF_BYTES, drive, make_proposal, make_user
 from tests.web_helpers import (
     HistoryEntry,
     csrf_token,
@@ -292,9 +293,33 @@ def test_the_list_is_paginated_and_the_pager_keeps_the_filters(app, client, worl
             assert "priority=1" in url
     assert sorted(seen) == sorted(priority)
 
-    beyond = client.get("/proposals", query_string={"page": 9})
-    assert beyond.status_code == 200
-    assert listed_ids(beyond.text) == []
+
+#: (where, how many proposals, the page asked for) → where the user is sent: a page past the
+#: last one (a bookmark; the last item of a queue's page just handled) is the last page, with
+#: the same filters; with nothing to show, the first.
+BEYOND_THE_LAST_PAGE = [
+    ("/proposals", 5, "page=9&priority=1", "/proposals?page=2&priority=1"),
+    ("/proposals", 5, "page=9", "/proposals?page=3"),
+    ("/work", 5, "q=nguyen&page=4", "/work?q=nguyen&page=2"),  # 3 of the 5 match
+    ("/proposals", 0, "page=2&state=draft", "/proposals?state=draft"),
+    ("/work", 2, "page=2", "/work"),
+]
+
+
+@pytest.mark.parametrize(("where", "count", "asked", "sent_to"), BEYOND_THE_LAST_PAGE)
+def test_a_page_beyond_the_last_goes_to_the_last_page_keeping_the_filters(
+        app, client, world, login, monkeypatch, where, count, asked, sent_to):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    for i in range(count):
+        make_proposal(world, title=f"Tờ trình {i}", nominees=DEFAULT_NOMINEES if i < 3 else PLAIN)
+    db.session.commit()
+    login(world.officer_a)
+
+    response = client.get(f"{where}?{asked}")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == sent_to
+    assert client.get(sent_to).status_code == 200
 
 
 # --- creating and editing -------------------------------------------------------------------
@@ -450,9 +475,9 @@ BUTTONS = [
     (S.UNDER_REVIEW, "forward", "secretariat", "Đủ điều kiện.", S.IN_COMMITTEE, "/work",
      "Đã trình Thường trực Hội đồng."),
     (S.IN_COMMITTEE, "send_back", "committee", "Cần xác minh thêm.", S.UNDER_REVIEW, "/work",
-     "Đã chuyển lại cơ quan thẩm định."),
+     "Đã chuyển lại Cơ quan Tổ chức - Nội vụ."),
     (S.AWAITING_DECISION, "send_back", "chairman", "Xem lại mức khen.", S.UNDER_REVIEW, "/work",
-     "Đã chuyển lại cơ quan thẩm định."),
+     "Đã chuyển lại Cơ quan Tổ chức - Nội vụ."),
     (S.AWAITING_DECISION, "reject", "vice", "Chưa đủ tiêu chuẩn.", S.REJECTED, "/work",
      "Đã ghi nhận không phê duyệt."),
 ]
@@ -495,6 +520,8 @@ REFUSALS = [
     (S.SUBMITTED, "return", "secretariat", {"comment": "   "}, "Cần ghi rõ lý do."),
     (S.IN_COMMITTEE, "send_back", "committee", {"comment": ""}, "Cần ghi rõ lý do."),
     (S.AWAITING_DECISION, "reject", "chairman", {"comment": ""}, "Cần ghi rõ lý do."),
+    (S.UNDER_REVIEW, "forward", "secretariat", {"comment": "  "},
+     "Cần ghi ý kiến thẩm định trước khi trình Thường trực Hội đồng."),
     (S.DRAFT, "submit", "officer_a", {}, "Bạn không có quyền thực hiện thao tác này."),
     (S.SUBMITTED, "accept", "committee", {}, "Bạn không có quyền thực hiện thao tác này."),
     (S.SUBMITTED, "withdraw", "secretariat", {}, "Bạn không có quyền thực hiện thao tác này."),
@@ -649,7 +676,7 @@ def test_no_outcome_is_chosen_for_the_committee(client, world, login):
     response = client.post(f"/proposals/{proposal.id}/conclude", data=form.data())
 
     assert response.status_code == 200
-    assert ("error", "Cần kết luận cho từng người được đề nghị.") in flashes(response.text)
+    assert ("error", "Cần kết luận cho từng trường hợp được đề nghị.") in flashes(response.text)
     db.session.refresh(proposal)
     assert proposal.state == S.IN_COMMITTEE
 
@@ -729,7 +756,7 @@ def test_a_conclusion_missing_a_nominee_is_refused(client, world, login):
     response = client.post(f"/proposals/{proposal.id}/conclude", data=data,
                            follow_redirects=True)
 
-    assert ("error", "Cần kết luận cho từng người được đề nghị.") in flashes(response.text)
+    assert ("error", "Cần kết luận cho từng trường hợp được đề nghị.") in flashes(response.text)
     db.session.refresh(proposal)
     assert proposal.state == S.IN_COMMITTEE
 
@@ -756,7 +783,7 @@ def test_the_history_shows_each_transition_with_actor_states_and_reason(client, 
     ops.conclude_review(proposal, w.committee,
                         {n.id: NomineeOutcome.RECOMMENDED for n in proposal.nominees})
     ops.send_back_proposal(proposal, w.chairman, comment="Xem lại thành tích.")
-    ops.forward_proposal(proposal, w.secretariat)
+    ops.forward_proposal(proposal, w.secretariat, comment="Đã xác minh thành tích.")
     ops.conclude_review(proposal, w.committee,
                         {n.id: NomineeOutcome.RECOMMENDED for n in proposal.nominees})
     ops.reject_proposal(proposal, w.vice, comment="Chưa đủ tiêu chuẩn.")
@@ -779,7 +806,7 @@ def test_the_history_shows_each_transition_with_actor_states_and_reason(client, 
         (sec, "forward", S.UNDER_REVIEW, S.IN_COMMITTEE, "Đủ điều kiện."),
         (com, "conclude", S.IN_COMMITTEE, S.AWAITING_DECISION, ""),
         (chair, "send_back", S.AWAITING_DECISION, S.UNDER_REVIEW, "Xem lại thành tích."),
-        (sec, "forward", S.UNDER_REVIEW, S.IN_COMMITTEE, ""),
+        (sec, "forward", S.UNDER_REVIEW, S.IN_COMMITTEE, "Đã xác minh thành tích."),
         (com, "conclude", S.IN_COMMITTEE, S.AWAITING_DECISION, ""),
         (vice, "reject", S.AWAITING_DECISION, S.REJECTED, "Chưa đủ tiêu chuẩn."),
     ]
@@ -788,13 +815,66 @@ def test_the_history_shows_each_transition_with_actor_states_and_reason(client, 
     assert [e.label for e in entries if not e.to_label][-2:] == [label("outcomes")] * 2
 
 
+def _return_note(html: str) -> str | None:
+    note = re.search(r'<div class="banner flash flash-warning" role="note">(.*?)</div>', html, re.S)
+    return unescape(re.sub(r"<[^>]+>", "", note.group(1))).strip() if note else None
+
+
 def test_a_returned_proposal_shows_the_reason_to_the_unit(client, world, login):
     proposal = make_proposal(world, state=S.RETURNED)
     db.session.commit()
     login(world.officer_a)
     html = client.get(f"/proposals/{proposal.id}").text
-    note = re.search(r'<div class="flash flash-warning" role="note">(.*?)</div>', html, re.S)
-    assert note and "Bổ sung biên bản họp." in note.group(1)
+    assert _return_note(html) == "Lý do trả lại: Bổ sung biên bản họp."
+
+
+def test_the_reason_shown_is_that_of_the_latest_return_and_only_while_returned(client, world,
+                                                                            login):
+    proposal = make_proposal(world, state=S.RETURNED)
+    ops.submit_proposal(proposal, world.head_a)
+    ops.return_proposal(proposal, world.secretariat, comment="Thiếu báo cáo thành tích.")
+    db.session.commit()
+    login(world.officer_a)
+    assert _return_note(client.get(f"/proposals/{proposal.id}").text) == (
+        "Lý do trả lại: Thiếu báo cáo thành tích.")
+
+    ops.submit_proposal(proposal, world.head_a)
+    db.session.commit()
+    assert _return_note(client.get(f"/proposals/{proposal.id}").text) is None
+
+
+def test_the_proposal_page_reads_the_history_and_its_authors_in_a_fixed_number_of_queries(
+        app, client, world, login):
+    """However many people acted on a proposal, its page reads their names at once (no query
+    per author of the history)."""
+    proposal = make_proposal(world, state=S.DRAFT)
+    db.session.commit()
+    login(world.head_a)
+    path = f"/proposals/{proposal.id}"
+
+    def statements() -> int:
+        seen = []
+
+        def count(*_args) -> None:  # noqa: ANN002
+            seen.append(1)
+
+        db.session.expire_all()  # as a request of its own: nothing loaded is taken as read
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    one_author = statements()
+    for i in range(3):
+        officer = make_user(f"officer.a{i}", Role.UNIT_OFFICER, world.unit_a, f"Cán bộ {i}")
+        ops.add_nominee(officer, proposal, ops.NomineeData(
+            kind=proposal.award_type.subject, name=f"Người thứ {i}", gender=Gender.MALE))
+    db.session.commit()
+
+    assert {e.actor for e in history(client.get(path).text)} >= {"Cán bộ 0", "Cán bộ 2"}
+    assert statements() == one_author
 
 
 def test_the_operation_refuses_a_priority_group_that_does_not_fit(world):
@@ -812,9 +892,9 @@ def test_the_signer_reads_what_approval_would_issue_before_pressing_it(client, w
     login(world.chairman)
     page = unescape(client.get(f"/proposals/{proposal.id}").text)
     # GK_CN: 0.3 × 2.340.000 = 702.000 đồng each, two recommended nominees.
-    assert ("Phê duyệt sẽ ban hành quyết định số dự kiến 01/QĐ-UBND (số chính thức được cấp "
-            "khi ban hành), khen thưởng 2 đối tượng được đề nghị, mỗi đối tượng 702.000 đồng; "
-            "tổng cộng 1.404.000 đồng.") in page
+    assert ("Phê duyệt sẽ ban hành Quyết định số 01/QĐ-UBND (số dự kiến; số chính thức được "
+            "cấp khi ban hành), khen thưởng 2 trường hợp được Thường trực Hội đồng đề nghị, mỗi "
+            "trường hợp 702.000 đồng; tổng cộng 1.404.000 đồng.") in page
     login(world.committee)
     assert "Phê duyệt sẽ ban hành" not in client.get(f"/proposals/{proposal.id}").text
 
@@ -980,6 +1060,55 @@ def test_the_record_of_a_conclusion_is_in_vietnamese_whatever_the_page_language(
     record = db.session.scalars(select(AuditEvent).where(
         AuditEvent.proposal_id == proposal.id, AuditEvent.action == "outcomes")).one()
     assert record.comment == "Nguyễn Văn Út: Đề nghị khen thưởng, Trần Thị Bích Ngọc: Hoãn xét"
+
+
+#: award → the nominee form's heading, the fields it has, the hint under the name
+NOMINEE_FORMS = {
+    "GK_CN": ("Thêm người được đề nghị",
+              ["name", "position", "unit_or_address", "gender", "priority_group",
+               "achievement_summary"], None),
+    "GK_TT": ("Thêm tập thể được đề nghị",
+              ["name", "unit_or_address", "priority_group", "achievement_summary"], None),
+    "GK_HGD": ("Thêm hộ gia đình được đề nghị",
+               ["name", "unit_or_address", "priority_group", "achievement_summary"],
+               "Ví dụ: Hộ ông Nguyễn Văn Út"),
+}
+
+
+@pytest.mark.parametrize("award", list(NOMINEE_FORMS))
+def test_the_nominee_form_has_the_fields_of_the_kind_of_nominee(client, world, login, award):
+    """A position and a gender are a person's; a household is named as the annex prints it."""
+    heading, fields, hint = NOMINEE_FORMS[award]
+    proposal = make_proposal(world, award=award, nominees=())
+    db.session.commit()
+    login(world.officer_a)
+
+    page = client.get(f"/proposals/{proposal.id}/nominees/new").text
+
+    assert unescape(re.search(r"<h1>(.*?)</h1>", page).group(1)) == heading
+    shown = re.findall(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', page)
+    assert list(dict.fromkeys(n for n in shown if n in fields + ["gender", "position"])) == fields
+    name_hint = re.search(r'<p class="hint" id="name-hint">(.*?)</p>', page)
+    assert (unescape(name_hint.group(1)) if name_hint else None) == hint
+
+
+def test_the_nominee_edit_form_says_what_it_edits(client, world, login):
+    proposal = make_proposal(world)
+    db.session.commit()
+    login(world.officer_a)
+    page = client.get(f"/nominees/{proposal.nominees[0].id}/edit").text
+    assert re.search(r"<h1>(.*?)</h1>", page).group(1) == "Sửa thông tin người được đề nghị"
+
+
+def test_forwarding_asks_for_the_appraisal_opinion(client, world, login):
+    proposal = make_proposal(world, state=S.UNDER_REVIEW)
+    db.session.commit()
+    login(world.secretariat)
+    page = client.get(f"/proposals/{proposal.id}").text
+    form = re.search(rf'<form[^>]*action="/proposals/{proposal.id}/actions/forward".*?</form>',
+                     page, re.S).group(0)
+    assert re.search(r'<label for="comment-forward">Ý kiến thẩm định \(bắt buộc\)</label>\s*'
+                     r'<textarea id="comment-forward" name="comment"[^>]*\brequired\b', form)
 
 
 @pytest.mark.parametrize(("award", "gender", "accepted"), [

@@ -10,8 +10,9 @@ from award_flow.core.errors import DomainError, InvalidTransition, NotAllowed, V
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
 from award_flow.proposals.models import NomineeOutcome, ProposalState
-from award_flow.proposals.workflow import TRANSITIONS, Action, may
+from award_flow.proposals.workflow import TRANSITIONS, Action, can_view, may
 from tests.factories import make_proposal, make_user
+from tests.web_helpers import db_snapshot
 
 S, A, R = ProposalState, Action, Role
 
@@ -88,28 +89,51 @@ def test_state_action_role(world, state, action, role):
 
 @pytest.mark.parametrize("action", [A.SUBMIT, A.WITHDRAW])
 def test_a_unit_head_acts_only_for_own_unit(world, action):
+    """Not a rule of the transition table: another unit's proposal is not even visible to a
+    unit head (`can_view`), and what one cannot see one cannot act on."""
     proposal = make_proposal(world, state=S.DRAFT, unit="a")
+    db.session.commit()
+    before = db_snapshot()
+
+    assert not can_view(world.head_b, proposal)
     assert not may(world.head_b, action, proposal)
-    with pytest.raises(DomainError):
+    with pytest.raises(NotAllowed, match="Bạn không có quyền thực hiện thao tác này."):
         _perform(proposal, action, world.head_b)
+    db.session.rollback()
+    assert db_snapshot() == before
 
 
-@pytest.mark.parametrize(("state", "action", "user"), [
-    (S.SUBMITTED, A.RETURN, "secretariat"),
-    (S.UNDER_REVIEW, A.RETURN, "secretariat"),
-    (S.IN_COMMITTEE, A.SEND_BACK, "committee"),
-    (S.AWAITING_DECISION, A.SEND_BACK, "chairman"),
-    (S.AWAITING_DECISION, A.REJECT, "vice"),
+REASON = "Cần ghi rõ lý do."
+OPINION = "Cần ghi ý kiến thẩm định trước khi trình Thường trực Hội đồng."
+
+
+#: Every transition that needs a comment, and what the refusal says without one: reasons for
+#: a return, a send-back or a rejection; the appraisal opinion for the Standing Committee.
+@pytest.mark.parametrize(("state", "action", "user", "message"), [
+    (S.SUBMITTED, A.RETURN, "secretariat", REASON),
+    (S.UNDER_REVIEW, A.RETURN, "secretariat", REASON),
+    (S.UNDER_REVIEW, A.FORWARD, "secretariat", OPINION),
+    (S.IN_COMMITTEE, A.SEND_BACK, "committee", REASON),
+    (S.AWAITING_DECISION, A.SEND_BACK, "chairman", REASON),
+    (S.AWAITING_DECISION, A.REJECT, "vice", REASON),
 ])
-def test_reasons_are_required(world, state, action, user):
+def test_reasons_and_the_appraisal_opinion_are_required(world, state, action, user, message):
     proposal = make_proposal(world, state=state)
     db.session.commit()
+    before = db_snapshot()
     fn = {A.RETURN: ops.return_proposal, A.SEND_BACK: ops.send_back_proposal,
-          A.REJECT: ops.reject_proposal}[action]
-    with pytest.raises(ValidationError):
+          A.REJECT: ops.reject_proposal, A.FORWARD: ops.forward_proposal}[action]
+    with pytest.raises(ValidationError) as refused:
         fn(proposal, getattr(world, user), comment="   ")
+    assert refused.value.message == message
     db.session.rollback()
-    assert db.session.get(type(proposal), proposal.id).state == state
+    assert db_snapshot() == before
+
+
+def test_exactly_the_transitions_of_the_rules_table_need_a_comment():
+    """RULES.md: "reasons required" (return, send back, reject), "appraisal opinion" (forward)."""
+    assert {a for a, t in TRANSITIONS.items() if t.needs_comment} == {
+        A.RETURN, A.SEND_BACK, A.REJECT, A.FORWARD}
 
 
 def test_resubmission_after_return_counts_revisions(world):
@@ -133,10 +157,31 @@ def test_stale_version_is_refused_and_changes_nothing(world):
     assert proposal.state == S.UNDER_REVIEW
 
 
-def test_cannot_submit_without_nominees_or_dossier(world):
-    proposal = make_proposal(world, nominees=())
-    with pytest.raises(ValidationError):
+def _without_nominees(world):  # noqa: ANN001, ANN202
+    return make_proposal(world, nominees=())
+
+
+def _without_files(world):  # noqa: ANN001, ANN202
+    proposal = make_proposal(world)
+    for attachment in list(proposal.attachments):
+        ops.remove_attachment(world.officer_a, attachment)
+    return proposal
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (_without_nominees, "Tờ trình chưa có người được đề nghị khen thưởng."),
+    (_without_files, "Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...)."),
+], ids=["no nominees", "no file in the dossier"])
+def test_cannot_submit_without_nominees_or_dossier(world, make, message):
+    proposal = make(world)
+    db.session.commit()
+    before = db_snapshot()
+    with pytest.raises(ValidationError) as refused:
         ops.submit_proposal(proposal, world.head_a)
+    assert refused.value.message == message
+    db.session.rollback()
+    assert db_snapshot() == before
+    assert proposal.state == S.DRAFT
 
 
 def test_conclusion_needs_an_outcome_for_every_nominee(world):
