@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -25,6 +27,7 @@ from flask_babel import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
@@ -34,7 +37,7 @@ from werkzeug.routing import IntegerConverter
 from award_flow.core import formatting
 from award_flow.core.params import MAX_ID
 from award_flow.core.urls import local_url
-from award_flow.extensions import db, login_manager
+from award_flow.extensions import db, limiter, login_manager
 
 main = Blueprint("main", __name__)
 
@@ -53,6 +56,8 @@ ERROR_MESSAGES = {
     413: _l("Tệp quá lớn."),
     429: _l("Quá nhiều lần thử. Hãy đợi một lát rồi thử lại."),
 }
+#: The forms that may be sent without signing in (every other one needs a signed-in user).
+PUBLIC_FORMS = ("auth.login", "main.set_language")
 #: Any other client error (4xx), and any server error (5xx).
 CLIENT_ERROR_MESSAGE = ERROR_MESSAGES[400]
 SERVER_ERROR_MESSAGE = _l("Đã có lỗi. Không có thay đổi nào được lưu.")
@@ -65,6 +70,29 @@ def error_message(code: int) -> str:
     return str(CLIENT_ERROR_MESSAGE if 400 <= code < 500 else SERVER_ERROR_MESSAGE)
 
 
+def retry_after_seconds() -> int | None:
+    """How long the client must wait before the limit it went over lets it in again (the
+    longest of the limits it broke), in whole seconds; None when no limit was broken."""
+    broken = [limit for limit in limiter.current_limits if limit.breached]
+    if not broken and limiter.current_limit is not None:
+        broken = [limiter.current_limit]
+    if not broken:
+        return None
+    # As Flask-Limiter counts the Retry-After header (reset_at is already rounded up).
+    return max(1, int(max(limit.reset_at for limit in broken) - time.time()))
+
+
+def wait_message(seconds: int) -> str:
+    """The 429 page's message: how long to wait, in seconds under a minute, else in minutes
+    (rounded up, so that whoever comes back then is let in)."""
+    if seconds < 60:
+        return ngettext("Quá nhiều lần thử. Hãy thử lại sau khoảng %(num)s giây.",
+                        "Quá nhiều lần thử. Hãy thử lại sau khoảng %(num)s giây.", seconds)
+    return ngettext("Quá nhiều lần thử. Hãy thử lại sau khoảng %(num)s phút.",
+                    "Quá nhiều lần thử. Hãy thử lại sau khoảng %(num)s phút.",
+                    math.ceil(seconds / 60))
+
+
 class BoundedIntegerConverter(IntegerConverter):
     """Flask's `int` URL converter, bounded by what a database id can be (MAX_ID): a larger
     number in a URL is a page that does not exist (404), not an out-of-range error (500) from
@@ -74,6 +102,8 @@ class BoundedIntegerConverter(IntegerConverter):
                  max: int | None = MAX_ID, signed: bool = False) -> None:  # noqa: A002
         super().__init__(map, fixed_digits=fixed_digits, min=min,
                          max=MAX_ID if max is None else max, signed=signed)
+        # ASCII digits only: Python's \d also matches other scripts' digits ("/proposals/١").
+        self.regex = r"-?[0-9]+" if signed else r"[0-9]+"
 
 
 @main.get("/")
@@ -149,6 +179,11 @@ def register_web(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):  # noqa: ANN001, ANN202
         db.session.rollback()
+        if not current_user.is_authenticated and request.endpoint not in PUBLIC_FORMS:
+            # Signed out meanwhile (in another tab: signing out empties the session, and the
+            # form's token with it): the page needs a signed-in user anyway, so the way back
+            # is the same as for any form sent without a session (auth/views.py).
+            return login_manager.unauthorized()
         return _error_page(400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
                                   "Hãy tải lại trang và thử lại."))
 
@@ -161,8 +196,14 @@ def register_web(app: Flask) -> None:
         # The exception's own headers (Allow of a 405, Retry-After, ...), but our page.
         headers = [(name, value) for name, value in error.get_headers()
                    if name.lower() != "content-type"]
-        return render_template("error.html", code=code, message=error_message(code)), code, \
-            headers
+        message = error_message(code)
+        wait = retry_after_seconds() if code == 429 else None
+        if wait is not None:
+            # The page says what the header says (Flask-Limiter keeps the later of the two).
+            headers = [(name, value) for name, value in headers
+                       if name.lower() != "retry-after"] + [("Retry-After", str(wait))]
+            message = wait_message(wait)
+        return render_template("error.html", code=code, message=message), code, headers
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge):  # noqa: ANN202
@@ -174,7 +215,8 @@ def register_web(app: Flask) -> None:
         db.session.rollback()
         flash(_("Tệp quá lớn: tối đa %(size)s.",
                 size=formatting.vn_file_size(app.config["MAX_ATTACHMENT_BYTES"])), "error")
-        return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="dossier"))
+        return redirect(url_for("proposals.detail", proposal_id=proposal_id, at="dossier",
+                                _anchor="dossier"))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # noqa: ANN202
@@ -222,4 +264,8 @@ def register_web(app: Flask) -> None:
         # (ProductionConfig's default; never in development or testing).
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        # A signed-in page shows dossiers and people: no browser or proxy keeps a copy (Back
+        # after signing out on a shared office computer shows nothing).
+        if current_user.is_authenticated and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-store"
         return response

@@ -146,6 +146,14 @@ def test_pages_of_a_signed_in_user_carry_the_security_headers(client, world, log
     assert "Content-Security-Policy" in headers
 
 
+def test_signed_in_pages_are_never_stored_and_public_ones_may_be(client, world, login):
+    """Back after signing out on a shared computer must not show a dossier from the cache."""
+    assert "Cache-Control" not in client.get("/login").headers
+    login(world.officer_a)
+    for path in ("/work", "/proposals", "/decisions/"):
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+
+
 # --- error pages: always a Vietnamese message, never Werkzeug's English description ---------
 
 #: (how the error is provoked, its status, the message the page shows)
@@ -225,7 +233,7 @@ HUGE_NUMBERS = [
     ("GET", f"/decisions/{LARGEST}/pdf", 404),
     ("GET", f"/proposals?page={HUGE}", 200),
     ("GET", f"/proposals?page={BIG}", 200),
-    ("GET", f"/proposals?page={LAST_PAGE}", 200),
+    ("GET", f"/proposals?page={LAST_PAGE}", 302),  # past the last page: to the last
     ("GET", f"/proposals?campaign={BIG}&unit={BIG}&award_type={BIG}", 200),
     ("GET", f"/proposals?campaign={LARGEST}&unit={LARGEST}&award_type={LARGEST}", 200),
     ("GET", f"/work?page={HUGE}", 200),
@@ -236,6 +244,9 @@ HUGE_NUMBERS = [
     ("GET", f"/decisions/?page={HUGE}", 200),
     ("GET", f"/decisions/?page={BIG}", 200),
     ("GET", f"/decisions/?page={LAST_PAGE}", 200),
+    ("GET", f"/decisions/?year={HUGE}&unit={HUGE}&number={HUGE}", 200),
+    ("GET", f"/decisions/?year={BIG}&unit={BIG}&number={BIG}", 200),
+    ("GET", f"/decisions/?unit={LARGEST}&number={LARGEST}", 200),
 ]
 
 

@@ -2,32 +2,60 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from award_flow.auth.models import USERNAME, USERNAME_RULE
 from award_flow.auth.roles import Role
 from award_flow.core.forms import Form
 from award_flow.core.text import nfc_filter
+from award_flow.org.operations import MIN_PASSWORD_LENGTH
+
+MAX_PASSWORD_LENGTH = 200
 
 
 class LoginForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)],
                            filters=[nfc_filter])
-    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Mật khẩu"),
+                             validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
 
 
 class UserForm(Form):
+    """A new account (no `obj`) or an existing one (`obj=user`): a new account needs a
+    password; an existing one keeps its own when the field is left blank."""
+
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(min=3, max=80)],
-                           filters=[nfc_filter])
+                           filters=[nfc_filter],
+                           description=_l("Chữ cái không dấu, chữ số và dấu chấm, ví dụ: "
+                                          "canbo.phuong1."))
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)],
                             filters=[nfc_filter])
     role = SelectField(_l("Vai trò"), choices=[])
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
-    password = PasswordField(_l("Mật khẩu (để trống nếu không đổi)"),
-                             validators=[Optional(), Length(min=10, max=200)])
+    password = PasswordField(
+        _l("Mật khẩu (để trống nếu không đổi)"),
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        description=_l("Ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH))
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         # Labels are lazy: build them per request, in the user's language.
         self.role.choices = [(r.value, r.label) for r in Role]
+        user = kwargs.get("obj")
+        self._username_before = user.username if user is not None else None
+        if user is None:
+            self.password.label.text = _l("Mật khẩu")
+            self.password.validators = [
+                DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)]
+            self.password.flags.required = True
+            self.password.flags.optional = False
+
+    def validate_username(self, field: StringField) -> None:
+        # An account made before this rule keeps its name; a new name follows it.
+        if self._username_before is not None and \
+                (field.data or "").lower() == self._username_before:
+            return
+        if not USERNAME.fullmatch(field.data or ""):
+            raise ValidationError(USERNAME_RULE)

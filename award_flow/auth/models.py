@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -15,6 +17,14 @@ from award_flow.core.enums import enum_column_type
 from award_flow.core.model_base import utcnow
 from award_flow.extensions import db
 from award_flow.org.models import Unit
+
+
+#: What a new username may hold: letters without diacritics, digits and dots (stored in lower
+#: case), so that it is typed the same way on any keyboard and by any input method, and
+#: lower() cannot lengthen it ("İ").
+USERNAME = re.compile(r"[A-Za-z0-9.]+")
+USERNAME_RULE = _l("Tên đăng nhập chỉ gồm chữ cái không dấu, chữ số và dấu chấm (không có "
+                   "dấu cách), ví dụ: canbo.phuong1.")
 
 
 def new_session_token() -> str:

@@ -1,13 +1,19 @@
 """Sign in and out.
 
 Sign-in attempts are limited twice, and only the refused ones count (a wrong password, an
-unknown user, a locked account): per client address (`LOGIN_RATE_LIMIT`), so that one
-address cannot try many accounts, and per username (`LOGIN_USERNAME_RATE_LIMIT`), so that
-one account cannot be tried from many addresses. Behind a reverse proxy the address is the
-client's only with `PROXY_FIX_X_FOR` set (award_flow/__init__.py).
-"""
+unknown user, a locked account even with its right password): per client address
+(`LOGIN_RATE_LIMIT`), so that one address cannot try many accounts, and per username
+(`LOGIN_USERNAME_RATE_LIMIT`), so that one account cannot be tried from many addresses.
+Behind a reverse proxy the address is the client's only with `PROXY_FIX_X_FOR` set
+(award_flow/__init__.py).
+
+A locked account (or one of a switched-off unit) is told so, but only once its password has
+matched: whoever does not have the password learns nothing from the answer, nor from its
+time (`authenticate`)."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import (
     Blueprint,
@@ -21,8 +27,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_url, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from award_flow.auth.forms import LoginForm
 from award_flow.auth.models import User
@@ -46,6 +54,49 @@ def load_user(session_token: str) -> User | None:
     """The user whose current session token the session or remember cookie holds."""
     user = db.session.scalar(select(User).where(User.session_token == session_token))
     return user if user is not None and user.is_active else None
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """A page that needs a signed-in user, asked for without one (never signed in, or the
+    session ended: a logout or new password on another device, a lock).
+
+    A page (GET) is asked for again after signing in, as Flask-Login does. A form sent
+    (POST) cannot be: its URL only takes POST, and what it carried is gone. The user is told
+    the action was not done, and comes back after signing in to the page the form was on
+    (the Referer, if it is a page of this site), where it can be done again."""
+    if request.method in ("GET", "HEAD"):
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
+    if request.endpoint == "auth.logout":
+        flash(_("Bạn đã đăng xuất."), "info")
+        return redirect(url_for("auth.login"))
+    flash(_("Phiên đăng nhập đã hết. Thao tác vừa rồi chưa được thực hiện — hãy đăng nhập "
+            "lại rồi thử lại."), "warning")
+    page = _page_of_form()
+    return redirect(url_for("auth.login", next=page) if page else url_for("auth.login"))
+
+
+def _page_of_form() -> str | None:
+    """The page of this site that sent the current request (its Referer), if a GET there is
+    a page of the app; else None."""
+    try:
+        referrer = urlsplit(request.referrer or "")
+    except ValueError:  # not a URL ("http://[oops")
+        return None
+    if referrer.scheme not in ("http", "https") or referrer.netloc != request.host:
+        return None
+    target = local_url(urlunsplit(("", "", referrer.path, referrer.query, "")))
+    root = request.script_root
+    if target is None or not referrer.path.startswith(root):
+        return None
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(referrer.path[len(root):] or "/", method="GET")
+    except RequestRedirect:
+        pass  # the page moved (a missing trailing slash): still a page
+    except HTTPException:  # no such page, or no GET there (another form's target)
+        return None
+    return target
 
 
 def _login_limit() -> str:
@@ -80,20 +131,22 @@ def _dummy_hash() -> str:
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The user these credentials sign in, or None.
+    """The user whose password this is, or None; whether that user may sign in (the account
+    and its unit active: `User.is_active`) is the caller's question.
 
     The password is always checked first — against a dummy hash for an unknown username —
     and whether the account (or its unit) is active only afterwards, so the time an answer
-    takes does not tell an unknown, locked or switched-off account from a wrong password.
+    takes does not tell an unknown, locked or switched-off account from a wrong password;
+    and only someone who has the password learns that the account is locked.
     """
     user = db.session.scalar(select(User).where(User.username == (nfc(username) or "").lower()))
     if user is None:
         verify_password(_dummy_hash(), password)
         return None
     matches, rehash = verify_and_update(user.password_hash, password)
-    if not matches or not user.is_active:
+    if not matches:
         return None
-    if rehash:
+    if rehash and user.is_active:
         user.rehash_password(password)
     return user
 
@@ -118,13 +171,19 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
-        if user is not None:
+        if user is not None and user.is_active:
             db.session.commit()  # a hash made again with stronger parameters, or in NFC
             _fresh_session()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
+        # A locked account counts against the limits too: every refusal does, and only
+        # whoever typed the right password is told why this one was refused.
         request.environ[_REFUSED] = True
-        flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
+        if user is not None:
+            flash(_("Tài khoản đã bị khóa hoặc đơn vị đã ngừng hoạt động. "
+                    "Hãy liên hệ quản trị hệ thống."), "error")
+        else:
+            flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
     return render_template("auth/login.html", form=form)
 
 

@@ -2,20 +2,74 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from io import BytesIO
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
-from award_flow.core.params import page_arg
+from award_flow.auth.models import User
+from award_flow.core.params import id_arg, page_arg
+from award_flow.core.text import alphabetical
 from award_flow.decisions.models import Award, Decision, DecisionFile
 from award_flow.extensions import db
+from award_flow.org.models import Unit
 from award_flow.proposals.models import Nominee, Proposal
 from award_flow.proposals.workflow import can_view, visible_to, works_on_proposals
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
+
+#: A decision's number as people type it: "5", "05" or "05/QĐ-UBND" (the number first).
+_NUMBER = re.compile(r"0*([0-9]{1,9})(?:\s*/.*)?", re.S)
+
+
+@dataclass(frozen=True)
+class DecisionFilters:
+    """The list's filters, from the query string. A year or unit that is not one filters
+    nothing (as the proposals' filters do); a number that is not one matches nothing."""
+
+    year: int | None = None
+    unit_id: int | None = None
+    number: int | None = None
+    #: The number as typed, shown back in its box.
+    number_text: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> DecisionFilters:  # noqa: ANN001
+        year = args.get("year", "").strip()
+        number_text = " ".join((args.get("number") or "").split())[:40]
+        number = _NUMBER.fullmatch(number_text)
+        return cls(
+            year=int(year) if len(year) == 4 and year.isascii() and year.isdigit() else None,
+            unit_id=id_arg(args, "unit"),
+            number=int(number.group(1)) or None if number else None,
+            number_text=number_text,
+        )
+
+    @property
+    def active(self) -> bool:
+        return any((self.year, self.unit_id, self.number_text))
+
+
+def decisions_query(user: User, filters: DecisionFilters) -> Select:
+    """The decisions the user may see (those of the proposals it may see), latest first."""
+    query = (
+        select(Decision)
+        .join(Proposal, Proposal.decision_id == Decision.id)
+        .where(visible_to(user))
+        .order_by(Decision.year.desc(), Decision.number.desc())
+    )
+    if filters.year:
+        query = query.where(Decision.year == filters.year)
+    if filters.unit_id:
+        query = query.where(Proposal.unit_id == filters.unit_id)
+    if filters.number_text:
+        # A number that is not one matches nothing (rather than everything).
+        query = query.where(Decision.number == (filters.number or 0))
+    return query
 
 
 def _visible_decision(decision_id: int) -> tuple[Decision, Proposal]:
@@ -35,17 +89,23 @@ def _visible_decision(decision_id: int) -> tuple[Decision, Proposal]:
 def index():
     if not works_on_proposals(current_user):
         abort(404)
+    filters = DecisionFilters.from_args(request.args)
     per_page = current_app.config["PAGE_SIZE"]
-    query = (
-        select(Decision)
-        .join(Proposal, Proposal.decision_id == Decision.id)
-        .where(visible_to(current_user))
-        .order_by(Decision.year.desc(), Decision.number.desc())
-        .options(selectinload(Decision.proposal).joinedload(Proposal.award_type))
-    )
+    query = decisions_query(current_user, filters).options(
+        selectinload(Decision.proposal).options(joinedload(Proposal.award_type),
+                                                joinedload(Proposal.unit)))
     pagination = db.paginate(query, page=page_arg(request.args, per_page), per_page=per_page,
                              error_out=False)
-    return render_template("decisions/list.html", pagination=pagination)
+    years = db.session.scalars(
+        select(Decision.year).join(Proposal, Proposal.decision_id == Decision.id)
+        .where(visible_to(current_user)).distinct().order_by(Decision.year.desc())
+    ).all()
+    # A unit sees its own decisions only: neither a unit filter nor a unit column.
+    units = sorted(db.session.scalars(
+        select(Unit).where(Unit.authority_id == current_user.unit.authority_id)
+    ).all(), key=lambda unit: alphabetical(unit.name)) if current_user.is_reviewer else []
+    return render_template("decisions/list.html", pagination=pagination, filters=filters,
+                           years=years, units=units)
 
 
 @bp.get("/<int:decision_id>")

@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
+from wtforms.validators import Length
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import Role
 from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
-from award_flow.org.operations import save_unit
-from tests.factories import PASSWORD
+from award_flow.org.operations import MIN_PASSWORD_LENGTH, save_unit
+from tests.factories import PASSWORD, make_user
 from tests.web_helpers import browser, csrf_token, flashes, page_form
 
 
@@ -161,3 +164,91 @@ def test_the_authority_page_refuses_a_blank_required_field(client, world, login,
     db.session.refresh(world.authority)
     assert (world.authority.name, world.authority.place_name, world.authority.issuer_code) == (
         "Ủy ban nhân dân thị xã Duyên Hải", "Duyên Hải", "UBND")
+
+
+# --- the account form: what it asks for, and which usernames it takes ------------------------
+
+PASSWORD_LABEL_EDIT = "Mật khẩu (để trống nếu không đổi)"
+
+
+def _password_field(html: str) -> tuple[str, str, str]:
+    """(the password label's tag, its text, the input) of an account form."""
+    match = re.search(r'<label for="password"([^>]*)>([^<]*)</label>\s*(<input[^>]*>)', html)
+    assert match, html
+    return match.group(1), match.group(2), match.group(3)
+
+
+def test_a_new_account_asks_for_a_password_with_its_minimum_length(client, world, login):
+    login(world.admin)
+    html = client.get("/admin/users/new").text
+    label_attributes, label, field = _password_field(html)
+    assert label == "Mật khẩu" and 'class="required"' in label_attributes
+    assert " required" in field and f'minlength="{MIN_PASSWORD_LENGTH}"' in field
+    assert PASSWORD_LABEL_EDIT not in html
+    assert f'<p class="hint" id="password-hint">Ít nhất {MIN_PASSWORD_LENGTH} ký tự.</p>' in html
+    assert 'aria-describedby="password-hint"' in field
+    assert "Chữ cái không dấu, chữ số và dấu chấm, ví dụ: canbo.phuong1." in html
+
+
+def test_an_existing_account_may_keep_its_password(client, world, login):
+    login(world.admin)
+    html = client.get(f"/admin/users/{world.officer_b.id}/edit").text
+    label_attributes, label, field = _password_field(html)
+    assert label == PASSWORD_LABEL_EDIT and "required" not in label_attributes
+    assert " required" not in field
+    assert f"Ít nhất {MIN_PASSWORD_LENGTH} ký tự." in html
+
+
+def test_a_new_account_without_a_password_is_refused_at_the_field(client, world, login):
+    login(world.admin)
+    form = page_form(client, "/admin/users/new")
+    response = client.post("/admin/users/new", data=form.data(
+        username="moi", full_name="Người Mới", role="unit_officer",
+        unit_id=str(world.unit_a.id), password=""))
+    assert response.status_code == 200
+    assert re.search(r'id="password"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*'
+                     r'id="password"', response.text)
+    assert db.session.scalar(select(User).where(User.username == "moi")) is None
+
+
+def test_the_password_minimum_is_the_one_of_the_operations():
+    from award_flow.auth.forms import UserForm
+
+    lengths = [v for v in UserForm.password.kwargs["validators"] if isinstance(v, Length)]
+    assert [v.min for v in lengths] == [MIN_PASSWORD_LENGTH]
+
+
+@pytest.mark.parametrize("username", [
+    "nguyễn văn a", "canbo phuong1", "canbo.phường1", "tran_van_a", "a@b.vn", "cán.bộ"])
+def test_a_username_with_spaces_diacritics_or_signs_is_refused(client, world, login,
+                                                               username):
+    login(world.admin)
+    form = page_form(client, "/admin/users/new")
+    count = db.session.scalar(select(func.count(User.id)))
+    response = client.post("/admin/users/new", data=form.data(
+        username=username, full_name="Nguyễn Văn A", role="unit_officer",
+        unit_id=str(world.unit_a.id), password="mat khau du dai"))
+    assert response.status_code == 200
+    assert ("Tên đăng nhập chỉ gồm chữ cái không dấu, chữ số và dấu chấm (không có dấu "
+            "cách), ví dụ: canbo.phuong1.") in unescape(response.text)
+    assert db.session.scalar(select(func.count(User.id))) == count
+
+
+def test_an_account_named_before_the_rule_can_still_be_saved(client, world, login):
+    """A name with a space, made before the form checked names, does not block the account's
+    other fields; a new name follows the rule."""
+    old = make_user("tranvanb", Role.UNIT_OFFICER, world.unit_a, "Trần Văn B")
+    old.username = "tran van b"  # as an account made before the rule could be named
+    db.session.commit()
+    login(world.admin)
+    form = page_form(client, f"/admin/users/{old.id}/edit")
+
+    kept = client.post(f"/admin/users/{old.id}/edit", data=form.data(full_name="Trần Văn Bé"))
+    renamed = client.post(f"/admin/users/{old.id}/edit",
+                          data=page_form(client, f"/admin/users/{old.id}/edit").data(
+                              username="tran van c"))
+
+    assert kept.status_code == 302
+    assert renamed.status_code == 200
+    db.session.refresh(old)
+    assert (old.username, old.full_name) == ("tran van b", "Trần Văn Bé")

@@ -7,8 +7,11 @@ from tests.factories import PASSWORD
 from tests.web_helpers import csrf_token
 
 REMEMBER = "remember_token"
-#: The one message for every refused sign-in.
+#: The message of a refused sign-in: one for every cause (unknown user, wrong password)...
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+#: ...but a locked account (or one of a switched-off unit) whose right password was typed.
+LOCKED = ("Tài khoản đã bị khóa hoặc đơn vị đã ngừng hoạt động. "
+          "Hãy liên hệ quản trị hệ thống.")
 
 
 def post_login(client, username: str, password: str = PASSWORD, *,  # noqa: ANN001, ANN201

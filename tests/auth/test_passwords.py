@@ -14,7 +14,7 @@ from award_flow.auth.passwords import hash_password, verify_and_update, verify_p
 from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
 from award_flow.org.operations import MIN_PASSWORD_LENGTH, save_unit, save_user
-from tests.auth.helpers import WRONG, post_login, signed_in
+from tests.auth.helpers import LOCKED, WRONG, post_login, signed_in
 from tests.factories import PASSWORD
 from tests.web_helpers import client_as, flashes
 
@@ -112,13 +112,20 @@ def _right(world):  # noqa: ANN001, ANN202
     return "officer.a", PASSWORD
 
 
-#: case → (set-up returning (username, password), signs in?)
+def _locked_wrong_password(world):  # noqa: ANN001, ANN202
+    world.officer_a.active = False
+    return "officer.a", "not the password"
+
+
+#: case → (set-up returning (username, password), signs in?, the message if refused). Only
+#: whoever has the password learns that the account is locked.
 CASES = {
-    "unknown user": (_unknown, False),
-    "wrong password": (_wrong_password, False),
-    "locked account, right password": (_locked, False),
-    "unit switched off, right password": (_unit_switched_off, False),
-    "right password": (_right, True),
+    "unknown user": (_unknown, False, WRONG),
+    "wrong password": (_wrong_password, False, WRONG),
+    "locked account, wrong password": (_locked_wrong_password, False, WRONG),
+    "locked account, right password": (_locked, False, LOCKED),
+    "unit switched off, right password": (_unit_switched_off, False, LOCKED),
+    "right password": (_right, True, None),
 }
 
 
@@ -139,7 +146,7 @@ def verifications(monkeypatch):
 @pytest.mark.parametrize("case", CASES)
 def test_every_sign_in_verifies_one_hash_before_anything_else_is_decided(client, world,
                                                                           verifications, case):
-    set_up, signs_in = CASES[case]
+    set_up, signs_in, message = CASES[case]
     username, password = set_up(world)
     db.session.commit()
     verifications.clear()
@@ -154,7 +161,7 @@ def test_every_sign_in_verifies_one_hash_before_anything_else_is_decided(client,
     assert signed_in(client) is signs_in
     if not signs_in:
         assert response.status_code == 200
-        assert flashes(response.text) == [("error", WRONG)]
+        assert flashes(response.text) == [("error", message)]
 
 
 @pytest.mark.parametrize(("password", "accepted"), [

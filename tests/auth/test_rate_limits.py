@@ -212,3 +212,18 @@ def test_the_default_limits(monkeypatch):
                                   LOGIN_USERNAME_RATE_LIMIT=None)
     assert config.Config.LOGIN_RATE_LIMIT == "10 per minute;50 per hour"
     assert config.Config.LOGIN_USERNAME_RATE_LIMIT == "10 per minute;50 per hour"
+
+
+def test_a_locked_account_signing_in_with_its_password_counts_against_the_limits(app, world,
+                                                                                 limits):
+    """Every refusal counts, this one too: its owner is told the account is locked, and
+    retrying does not help; someone without the password learns nothing more."""
+    from tests.auth.helpers import LOCKED
+    from tests.web_helpers import flashes
+
+    world.officer_a.active = False
+    db.session.commit()
+    for attempt in range(3):
+        response = post_login(browser(app), "officer.a", ip=A)
+        assert flashes(response.text) == [("error", LOCKED)], attempt
+    assert post_login(browser(app), "officer.a", ip=B).status_code == 429

@@ -16,7 +16,7 @@ from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
 from award_flow.org.models import Unit
 from award_flow.org.operations import save_unit, save_user
-from tests.auth.helpers import WRONG, post_login, signed_in
+from tests.auth.helpers import LOCKED, post_login, signed_in
 from tests.web_helpers import client_as, db_snapshot, flashes, page_form
 
 STOPPED = "Đơn vị này đã ngừng hoạt động."
@@ -40,7 +40,7 @@ def test_a_user_of_a_switched_off_unit_cannot_sign_in(client, world, who):
     switch(world, world.unit_a, False)
     response = post_login(client, getattr(world, who).username)
     assert response.status_code == 200
-    assert flashes(response.text) == [("error", WRONG)]
+    assert flashes(response.text) == [("error", LOCKED)]
     assert not signed_in(client)
 
 
