@@ -33,11 +33,18 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     #: One attachment may be at most this large (bytes).
     MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
+    #: A proposal's dossier holds at most this many files, of this many bytes in all: one
+    #: account cannot fill the disk (the scans of a large proposal fit easily).
+    MAX_ATTACHMENTS_PER_PROPOSAL = int(os.environ.get("MAX_ATTACHMENTS_PER_PROPOSAL", "50"))
+    MAX_DOSSIER_BYTES = int(os.environ.get("MAX_DOSSIER_BYTES", str(200 * 1024 * 1024)))
     # The request may carry a little more than one file (form fields, multipart framing).
     MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 512 * 1024
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: When the store (Redis) cannot be reached, count in this process's memory meanwhile
+    #: rather than failing every sign-in; Flask-Limiter returns to the store when it is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: Failed sign-ins allowed per client address (successful ones are not counted).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     #: Failed sign-ins allowed per username (casefolded, NFC), whatever the address they come

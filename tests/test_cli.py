@@ -138,7 +138,9 @@ def test_users_create_adds_an_account_that_can_sign_in(flask_cli, world, client)
 @pytest.mark.parametrize(("args", "message"), [
     (("--unit", "Xã Không Có"), "No unit named"),
     (("--unit", "Xã Long Hữu", "--username", "officer.a"), "Tên đăng nhập đã được dùng."),
-], ids=["unknown unit", "username taken"])
+    (("--unit", "Xã Long Hữu", "--username", "cán bộ mới"), "Tên đăng nhập chỉ gồm chữ cái"),
+    (("--unit", "Xã Long Hữu", "--username", "İ" * 80), "Tên đăng nhập chỉ gồm chữ cái"),
+], ids=["unknown unit", "username taken", "spaces and diacritics", "lengthened by lower()"])
 def test_users_create_refuses_bad_input_and_changes_nothing(flask_cli, world, args, message):
     options = dict(zip(args[::2], args[1::2], strict=True))
     before = _count(User)

@@ -12,7 +12,10 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import Domain, get_babel
 from flask_wtf import FlaskForm
+from wtforms.fields import PasswordField, StringField
 from wtforms.i18n import messages_path
+
+from award_flow.core.text import nfc_filter
 
 #: The gettext domain of WTForms' messages (and of Flask-WTF's file validators).
 WTFORMS_DOMAIN = "wtforms"
@@ -44,10 +47,26 @@ class _Translations:
 _translations = _Translations()
 
 
+def _normalises(unbound_field) -> bool:  # noqa: ANN001
+    """Text a user types, but not a password (hashed as typed, in NFC: auth/passwords.py)."""
+    field_class = unbound_field.field_class
+    return issubclass(field_class, StringField) and not issubclass(field_class, PasswordField)
+
+
 class Form(FlaskForm):
-    """A Flask-WTF form whose built-in messages follow the user's language."""
+    """A Flask-WTF form whose built-in messages follow the user's language, and whose text
+    fields all hold NFC text without control or invisible characters (`core.text.nfc`), so
+    that no field can forget it: a NUL, which PostgreSQL refuses, or a zero-width space
+    standing for a required name, never reaches an operation."""
 
     class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):  # noqa: ANN001, ANN201
+            if _normalises(unbound_field):
+                filters = tuple(unbound_field.kwargs.get("filters", ()))
+                if nfc_filter not in filters:
+                    options = {**options, "filters": (*filters, nfc_filter)}
+            return super().bind_field(form, unbound_field, options)
+
         def get_translations(self, form):  # noqa: ANN001, ANN201
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)

@@ -51,7 +51,10 @@ def detect_kind(head: bytes, path: Path) -> str | None:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError, ValueError,
+                EOFError, OSError):
+            # Not a readable zip: corrupt, an unsupported version or compression, a bad
+            # entry name. Only the list of names is read, never the members' content.
             return None
         if "[Content_Types].xml" not in names:
             return None

@@ -8,11 +8,30 @@ import unicodedata
 _EXTRA_FOLD = str.maketrans({"đ": "d", "Đ": "d"})
 
 
+#: Control characters a text may keep: tab and line breaks (a textarea's lines).
+_KEPT_CONTROLS = frozenset("\t\n\r")
+
+
+def _visible(ch: str) -> bool:
+    """Neither a control character (NUL, which PostgreSQL refuses, escape, ...) nor an
+    invisible format character (zero-width spaces and joiners, byte-order marks, bidi
+    overrides that would print a name reversed on a decision, soft hyphens)."""
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return ch in _KEPT_CONTROLS
+    return category != "Cf"
+
+
 def nfc(value: str | None) -> str | None:
-    """NFC form with outer whitespace removed; None stays None."""
+    """NFC form without control or invisible format characters, outer whitespace removed;
+    None stays None. A value made only of invisible characters becomes empty, so a required
+    field refuses it."""
     if value is None:
         return None
-    return unicodedata.normalize("NFC", value).strip()
+    text = unicodedata.normalize("NFC", value)
+    if not text.isprintable():  # the common case costs one C-level scan
+        text = "".join(ch for ch in text if _visible(ch))
+    return text.strip()
 
 
 def fold(value: str) -> str:

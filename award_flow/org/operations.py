@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from award_flow.auth.models import User
+from award_flow.auth.models import USERNAME, USERNAME_RULE, User
 from award_flow.auth.passwords import normalise as normalise_password
 from award_flow.auth.roles import Role
 from award_flow.catalogue.defaults import rename_default_awards
@@ -114,6 +114,10 @@ def save_user(actor: User | None, *, username: str, full_name: str, role: Role, 
     if not username or not full_name:
         raise ValidationError(_("Cần nhập tên đăng nhập và họ tên."))
     clash = db.session.scalar(select(User).where(User.username == username))
+    # The form says so at the field; the CLI (flask users create) is told here. An account
+    # made before the rule keeps its name.
+    if not USERNAME.fullmatch(username) and (user is None or username != user.username):
+        raise ValidationError(str(USERNAME_RULE))
     taken = _("Tên đăng nhập đã được dùng.")
     if clash is not None and clash is not user:
         raise ValidationError(taken)

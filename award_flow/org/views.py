@@ -56,7 +56,7 @@ def units():
 
 
 @bp.route("/units/new", methods=["GET", "POST"], defaults={"unit_id": None})
-@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@bp.route("/units/<int(min=1):unit_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_unit(unit_id: int | None):
     unit = _own_unit_or_404(unit_id) if unit_id else None
@@ -82,7 +82,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
-@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@bp.route("/users/<int(min=1):user_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_user(user_id: int | None):
     user = None

@@ -55,3 +55,16 @@ def test_nfc_recomposes_decomposed_input():
     assert decomposed != "Nguyễn Thị Ánh"
     assert nfc(decomposed) == "Nguyễn Thị Ánh"
     assert nfc(None) is None
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("Nguyễn\x00 Văn A", "Nguyễn Văn A"),        # NUL: PostgreSQL refuses it in text
+    ("\u200b", ""),                               # a zero-width space is no name
+    ("\ufeffTrần Thị B\u200d", "Trần Thị B"),     # byte-order mark, zero-width joiner
+    ("Lê\u202e Văn C", "Lê Văn C"),              # a bidi override would print it reversed
+    ("Hồ\u00adsơ", "Hồsơ"),                       # soft hyphen
+    ("dòng 1\r\ndòng 2\tcột", "dòng 1\r\ndòng 2\tcột"),  # a textarea keeps its lines
+    ("Kim Sô\u00a0Phia", "Kim Sô\u00a0Phia"),     # a no-break space is visible
+])
+def test_nfc_drops_control_and_invisible_characters(typed, stored):
+    assert nfc(typed) == stored
