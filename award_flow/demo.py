@@ -81,7 +81,7 @@ SAMPLE_PDF = (
 
 # name, position, unit or address, gender, priority group
 PEOPLE = (
-    ("Nguyễn Văn Út", "Nông dân", "Ấp Cây Da, xã Long Hữu", Gender.MALE, PriorityGroup.FARMER),
+    ("Nguyễn Văn Út", "Nông dân", "ấp Cây Da, xã Long Hữu", Gender.MALE, PriorityGroup.FARMER),
     ("Thạch Thị Ánh", "Công nhân", "Nhà máy chế biến thủy sản, xã Long Toàn", Gender.FEMALE,
      PriorityGroup.WORKER),
     ("Lâm Văn Đức", "Chiến sĩ dân quân thường trực", "Ban Chỉ huy Quân sự xã Long Hữu",
@@ -90,7 +90,7 @@ PEOPLE = (
      Gender.FEMALE, PriorityGroup.NONE),
     ("Kim Sô Phia", "Y sĩ trạm y tế", "Trạm Y tế xã Long Hữu", Gender.FEMALE,
      PriorityGroup.DIRECT_WORKER),
-    ("Phan Hoàng Nam", "Phó Chủ tịch", "Ủy ban nhân dân phường 1", Gender.MALE, PriorityGroup.NONE),
+    ("Phan Hoàng Nam", "Phó Chủ tịch", "Ủy ban nhân dân Phường 1", Gender.MALE, PriorityGroup.NONE),
 )
 
 
@@ -179,7 +179,7 @@ def load_demo() -> dict[str, User]:
             n.id: NomineeOutcome.DEFERRED if i == 2 else NomineeOutcome.RECOMMENDED
             for i, n in enumerate(p.nominees)})
 
-    make("Đề nghị tặng Giấy khen cho cá nhân tiêu biểu Đợt 2 (bản nháp)", [PEOPLE[3]],
+    make("Đề nghị tặng Giấy khen cho cá nhân có thành tích xuất sắc Đợt 2", [PEOPLE[3]],
          phase=phase2)
     p = make("Đề nghị tặng Giấy khen cho nông dân, công nhân tiêu biểu Đợt 1", list(PEOPLE[:2]))
     ops.submit_proposal(p, head)
@@ -189,7 +189,7 @@ def load_demo() -> dict[str, User]:
     ops.accept_proposal(p, secretariat)
     p = make("Đề nghị tặng Giấy khen cho lực lượng vũ trang xã", [PEOPLE[2]])
     to_committee(p)
-    p = make("Đề nghị tặng Giấy khen Đợt 1 — chờ Chủ tịch quyết định", list(PEOPLE[:3]))
+    p = make("Đề nghị tặng Giấy khen cho người lao động tiêu biểu Đợt 1", list(PEOPLE[:3]))
     to_committee(p)
     conclude(p)
     p = make("Đề nghị tặng Giấy khen cho tập thể nhỏ", [
@@ -198,16 +198,16 @@ def load_demo() -> dict[str, User]:
     to_committee(p)
     conclude(p)
     ops.approve_proposal(p, chairman)
-    p = make("Đề nghị tặng Giấy khen (thiếu biên bản bình xét)", [PEOPLE[5]],
+    p = make("Đề nghị tặng Giấy khen cho cán bộ Phường 1", [PEOPLE[5]],
              unit=(officer1, head1))
     ops.submit_proposal(p, head1)
     ops.return_proposal(p, secretariat, comment="Bổ sung biên bản họp bình xét có kết quả "
                                                 "bỏ phiếu.")
-    p = make("Đề nghị tặng Giấy khen (không đủ tiêu chuẩn)", [PEOPLE[3]])
+    p = make("Đề nghị tặng Giấy khen cho công chức xã Long Hữu", [PEOPLE[3]])
     to_committee(p)
     conclude(p)
     ops.reject_proposal(p, vice, comment="Thành tích chưa tiêu biểu trong phạm vi thị xã.")
-    p = make("Đề nghị tặng Giấy khen (đơn vị rút lại)", [PEOPLE[0]])
+    p = make("Đề nghị tặng Giấy khen cho nông dân sản xuất giỏi", [PEOPLE[0]])
     ops.submit_proposal(p, head)
     ops.withdraw_proposal(p, head, comment="Đơn vị đề nghị ở Đợt 2.")
 

@@ -10,7 +10,7 @@ from tests.e2e.ui import UI
 pytestmark = [pytest.mark.e2e, pytest.mark.only_browser("chromium")]
 
 #: The demo's draft of xã Long Hữu.
-TITLE = "Đề nghị tặng Giấy khen cho cá nhân tiêu biểu Đợt 2 (bản nháp)"
+TITLE = "Đề nghị tặng Giấy khen cho cá nhân có thành tích xuất sắc Đợt 2"
 
 
 @pytest.mark.usefixtures("demo")

@@ -16,7 +16,7 @@ from tests.e2e.ui import SLOW, UI
 pytestmark = [pytest.mark.e2e, pytest.mark.only_browser("chromium")]
 
 #: The demo's proposal on the chairman's desk.
-TITLE = "Đề nghị tặng Giấy khen Đợt 1 — chờ Chủ tịch quyết định"
+TITLE = "Đề nghị tặng Giấy khen cho người lao động tiêu biểu Đợt 1"
 
 
 @pytest.mark.usefixtures("demo")
