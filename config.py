@@ -51,6 +51,9 @@ class Config:
     #: from: one account cannot be guessed at from many addresses.
     LOGIN_USERNAME_RATE_LIMIT = os.environ.get("LOGIN_USERNAME_RATE_LIMIT",
                                                "10 per minute;50 per hour")
+    #: A browser where an account signed in skips that account's per-username limit for so
+    #: many days (auth/views.py, "device cookies"): nobody can lock an account out of it.
+    DEVICE_COOKIE_DAYS = int(os.environ.get("DEVICE_COOKIE_DAYS", "365"))
     #: How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the default)
     #: trusts no such header: the client address is the TCP peer's. Behind one proxy (nginx on
     #: the same machine, as in the README) set 1, and the login limits and the audit trail

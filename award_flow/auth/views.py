@@ -7,6 +7,11 @@ unknown user, a locked account even with its right password): per client address
 Behind a reverse proxy the address is the client's only with `PROXY_FIX_X_FOR` set
 (award_flow/__init__.py).
 
+The per-username limit would let anyone lock an account out (ten wrong passwords for the
+chairman, and his right one gets 429): a browser where the account signed in before carries
+a signed device cookie naming it (`DEVICE_COOKIE`, OWASP's "device cookies"), and that
+account's attempts from that browser skip the per-username limit (never the per-address one).
+
 A locked account (or one of a switched-off unit) is told so, but only once its password has
 matched: whoever does not have the password learns nothing from the answer, nor from its
 time (`authenticate`)."""
@@ -28,6 +33,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_url, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -116,6 +122,38 @@ def _username_limit_key() -> str:
     return username_key(request.form.get("username", ""))
 
 
+#: The cookie of a browser where an account has signed in (see the module's docstring).
+DEVICE_COOKIE = "af_device"
+
+
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="award_flow.login-device")
+
+
+def _device_max_age() -> int:
+    return current_app.config["DEVICE_COOKIE_DAYS"] * 24 * 3600
+
+
+def _known_device() -> bool:
+    """Whether this browser signed in before as the username now tried."""
+    cookie = request.cookies.get(DEVICE_COOKIE)
+    if not cookie:
+        return False
+    try:
+        known = _device_signer().loads(cookie, max_age=_device_max_age())
+    except BadSignature:  # also an expired one
+        return False
+    return known == _username_limit_key()
+
+
+def _remember_device(response, user: User):  # noqa: ANN001, ANN202
+    response.set_cookie(
+        DEVICE_COOKIE, _device_signer().dumps(username_key(user.username)),
+        max_age=_device_max_age(), httponly=True, samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
 def _refused(_response) -> bool:  # noqa: ANN001 - Flask-Limiter's deduct_when
     return bool(request.environ.get(_REFUSED))
 
@@ -164,7 +202,7 @@ def _fresh_session() -> None:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_refused)
 @limiter.limit(_username_limit, methods=["POST"], key_func=_username_limit_key,
-               deduct_when=_refused)
+               deduct_when=_refused, exempt_when=_known_device)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("proposals.my_work"))
@@ -175,7 +213,7 @@ def login():
             db.session.commit()  # a hash made again with stronger parameters, or in NFC
             _fresh_session()
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return _remember_device(redirect(_safe_next(request.args.get("next"))), user)
         # A locked account counts against the limits too: every refusal does, and only
         # whoever typed the right password is told why this one was refused.
         request.environ[_REFUSED] = True

@@ -227,3 +227,52 @@ def test_a_locked_account_signing_in_with_its_password_counts_against_the_limits
         response = post_login(browser(app), "officer.a", ip=A)
         assert flashes(response.text) == [("error", LOCKED)], attempt
     assert post_login(browser(app), "officer.a", ip=B).status_code == 429
+
+
+# --- device cookies: nobody can lock an account out of the browser it signs in from ----------
+
+DEVICE = "af_device"
+
+
+def _locked_out_by_others(app, username: str) -> None:
+    """Three refused attempts at `username` from three other addresses: its limit is spent."""
+    for ip in (B, C, D):
+        assert post_login(browser(app), username, BAD, ip=ip).status_code == 200
+
+
+def _device_of(app, username: str):  # noqa: ANN202
+    """A browser where `username` signed in (and out) before: it holds its device cookie."""
+    device = browser(app)
+    assert post_login(device, username, ip=A).status_code == 302
+    assert device.get_cookie(DEVICE) is not None
+    device.post("/logout", data={"csrf_token": csrf_token(device, "/work")})
+    return device
+
+
+def test_the_accounts_own_browser_signs_in_while_others_are_locked_out(app, world, limits):
+    device = _device_of(app, "officer.a")
+    _locked_out_by_others(app, "officer.a")
+
+    assert post_login(browser(app), "officer.a", ip=A).status_code == 429  # a new browser
+    assert post_login(device, "officer.a", ip=A).status_code == 302
+
+
+@pytest.mark.parametrize("cookie", ["another account's", "tampered", "expired"])
+def test_only_a_valid_device_cookie_of_that_account_counts(app, world, limits, monkeypatch,
+                                                           cookie):
+    device = _device_of(app, "officer.b" if cookie == "another account's" else "officer.a")
+    if cookie == "tampered":
+        value = device.get_cookie(DEVICE).value
+        device.set_cookie(DEVICE, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
+    if cookie == "expired":
+        monkeypatch.setitem(app.config, "DEVICE_COOKIE_DAYS", -1)
+    _locked_out_by_others(app, "officer.a")
+
+    assert post_login(device, "officer.a", ip=A).status_code == 429
+
+
+def test_a_known_browser_is_still_limited_per_address(app, world, limits):
+    device = _device_of(app, "officer.a")
+    for _ in range(3):
+        assert post_login(device, "officer.a", BAD, ip=A).status_code == 200
+    assert post_login(device, "officer.a", ip=A).status_code == 429
