@@ -496,8 +496,8 @@ def _render_html(doc: DecisionDocument, static_dir: Path | None) -> str:
 def render_decision_pdf(doc: DecisionDocument) -> bytes:
     """Render the decision and its annex to PDF bytes.
 
-    Synchronous and CPU-bound: about 0.4 s of CPU for a short decision and 5.5 s for 1,000
-    awardees on a 2-core Xeon VM (see docs/benchmarks.md).  Renders are serialised by a
+    Synchronous and CPU-bound: about 0.2–0.4 s of CPU for a short decision and 3–5.5 s for
+    1,000 awardees on 2-core VMs (see docs/benchmarks.md).  Renders are serialised by a
     process-wide lock.  The first call on a machine also builds the font cache
     (:func:`prepare_fonts`).  Raises :class:`DecisionRenderError` when a resource (font, CSS)
     cannot be loaded or is refused by the safe URL fetcher, and ``ValueError`` for an
