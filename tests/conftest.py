@@ -106,15 +106,12 @@ def world():
 def login(client):
     """`login(user)` signs the client in as that user (through the real login form)."""
 
+    from tests.web_helpers import sign_in  # web_helpers imports this module
+
     def _login(user) -> None:  # noqa: ANN001
         for cookie in ("session", "remember_token"):
             client.delete_cookie(cookie)
-        response = client.post(
-            "/login",
-            data={"username": user.username, "password": factories.PASSWORD,
-                  "csrf_token": csrf_token(client, "/login")},
-        )
-        assert response.status_code == 302, response.text[:500]
+        sign_in(client, user)
 
     return _login
 

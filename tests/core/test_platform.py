@@ -9,11 +9,9 @@ from flask_migrate import check
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from award_flow import create_app
 from award_flow.auth.passwords import OWASP_HASHER
 from award_flow.core.audit import AppendOnlyError, AuditEvent, record
 from award_flow.extensions import db
-from config import ProductionConfig
 
 
 def test_migrations_and_models_agree():
@@ -21,23 +19,7 @@ def test_migrations_and_models_agree():
     check()
 
 
-def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(ProductionConfig)
-
-
-def test_production_refuses_debug(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 32)
-    monkeypatch.setenv("FLASK_DEBUG", "1")
-    with pytest.raises(RuntimeError, match="DEBUG"):
-        create_app(ProductionConfig)
-
-
-def test_production_cookies_are_secure():
-    assert ProductionConfig.SESSION_COOKIE_SECURE is True
-    assert ProductionConfig.SESSION_COOKIE_HTTPONLY is True
-    assert ProductionConfig.SESSION_COOKIE_SAMESITE == "Lax"
+# Production's refusals and cookie flags are tested in tests/test_auth.py.
 
 
 def test_passwords_use_argon2id_at_owasp_strength(world):

@@ -623,26 +623,6 @@ def test_the_conclude_page_lists_each_nominee_with_the_outcomes(client, world, l
             assert f'name="outcome-{nominee.id}" value="{outcome.value}"' in page.text
 
 
-def test_the_conclusion_is_recorded_through_the_page_form(client, world, login):
-    proposal = make_proposal(world, state=S.IN_COMMITTEE)
-    db.session.commit()
-    farmer, officer = proposal.nominees
-    login(world.committee)
-    form = page_form(client, f"/proposals/{proposal.id}/conclude")
-
-    response = client.post(f"/proposals/{proposal.id}/conclude", data=form.data(
-        **{f"outcome-{farmer.id}": "recommended", f"outcome-{officer.id}": "deferred"},
-        comment="Thống nhất đề nghị."))
-
-    assert response.status_code == 302
-    db.session.refresh(proposal)
-    assert proposal.state == S.AWAITING_DECISION
-    # The proposal says how the committee concluded, and what deferral means.
-    page = client.get(f"/proposals/{proposal.id}").text
-    assert "Đề nghị khen thưởng: 1" in page and "Hoãn xét: 1" in page
-    assert "có thể được đề nghị lại" in page
-
-
 def test_a_refused_conclusion_keeps_what_was_chosen_and_marks_what_is_missing(client, world,
                                                                              login):
     proposal = make_proposal(world, state=S.IN_COMMITTEE)
@@ -717,7 +697,8 @@ def test_a_name_that_folds_too_long_is_refused_with_a_message(world):
 
 
 def test_the_conclusion_is_recorded_per_nominee_with_the_version_seen(client, world, login):
-    """The view itself works when the form carries the version (the page sends it too)."""
+    """Through the page's form (which carries the version seen): per nominee, in the history,
+    and the proposal then says how the committee concluded and what deferral means."""
     proposal = make_proposal(world, state=S.IN_COMMITTEE)
     db.session.commit()
     farmer, officer = proposal.nominees
@@ -742,6 +723,9 @@ def test_the_conclusion_is_recorded_per_nominee_with_the_version_seen(client, wo
     assert entries[-1].label == label("outcomes")
     assert entries[-1].comment == (f"Nguyễn Văn Út: {NomineeOutcome.RECOMMENDED.label}, "
                                    f"Trần Thị Bích Ngọc: {NomineeOutcome.DEFERRED.label}")
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert "Đề nghị khen thưởng: 1" in page and "Hoãn xét: 1" in page
+    assert "có thể được đề nghị lại" in page
 
 
 def test_a_conclusion_missing_a_nominee_is_refused(client, world, login):
