@@ -243,7 +243,7 @@ HUGE_NUMBERS = [
     ("GET", f"/work?campaign={HUGE}&unit={HUGE}&award_type={HUGE}&page={HUGE}", 200),
     ("GET", f"/decisions/?page={HUGE}", 200),
     ("GET", f"/decisions/?page={BIG}", 200),
-    ("GET", f"/decisions/?page={LAST_PAGE}", 200),
+    ("GET", f"/decisions/?page={LAST_PAGE}", 302),  # past the last page: to the last
     ("GET", f"/decisions/?year={HUGE}&unit={HUGE}&number={HUGE}", 200),
     ("GET", f"/decisions/?year={BIG}&unit={BIG}&number={BIG}", 200),
     ("GET", f"/decisions/?unit={LARGEST}&number={LARGEST}", 200),

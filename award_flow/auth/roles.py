@@ -24,7 +24,7 @@ class Role(StrEnum):
 ROLE_LABELS = {
     Role.UNIT_OFFICER: _l("Cán bộ thi đua, khen thưởng của đơn vị"),
     Role.UNIT_HEAD: _l("Thủ trưởng đơn vị"),
-    Role.SECRETARIAT: _l("Cơ quan Tổ chức - Nội vụ"),
+    Role.SECRETARIAT: _l("Cán bộ Cơ quan Tổ chức - Nội vụ"),
     Role.COMMITTEE_MEMBER: _l("Thành viên Thường trực Hội đồng Thi đua - Khen thưởng"),
     Role.CHAIRMAN: _l("Chủ tịch UBND"),
     Role.VICE_CHAIRMAN: _l("Phó Chủ tịch UBND"),

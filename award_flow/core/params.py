@@ -36,3 +36,17 @@ def page_arg(args: Mapping[str, str], per_page: int, key: str = "page") -> int:
     if value is None or value < 1 or (value - 1) * per_page > MAX_ID:
         return 1
     return value
+
+
+def past_last_page(pagination, args: Mapping[str, str]) -> dict[str, str] | None:  # noqa: ANN001
+    """The query of the last page when `pagination` is past it (a bookmark, or the last item
+    of the page was just handled): same filters, the last page (none: page 1). None when the
+    page exists."""
+    if pagination.page <= max(pagination.pages, 1):
+        return None
+    query = dict(args)
+    if pagination.pages > 1:
+        query["page"] = str(pagination.pages)
+    else:
+        query.pop("page", None)
+    return query

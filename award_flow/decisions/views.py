@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from award_flow.auth.models import User
-from award_flow.core.params import id_arg, page_arg
+from award_flow.core.params import id_arg, page_arg, past_last_page
 from award_flow.core.text import alphabetical
 from award_flow.decisions.models import Award, Decision, DecisionFile
 from award_flow.extensions import db
@@ -90,12 +99,16 @@ def index():
     if not works_on_proposals(current_user):
         abort(404)
     filters = DecisionFilters.from_args(request.args)
+    if not current_user.is_reviewer:  # a unit sees its own decisions: no unit to filter by
+        filters = replace(filters, unit_id=None)
     per_page = current_app.config["PAGE_SIZE"]
     query = decisions_query(current_user, filters).options(
         selectinload(Decision.proposal).options(joinedload(Proposal.award_type),
                                                 joinedload(Proposal.unit)))
     pagination = db.paginate(query, page=page_arg(request.args, per_page), per_page=per_page,
                              error_out=False)
+    if (last := past_last_page(pagination, request.args.to_dict())) is not None:
+        return redirect(url_for("decisions.index", **last))
     years = db.session.scalars(
         select(Decision.year).join(Proposal, Proposal.decision_id == Decision.id)
         .where(visible_to(current_user)).distinct().order_by(Decision.year.desc())

@@ -27,7 +27,7 @@ from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core.audit import AuditEvent
 from award_flow.core.formatting import document_number, vn_short_date
-from award_flow.core.params import page_arg
+from award_flow.core.params import page_arg, past_last_page
 from award_flow.core.storage import download_name, stored_path
 from award_flow.core.text import alphabetical
 from award_flow.core.views import perform
@@ -70,6 +70,7 @@ from award_flow.proposals.workflow import (
     TRANSITIONS,
     Action,
     Transition,
+    allowed_actions,
     can_create,
     can_edit,
     can_propose_again,
@@ -171,15 +172,8 @@ def _list_page(queue: bool, template_title: str):
     per_page = current_app.config["PAGE_SIZE"]
     pagination = page_of_proposals(current_user, filters, queue=queue,
                                    page=page_arg(request.args, per_page), per_page=per_page)
-    if pagination.page > max(pagination.pages, 1):
-        # Past the last page (a bookmark, or the last item of the page was just handled):
-        # the last page, with the same filters.
-        args = request.args.to_dict()
-        if pagination.pages > 1:
-            args["page"] = str(pagination.pages)
-        else:
-            args.pop("page", None)
-        return redirect(url_for(request.endpoint, **args))
+    if (last := past_last_page(pagination, request.args.to_dict())) is not None:
+        return redirect(url_for(request.endpoint, **last))
     options = _filter_options(queue)
     return render_template(
         "proposals/list.html",
@@ -445,8 +439,9 @@ def act(proposal_id: int, action: str):
         return redirect(url_for(".detail", proposal_id=proposal_id))
     if chosen == Action.APPROVE:
         return redirect(url_for("decisions.detail", decision_id=done.value.id))
-    if current_user.is_reviewer:
-        # The reviewer's part is done: back to what still waits on them.
+    if current_user.is_reviewer and not allowed_actions(current_user, proposal):
+        # The reviewer's part is done: back to what still waits on them. (After accepting,
+        # the next step — return or forward — is theirs again: they stay on the proposal.)
         return redirect(url_for(".my_work"))
     return redirect(url_for(".detail", proposal_id=proposal.id))
 

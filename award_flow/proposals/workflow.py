@@ -376,7 +376,7 @@ EVENT_LABELS: dict[str, object] = {
     "remove_nominee": _l("Xóa người được đề nghị"),
     "add_attachment": _l("Tải lên tệp"),
     "remove_attachment": _l("Xóa tệp"),
-    "outcomes": _l("Kết luận từng người"),
+    "outcomes": _l("Kết luận từng trường hợp"),
     "propose_again": _l("Đề nghị lại các trường hợp hoãn xét"),
     **{t.action.value: t.label for t in TRANSITIONS.values()},
 }

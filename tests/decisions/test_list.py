@@ -123,8 +123,11 @@ def test_a_unit_sees_only_its_own_decisions_and_no_unit_filter(client, world, lo
     html = client.get("/decisions/").text
     assert [row["id"] for row in rows(html)] == [decisions["new_a"].id, decisions["old_a"].id]
     assert 'name="unit"' not in html and "<th>Đơn vị</th>" not in html
-    # Another unit's decisions stay hidden whatever the filter asks for.
-    assert listed(client, f"?unit={world.unit_b.id}") == []
+    # Another unit's decisions stay hidden whatever the filter asks for; a unit filter, which
+    # a unit cannot see nor clear on the page, is ignored.
+    own = [decisions["new_a"].id, decisions["old_a"].id]
+    assert listed(client, f"?unit={world.unit_b.id}") == own
+    assert "đang lọc" not in client.get(f"/decisions/?unit={world.unit_b.id}").text
     assert listed(client, "?number=2") == []
 
 
@@ -177,3 +180,18 @@ def test_the_list_reads_a_fixed_number_of_statements_however_many_rows(client, w
     db.session.commit()
     assert len(rows(client.get("/decisions/").text)) == 5
     assert statements() == three
+
+
+@pytest.mark.parametrize(("query", "location"), [
+    ("?page=99", "/decisions/?page=3"),
+    ("?page=99&year={year}", "/decisions/?page=2&year={year}"),
+    ("?page=5&number=2", "/decisions/?number=2"),
+], ids=["to the last page", "keeping the filters", "one page: page 1"])
+def test_a_page_past_the_last_goes_to_the_last(app, client, world, login, decisions,
+                                               monkeypatch, query, location):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    login(world.secretariat)
+    year = decisions["new_a"].year
+    response = client.get("/decisions/" + query.format(year=year))
+    assert response.status_code == 302
+    assert response.headers["Location"] == location.format(year=year)

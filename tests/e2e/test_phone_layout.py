@@ -68,7 +68,7 @@ def test_the_phone_header_keeps_to_three_rows_with_a_long_name(page: Page) -> No
     ui.log_in("noivu")
 
     who = page.locator(".topbar .who")
-    expect(who).to_have_attribute("title", f"{long_name} — Cơ quan Tổ chức - Nội vụ · "
+    expect(who).to_have_attribute("title", f"{long_name} — Cán bộ Cơ quan Tổ chức - Nội vụ · "
                                            "Cơ quan Tổ chức - Nội vụ thị xã")
     rows = page.evaluate("""() => {
         const tops = [".brand", ".mainnav", ".who", ".topbar-side form:last-child button",

@@ -460,13 +460,14 @@ def test_a_nominee_is_deleted_with_the_button_on_the_proposal_page(client, world
 # --- workflow buttons -----------------------------------------------------------------------
 
 #: state, action, who presses, comment typed, resulting state, where they land ("detail"
-#: for the proposal page), the success message.
+#: for the proposal page: while the next step is theirs again, as after accepting; else back
+#: to what still waits on them), the success message.
 BUTTONS = [
     (S.DRAFT, "submit", "head_a", "", S.SUBMITTED, "detail", "Đã gửi tờ trình."),
     (S.RETURNED, "submit", "head_a", "", S.SUBMITTED, "detail", "Đã gửi tờ trình."),
     (S.SUBMITTED, "withdraw", "head_a", "Đơn vị rút để hoàn thiện.", S.WITHDRAWN, "detail",
      "Đã rút tờ trình."),
-    (S.SUBMITTED, "accept", "secretariat", "", S.UNDER_REVIEW, "/work",
+    (S.SUBMITTED, "accept", "secretariat", "", S.UNDER_REVIEW, "detail",
      "Đã tiếp nhận hồ sơ để thẩm định."),
     (S.SUBMITTED, "return", "secretariat", "Thiếu biên bản họp.", S.RETURNED, "/work",
      "Đã trả lại hồ sơ cho đơn vị."),
@@ -1113,3 +1114,4 @@ def test_a_person_needs_a_gender_for_the_annex_a_collective_does_not(client, wor
     assert (response.status_code == 302) is accepted
     if not accepted:
         assert ("error", "Cần chọn giới tính của người được đề nghị.") in flashes(response.text)
+
