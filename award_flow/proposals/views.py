@@ -356,8 +356,8 @@ def _submit_note(proposal: Proposal) -> str | None:
     if missing is not None:
         return _("Chưa đủ để gửi: %(missing)s", missing=missing)
     if proposal.state == ProposalState.RETURNED:
-        return _("Hồ sơ đã đủ để gửi lại; Thủ trưởng đơn vị sẽ gửi lại tờ trình.")
-    return _("Bản nháp đã đủ để gửi; Thủ trưởng đơn vị sẽ gửi tờ trình.")
+        return _("Tờ trình đã có thể gửi lại; Thủ trưởng đơn vị sẽ gửi lại tờ trình.")
+    return _("Bản nháp đã có thể gửi; Thủ trưởng đơn vị sẽ gửi tờ trình.")
 
 
 #: How the nominees' section and the name column are called, by the award's kind of nominee.

@@ -453,12 +453,12 @@ def _without_file(world):  # noqa: ANN001, ANN202
 #: the draft → what the unit officer is told (who may not submit it)
 NEXT_STEPS = [
     (lambda world: make_proposal(world),
-     "Bản nháp đã đủ để gửi; Thủ trưởng đơn vị sẽ gửi tờ trình."),
+     "Bản nháp đã có thể gửi; Thủ trưởng đơn vị sẽ gửi tờ trình."),
     (lambda world: make_proposal(world, nominees=()),
      "Chưa đủ để gửi: Tờ trình chưa có người được đề nghị khen thưởng."),
     (_without_file, "Chưa đủ để gửi: Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...)."),
     (lambda world: make_proposal(world, state=S.RETURNED),
-     "Hồ sơ đã đủ để gửi lại; Thủ trưởng đơn vị sẽ gửi lại tờ trình."),
+     "Tờ trình đã có thể gửi lại; Thủ trưởng đơn vị sẽ gửi lại tờ trình."),
 ]
 
 
