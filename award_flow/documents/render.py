@@ -74,6 +74,9 @@ _GROUPS = (
     ("individual", "Cá nhân"),
 )
 _ROMAN = ("I", "II", "III")
+# The annex's name column says what the names are, for the kinds it lists.
+_NAME_HEADERS = (("individual", "Họ và tên"), ("collective", "Tên tập thể"),
+                 ("household", "Tên hộ gia đình"))
 _HONORIFICS = {"male": "Ông", "female": "Bà"}
 # Where the name of an administrative unit starts: the header breaks the body's name there
 # ("ỦY BAN NHÂN DÂN" / "THỊ XÃ DUYÊN HẢI"), as bodies print it, rather than where the
@@ -467,6 +470,7 @@ def decision_context(
         "signer_name": doc.signer_name.strip(),
         "annex_title": keep(f"DANH SÁCH {_upper(_join_vi(party_words))} {annex_award}"),
         "award_column": award_column,
+        "name_header": " / ".join(header for kind, header in _NAME_HEADERS if counts[kind]),
         # "... của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải": body name as given.
         "annex_reference": keep(
             f"(Kèm theo Quyết định số {number} ngày {vn_short_date(doc.issued_on)} "

@@ -557,3 +557,15 @@ def test_renderer_turns_refusals_into_render_error(monkeypatch):
     with pytest.raises(DecisionRenderError) as info:
         render_decision_pdf(make_doc())
     assert isinstance(info.value.__cause__.__cause__, UnsafeURLError)
+
+
+@pytest.mark.parametrize(("kinds", "header"), [
+    ({"individuals": 2, "collectives": 0}, "STT Họ và tên Chức vụ"),
+    ({"individuals": 0, "collectives": 2}, "STT Tên tập thể Chức vụ"),
+    ({"individuals": 0, "collectives": 0, "households": 2}, "STT Tên hộ gia đình Chức vụ"),
+    ({"individuals": 1, "collectives": 1, "households": 1},
+     "STT Họ và tên / Tên tập thể / Tên hộ gia đình Chức vụ"),
+], ids=["people", "collectives", "households", "all three"])
+def test_the_name_column_says_what_the_names_are(kinds, header):
+    annex = page_texts(render_decision_pdf(make_doc(**kinds)))[-1]
+    assert header in " ".join(annex.split())
