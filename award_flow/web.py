@@ -238,6 +238,7 @@ def register_web(app: Flask) -> None:
             "can_edit": workflow.can_edit,
             "can_view": workflow.can_view,
             "can_create": workflow.can_create,
+            "works_on_proposals": workflow.works_on_proposals,  # base.html's menu
         }
 
     @app.template_filter("local_dt")

@@ -7,15 +7,13 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from award_flow.auth.models import USERNAME, USERNAME_RULE
 from award_flow.auth.roles import Role
 from award_flow.core.forms import Form
-from award_flow.core.text import nfc_filter
 from award_flow.org.operations import MIN_PASSWORD_LENGTH
 
 MAX_PASSWORD_LENGTH = 200
 
 
 class LoginForm(Form):
-    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)],
-                           filters=[nfc_filter])
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(_l("Mật khẩu"),
                              validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
@@ -26,11 +24,9 @@ class UserForm(Form):
     password; an existing one keeps its own when the field is left blank."""
 
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(min=3, max=80)],
-                           filters=[nfc_filter],
                            description=_l("Chữ cái không dấu, chữ số và dấu chấm, ví dụ: "
                                           "canbo.phuong1."))
-    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)],
-                            filters=[nfc_filter])
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Vai trò"), choices=[])
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
     password = PasswordField(

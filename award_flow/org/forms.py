@@ -5,13 +5,11 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from award_flow.core.forms import Form
-from award_flow.core.text import nfc_filter
 from award_flow.org.models import DECISION_TEXT_LABELS, UnitKind
 
 
 class UnitForm(Form):
-    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(), Length(max=200)],
-                       filters=[nfc_filter])
+    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Loại đơn vị"), choices=[])
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
@@ -24,37 +22,32 @@ class AuthorityForm(Form):
     """The issuing People's Committee and what its decisions print (one item per line)."""
 
     name = StringField(_l("Tên cơ quan ban hành"), validators=[DataRequired(), Length(max=200)],
-                       filters=[nfc_filter],
                        description=_l("Ví dụ: Ủy ban nhân dân thị xã Duyên Hải"))
     place_name = StringField(_l("Địa danh ghi ở ngày tháng"),
-                             validators=[DataRequired(), Length(max=100)], filters=[nfc_filter],
+                             validators=[DataRequired(), Length(max=100)],
                              description=_l("Ví dụ: Duyên Hải"))
     parent_name = StringField(
-        _l("Cơ quan cấp trên"), validators=[Optional(), Length(max=200)], filters=[nfc_filter],
+        _l("Cơ quan cấp trên"), validators=[Optional(), Length(max=200)],
         description=_l("Cơ quan có Chủ tịch tặng các hình thức khen thưởng cấp trên mà cơ quan "
                        "này trình, ví dụ: Ủy ban nhân dân tỉnh Trà Vinh (trong “Bằng khen của "
                        "Chủ tịch Ủy ban nhân dân tỉnh Trà Vinh”)."))
     header_parent = StringField(
         _l("Cơ quan chủ quản (dòng trên tên cơ quan ban hành)"),
-        validators=[Optional(), Length(max=200)], filters=[nfc_filter],
+        validators=[Optional(), Length(max=200)],
         description=_l("Để trống đối với Ủy ban nhân dân: tiêu đề quyết định chỉ gồm tên cơ "
                        "quan ban hành. Nếu dùng, dòng này được in hoa trên một dòng; tên dài "
                        "nên viết tắt cụm từ thông dụng, ví dụ: UBND tỉnh Trà Vinh."))
     issuer_code = StringField(_l("Ký hiệu cơ quan ban hành"),
-                              validators=[DataRequired(), Length(max=20)], filters=[nfc_filter],
+                              validators=[DataRequired(), Length(max=20)],
                               description=_l("Phần sau “QĐ-” trong số, ký hiệu: 15/QĐ-UBND"))
     decision_legal_bases = TextAreaField(DECISION_TEXT_LABELS["decision_legal_bases"],
-                                         filters=[nfc_filter],
                                          description=_l("Mỗi căn cứ một dòng."))
     decision_proposer = StringField(DECISION_TEXT_LABELS["decision_proposer"],
-                                    validators=[Optional(), Length(max=300)],
-                                    filters=[nfc_filter])
+                                    validators=[Optional(), Length(max=300)])
     decision_executors = TextAreaField(DECISION_TEXT_LABELS["decision_executors"],
-                                       filters=[nfc_filter],
                                        description=_l("Mỗi cơ quan, chức danh một dòng."))
     decision_recipients = TextAreaField(DECISION_TEXT_LABELS["decision_recipients"],
-                                        filters=[nfc_filter],
                                         description=_l("Mỗi nơi một dòng; dòng cuối thường là "
                                                        "“Lưu: VT, NV”."))
     bonus_fund = StringField(DECISION_TEXT_LABELS["bonus_fund"],
-                             validators=[Optional(), Length(max=300)], filters=[nfc_filter])
+                             validators=[Optional(), Length(max=300)])

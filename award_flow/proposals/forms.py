@@ -6,19 +6,17 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from award_flow.catalogue.models import NomineeKind
 from award_flow.core.formatting import vn_file_size
 from award_flow.core.forms import Form
-from award_flow.core.text import nfc_filter
 from award_flow.proposals.models import AttachmentKind, Gender, NomineeOutcome, PriorityGroup
 
 
 class ProposalForm(Form):
-    title = StringField(_l("Trích yếu tờ trình"), validators=[DataRequired(), Length(max=400)],
-                        filters=[nfc_filter])
+    title = StringField(_l("Trích yếu tờ trình"), validators=[DataRequired(), Length(max=400)])
     campaign_id = SelectField(_l("Phong trào thi đua"), coerce=int, validators=[InputRequired()])
     phase_id = SelectField(_l("Đợt thi đua"), coerce=int, validators=[Optional()])
     award_type_id = SelectField(_l("Danh hiệu, hình thức khen thưởng"), coerce=int,
@@ -26,7 +24,7 @@ class ProposalForm(Form):
     achievement = TextAreaField(
         _l("Thành tích được khen thưởng"),
         description=_l("Ví dụ: đã có thành tích xuất sắc trong phong trào thi đua ... năm 2025"),
-        validators=[DataRequired(), Length(max=2000)], filters=[nfc_filter],
+        validators=[DataRequired(), Length(max=2000)],
     )
 
     def validate_award_type_id(self, field: SelectField) -> None:
@@ -35,17 +33,15 @@ class ProposalForm(Form):
 
 
 class NomineeForm(Form):
-    name = StringField(_l("Họ và tên / tên tập thể"), validators=[DataRequired(), Length(max=200)],
-                       filters=[nfc_filter])  # a zero-width space is no name
-    position = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=200)],
-                           filters=[nfc_filter])
+    # Text fields hold what core.text.nfc leaves (the base Form): a zero-width space is no name.
+    name = StringField(_l("Họ và tên / tên tập thể"), validators=[DataRequired(), Length(max=200)])
+    position = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=200)])
     unit_or_address = StringField(_l("Đơn vị công tác hoặc địa chỉ"),
-                                  validators=[Optional(), Length(max=300)], filters=[nfc_filter])
+                                  validators=[Optional(), Length(max=300)])
     gender = RadioField(_l("Giới tính"), choices=[], validators=[Optional()])
     priority_group = SelectField(_l("Nhóm ưu tiên"), choices=[], default=PriorityGroup.NONE.value)
     achievement_summary = TextAreaField(_l("Tóm tắt thành tích"),
-                                        validators=[Optional(), Length(max=4000)],
-                                        filters=[nfc_filter])
+                                        validators=[Optional(), Length(max=4000)])
 
     def __init__(self, *args, kind: NomineeKind, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
@@ -102,14 +98,11 @@ class ActionForm(Form):
         _l("Ý kiến / lý do"),
         validators=[Optional(), Length(max=COMMENT_MAX_LENGTH, message=_l(
             "Nội dung ghi quá dài: tối đa %(max)s ký tự (đã nhập %(length)s ký tự). Không có "
-            "thay đổi nào được lưu."))],
-        filters=[nfc_filter])
+            "thay đổi nào được lưu."))])
 
 
 class EmptyForm(Form):
     """A bare POST button (delete): CSRF only."""
-
-    next = HiddenField()
 
 
 def outcome_choices() -> list[tuple[str, str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -16,7 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_date, get_locale, to_user_timezone
+from flask_babel import to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -26,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core.audit import AuditEvent
-from award_flow.core.formatting import document_number, vn_short_date
+from award_flow.core.formatting import document_number
 from award_flow.core.params import page_arg, past_last_page
 from award_flow.core.storage import download_name, stored_path
 from award_flow.core.text import alphabetical
@@ -80,14 +79,10 @@ from award_flow.proposals.workflow import (
     sees_audit_details,
     works_on_proposals,
 )
+from award_flow.web import short_date
 
 bp = Blueprint("proposals", __name__)
 
-
-@bp.app_context_processor
-def _workflow_predicates() -> dict:
-    """For every page (base.html's menu): whether proposals are the user's business."""
-    return {"works_on_proposals": works_on_proposals}
 
 #: The operation behind each workflow button of the proposal page (conclude has a page of its
 #: own, one outcome per nominee; approve is a button here, its decision rendered ahead).
@@ -314,16 +309,6 @@ class Banner:
     warning: bool
 
 
-#: Transitions whose comment is a reason against the unit's request (a warning banner).
-_WARNING_BANNERS = frozenset({Action.RETURN, Action.SEND_BACK, Action.REJECT})
-
-
-def _local_day(moment: datetime) -> str:
-    """The day of `moment` where the user is, written as the pages write dates."""
-    day = to_user_timezone(moment).date()
-    return vn_short_date(day) if str(get_locale() or "vi") == "vi" else format_date(day, "medium")
-
-
 def _banner(proposal: Proposal, history: list[AuditEvent]) -> Banner | None:
     """The comment of the transition that brought the proposal to its state, when that
     transition has a banner: the reasons of a return, a send-back or a rejection, a
@@ -340,9 +325,9 @@ def _banner(proposal: Proposal, history: list[AuditEvent]) -> Banner | None:
         return None
     heading = str(transition.banner) % {
         "name": moved.actor.full_name if moved.actor else _("Hệ thống"),
-        "date": _local_day(moved.created_at)}
+        "date": short_date(to_user_timezone(moved.created_at).date())}
     return Banner(heading=heading, comment=moved.comment,
-                  warning=transition.action in _WARNING_BANNERS)
+                  warning=transition.gives_reasons_against)
 
 
 def _submit_note(proposal: Proposal) -> str | None:

@@ -67,6 +67,12 @@ class Transition:
     withheld_note: object | None = None
 
     @property
+    def gives_reasons_against(self) -> bool:
+        """A move against the unit's request whose reason must be written (a return, a
+        send-back, a rejection): its banner is a warning."""
+        return self.style == "danger" and self.needs_comment
+
+    @property
     def has_comment(self) -> bool:
         return self.needs_comment or self.offers_comment
 

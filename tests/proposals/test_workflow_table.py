@@ -231,3 +231,9 @@ def test_a_council_member_recuses_from_their_own_units_proposals(world, unit, al
             _perform(proposal, action, member_of_a)
         db.session.rollback()
         assert proposal.state == S.IN_COMMITTEE
+
+
+def test_the_reasons_against_a_request_are_those_of_a_return_a_send_back_a_rejection():
+    """Their banner on the proposal page is a warning; a withdrawal's or an opinion's is not."""
+    assert {a for a, t in TRANSITIONS.items() if t.gives_reasons_against} == {
+        Action.RETURN, Action.SEND_BACK, Action.REJECT}
