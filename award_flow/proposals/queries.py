@@ -5,15 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from award_flow.auth.models import User
+from award_flow.core.audit import AuditEvent
 from award_flow.core.params import id_arg
 from award_flow.core.text import fold, nfc
 from award_flow.extensions import db
 from award_flow.proposals.models import Attachment, Nominee, Proposal, ProposalState
-from award_flow.proposals.workflow import can_view, queue_filter, visible_to
+from award_flow.proposals.workflow import (
+    TRANSITIONS,
+    Action,
+    Transition,
+    can_view,
+    queue_filter,
+    visible_to,
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,38 @@ def page_of_proposals(user: User, filters: ProposalFilters, *, queue: bool, page
         joinedload(Proposal.unit), joinedload(Proposal.award_type), joinedload(Proposal.campaign)
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
+
+
+#: The states a card badge can explain, and the transitions whose badge it would be.
+_BADGED: dict[ProposalState, frozenset[Action]] = {}
+for _t in TRANSITIONS.values():
+    if _t.card_badge is not None:
+        _BADGED[_t.target] = _BADGED.get(_t.target, frozenset()) | {_t.action}
+
+
+def arrival_badges(proposals: list[Proposal]) -> dict[int, Transition]:
+    """For the proposals of a page whose state does not say how they got there (one sent
+    back is "under review" again), the transition that brought them: its `card_badge` goes
+    on the card. One query for the page, on the audit trail's latest state change of each."""
+    ids = [p.id for p in proposals if p.state in _BADGED]
+    if not ids:
+        return {}
+    latest = (select(func.max(AuditEvent.id))
+              .where(AuditEvent.proposal_id.in_(ids), AuditEvent.to_state.is_not(None))
+              .group_by(AuditEvent.proposal_id))
+    rows = db.session.execute(
+        select(AuditEvent.proposal_id, AuditEvent.action, AuditEvent.to_state)
+        .where(AuditEvent.id.in_(latest))
+    ).all()
+    badges: dict[int, Transition] = {}
+    for proposal_id, action, to_state in rows:
+        try:
+            transition = TRANSITIONS[Action(action)]
+        except (ValueError, KeyError):
+            continue
+        if transition.card_badge is not None and transition.target.value == to_state:
+            badges[proposal_id] = transition
+    return badges
 
 
 def get_visible_proposal(proposal_id: int, user: User, *, for_update: bool = False) -> Proposal:

@@ -58,6 +58,7 @@ from award_flow.proposals.models import (
 )
 from award_flow.proposals.queries import (
     ProposalFilters,
+    arrival_badges,
     get_visible_attachment,
     get_visible_nominee,
     get_visible_proposal,
@@ -173,6 +174,7 @@ def _list_page(queue: bool, template_title: str):
     return render_template(
         "proposals/list.html",
         pagination=pagination,
+        arrival_badges=arrival_badges(pagination.items),
         filters=filters,
         filter_summary=_filter_summary(filters, options),
         queue=queue,

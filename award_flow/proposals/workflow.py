@@ -65,6 +65,10 @@ class Transition:
     #: the transition needs (`lacks`): approving when nobody was recommended would issue
     #: nothing. The operation refuses all the same.
     withheld_note: object | None = None
+    #: A badge on the proposal's card in the lists while the proposal stays where this
+    #: transition took it, for a state that does not say it by itself: a proposal sent back
+    #: is "under review" again, like one the secretariat has not yet forwarded.
+    card_badge: object | None = None
 
     @property
     def gives_reasons_against(self) -> bool:
@@ -137,7 +141,8 @@ TRANSITIONS: dict[Action, Transition] = {
                    S.UNDER_REVIEW, _COMMITTEE | _SIGNERS, True,
                    _l("Chuyển lại Cơ quan Tổ chức - Nội vụ"), "danger",
                    comment_label=_l("Lý do chuyển lại (bắt buộc)"),
-                   banner=_l("Được chuyển lại bởi %(name)s ngày %(date)s:")),
+                   banner=_l("Được chuyển lại bởi %(name)s ngày %(date)s:"),
+                   card_badge=_l("Được chuyển lại")),
         Transition(Action.CONCLUDE, frozenset({S.IN_COMMITTEE}), S.AWAITING_DECISION,
                    _COMMITTEE, False, _l("Kết luận xét duyệt"), "primary", True,
                    comment_label=_l("Ý kiến của Thường trực Hội đồng (không bắt buộc)"),
