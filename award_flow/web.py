@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 import time
 from datetime import date
 from decimal import Decimal
@@ -159,6 +161,38 @@ def _error_page(code: int, message: str):
     return render_template("error.html", code=code, message=message), code
 
 
+#: How long a browser keeps a static file whose URL carries its content's version: a year,
+#: without asking again (a changed file gets a new URL).
+STATIC_MAX_AGE = 31536000
+
+
+class StaticVersions:
+    """A short hash of each static file's content, for `?v=` in its URL, so that browsers
+    keep CSS and JS without revalidating on every page (a round trip before the first paint
+    on a slow link) and still fetch a new release at once. Recomputed when the file's
+    modification time changes (the development server); computed once per file otherwise."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._known: dict[str, tuple[int, str]] = {}
+
+    def __call__(self, filename: str) -> str | None:
+        folder = self.app.static_folder
+        if folder is None:
+            return None
+        path = os.path.join(folder, filename)
+        try:
+            mtime = os.stat(path).st_mtime_ns
+        except OSError:
+            return None
+        known = self._known.get(filename)
+        if known is None or known[0] != mtime:
+            with open(path, "rb") as file:
+                known = (mtime, hashlib.sha256(file.read()).hexdigest()[:12])
+            self._known[filename] = known
+        return known[1]
+
+
 def register_web(app: Flask) -> None:
     from award_flow.auth.views import bp as auth_bp
     from award_flow.decisions.views import bp as decisions_bp
@@ -251,6 +285,15 @@ def register_web(app: Flask) -> None:
             return format_datetime(value, "MMM d, y, HH:mm")  # in the user's time zone
         return to_user_timezone(value).strftime("%d/%m/%Y %H:%M")
 
+    static_version = StaticVersions(app)
+
+    @app.url_defaults
+    def versioned_static(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and "v" not in values:
+            version = static_version(values.get("filename", ""))
+            if version is not None:
+                values["v"] = version
+
     @app.after_request
     def security_headers(response):  # noqa: ANN001, ANN202
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -265,6 +308,13 @@ def register_web(app: Flask) -> None:
         # (ProductionConfig's default; never in development or testing).
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.endpoint == "static":
+            # The same for everyone, signed in or not (no session, no user loaded): kept for
+            # a year when the URL names this very version, revalidated otherwise.
+            if response.status_code == 200 and request.args.get("v") == static_version(
+                    (request.view_args or {}).get("filename", "")):
+                response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}, immutable"
+            return response
         # A signed-in page shows dossiers and people: no browser or proxy keeps a copy (Back
         # after signing out on a shared office computer shows nothing).
         if current_user.is_authenticated and "Cache-Control" not in response.headers:

@@ -3,10 +3,14 @@ security headers every response carries."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 
 import pytest
+from flask import url_for
 from markupsafe import escape
+from sqlalchemy import event
 from werkzeug.exceptions import default_exceptions
 from werkzeug.routing import IntegerConverter
 
@@ -152,6 +156,63 @@ def test_signed_in_pages_are_never_stored_and_public_ones_may_be(client, world, 
     login(world.officer_a)
     for path in ("/work", "/proposals", "/decisions/"):
         assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+
+
+# --- static files: versioned URLs, kept by the browser ------------------------------------
+
+_STATIC = re.compile(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]+)"')
+
+
+def test_pages_link_static_files_by_the_version_of_their_content(app, client):
+    linked = dict(_STATIC.findall(client.get("/login").text))
+    assert set(linked) == {"/static/css/app.css", "/static/js/app.js", "/static/img/favicon.svg"}
+    for path, version in linked.items():
+        with open(app.static_folder + path.removeprefix("/static"), "rb") as file:
+            assert hashlib.sha256(file.read()).hexdigest().startswith(version), path
+
+
+def test_a_versioned_static_file_is_kept_a_year_and_any_other_url_is_revalidated(client):
+    path, version = _STATIC.findall(client.get("/login").text)[0]
+    with client.get(f"{path}?v={version}") as kept:
+        assert kept.status_code == 200
+        assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    for stale in (path, f"{path}?v=0123456789ab"):
+        with client.get(stale) as response:
+            assert "immutable" not in response.headers["Cache-Control"], stale
+
+
+def test_a_changed_static_file_gets_a_new_url(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "static_folder", str(tmp_path))
+    (tmp_path / "x.css").write_text("a{}")
+    with app.test_request_context():
+        first = url_for("static", filename="x.css")
+        (tmp_path / "x.css").write_text("b{}")
+        os.utime(tmp_path / "x.css", ns=(1, 10**18))
+        second = url_for("static", filename="x.css")
+        missing = url_for("static", filename="nowhere.css")
+    assert first != second
+    assert missing == "/static/nowhere.css"
+
+
+def test_a_static_file_asks_nothing_of_the_database(app, client, world, login):
+    """Signed in, CSS and scripts are served without loading the user (one query each)."""
+    login(world.officer_a)
+    path, version = _STATIC.findall(client.get("/work").text)[0]
+    statements = []
+
+    def count(*_args) -> None:  # noqa: ANN002
+        statements.append(1)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            with client.get(f"{path}?v={version}") as response:
+                status, cache_control = response.status_code, response.headers["Cache-Control"]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert status == 200
+    assert statements == []
+    assert "private" not in cache_control
 
 
 # --- error pages: always a Vietnamese message, never Werkzeug's English description ---------
