@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export FLASK_APP := wsgi.py
+## Unset, AWARD_FLOW_ENV means production (config.py); these targets are a developer's.
+export AWARD_FLOW_ENV ?= development
 
 .PHONY: run test e2e install translations extract-messages bench clean
 
@@ -46,5 +48,6 @@ bench: install
 	$(BIN)/python bench/bench_decision_pdf.py
 	$(BIN)/python bench/bench_approval_lock.py
 
+## The virtual environment only: instance/ holds the database and the uploads.
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) .pytest_cache

@@ -1,7 +1,9 @@
 """Configuration, one class per environment; every value can come from the environment.
 
 `AWARD_FLOW_ENV` (development | testing | production) picks the class when the app is
-created from the `flask` command or `wsgi.py`.
+created from the `flask` command or `wsgi.py`. Unset, it is production, which refuses to start
+without a SECRET_KEY: a server whose service file forgot the variable fails closed instead of
+serving with the development key. The Makefile sets `development` for `make run`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'award_flow.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: PostgreSQL: seconds to wait for a connection, and for the server to acknowledge what
+    #: was sent on an open one, before giving up (libpq `connect_timeout`, `tcp_user_timeout`).
+    #: Without them a database host that stops answering holds every worker for minutes,
+    #: and /health hangs instead of answering 503. Not a limit on how long a query may run.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    DATABASE_TCP_TIMEOUT = int(os.environ.get("DATABASE_TCP_TIMEOUT", "30"))
     #: SQLite waits this long (ms) for a lock instead of failing with "database is locked".
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "30000"))
 
@@ -45,6 +53,12 @@ class Config:
     #: When the store (Redis) cannot be reached, count in this process's memory meanwhile
     #: rather than failing every sign-in; Flask-Limiter returns to the store when it is back.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: A Redis that does not answer is given up on within this many seconds (and the memory
+    #: fallback used), instead of every sign-in waiting for the operating system's timeout.
+    RATELIMIT_STORAGE_OPTIONS = {
+        "socket_timeout": float(os.environ.get("RATELIMIT_STORAGE_TIMEOUT", "0.5")),
+        "socket_connect_timeout": float(os.environ.get("RATELIMIT_STORAGE_TIMEOUT", "0.5")),
+    }
     #: Failed sign-ins allowed per client address (successful ones are not counted).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     #: Failed sign-ins allowed per username (casefolded, NFC), whatever the address they come
@@ -106,7 +120,9 @@ class ProductionConfig(Config):
     def check(cls) -> None:
         """Refuse to run production without a secret key or with debug on."""
         if not os.environ.get("SECRET_KEY"):
-            raise RuntimeError("SECRET_KEY must be set in production")
+            raise RuntimeError("SECRET_KEY must be set in production (AWARD_FLOW_ENV is "
+                               "production unless set; a developer's machine sets "
+                               "AWARD_FLOW_ENV=development, as `make run` does)")
         if _bool("FLASK_DEBUG", False):
             raise RuntimeError("FLASK_DEBUG must be off in production")
 
@@ -119,4 +135,7 @@ CONFIGS = {
 
 
 def config_from_env() -> type[Config]:
-    return CONFIGS[os.environ.get("AWARD_FLOW_ENV", "development")]
+    name = os.environ.get("AWARD_FLOW_ENV", "production").strip().lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"AWARD_FLOW_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

@@ -30,12 +30,16 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _trust_proxies(app)
+    from award_flow.core.logs import configure_logging
+
+    configure_logging(app)
 
     from award_flow import extensions as ext
-    from award_flow.core.database import configure_engines
+    from award_flow.core.database import configure_engines, engine_options
     from award_flow.core.storage import register_session_events
     from flask_sqlalchemy.session import Session as FlaskSession
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
                          compare_type=True)

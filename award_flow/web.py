@@ -117,13 +117,24 @@ def index():
 
 @main.get("/health")
 def health():
-    """Is the app up, and does its database answer?"""
+    """Is the app up, and does its database answer (503 when not)? Also whether the login
+    limits' shared store answers: when it does not, each process counts on its own
+    (`"rate_limits": "unreachable"`, status "degraded", still 200: the app works)."""
     try:
         db.session.execute(text("SELECT 1"))
-        return jsonify(status="ok", database="ok")
     except Exception:  # noqa: BLE001 - any failure means "down"
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
+    checks = {"database": "ok", "rate_limits": "ok" if _limiter_store_answers() else "unreachable"}
+    status = "ok" if all(value == "ok" for value in checks.values()) else "degraded"
+    return jsonify(status=status, **checks)
+
+
+def _limiter_store_answers() -> bool:
+    try:
+        return bool(limiter.storage.check())
+    except Exception:  # noqa: BLE001 - a store that fails to answer is down
+        return False
 
 
 @main.post("/language/<code>")
@@ -231,6 +242,8 @@ def register_web(app: Flask) -> None:
         headers = [(name, value) for name, value in error.get_headers()
                    if name.lower() != "content-type"]
         message = error_message(code)
+        if code == 429:
+            app.logger.warning("too many requests: %s", error.description)
         wait = retry_after_seconds() if code == 429 else None
         if wait is not None:
             # The page says what the header says (Flask-Limiter keeps the later of the two).

@@ -217,6 +217,11 @@ def login():
         # A locked account counts against the limits too: every refusal does, and only
         # whoever typed the right password is told why this one was refused.
         request.environ[_REFUSED] = True
+        # For the server's log (a guessing attempt shows there): the name as typed, never
+        # the password; the request's method, path and address come from the log format.
+        current_app.logger.warning(
+            "sign-in refused for %r (%s)", form.username.data,
+            "account locked" if user is not None else "wrong username or password")
         if user is not None:
             flash(_("Tài khoản đã bị khóa hoặc đơn vị đã ngừng hoạt động. "
                     "Hãy liên hệ quản trị hệ thống."), "error")

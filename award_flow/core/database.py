@@ -10,8 +10,11 @@ that readers never queue behind a writer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask, has_request_context, request
 from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -20,6 +23,20 @@ def _begin_statement() -> str:
     if has_request_context() and request.method in _READ_ONLY_METHODS:
         return "BEGIN"
     return "BEGIN IMMEDIATE"
+
+
+def engine_options(config: Mapping) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS with the driver's time limits added for PostgreSQL: how long
+    to wait for a connection, and for the server to acknowledge data sent on an open one
+    (a host that stops answering otherwise holds the request for minutes)."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() == "postgresql":
+        options["connect_args"] = {
+            "connect_timeout": int(config["DATABASE_CONNECT_TIMEOUT"]),
+            "tcp_user_timeout": int(config["DATABASE_TCP_TIMEOUT"]) * 1000,  # milliseconds
+            **options.get("connect_args", {}),
+        }
+    return options
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -32,7 +49,9 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
+            # FULL, not WAL's usual NORMAL: a commit survives a power cut, so a decision
+            # number once issued (and printed) is never issued again.
+            cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
