@@ -1,4 +1,4 @@
-"""`flask` commands: demo data, units, users and the documents' fonts."""
+"""`flask` commands: demo data, units, users, the documents' fonts and the upload folder."""
 
 from __future__ import annotations
 
@@ -135,3 +135,82 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(
                 "Cannot build the static fonts; PDFs use the variable fonts (slower).")
         click.echo(f"Fonts ready in {directory}")
+
+    @app.cli.group()
+    def storage() -> None:
+        """The upload folder (dossier files)."""
+
+    @storage.command("sweep")
+    @click.option("--delete", is_flag=True,
+                  help="Remove what is found; without it, only list (a dry run).")
+    @click.option("--older-than-minutes", type=click.IntRange(min=1), default=60,
+                  show_default=True,
+                  help="Grace period: a file written to more recently is kept (an upload "
+                       "may be in flight).")
+    @click.option("--force", is_flag=True,
+                  help="Remove even when no file of the database is in the folder (which "
+                       "usually means the wrong DATABASE_URL or UPLOAD_FOLDER).")
+    def sweep_command(delete: bool, older_than_minutes: int, force: bool) -> None:
+        """List, and with --delete remove, files of UPLOAD_FOLDER that no attachment refers
+        to and unfinished uploads (.part), left by a process killed mid-request. Folders,
+        symbolic links and other names are reported and never touched. For cron: e.g.
+        `flask storage sweep --delete` once a night."""
+        from award_flow.core.storage import remove_swept, scan_uploads
+        from award_flow.proposals.models import Attachment
+
+        # The rows first, then the folder: a file committed after this read is younger than
+        # the grace period, so it is kept.
+        referenced = set(db.session.scalars(select(Attachment.stored_name)))
+        db.session.rollback()
+        grace = older_than_minutes * 60
+        report = scan_uploads(referenced, grace)
+        if not report.root.is_dir():
+            click.echo(f"Upload folder {report.root} does not exist: nothing to sweep.")
+            return
+        removable = report.removable
+        if (delete and removable and not force and report.referenced_present == 0
+                and report.entries):
+            found = (f"None of the {len(referenced)} files the database refers to is in "
+                     f"{report.root}" if referenced else "The database has no attachment")
+            raise click.ClickException(
+                f"{found}: wrong DATABASE_URL or UPLOAD_FOLDER? Nothing removed (use --force "
+                "if this is right).")
+        removed, failed, removed_bytes = 0, 0, 0
+        for entry in report.entries:
+            label = {"orphan": "orphan file", "partial": "unfinished upload",
+                     "skipped": "skipped"}[entry.kind]
+            if entry.kind == "skipped":
+                click.echo(f"{label:<18} {entry.name} ({entry.note}; left alone)")
+                continue
+            described = (f"{label:<18} {entry.name} ({entry.size} bytes, last written "
+                         f"{entry.age_seconds / 60:.0f} min ago)")
+            if not entry.removable:
+                click.echo(f"{described}: kept, younger than {older_than_minutes} min")
+            elif not delete:
+                click.echo(f"{described}: would be removed")
+            elif (problem := remove_swept(entry, grace)) is None:
+                removed += 1
+                removed_bytes += entry.size
+                click.echo(f"{described}: removed")
+            else:
+                failed += 1
+                click.echo(f"{described}: NOT removed: {problem}")
+        counts = {kind: sum(1 for e in report.entries if e.kind == kind)
+                  for kind in ("orphan", "partial", "skipped")}
+        summary = (f"{report.root}: {report.referenced_present} files of attachments kept; "
+                   f"found {counts['orphan']} orphan files, {counts['partial']} unfinished "
+                   f"uploads, {counts['skipped']} other entries (left alone). ")
+        if delete:
+            summary += f"Removed {removed} files ({removed_bytes} bytes)"
+            summary += f", {failed} could not be removed." if failed else "."
+        else:
+            size = sum(e.size for e in removable)
+            summary += (f"{len(removable)} older than {older_than_minutes} min ({size} "
+                        "bytes) would be removed" + (" (run with --delete)." if removable
+                                                     else "."))
+        click.echo(summary)
+        if report.referenced_missing:
+            click.echo(f"Warning: {report.referenced_missing} attachments have no file in "
+                       f"{report.root}.")
+        if failed:
+            raise click.exceptions.Exit(1)

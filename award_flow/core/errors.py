@@ -35,3 +35,10 @@ class ValidationError(DomainError):
     """The input breaks a rule (the form's shape was fine)."""
 
     status_code = 400
+
+
+class StorageError(DomainError):
+    """The server could not store a file (disk full, read-only or missing folder, no
+    permission): nothing was changed, and the fix is the administrator's, not the user's."""
+
+    status_code = 507

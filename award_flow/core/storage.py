@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import re
 import secrets
+import shutil
+import stat
+import time
 import unicodedata
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -15,7 +21,7 @@ import filetype
 from flask import current_app
 from flask_babel import gettext as _
 
-from award_flow.core.errors import ValidationError
+from award_flow.core.errors import StorageError, ValidationError
 from award_flow.core.formatting import vn_file_size
 
 #: What a dossier may hold: detected kind → (MIME type, extension used for downloads).
@@ -39,9 +45,31 @@ class StoredFile:
     sha256: str
 
 
+#: Dossiers hold personal data: only the server's account may read them, whatever its umask.
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+
+# A new file: never an existing one, never through a symlink.
+_NEW_FILE_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                   | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+
+
+def _ensure_folder(root: Path) -> None:
+    """Create the upload folder 0700 if it is missing (its parents as the umask says). An
+    existing folder is left as the administrator made it."""
+    if root.is_dir():
+        return
+    root.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(mode=FOLDER_MODE)
+    except FileExistsError:
+        return  # another worker made it first, or it is not a folder (the next step says so)
+    os.chmod(root, FOLDER_MODE)  # mkdir's mode is narrowed by the umask, never widened
+
+
 def upload_root() -> Path:
     root = Path(current_app.config["UPLOAD_FOLDER"])
-    root.mkdir(parents=True, exist_ok=True)
+    _ensure_folder(root)
     return root
 
 
@@ -94,16 +122,22 @@ def download_name(original_name: str, content_type: str) -> str:
 
 def store_upload(stream: IO[bytes], max_bytes: int | None = None) -> StoredFile:
     """Copy an upload to the store, refusing it (and leaving nothing behind) unless it is an
-    allowed type within the size limit."""
+    allowed type within the size limit. A failure of the server's disk (full, read-only, no
+    permission) is a StorageError, logged, with nothing left behind either."""
     max_bytes = max_bytes or current_app.config["MAX_ATTACHMENT_BYTES"]
-    root = upload_root()
+    root = Path(current_app.config["UPLOAD_FOLDER"])
     stored_name = secrets.token_hex(16)
     tmp_path = root / f".{stored_name}.part"
+    final_path = root / stored_name
+    placed = False
     digest = hashlib.sha256()
     size = 0
     head = b""
     try:
-        with open(tmp_path, "wb") as out:
+        _ensure_folder(root)
+        with os.fdopen(os.open(tmp_path, _NEW_FILE_FLAGS, FILE_MODE), "wb") as out:
+            if hasattr(os, "fchmod"):
+                os.fchmod(out.fileno(), FILE_MODE)  # open's mode is narrowed by the umask
             while chunk := stream.read(1024 * 1024):
                 size += len(chunk)
                 if size > max_bytes:
@@ -123,10 +157,77 @@ def store_upload(stream: IO[bytes], max_bytes: int | None = None) -> StoredFile:
             raise ValidationError(
                 _("Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG (kiểm tra theo nội dung tệp).")
             )
-        os.replace(tmp_path, root / stored_name)
+        os.replace(tmp_path, final_path)
+        placed = True
+        _sync_folder(root)
+    except OSError as error:
+        if placed:
+            _remove_quietly(final_path)
+        current_app.logger.error(
+            "upload not stored in %s: errno %s (%s) %s on %s", root, error.errno,
+            errno.errorcode.get(error.errno or 0, "?"), error.strerror,
+            error.filename or tmp_path)
+        raise StorageError(_("Máy chủ không lưu được tệp (hết dung lượng hoặc lỗi thư mục "
+                             "lưu trữ). Không có thay đổi nào được lưu; hãy báo quản trị "
+                             "hệ thống.")) from error
     finally:
-        tmp_path.unlink(missing_ok=True)
+        _remove_quietly(tmp_path)
     return StoredFile(stored_name, ALLOWED_TYPES[kind][0], size, digest.hexdigest())
+
+
+def _sync_folder(root: Path) -> None:
+    """Make a rename in the folder durable (a power cut after the commit must not lose the
+    new name). A file system that cannot sync a folder is not an error."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def _remove_quietly(path: Path) -> None:
+    """Remove a file of ours if it is there; a failure is logged, never raised (the request's
+    outcome is already decided, and `flask storage sweep` removes what is left)."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        current_app.logger.error("cannot remove %s: errno %s %s", path, error.errno,
+                                 error.strerror)
+
+
+def storage_problem() -> str | None:
+    """Why an upload would fail now, in a sentence for the administrator, or None: the upload
+    folder (or, before the first upload, the folder it will be made in) is not a writable
+    folder, or has less free space than MIN_FREE_UPLOAD_BYTES (default: one file of
+    MAX_ATTACHMENT_BYTES). Reads only; creates nothing."""
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    minimum = current_app.config.get("MIN_FREE_UPLOAD_BYTES",
+                                     current_app.config["MAX_ATTACHMENT_BYTES"])
+    existing = root
+    try:
+        while not existing.exists():
+            if existing.parent == existing:
+                return f"upload folder {root} cannot be created"
+            existing = existing.parent
+        if not existing.is_dir():
+            return f"upload folder {root}: {existing} is not a folder"
+        if not os.access(existing, os.W_OK | os.X_OK):
+            what = "upload folder" if existing == root else "parent of the upload folder"
+            return f"{what} {existing} is not writable"
+        free = shutil.disk_usage(existing).free
+    except OSError as error:
+        return f"upload folder {root}: {error.strerror or error} (errno {error.errno})"
+    if free < minimum:
+        return (f"upload folder {root}: {free} bytes free, fewer than the {minimum} "
+                f"required (MIN_FREE_UPLOAD_BYTES)")
+    return None
 
 
 def stored_path(stored_name: str) -> Path:
@@ -137,7 +238,117 @@ def stored_path(stored_name: str) -> Path:
 
 
 def discard(stored_name: str) -> None:
-    stored_path(stored_name).unlink(missing_ok=True)
+    """Remove a stored file if it is there. Runs after the commit (or rollback) that decided
+    it: a failure is logged, not raised, so that it cannot turn a done change into an error
+    page; `flask storage sweep` removes the file later."""
+    if not stored_name.isalnum():
+        raise ValueError("bad stored name")
+    _remove_quietly(Path(current_app.config["UPLOAD_FOLDER"]) / stored_name)
+
+
+# --- sweeping: files a killed process left behind ---------------------------------------
+# A file is written before the transaction that records it commits, and removed only after
+# the one that deletes its row commits; a process killed in between (OOM, kill -9, power cut)
+# leaves a file no row refers to, or a `.part` file. `flask storage sweep` finds them.
+
+#: Names this app gives files in the upload folder (stored_path accepts no other).
+_STORED_NAME = re.compile(r"[0-9A-Za-z]+")
+_PART_NAME = re.compile(r"\.[0-9A-Za-z]+\.part")
+
+
+@dataclass(frozen=True)
+class SweepEntry:
+    """An entry of the upload folder that no attachment refers to."""
+
+    name: str
+    #: "orphan" (a stored file without row), "partial" (an unfinished upload) or "skipped"
+    #: (not a file this app makes: a folder, a symbolic link, another name; never touched).
+    kind: str
+    size: int = 0
+    age_seconds: float = 0.0
+    #: Old enough to be removed (only orphans and partials can be).
+    removable: bool = False
+    note: str = ""
+
+
+@dataclass
+class SweepReport:
+    root: Path
+    entries: list[SweepEntry]
+    referenced_present: int = 0
+    referenced_missing: int = 0
+
+    @property
+    def removable(self) -> list[SweepEntry]:
+        return [e for e in self.entries if e.removable]
+
+
+def scan_uploads(referenced: Collection[str], older_than_seconds: float,
+                 now: float | None = None) -> SweepReport:
+    """What the upload folder holds besides the files of `referenced` (the stored names of
+    every attachment row, read *before* this scan): orphans and `.part` files, removable when
+    last written more than `older_than_seconds` ago (an upload in flight is always younger),
+    and entries this app never makes, which are reported and left alone. Only the folder's
+    own entries are looked at: no folder is descended into, no link followed."""
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    now = time.time() if now is None else now
+    referenced = set(referenced)
+    report = SweepReport(root, [])
+    if not root.is_dir():
+        report.referenced_missing = len(referenced)
+        return report
+    present: set[str] = set()
+    with os.scandir(root) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue  # renamed or removed meanwhile: an upload finishing, or a deletion
+            if entry.name in referenced:
+                present.add(entry.name)
+                continue
+            age = now - info.st_mtime
+            if stat.S_ISLNK(info.st_mode):
+                report.entries.append(SweepEntry(entry.name, "skipped",
+                                                 note="a symbolic link: not followed"))
+            elif stat.S_ISDIR(info.st_mode):
+                report.entries.append(SweepEntry(entry.name, "skipped",
+                                                 note="a folder: not looked into"))
+            elif not stat.S_ISREG(info.st_mode):
+                report.entries.append(SweepEntry(entry.name, "skipped",
+                                                 note="not a regular file"))
+            elif _STORED_NAME.fullmatch(entry.name) or _PART_NAME.fullmatch(entry.name):
+                kind = "orphan" if _STORED_NAME.fullmatch(entry.name) else "partial"
+                report.entries.append(SweepEntry(entry.name, kind, info.st_size, age,
+                                                 removable=age > older_than_seconds))
+            else:
+                report.entries.append(SweepEntry(entry.name, "skipped", info.st_size, age,
+                                                 note="not a name this app gives files"))
+    report.referenced_present = len(present)
+    report.referenced_missing = len(referenced) - len(present)
+    return report
+
+
+def remove_swept(entry: SweepEntry, older_than_seconds: float,
+                 now: float | None = None) -> str | None:
+    """Remove one removable entry of a scan; None when done (or already gone), else why
+    not. Checked again just before: still a regular file, still not written to lately."""
+    if not entry.removable:
+        raise ValueError("not removable")
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / entry.name
+    now = time.time() if now is None else now
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            return "no longer a regular file"
+        if now - info.st_mtime <= older_than_seconds:
+            return "written to since the scan"
+        path.unlink()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return f"{error.strerror or error} (errno {error.errno})"
+    return None
 
 
 # Files follow the transaction they belong to: a new file is removed if the transaction rolls
