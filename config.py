@@ -45,6 +45,10 @@ class Config:
     #: account cannot fill the disk (the scans of a large proposal fit easily).
     MAX_ATTACHMENTS_PER_PROPOSAL = int(os.environ.get("MAX_ATTACHMENTS_PER_PROPOSAL", "50"))
     MAX_DOSSIER_BYTES = int(os.environ.get("MAX_DOSSIER_BYTES", str(200 * 1024 * 1024)))
+    #: Below this much free space in the upload folder, /health says "degraded" (default:
+    #: room for one more file of the largest size).
+    MIN_FREE_UPLOAD_BYTES = int(os.environ.get("MIN_FREE_UPLOAD_BYTES",
+                                               str(MAX_ATTACHMENT_BYTES)))
     # The request may carry a little more than one file (form fields, multipart framing).
     MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 512 * 1024
 

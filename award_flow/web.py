@@ -37,7 +37,9 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from award_flow.core import formatting
+from award_flow.core.logs import request_id
 from award_flow.core.params import MAX_ID
+from award_flow.core.storage import storage_problem
 from award_flow.core.urls import local_url
 from award_flow.extensions import db, limiter, login_manager
 
@@ -117,15 +119,18 @@ def index():
 
 @main.get("/health")
 def health():
-    """Is the app up, and does its database answer (503 when not)? Also whether the login
-    limits' shared store answers: when it does not, each process counts on its own
-    (`"rate_limits": "unreachable"`, status "degraded", still 200: the app works)."""
+    """Is the app up, and does its database answer (503 when not)? Also whether uploads can
+    be stored and the login limits' shared store answers: when not, status "degraded", still
+    200 (the app works; uploads are refused with a message, each process counts sign-ins on
+    its own), with the reason for the administrator."""
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any failure means "down"
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
-    checks = {"database": "ok", "rate_limits": "ok" if _limiter_store_answers() else "unreachable"}
+    checks = {"database": "ok",
+              "storage": storage_problem() or "ok",
+              "rate_limits": "ok" if _limiter_store_answers() else "unreachable"}
     status = "ok" if all(value == "ok" for value in checks.values()) else "degraded"
     return jsonify(status=status, **checks)
 
@@ -277,6 +282,7 @@ def register_web(app: Flask) -> None:
 
         return {
             "get_locale": get_locale,
+            "request_id": request_id,  # error pages: the id of the request's log lines
             "date_text": date_text,
             "short_date": short_date,
             "money": money,

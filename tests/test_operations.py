@@ -176,7 +176,8 @@ def test_health_says_when_the_login_limits_store_is_down(tmp_path):
     seen = _server_with_store(tmp_path, "redis://127.0.0.1:1/0")  # nothing listens there
     assert seen["login"] == 200  # refused with a message, counted in this process's memory
     assert seen["health"] == 200  # the app works
-    assert seen["body"] == {"status": "degraded", "database": "ok", "rate_limits": "unreachable"}
+    assert seen["body"] == {"status": "degraded", "database": "ok", "storage": "ok",
+                            "rate_limits": "unreachable"}
 
 
 def test_a_hanging_redis_does_not_hold_sign_ins(tmp_path, silent_server):
@@ -188,7 +189,16 @@ def test_a_hanging_redis_does_not_hold_sign_ins(tmp_path, silent_server):
 
 def test_the_health_of_a_working_store_is_ok(client):
     assert client.get("/health").get_json() == {"status": "ok", "database": "ok",
-                                                "rate_limits": "ok"}
+                                                "storage": "ok", "rate_limits": "ok"}
+
+
+def test_health_says_when_uploads_cannot_be_stored(app_with, tmp_path):
+    """A full disk: the app still works (200), the admin learns why uploads fail."""
+    app = app_with(MIN_FREE_UPLOAD_BYTES=10**18)
+    body = app.test_client().get("/health").get_json()
+    assert body["status"] == "degraded"
+    assert body["database"] == "ok" and body["rate_limits"] == "ok"
+    assert "free" in body["storage"]
 
 
 # --- the log ------------------------------------------------------------------------------
@@ -222,3 +232,18 @@ def test_a_log_line_outside_a_request_says_so():
     record = logging.LogRecord("award_flow", logging.WARNING, __file__, 1, "x", None, None)
     RequestContextFilter().filter(record)
     assert record.request == "-"
+
+
+def test_a_server_error_page_gives_the_id_of_its_log_lines(app_with, caplog):
+    app = app_with()
+
+    @app.get("/boom")
+    def boom():  # noqa: ANN202
+        raise RuntimeError("broken")
+
+    caplog.set_level(logging.ERROR, logger="award_flow")
+    response = app.test_client().get("/boom", headers={"X-Request-ID": "nginx-7f3a"})
+    assert response.status_code == 500
+    assert response.headers["X-Request-ID"] == "nginx-7f3a"
+    assert "Mã yêu cầu để báo quản trị hệ thống: nginx-7f3a" in response.text
+    assert [r.getMessage() for r in caplog.records] == ["unhandled error"]

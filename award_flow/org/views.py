@@ -11,6 +11,7 @@ from award_flow.auth.forms import UserForm
 from award_flow.auth.models import User
 from award_flow.auth.permissions import admin_required
 from award_flow.auth.roles import Role
+from award_flow.core.forms import data_choice
 from award_flow.core.text import alphabetical
 from award_flow.core.views import perform
 from award_flow.extensions import db
@@ -114,5 +115,6 @@ def _unit_choices(user: User | None) -> list[tuple[int, str]]:
     unit even when it has been switched off (so that its other fields can still be saved)."""
     rows = sorted(db.session.scalars(select(Unit).where(Unit.authority_id == _authority().id)),
                   key=lambda unit: alphabetical(unit.name))
-    return [(u.id, u.name if u.active else f"{u.name} ({_('Ngừng hoạt động')})")
+    return [data_choice(u.id, u.name) if u.active
+            else (u.id, f"{u.name} ({_('Ngừng hoạt động')})")
             for u in rows if u.active or (user is not None and u.id == user.unit_id)]

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -26,6 +27,7 @@ from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core.audit import AuditEvent
 from award_flow.core.formatting import document_number
+from award_flow.core.forms import data_choice
 from award_flow.core.params import page_arg, past_last_page
 from award_flow.core.storage import download_name, stored_path
 from award_flow.core.text import alphabetical
@@ -205,7 +207,7 @@ def _fill_proposal_choices(form: ProposalForm) -> None:
     campaigns = db.session.scalars(
         select(Campaign).where(Campaign.authority_id == authority_id).order_by(Campaign.starts_on)
     ).all()
-    form.campaign_id.choices = [(c.id, c.name) for c in campaigns]
+    form.campaign_id.choices = [data_choice(c.id, c.name) for c in campaigns]
     phases = db.session.scalars(
         select(Phase).join(Campaign).where(Campaign.authority_id == authority_id)
         .order_by(Phase.starts_on)
@@ -214,7 +216,7 @@ def _fill_proposal_choices(form: ProposalForm) -> None:
     # its phases by their own short names.
     groups: dict[str | None, list[tuple[int, str]]] = {None: [(0, _("— Không theo đợt —"))]}
     for phase in phases:
-        groups.setdefault(phase.campaign.name, []).append((phase.id, phase.name))
+        groups.setdefault(phase.campaign.name, []).append(data_choice(phase.id, phase.name))
     form.phase_id.choices = groups
     award_types = db.session.scalars(
         select(AwardType)
@@ -223,7 +225,8 @@ def _fill_proposal_choices(form: ProposalForm) -> None:
     ).all()
     # No default: the award decides the kind of nominee, so it is chosen, not left as is.
     form.award_type_id.choices = [(0, _("— Chọn —"))] + [
-        (a.id, a.label) for a in sorted(award_types, key=lambda a: alphabetical(a.label))]
+        data_choice(a.id, a.label)
+        for a in sorted(award_types, key=lambda a: alphabetical(a.label))]
 
 
 def _proposal_data(form: ProposalForm) -> ops.ProposalData:
@@ -498,6 +501,17 @@ def conclude(proposal_id: int):
             value = request.form.get(f"outcome-{nominee.id}")
             if value in choices:
                 outcomes[nominee.id] = NomineeOutcome(value)
+        missing = sum(1 for n in proposal.nominees if n.id not in outcomes)
+        if missing and proposal.version == form.version.data:
+            # Each nominee's choice is a required field of this form: the page again, saying
+            # how many are left (each one is marked in its row), not a generic refusal. A form
+            # the proposal no longer matches is the operation's to refuse, as stale.
+            flash(ngettext("Cần kết luận cho từng trường hợp được đề nghị: còn %(num)s trường "
+                           "hợp chưa chọn kết luận.",
+                           "Cần kết luận cho từng trường hợp được đề nghị: còn %(num)s trường "
+                           "hợp chưa chọn kết luận.", missing), "error")
+            return _conclude_page(proposal, form,
+                                  chosen={n.id: outcomes.get(n.id) for n in proposal.nominees})
         done = perform(lambda: ops.conclude_review(
             proposal, current_user, outcomes, comment=form.comment.data or "",
             expected_version=form.version.data), _DONE_MESSAGES[Action.CONCLUDE])

@@ -107,7 +107,7 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
     page.get_by_role("link", name="Kết luận xét duyệt").click()
     expect(page.get_by_role("heading", level=1,
                             name="Kết luận của Thường trực Hội đồng")).to_be_visible()
-    page.get_by_role("group", name=f"Kết luận cho {NOMINEE}").get_by_label(
+    page.get_by_role("radiogroup", name=f"Kết luận cho {NOMINEE}").get_by_label(
         "Đề nghị khen thưởng", exact=True).check()
     page.get_by_role("button", name="Ghi nhận kết luận").click()
     ui.flash("Đã ghi nhận kết luận của Thường trực Hội đồng.")

@@ -40,6 +40,9 @@ def test_a_refused_file_is_explained_where_the_page_lands(page: Page) -> None:
     expect(alert).to_have_count(1)
     expect(page.get_by_role("alert")).to_have_count(1)  # said once, there
     assert in_viewport(page, "#dossier [role=alert]")
+    # And it has the focus, after the browser's jump to #dossier (which would otherwise
+    # take it away): a screen reader reads it, a keyboard starts from it.
+    expect(alert).to_be_focused()
 
 
 @on_a_phone

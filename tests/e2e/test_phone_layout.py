@@ -1,8 +1,10 @@
-"""On a phone (390 px): a long file name does not widen the page, the header keeps to three
-rows whatever the user's name, and a button under a title keeps off the card below; on the
+"""On a phone (390 px): a long file name does not widen the page, the header keeps short
+whatever the user's name (shown whole, wrapping, with the role), and a button under a title keeps off the card below; on the
 red header, the focus ring shows."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -58,7 +60,7 @@ def test_a_long_file_name_does_not_widen_the_page_on_a_phone(page: Page) -> None
 
 @on_a_phone
 @pytest.mark.usefixtures("demo")
-def test_the_phone_header_keeps_to_three_rows_with_a_long_name(page: Page) -> None:
+def test_the_phone_header_shows_a_long_name_whole_with_the_role(page: Page) -> None:
     long_name = "Nguyễn Thị Thanh Thảo Nguyên Phương Hoàng"
     user = db.session.scalar(select(User).where(User.username == "noivu"))
     user.full_name = long_name
@@ -68,8 +70,13 @@ def test_the_phone_header_keeps_to_three_rows_with_a_long_name(page: Page) -> No
     ui.log_in("noivu")
 
     who = page.locator(".topbar .who")
-    expect(who).to_have_attribute("title", f"{long_name} — Cán bộ Cơ quan Tổ chức - Nội vụ · "
-                                           "Cơ quan Tổ chức - Nội vụ thị xã")
+    # Who is signed in, in full and with the role, on the screen (not in a tooltip a finger
+    # or a keyboard cannot reach); the unit is left out on a phone.
+    expect(who).not_to_have_attribute("title", re.compile(".*"))
+    expect(who.locator("strong")).to_have_text(long_name)
+    expect(who.locator(".who-role")).to_be_visible()
+    expect(who.locator(".who-role")).to_have_text("Cán bộ Cơ quan Tổ chức - Nội vụ")
+    expect(who.locator(".who-unit")).to_be_hidden()
     rows = page.evaluate("""() => {
         const tops = [".brand", ".mainnav", ".who", ".topbar-side form:last-child button",
                       ".topbar-side form:first-child button"]
@@ -83,10 +90,17 @@ def test_the_phone_header_keeps_to_three_rows_with_a_long_name(page: Page) -> No
     tops = page.locator(".mainnav a").evaluate_all(
         "links => links.map(a => Math.round(a.getBoundingClientRect().top))")
     assert len(tops) == 3 and len(set(tops)) == 1, tops
-    # Language, name and logout share the third row (their tops differ by their heights only).
-    assert abs(logout - name) < 16 and abs(language - name) < 16, rows
+    # Language, name and logout side by side, below the navigation; the name wraps, whole.
+    assert nav < logout and nav < language, rows
     name_box = page.locator(".topbar .who strong")
-    assert name_box.evaluate("e => e.scrollWidth > e.clientWidth")  # shortened: "…"
+    assert name_box.evaluate("e => e.scrollWidth <= e.clientWidth")  # not cut short
+    lines = name_box.evaluate(
+        "e => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))")
+    assert lines >= 2, lines
+    for button in (".topbar-side form:last-child button", ".topbar-side form:first-child button"):
+        box, who_box = page.locator(button).bounding_box(), who.bounding_box()
+        # Side by side, not on top of each other.
+        assert box["x"] >= who_box["x"] + who_box["width"] or box["x"] + box["width"] <= who_box["x"]
     assert page.locator(".topbar").bounding_box()["height"] < 844 * 0.25
     assert overflow(page) == 0
 

@@ -657,7 +657,8 @@ def test_no_outcome_is_chosen_for_the_committee(client, world, login):
     response = client.post(f"/proposals/{proposal.id}/conclude", data=form.data())
 
     assert response.status_code == 200
-    assert ("error", "Cần kết luận cho từng trường hợp được đề nghị.") in flashes(response.text)
+    assert ("error", "Cần kết luận cho từng trường hợp được đề nghị: còn 2 trường hợp chưa chọn "
+                     "kết luận.") in flashes(response.text)
     db.session.refresh(proposal)
     assert proposal.state == S.IN_COMMITTEE
 
@@ -737,11 +738,14 @@ def test_a_conclusion_missing_a_nominee_is_refused(client, world, login):
     form = page_form(client, f"/proposals/{proposal.id}/conclude")
     data = {k: v for k, v in form.data(version=str(proposal.version)).items()
             if not k.startswith("outcome-") or k == f"outcome-{farmer.id}"}
+    data[f"outcome-{farmer.id}"] = "recommended"
 
     response = client.post(f"/proposals/{proposal.id}/conclude", data=data,
                            follow_redirects=True)
 
-    assert ("error", "Cần kết luận cho từng trường hợp được đề nghị.") in flashes(response.text)
+    # How many are left to choose (the one missing is marked in its row).
+    assert ("error", "Cần kết luận cho từng trường hợp được đề nghị: còn 1 trường hợp chưa chọn "
+                     "kết luận.") in flashes(response.text)
     db.session.refresh(proposal)
     assert proposal.state == S.IN_COMMITTEE
 

@@ -9,7 +9,11 @@
     if (form.dataset.submitted) { event.preventDefault(); return; }
     // A move that cannot be undone (approve, reject, withdraw, delete) is asked about first.
     var question = form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) { event.preventDefault(); return; }
+    // Not while a required box is empty: the server's message says what is missing, and
+    // nothing is done, so there is nothing to confirm yet.
+    if (question && form.checkValidity() && !window.confirm(question)) {
+      event.preventDefault(); return;
+    }
     form.dataset.submitted = "1";
     // data-busy="Đang tải lên…" (any form): the button pressed says so while the page waits.
     var busy = form.getAttribute("data-busy");
@@ -23,15 +27,26 @@
         button.classList.add("is-busy");
       }
     });
-    if (busy) { form.setAttribute("aria-busy", "true"); }
+    // Said once by a screen reader: the region (templates/base.html) is outside the form, and
+    // nothing is marked aria-busy, which would keep the change quiet until the page left.
+    if (busy) { say(busy); }
   });
+  // The page's status region: what a screen reader says without moving the focus.
+  function say(text) {
+    var region = document.getElementById("live-status");
+    if (!region) { return; }
+    region.textContent = "";
+    // Written a moment after being emptied, so that the same words twice are said twice.
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
   // Back to a page kept in the browser's cache: its forms can be sent again, and their
   // buttons say what they do again.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) { return; }
+    var region = document.getElementById("live-status");
+    if (region) { region.textContent = ""; }
     document.querySelectorAll("form[data-submitted]").forEach(function (form) {
       delete form.dataset.submitted;
-      form.removeAttribute("aria-busy");
       form.querySelectorAll("button[aria-disabled]").forEach(function (button) {
         button.removeAttribute("aria-disabled");
         if (button.dataset.idleLabel !== undefined) {
@@ -47,10 +62,13 @@
   document.querySelectorAll(".set-all").forEach(function (bar) {
     bar.hidden = false;
     bar.addEventListener("click", function (event) {
-      var value = event.target.getAttribute("data-set-all");
-      if (!value) { return; }
+      var button = event.target.closest("[data-set-all]");
+      if (!button) { return; }
+      var value = button.getAttribute("data-set-all");
       bar.closest("form").querySelectorAll("input[type=radio][value='" + value + "']")
         .forEach(function (radio) { radio.checked = true; });
+      // "Đã chọn ‘…’ cho N trường hợp." (written by the server, in the page's language).
+      say(button.getAttribute("data-done") || "");
     });
   });
   // The filters are folded on a phone, open on a wide screen.
@@ -76,5 +94,16 @@
       main.querySelector(".flash-error, [role=alert]");
     if (target && !target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
   }
-  if (target) { target.focus(); }
+  if (!target) { return; }
+  if (window.location.hash) {
+    // Sent to a section (#dossier): the browser scrolls to it once the page has loaded, and,
+    // the section not being focusable, takes the focus away from what had it. The message is
+    // focused after that (focus also brings it into view), so that it is read out.
+    var focusLater = function () { window.setTimeout(function () { target.focus(); }, 0); };
+    if (document.readyState === "complete") { focusLater(); } else {
+      window.addEventListener("load", focusLater);
+    }
+  } else {
+    target.focus();
+  }
 }());
