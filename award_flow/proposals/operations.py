@@ -45,6 +45,7 @@ from award_flow.proposals.workflow import (
     can_propose_again,
     lacks,
     may,
+    nominees_to_propose_again,
     recuses,
 )
 
@@ -110,33 +111,38 @@ def create_proposal(actor: User, data: ProposalData) -> Proposal:
     return proposal
 
 
-def propose_deferred_again(actor: User, proposal: Proposal) -> Proposal:
-    """A new draft of the same unit, campaign and award with the nominees the committee
-    deferred on `proposal` (a decided one), to be completed with a dossier and submitted."""
+def propose_again(actor: User, proposal: Proposal) -> Proposal:
+    """A new draft of the same unit, campaign and award, to be completed with a dossier and
+    submitted, from a closed proposal (`can_propose_again`): with the nominees the committee
+    deferred on a decided one, or with every nominee of one withdrawn or not approved."""
     if not can_propose_again(actor, proposal):
-        raise NotAllowed(_("Chỉ đơn vị lập tờ trình mới đề nghị lại các trường hợp hoãn xét, "
-                           "một lần, sau khi tờ trình đã có quyết định."))
-    deferred = proposal.deferred_nominees
-    # Part of the title (data, in Vietnamese whatever the page's language), not UI text.
-    suffix = " (đề nghị lại các trường hợp hoãn xét)"
+        raise NotAllowed(_("Chỉ đơn vị lập tờ trình mới lập lại được tờ trình, một lần, sau "
+                           "khi tờ trình đã rút, không được phê duyệt, hoặc đã có quyết định "
+                           "mà còn trường hợp hoãn xét."))
+    carried = nominees_to_propose_again(proposal)
+    deferred = proposal.state == ProposalState.DECIDED
+    title = proposal.title
+    if deferred:
+        # Part of the title (data, in Vietnamese whatever the page's language), not UI text.
+        suffix = " (đề nghị lại các trường hợp hoãn xét)"
+        title = title[:Proposal.__table__.c.title.type.length - len(suffix)] + suffix
     again = create_proposal(actor, ProposalData(
-        title=proposal.title[:Proposal.__table__.c.title.type.length - len(suffix)] + suffix,
-        achievement=proposal.achievement, campaign=proposal.campaign,
+        title=title, achievement=proposal.achievement, campaign=proposal.campaign,
         award_type=proposal.award_type, phase=proposal.phase))
     again.follows = proposal
     try:
         db.session.flush()
     except IntegrityError as exc:  # the unique follows_id: someone else was first
-        raise ConflictError(_("Các trường hợp hoãn xét của tờ trình này vừa được đề nghị lại. "
-                              "Không có thay đổi nào được lưu; hãy tải lại trang.")) from exc
-    for nominee in deferred:
+        raise ConflictError(_("Tờ trình này vừa được lập lại. Không có thay đổi nào được lưu; "
+                              "hãy tải lại trang.")) from exc
+    for nominee in carried:
         add_nominee(actor, again, NomineeData(
             kind=nominee.kind, name=nominee.name, position=nominee.position,
             unit_or_address=nominee.unit_or_address, gender=nominee.gender,
             achievement_summary=nominee.achievement_summary,
             priority_group=nominee.priority_group))
-    audit.record("propose_again", actor, proposal_id=proposal.id,
-                 comment=f"#{again.id}: " + ", ".join(n.name for n in deferred))
+    audit.record("propose_again" if deferred else "file_again", actor, proposal_id=proposal.id,
+                 comment=f"#{again.id}: " + ", ".join(n.name for n in carried))
     return again
 
 

@@ -469,16 +469,21 @@ def _lock_for_approval(proposal_id: int, version: int | None):  # noqa: ANN202
 @bp.post("/proposals/<int:proposal_id>/propose-again")
 @login_required
 def propose_again(proposal_id: int):
-    """The deferred nominees of a decided proposal, in a new draft of the same unit."""
+    """A closed proposal filed again in a new draft of the same unit: the deferred nominees
+    of a decided one, every nominee of one withdrawn or not approved."""
     proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
     if not can_propose_again(current_user, proposal):
         abort(403)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    done = perform(lambda: ops.propose_deferred_again(current_user, proposal),
-                   _("Đã lập tờ trình đề nghị lại các trường hợp hoãn xét. Hãy bổ sung hồ sơ "
-                     "rồi gửi."))
+    if proposal.state == ProposalState.DECIDED:
+        message = _("Đã lập tờ trình đề nghị lại các trường hợp hoãn xét. Hãy bổ sung hồ sơ "
+                    "rồi gửi.")
+    else:
+        message = _("Đã lập tờ trình mới với thông tin và những người được đề nghị của tờ "
+                    "trình cũ. Hãy kiểm tra, sửa, bổ sung hồ sơ rồi gửi.")
+    done = perform(lambda: ops.propose_again(current_user, proposal), message)
     if not done.ok:
         return redirect(url_for(".detail", proposal_id=proposal_id))
     return redirect(url_for(".detail", proposal_id=done.value.id))

@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, ColumnElement, and_, event, false, selec
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import REVIEWER_ROLES, SIGNER_ROLES, UNIT_ROLES, Role
-from award_flow.proposals.models import NomineeOutcome, Proposal, ProposalState
+from award_flow.proposals.models import Nominee, NomineeOutcome, Proposal, ProposalState
 
 S = ProposalState
 
@@ -297,15 +297,30 @@ def can_create(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in UNIT_ROLES
 
 
+#: Closed proposals a unit may file again, in a new draft: a decided one for the nominees
+#: the committee deferred ("decided later, not refused"); one withdrawn or not approved with
+#: all of its nominees (a closed proposal never reopens: the unit corrects and files anew).
+REFILED_STATES = frozenset({S.DECIDED, S.WITHDRAWN, S.REJECTED})
+
+
+def nominees_to_propose_again(proposal: Proposal) -> list[Nominee]:
+    """The nominees a new proposal filed again from `proposal` carries over."""
+    if proposal.state == S.DECIDED:
+        return proposal.deferred_nominees
+    if proposal.state in REFILED_STATES:
+        return list(proposal.nominees)
+    return []
+
+
 def can_propose_again(user: User, proposal: Proposal) -> bool:
-    """The proposing unit may propose the nominees the committee deferred again ("decided
-    later, not refused"), in one new proposal, once the decision on the others is issued."""
+    """The proposing unit may file a closed proposal again (REFILED_STATES), once: a decided
+    one only when the committee deferred someone, after the decision on the others."""
     return (
         can_create(user)
         and can_view(user, proposal)
         and proposal.unit_id == user.unit_id
-        and proposal.state == S.DECIDED
-        and bool(proposal.deferred_nominees)
+        and proposal.state in REFILED_STATES
+        and (proposal.state != S.DECIDED or bool(proposal.deferred_nominees))
         and proposal.follow_up is None
     )
 
@@ -389,5 +404,6 @@ EVENT_LABELS: dict[str, object] = {
     "remove_attachment": _l("Xóa tệp"),
     "outcomes": _l("Kết luận từng trường hợp"),
     "propose_again": _l("Đề nghị lại các trường hợp hoãn xét"),
+    "file_again": _l("Lập lại thành tờ trình mới"),
     **{t.action.value: t.label for t in TRANSITIONS.values()},
 }

@@ -1,5 +1,7 @@
-"""Deferred nominees are "decided later, not refused": once the decision on the others is
-issued, the proposing unit proposes them again in a new draft, once."""
+"""A closed proposal never reopens, but its unit may file it again in a new draft, once:
+deferred nominees are "decided later, not refused", so once the decision on the others is
+issued they are proposed again; a proposal withdrawn or not approved is filed again with all
+of its nominees, for the unit to correct and complete."""
 
 from __future__ import annotations
 
@@ -27,17 +29,67 @@ def test_who_may_propose_the_deferred_again(world, who, allowed):
     assert can_propose_again(getattr(world, who), proposal) is allowed
 
 
-@pytest.mark.parametrize("state", [S.AWAITING_DECISION, S.REJECTED])
-def test_only_once_the_decision_is_issued(world, state):
+def test_deferred_nominees_wait_for_the_decision_on_the_others(world):
     proposal = make_proposal(world, state=S.IN_COMMITTEE)
     farmer, officer = proposal.nominees
     ops.conclude_review(proposal, world.committee, {farmer.id: NomineeOutcome.RECOMMENDED,
                                                    officer.id: NomineeOutcome.DEFERRED})
-    if state == S.REJECTED:
-        ops.reject_proposal(proposal, world.chairman, comment="Chưa đủ tiêu chuẩn.")
     assert not can_propose_again(world.officer_a, proposal)
     with pytest.raises(NotAllowed):
-        ops.propose_deferred_again(world.officer_a, proposal)
+        ops.propose_again(world.officer_a, proposal)
+
+
+#: state of the proposal → may its unit file it again?
+REFILING = [
+    (S.DRAFT, False), (S.SUBMITTED, False), (S.UNDER_REVIEW, False), (S.IN_COMMITTEE, False),
+    (S.AWAITING_DECISION, False), (S.RETURNED, False),  # still open: edit or withdraw it
+    (S.DECIDED, False),  # nobody deferred: nothing left to propose
+    (S.WITHDRAWN, True), (S.REJECTED, True),
+]
+
+
+@pytest.mark.parametrize(("state", "allowed"), REFILING, ids=[s.value for s, _a in REFILING])
+def test_which_proposals_may_be_filed_again(world, state, allowed):
+    proposal = make_proposal(world, state=state)
+    assert can_propose_again(world.officer_a, proposal) is allowed
+    assert can_propose_again(world.head_b, proposal) is False  # never another unit
+
+
+@pytest.mark.parametrize("state", [S.WITHDRAWN, S.REJECTED])
+def test_a_withdrawn_or_rejected_proposal_is_filed_again_with_all_its_nominees(world, state):
+    proposal = make_proposal(world, state=state)
+    again = ops.propose_again(world.officer_a, proposal)
+    db.session.commit()
+    assert again.state == S.DRAFT and again.follows == proposal
+    assert (again.title, again.achievement, again.unit_id, again.campaign_id,
+            again.award_type_id) == (proposal.title, proposal.achievement, proposal.unit_id,
+                                     proposal.campaign_id, proposal.award_type_id)
+    assert [(n.name, n.priority_group, n.outcome) for n in again.nominees] == [
+        (n.name, n.priority_group, None) for n in proposal.nominees]
+    assert (again.nominee_count, again.priority_count, again.attachments) == (
+        proposal.nominee_count, proposal.priority_count, [])
+    assert proposal.state == state  # the closed proposal stays closed
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.proposal_id == proposal.id, AuditEvent.action == "file_again")) == 1
+    assert not can_propose_again(world.officer_a, proposal)  # once
+    with pytest.raises(NotAllowed):
+        ops.propose_again(world.officer_a, proposal)
+
+
+def test_a_withdrawn_proposal_is_filed_again_with_the_button(client, world, login):
+    proposal = make_proposal(world, state=S.WITHDRAWN)
+    login(world.head_a)
+    action = f"/proposals/{proposal.id}/propose-again"
+    form = page_form(client, f"/proposals/{proposal.id}", action)
+    response = client.post(action, data=form.data())
+    again = db.session.scalar(select(Proposal).where(Proposal.follows_id == proposal.id))
+    assert response.headers["Location"] == f"/proposals/{again.id}"
+    page = client.get(f"/proposals/{again.id}").text
+    assert ("success", "Đã lập tờ trình mới với thông tin và những người được đề nghị của tờ "
+            "trình cũ. Hãy kiểm tra, sửa, bổ sung hồ sơ rồi gửi.") in flashes(page)
+    assert "Lập lại từ tờ trình:" in page
+    original = client.get(f"/proposals/{proposal.id}").text
+    assert action not in original and "Đã lập lại thành tờ trình mới:" in original
 
 
 def test_a_decision_without_deferred_nominees_has_nothing_to_propose_again(world):
@@ -49,7 +101,7 @@ def test_the_deferred_nominees_go_into_a_new_draft_once(world):
     proposal = decided_with_one_deferred(world)
     deferred = proposal.deferred_nominees[0]
 
-    again = ops.propose_deferred_again(world.head_a, proposal)
+    again = ops.propose_again(world.head_a, proposal)
     db.session.commit()
 
     assert again.state == S.DRAFT and again.follows == proposal
@@ -67,7 +119,7 @@ def test_the_deferred_nominees_go_into_a_new_draft_once(world):
     # Once: the database holds one follow-up per proposal, and the rule says so first.
     assert not can_propose_again(world.officer_a, proposal)
     with pytest.raises(NotAllowed):
-        ops.propose_deferred_again(world.officer_a, proposal)
+        ops.propose_again(world.officer_a, proposal)
 
 
 def test_the_unit_proposes_again_with_the_button_on_the_decided_proposal(client, world,
