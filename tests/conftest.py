@@ -103,6 +103,15 @@ def world():
 
 
 @pytest.fixture
+def other_world(world):
+    """A second authority beside `world`'s, with the same shape: its own units, users (named
+    "cn.…"), campaign and catalogue."""
+    w = factories.make_other_world()
+    db.session.commit()
+    return w
+
+
+@pytest.fixture
 def login(client):
     """`login(user)` signs the client in as that user (through the real login form)."""
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from award_flow.auth.models import User
 from award_flow.auth.roles import Role
 from award_flow.campaigns.models import Campaign, CampaignKind, Phase
-from award_flow.catalogue.defaults import install_defaults
+from award_flow.catalogue.defaults import create_authority, install_defaults
 from award_flow.catalogue.models import AwardType
 from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
@@ -87,9 +87,33 @@ def make_world() -> World:
     db.session.add(authority)
     db.session.flush()
     install_defaults(authority)
-    unit_a = save_unit(None, authority, "Xã Long Hữu", UnitKind.COMMUNE)
-    unit_b = save_unit(None, authority, "Phường 1", UnitKind.WARD)
-    home = save_unit(None, authority, "Cơ quan Tổ chức - Nội vụ thị xã", UnitKind.AGENCY)
+    return _staffed(
+        authority, units=("Xã Long Hữu", "Phường 1", "Cơ quan Tổ chức - Nội vụ thị xã"),
+        prefix="", full_names={
+            "officer_a": "Trần Thị Mỹ Linh", "head_a": "Lê Văn Hùng",
+            "secretariat": "Nguyễn Thị Thanh Thảo", "committee": "Huỳnh Văn Phúc",
+            "chairman": "Đặng Quốc Khánh", "vice": "Thạch Thị Sa Rây"})
+
+
+def make_other_world() -> World:
+    """A second authority beside `make_world`'s, set up as `flask authority create` sets one
+    up (its default catalogue and decision texts), with its own units, one user per role
+    (usernames "cn.…") and a campaign: what one authority's people must never see of."""
+    authority = create_authority(name="Ủy ban nhân dân huyện Cầu Ngang", place_name="Cầu Ngang",
+                                 level=AuthorityLevel.DISTRICT,
+                                 parent_name="Ủy ban nhân dân tỉnh Trà Vinh")
+    return _staffed(authority, units=("Xã Mỹ Long", "Thị trấn Cầu Ngang", "Phòng Nội vụ huyện"),
+                    prefix="cn.")
+
+
+def _staffed(authority: Authority, *, units: tuple[str, str, str], prefix: str,
+             full_names: dict[str, str] | None = None) -> World:
+    """Two units and the home-affairs agency of `authority`, one user per role, a campaign
+    with one phase, and the authority's catalogue."""
+    names = full_names or {}
+    unit_a = save_unit(None, authority, units[0], UnitKind.COMMUNE)
+    unit_b = save_unit(None, authority, units[1], UnitKind.WARD)
+    home = save_unit(None, authority, units[2], UnitKind.AGENCY)
     campaign = Campaign(authority=authority, name="Phong trào thi đua 2021 - 2025",
                         kind=CampaignKind.PHASED, starts_on=date(2021, 8, 1),
                         ends_on=date(2025, 12, 31))
@@ -99,21 +123,26 @@ def make_world() -> World:
     db.session.flush()
     awards = {a.code: a for a in db.session.scalars(
         select(AwardType).where(AwardType.authority_id == authority.id))}
+
+    def user(field: str, username: str, role: Role, unit: Unit) -> User:
+        return make_user(prefix + username, role, unit, names.get(field))
+
     return World(
         authority=authority, unit_a=unit_a, unit_b=unit_b, home_affairs=home,
-        officer_a=make_user("officer.a", Role.UNIT_OFFICER, unit_a, "Trần Thị Mỹ Linh"),
-        head_a=make_user("head.a", Role.UNIT_HEAD, unit_a, "Lê Văn Hùng"),
-        officer_b=make_user("officer.b", Role.UNIT_OFFICER, unit_b),
-        head_b=make_user("head.b", Role.UNIT_HEAD, unit_b),
-        secretariat=make_user("secretariat", Role.SECRETARIAT, home, "Nguyễn Thị Thanh Thảo"),
-        committee=make_user("committee", Role.COMMITTEE_MEMBER, home, "Huỳnh Văn Phúc"),
-        chairman=make_user("chairman", Role.CHAIRMAN, home, "Đặng Quốc Khánh"),
-        vice=make_user("vice", Role.VICE_CHAIRMAN, home, "Thạch Thị Sa Rây"),
-        admin=make_user("admin", Role.ADMIN, home),
+        officer_a=user("officer_a", "officer.a", Role.UNIT_OFFICER, unit_a),
+        head_a=user("head_a", "head.a", Role.UNIT_HEAD, unit_a),
+        officer_b=user("officer_b", "officer.b", Role.UNIT_OFFICER, unit_b),
+        head_b=user("head_b", "head.b", Role.UNIT_HEAD, unit_b),
+        secretariat=user("secretariat", "secretariat", Role.SECRETARIAT, home),
+        committee=user("committee", "committee", Role.COMMITTEE_MEMBER, home),
+        chairman=user("chairman", "chairman", Role.CHAIRMAN, home),
+        vice=user("vice", "vice", Role.VICE_CHAIRMAN, home),
+        admin=user("admin", "admin", Role.ADMIN, home),
         campaign=campaign, phase=phase, awards=awards,
     )
 
 
+DEFAULT_TITLE = "Đề nghị tặng Giấy khen Đợt 1"
 DEFAULT_NOMINEES = (
     ("Nguyễn Văn Út", "Nông dân", "Ấp Cây Da", Gender.MALE, PriorityGroup.FARMER),
     ("Trần Thị Bích Ngọc", "Công chức", "UBND xã Long Hữu", Gender.FEMALE, PriorityGroup.NONE),
@@ -122,7 +151,7 @@ DEFAULT_NOMINEES = (
 
 def make_proposal(world: World, *, state: ProposalState = ProposalState.DRAFT,
                   unit: str = "a", award: str = "GK_CN", nominees=DEFAULT_NOMINEES,
-                  title: str = "Đề nghị tặng Giấy khen Đợt 1") -> Proposal:  # noqa: ANN001
+                  title: str = DEFAULT_TITLE) -> Proposal:  # noqa: ANN001
     """A proposal of unit a (or b) driven through the real workflow to `state`."""
     officer, head = (world.officer_a, world.head_a) if unit == "a" else (world.officer_b,
                                                                           world.head_b)
@@ -175,10 +204,11 @@ def drive(world: World, proposal: Proposal, state: ProposalState) -> None:
     raise ValueError(state)
 
 
-def decided_with_one_deferred(world: World, unit: str = "a") -> Proposal:
+def decided_with_one_deferred(world: World, unit: str = "a",
+                              title: str = DEFAULT_TITLE) -> Proposal:
     """A decided proposal (committed) of two nominees: the farmer recommended and awarded,
     the officer deferred by the committee."""
-    proposal = make_proposal(world, state=ProposalState.IN_COMMITTEE, unit=unit)
+    proposal = make_proposal(world, state=ProposalState.IN_COMMITTEE, unit=unit, title=title)
     farmer, officer = proposal.nominees
     ops.conclude_review(proposal, world.committee, {farmer.id: NomineeOutcome.RECOMMENDED,
                                                    officer.id: NomineeOutcome.DEFERRED})

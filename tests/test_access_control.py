@@ -9,13 +9,21 @@ import re
 
 import pytest
 from flask import current_app, g
+from sqlalchemy import select
 
 from award_flow.auth.roles import Role
 from award_flow.extensions import db
 from award_flow.org.operations import save_unit
-from award_flow.proposals.models import ProposalState
+from award_flow.proposals.models import Proposal, ProposalState
+from award_flow.proposals.workflow import can_view, visible_to
 from tests.factories import PDF_BYTES, decided_with_one_deferred, make_proposal
-from tests.web_helpers import client_as, csrf_token, db_snapshot, upload_folder_files
+from tests.web_helpers import (
+    client_as,
+    csrf_token,
+    db_snapshot,
+    listed_ids,
+    upload_folder_files,
+)
 
 S = ProposalState
 
@@ -151,6 +159,61 @@ def test_unit_users_see_their_own_units_proposals_in_every_state(client, world, 
 def test_a_record_that_does_not_exist_is_not_found(client, world, login, path):
     login(world.secretariat)
     assert client.get(path).status_code == 404
+
+
+# --- another authority ----------------------------------------------------------------------
+
+#: A state in which a proposal waits at each reviewer's desk: in their queue (/work) as well as
+#: in the list of all proposals, when it is theirs to see.
+AT_THE_DESK_OF = {"secretariat": S.SUBMITTED, "committee": S.IN_COMMITTEE,
+                  "chairman": S.AWAITING_DECISION, "vice": S.AWAITING_DECISION}
+
+#: Which authority's reviewers look, and whose proposals they must not find.
+LOOKING = ["the first at the second's", "the second at the first's"]
+
+
+def _authorities(world, other_world, looking: str):  # noqa: ANN001, ANN202
+    """(the reviewers' authority, the other one)."""
+    return (world, other_world) if looking == LOOKING[0] else (other_world, world)
+
+
+@pytest.mark.parametrize("looking", LOOKING)
+@pytest.mark.parametrize("who", REVIEWERS)
+def test_another_authoritys_proposals_do_not_exist_for_reviewers(client, world, other_world,
+                                                                 login, who, looking):
+    """Reviewers see every filed proposal of *their* authority (RULES.md): another
+    authority's, even one at their desk, is in no list or search, and its pages, files and
+    buttons are not found."""
+    mine, theirs = _authorities(world, other_world, looking)
+    # The same nominees and state in both: only the authority tells them apart.
+    own = make_proposal(mine, state=AT_THE_DESK_OF[who])
+    stranger = make_proposal(theirs, state=AT_THE_DESK_OF[who])
+    db.session.commit()
+    reviewer = getattr(mine, who)
+
+    assert can_view(reviewer, own) and not can_view(reviewer, stranger)
+    assert db.session.scalars(select(Proposal.id).where(visible_to(reviewer))).all() == [own.id]
+    login(reviewer)
+    for path in ("/proposals", "/work"):
+        for query in ({}, {"q": "Nguyễn Văn Út"}):
+            response = client.get(path, query_string=query)
+            assert listed_ids(response.text) == [own.id], (path, query)
+    assert _refused_everywhere(client, stranger, csrf_token(client, "/proposals")) == []
+
+
+@pytest.mark.parametrize("looking", LOOKING)
+def test_another_authoritys_decisions_do_not_exist_for_reviewers(app, world, other_world,
+                                                                 looking):
+    mine, theirs = _authorities(world, other_world, looking)
+    own = make_proposal(mine, state=S.DECIDED).decision_id
+    stranger = make_proposal(theirs, state=S.DECIDED).decision_id
+    db.session.commit()
+    for who in REVIEWERS:
+        client = client_as(app, getattr(mine, who))
+        assert client.get(f"/decisions/{stranger}").status_code == 404, who
+        assert client.get(f"/decisions/{stranger}/pdf").status_code == 404, who
+        listed = re.findall(r'href="/decisions/(\d+)"', client.get("/decisions/").text)
+        assert listed == [str(own)], who
 
 
 # --- anonymous users ------------------------------------------------------------------------

@@ -8,7 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from award_flow.core.formatting import document_number, vn_date, vn_money, vn_place_date
+from award_flow.core.formatting import (
+    document_number,
+    vn_date,
+    vn_file_size,
+    vn_money,
+    vn_place_date,
+    vn_short_date,
+)
 from award_flow.core.text import fold, nfc
 
 
@@ -20,6 +27,16 @@ from award_flow.core.text import fold, nfc
 ])
 def test_dates_follow_decree_30(day, expected):
     assert vn_date(day) == expected
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (date(2026, 1, 5), "05/01/2026"),
+    (date(2026, 2, 28), "28/02/2026"),
+    (date(2026, 3, 9), "09/3/2026"),
+    (date(2025, 12, 31), "31/12/2025"),
+])
+def test_short_dates_pad_as_the_date_line_does(day, expected):
+    assert vn_short_date(day) == expected
 
 
 def test_place_and_date_line():
@@ -34,6 +51,19 @@ def test_money_groups_thousands_with_dots(amount, expected):
     assert vn_money(amount) == expected
 
 
+@pytest.mark.parametrize(("size", "expected"), [
+    (10 * 1024 * 1024, "10 MB"),
+    (1024 * 1024, "1 MB"),
+    (1536 * 1024, "1,5 MB"),        # a decimal comma
+    (1099956, "1 MB"),              # 1,049 MB: one decimal, and no trailing ",0"
+    (1024, "1 KB"),
+    (512 * 1024, "512 KB"),
+    (1023, "1023 byte"),
+])
+def test_file_sizes_are_written_in_the_largest_unit_with_a_decimal_comma(size, expected):
+    assert vn_file_size(size) == expected
+
+
 @pytest.mark.parametrize(("number", "expected"), [(5, "05/QĐ-UBND"), (15, "15/QĐ-UBND")])
 def test_document_numbers_under_ten_take_a_zero(number, expected):
     assert document_number(number, "QĐ-UBND") == expected
@@ -44,6 +74,7 @@ def test_document_numbers_under_ten_take_a_zero(number, expected):
     ("Đặng Quốc Khánh", "dang quoc khanh"),
     ("TRƯỜNG LONG HÒA", "truong long hoa"),
     ("  Thạch   Thị  Sa Rây ", "thach thi sa ray"),
+    ("trưởng đoàn Lê Văn Đạt", "truong doan le van dat"),  # "đ" typed in lower case
 ])
 def test_fold_ignores_case_and_diacritics(text, folded):
     assert fold(text) == folded

@@ -1,6 +1,7 @@
 """What a decision prints from the authority's data: issuance is refused while a text it needs
-is empty, a fresh installation's defaults print a complete decision, and the subject of a
-title names its period and has room for the longest achievement."""
+is empty, a fresh installation's defaults print a complete decision, the subject says what
+the decision does (a title's names its period; room for the longest achievement), and
+Article 1 recognises a title but confers a form."""
 
 from __future__ import annotations
 
@@ -186,3 +187,54 @@ def test_the_longest_achievement_makes_a_subject_the_database_keeps(world):
     columns = {c["name"]: c["type"]
                for c in inspect(db.session.connection()).get_columns("decision")}
     assert isinstance(columns["subject"], Text)
+
+
+def _decided(world, award: str, achievement: str) -> Decision:  # noqa: ANN001
+    proposal = make_proposal(world, award=award)
+    ops.update_proposal(world.officer_a, proposal, ops.ProposalData(
+        title=proposal.title, achievement=achievement, campaign=world.campaign,
+        award_type=proposal.award_type, phase=world.phase))
+    drive(world, proposal, S.DECIDED)
+    db.session.commit()
+    return proposal.decision
+
+
+#: (award, achievement) → the subject: a title is recognised for its period; a form rewards
+#: an achievement worded "(đã có) thành tích …", and is otherwise simply conferred.
+SUBJECTS = [
+    ("LDTT", "Hoàn thành xuất sắc nhiệm vụ năm 2021",
+     "Về việc công nhận danh hiệu “Lao động tiên tiến” năm 2021"),
+    ("GK_CN", "đã có thành tích xuất sắc trong phong trào thi đua.",
+     "Về việc khen thưởng thành tích xuất sắc trong phong trào thi đua"),
+    ("GK_CN", "Thành tích xuất sắc năm 2021", "Về việc khen thưởng Thành tích xuất sắc năm 2021"),
+    ("GK_CN", "Hoàn thành xuất sắc nhiệm vụ năm 2021",
+     "Về việc tặng Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải"),
+]
+
+
+@pytest.mark.parametrize(("award", "achievement", "subject"), SUBJECTS,
+                         ids=["title", "đã có thành tích", "thành tích", "other achievement"])
+def test_the_subject_says_what_the_decision_does(world, award, achievement, subject):
+    decision = _decided(world, award, achievement)
+    assert decision_ops.decision_subject(decision.proposal) == subject
+    assert decision.subject == subject
+    assert f"QUYẾT ĐỊNH {subject}" in pdf_text(_stored_pdf(decision))
+
+
+#: award → how Article 1 and the annex's title award it: a title is *recognised*
+#: ("Công nhận danh hiệu"), a form *conferred* ("Tặng").
+ARTICLE_1 = {
+    "LDTT": ("Công nhận danh hiệu “Lao động tiên tiến” cho",
+             "ĐƯỢC CÔNG NHẬN DANH HIỆU “LAO ĐỘNG TIÊN TIẾN”"),
+    "GK_CN": ("Tặng Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải cho",
+              "ĐƯỢC TẶNG GIẤY KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ DUYÊN HẢI"),
+}
+
+
+@pytest.mark.parametrize("award", list(ARTICLE_1))
+def test_article_1_recognises_a_title_and_confers_a_form(world, award):
+    text = pdf_text(_stored_pdf(make_proposal(world, state=S.DECIDED, award=award).decision))
+    article_1, annex = ARTICLE_1[award]
+    assert article_1 in text and annex in text
+    assert ("Công nhận danh hiệu" in text) is (award == "LDTT")
+    assert ("ĐƯỢC TẶNG" in text) is (award == "GK_CN")

@@ -40,9 +40,16 @@ def test_the_database_refuses_inconsistent_counts(world, constraint):
 
 
 def test_consistent_counts_are_accepted(world):
-    proposal = make_proposal(world, state=ProposalState.DECIDED)
+    """The controls of the table above: the limits themselves (every award a priority one, a
+    counter at zero) are kept."""
+    decision = make_proposal(world, state=ProposalState.DECIDED).decision
     db.session.commit()
+    assert (decision.award_count, decision.priority_count) == (2, 1)
+
     db.session.execute(text("UPDATE decision SET priority_count = award_count"))
     db.session.execute(text("UPDATE decision_counter SET last_number = 0"))
     db.session.commit()
-    assert proposal.decision_id is not None
+
+    assert db.session.execute(text("SELECT award_count, priority_count FROM decision")).one() == (
+        2, 2)
+    assert db.session.scalar(text("SELECT last_number FROM decision_counter")) == 0

@@ -60,7 +60,8 @@ def test_approval_awards_the_recommended_nominees_with_bonus_from_data(world):
 def test_coefficient_change_applies_to_later_decisions(world):
     world.awards["GK_CN"].coefficient = Decimal("0.75")
     proposal = make_proposal(world, state=S.DECIDED)
-    assert proposal.decision.awards[0].amount == Decimal("1755000")
+    assert [a.amount for a in proposal.decision.awards] == [Decimal("1755000")] * 2
+    assert proposal.decision.total_amount == Decimal("3510000")  # each awardee's bonus
 
 
 def test_vice_chairman_signs_for_the_chairman(world):

@@ -122,6 +122,46 @@ def test_the_deferred_nominees_go_into_a_new_draft_once(world):
         ops.propose_again(world.officer_a, proposal)
 
 
+def test_the_title_of_the_deferred_proposed_again_fits_its_column(world):
+    """The new title is the old one with a suffix: a title already at the column's maximum is
+    cut to make room (PostgreSQL would refuse a longer one; SQLite would keep it)."""
+    limit = Proposal.__table__.c.title.type.length
+    suffix = " (đề nghị lại các trường hợp hoãn xét)"
+    title = ("Đề nghị khen thưởng " + "x" * limit)[:limit]
+    proposal = decided_with_one_deferred(world, title=title)
+    assert len(proposal.title) == limit
+
+    again = ops.propose_again(world.officer_a, proposal)
+    db.session.commit()
+
+    assert again.title == proposal.title[:limit - len(suffix)] + suffix
+    assert len(again.title) == limit
+
+
+def _events(proposal: Proposal) -> list[tuple[str, str]]:
+    return [(e.action, e.comment) for e in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.proposal_id == proposal.id)
+        .order_by(AuditEvent.id))]
+
+
+def _decided_with_one_deferred(world):  # noqa: ANN001, ANN202
+    return decided_with_one_deferred(world), "propose_again", "Trần Thị Bích Ngọc"
+
+
+def _withdrawn(world):  # noqa: ANN001, ANN202
+    return (make_proposal(world, state=S.WITHDRAWN), "file_again",
+            "Nguyễn Văn Út, Trần Thị Bích Ngọc")
+
+
+@pytest.mark.parametrize("made", [_decided_with_one_deferred, _withdrawn],
+                         ids=["deferred", "withdrawn"])
+def test_the_old_proposals_history_names_the_new_one_and_whom_it_carries(world, made):
+    proposal, action, names = made(world)
+    again = ops.propose_again(world.officer_a, proposal)
+    db.session.commit()
+    assert _events(proposal)[-1] == (action, f"#{again.id}: {names}")
+
+
 def test_the_unit_proposes_again_with_the_button_on_the_decided_proposal(client, world,
                                                                         login):
     proposal = decided_with_one_deferred(world)

@@ -199,6 +199,16 @@ SEARCHES = [
     ("van\u2028an", set()),
     ("van%an", set()),
     ("van_an", set()),
+    # "đ" typed in lower case folds as the capital does.
+    ("đức", {"duc"}),
+    ("ĐỨC", {"duc"}),
+    ("duc", {"duc"}),
+    # LIKE's wildcards and its escape character, typed, are searched for as they are.
+    ("1_a", {"odd"}),
+    ("100%", {"odd"}),
+    ("a\\b", {"odd"}),
+    ("to 1", {"odd"}),
+    ("1\\_a", set()),
 ]
 
 
@@ -210,6 +220,11 @@ def test_name_search_matches_within_one_nominees_name(client, world, login, q, e
         "two": make_proposal(world, nominees=(
             ("Lê Văn", "Công chức", "UBND xã", Gender.MALE, PriorityGroup.NONE),
             ("An Bình", "Công chức", "UBND xã", Gender.MALE, PriorityGroup.NONE))).id,
+        "duc": make_proposal(world, nominees=(("Lâm Đức", "Công chức", "UBND xã", Gender.MALE,
+                                               PriorityGroup.NONE),)).id,
+        "odd": make_proposal(world, nominees=tuple(
+            (name, "", "", Gender.MALE, PriorityGroup.NONE)
+            for name in ("Tổ 1_A", "Nhóm 100%", "A\\B"))).id,
     }
     db.session.commit()
     login(world.officer_a)

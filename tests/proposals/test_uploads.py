@@ -201,7 +201,7 @@ def test_the_size_refusal_names_the_real_limit(app, client, draft, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 1024)
     page = upload(client, draft, "qua-lon.pdf", _pdf_of_size(2048))
     (message,) = [m for category, m in flashes(page.text) if category == "error"]
-    assert "0 MB" not in message
+    assert message == "Tệp quá lớn: tối đa 1 KB."  # not "0 MB", nor "1024 byte"
 
 
 def test_a_request_larger_than_max_content_length_is_refused_before_reading(app, client, draft,

@@ -28,6 +28,7 @@ from award_flow.proposals.models import (
     Proposal,
     ProposalState,
 )
+from award_flow.proposals.queries import ProposalFilters
 from award_flow.proposals.views import _DONE_MESSAGES
 from award_flow.proposals.workflow import EVENT_LABELS, Action
 from award_flow.auth.roles import Role
@@ -261,6 +262,48 @@ def test_name_search_ignores_case_and_vietnamese_diacritics(client, world, login
     response = client.get("/proposals", query_string={"q": q})
     assert response.status_code == 200
     assert set(listed_ids(response.text)) == {made[k] for k in expected}
+
+
+#: The search text as it is used: one line, spaces folded, at most 100 characters.
+SEARCH_TEXTS = [
+    ({}, ""),
+    ({"q": "  Nguyễn \n Văn\t  Út "}, "Nguyễn Văn Út"),
+    ({"q": "a" * 100}, "a" * 100),
+    ({"q": "a" * 150}, "a" * 100),
+]
+
+
+@pytest.mark.parametrize(("args", "name"), SEARCH_TEXTS,
+                         ids=["none", "spaces", "100 characters", "150 characters"])
+def test_the_search_text_is_one_line_of_at_most_100_characters(client, world, login, args,
+                                                               name):
+    assert ProposalFilters.from_args(args).name == name
+    login(world.officer_a)
+    assert client.get("/proposals", query_string=args).status_code == 200
+
+
+#: (query, whether the list says it is filtered: the "đang lọc" badge and the "Bỏ lọc" link)
+FILTERED = [
+    ({}, False),
+    ({"q": "", "campaign": "", "unit": "", "award_type": "", "state": ""}, False),
+    ({"state": "bogus"}, False),  # ignored, so not a filter either
+    ({"priority": "1"}, True),
+    ({"q": "út"}, True),
+    ({"state": "submitted"}, True),
+]
+
+
+@pytest.mark.parametrize("path", ["/proposals", "/work"])
+@pytest.mark.parametrize(("query", "filtered"), FILTERED,
+                         ids=["nothing", "empty fields", "unknown state", "priority", "name",
+                              "state"])
+def test_the_list_says_it_is_filtered_only_when_it_is(client, world, login, path, query,
+                                                      filtered):
+    assert ProposalFilters.from_args(query).active is filtered
+    login(world.secretariat)
+    html = client.get(path, query_string=query).text
+    assert ('<span class="badge">đang lọc</span>' in html) is filtered
+    assert (">Bỏ lọc</a>" in html) is filtered
 
 
 def _pager_links(html: str) -> dict[str, str]:
@@ -1098,6 +1141,32 @@ def test_forwarding_asks_for_the_appraisal_opinion(client, world, login):
                      page, re.S).group(0)
     assert re.search(r'<label for="comment-forward">Ý kiến thẩm định \(bắt buộc\)</label>\s*'
                      r'<textarea id="comment-forward" name="comment"[^>]*\brequired\b', form)
+
+
+#: (state, who, action) → whether the button's form has a comment box, and its colour: a
+#: dossier is accepted without a word; withdrawing, which cannot be undone, is red.
+ACTION_FORMS = [
+    (S.SUBMITTED, "secretariat", "accept", False, "primary"),
+    (S.SUBMITTED, "secretariat", "return", True, "danger"),
+    (S.UNDER_REVIEW, "secretariat", "forward", True, "primary"),
+    (S.DRAFT, "head_a", "submit", False, "primary"),  # a first submission explains nothing
+    (S.RETURNED, "head_a", "submit", True, "primary"),
+    (S.DRAFT, "head_a", "withdraw", True, "danger"),
+]
+
+
+@pytest.mark.parametrize(("state", "who", "action", "comment", "style"), ACTION_FORMS,
+                         ids=[f"{a}-{s.value}" for s, _w, a, _c, _s in ACTION_FORMS])
+def test_each_buttons_form_has_its_comment_box_and_colour(client, world, login, state, who,
+                                                          action, comment, style):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    login(getattr(world, who))
+    page = client.get(f"/proposals/{proposal.id}").text
+    form = re.search(rf'<form[^>]*action="/proposals/{proposal.id}/actions/{action}".*?</form>',
+                     page, re.S).group(0)
+    assert ('name="comment"' in form) is comment
+    assert re.search(r'<button class="button ([^"]+)" type="submit">', form).group(1) == style
 
 
 @pytest.mark.parametrize(("award", "gender", "accepted"), [

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from flask_login import AnonymousUserMixin
+from sqlalchemy import select
 
 from award_flow.auth.roles import Role
 from award_flow.core.audit import AuditEvent
 from award_flow.core.errors import DomainError, InvalidTransition, NotAllowed, ValidationError
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
-from award_flow.proposals.models import NomineeOutcome, ProposalState
-from award_flow.proposals.workflow import TRANSITIONS, Action, can_view, may
+from award_flow.org.operations import save_unit
+from award_flow.proposals.models import NomineeOutcome, Proposal, ProposalState
+from award_flow.proposals.workflow import TRANSITIONS, Action, can_view, may, visible_to
 from tests.factories import make_proposal, make_user
 from tests.web_helpers import db_snapshot
 
@@ -134,6 +137,85 @@ def test_exactly_the_transitions_of_the_rules_table_need_a_comment():
     """RULES.md: "reasons required" (return, send back, reject), "appraisal opinion" (forward)."""
     assert {a for a, t in TRANSITIONS.items() if t.needs_comment} == {
         A.RETURN, A.SEND_BACK, A.REJECT, A.FORWARD}
+
+
+#: Where each action's form has a comment box (`takes_comment`): every source state when the
+#: comment is required or offered, only a resubmission for the unit head's submission, and
+#: nowhere for accepting a dossier, which needs no word.
+COMMENT_BOXES = {
+    A.SUBMIT: {S.RETURNED},
+    A.WITHDRAW: set(ALLOWED[A.WITHDRAW][0]),
+    A.ACCEPT: set(),
+    A.RETURN: {S.SUBMITTED, S.UNDER_REVIEW},
+    A.FORWARD: {S.UNDER_REVIEW},
+    A.SEND_BACK: {S.IN_COMMITTEE, S.AWAITING_DECISION},
+    A.CONCLUDE: {S.IN_COMMITTEE},
+    A.APPROVE: {S.AWAITING_DECISION},
+    A.REJECT: {S.AWAITING_DECISION},
+}
+
+
+def test_each_actions_form_has_a_comment_box_where_the_rules_want_one():
+    assert {a: {s for s in t.sources if t.takes_comment(s)}
+            for a, t in TRANSITIONS.items()} == COMMENT_BOXES
+    assert {a for a, t in TRANSITIONS.items() if not t.has_comment} == {A.ACCEPT}
+
+
+#: The colour of each button: red for a move against the unit's request or one that ends the
+#: proposal for good (withdrawal), blue for the moves forward.
+BUTTON_STYLES = {
+    A.SUBMIT: "primary", A.WITHDRAW: "danger", A.ACCEPT: "primary", A.RETURN: "danger",
+    A.FORWARD: "primary", A.SEND_BACK: "danger", A.CONCLUDE: "primary", A.APPROVE: "primary",
+    A.REJECT: "danger",
+}
+
+
+def test_each_button_has_the_style_of_its_move():
+    assert {a: t.style for a, t in TRANSITIONS.items()} == BUTTON_STYLES
+
+
+def _locked(world, user):  # noqa: ANN001, ANN202
+    user.active = False
+    return user
+
+
+def _unit_switched_off(world, user):  # noqa: ANN001, ANN202
+    save_unit(world.admin, world.authority, user.unit.name, user.unit.kind, unit=user.unit,
+              active=False)
+    return user
+
+
+#: Who sees nothing and may do nothing, whatever their role: (how they got so, who, a state
+#: and an action the same account may take while active).
+NOBODY = [
+    ("anonymous", lambda world, _user: AnonymousUserMixin(), "head_a", S.DRAFT, A.SUBMIT),
+    ("locked unit head", _locked, "head_a", S.DRAFT, A.SUBMIT),
+    ("locked secretariat", _locked, "secretariat", S.SUBMITTED, A.ACCEPT),
+    ("unit head of a unit switched off", _unit_switched_off, "head_a", S.RETURNED, A.SUBMIT),
+]
+
+
+def _visible_ids(user) -> list[int]:  # noqa: ANN001
+    return db.session.scalars(select(Proposal.id).where(visible_to(user))).all()
+
+
+@pytest.mark.parametrize(("how", "who", "state", "action"), [n[1:] for n in NOBODY],
+                         ids=[n[0] for n in NOBODY])
+def test_an_anonymous_or_deactivated_account_sees_nothing_and_may_do_nothing(world, how, who,
+                                                                            state, action):
+    """The rules' own contract, not only the pages' login_required: a view added without
+    it would still show nothing."""
+    proposal = make_proposal(world, state=state)
+    user = getattr(world, who)
+    assert can_view(user, proposal) and may(user, action, proposal)  # the control
+    assert _visible_ids(user) == [proposal.id]
+
+    user = how(world, user)
+    db.session.flush()
+
+    assert not can_view(user, proposal)
+    assert not may(user, action, proposal)
+    assert _visible_ids(user) == []
 
 
 def test_resubmission_after_return_counts_revisions(world):
