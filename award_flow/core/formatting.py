@@ -48,10 +48,11 @@ def document_number(number: int, symbol: str) -> str:
 
 
 def vn_file_size(size: int) -> str:
-    """`10 MB`, `1,5 MB`, `512 KB` (Vietnamese decimal comma)."""
+    """`10 MB`, `1,5 MB`, `512 KB` (Vietnamese decimal comma). A size that rounds up to the
+    next unit is written in it: 1.048.575 bytes are "1 MB", not "1024 KB"."""
     for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= scale:
-            value = round(size / scale, 1)
+        value = round(size / scale, 1)
+        if value >= 1:
             text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
             return f"{text} {unit}"
     return f"{size} byte"

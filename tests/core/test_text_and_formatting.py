@@ -58,7 +58,10 @@ def test_money_groups_thousands_with_dots(amount, expected):
     (1099956, "1 MB"),              # 1,049 MB: one decimal, and no trailing ",0"
     (1024, "1 KB"),
     (512 * 1024, "512 KB"),
-    (1023, "1023 byte"),
+    (1024 * 1024 - 1, "1 MB"),      # rounds to the next unit: not "1024 KB"
+    (1024 * 1024 - 60 * 1024, "964 KB"),
+    (1023, "1 KB"),                 # likewise, not "1023 byte"
+    (900, "900 byte"),
 ])
 def test_file_sizes_are_written_in_the_largest_unit_with_a_decimal_comma(size, expected):
     assert vn_file_size(size) == expected
