@@ -133,3 +133,30 @@ def csrf_token(client, path: str = "/login") -> str:
     response = client.get(path)
     match = _CSRF.search(response.text)
     return match.group(1) if match else ""
+
+
+@pytest.fixture
+def app_of(tmp_path, monkeypatch):
+    """`app_of(ConfigClass, **settings)`: a separate app of that configuration (TestingConfig
+    by default) with these settings, on an empty SQLite database of its own, counting login
+    limits in memory. Production's checks pass (a SECRET_KEY is set, debug is off)."""
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-secret-for-this-test")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    made = []
+
+    def _make(base=TestingConfig, **settings):  # noqa: ANN001, ANN003, ANN202
+        class Config(base):
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+            RATELIMIT_STORAGE_URI = "memory://"
+            UPLOAD_FOLDER = str(tmp_path / "uploads")
+
+        for name, value in settings.items():
+            setattr(Config, name, value)
+        other = create_app(Config)
+        made.append(other)
+        return other
+
+    yield _make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()

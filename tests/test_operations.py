@@ -54,28 +54,6 @@ def silent_server():
     listener.close()
 
 
-@pytest.fixture
-def app_with(tmp_path):
-    """`app_with(**settings)`: a separate testing app with these settings."""
-    made = []
-
-    def _make(**settings):  # noqa: ANN003, ANN202
-        class Config(TestingConfig):
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'ops.sqlite3'}"
-            UPLOAD_FOLDER = str(tmp_path / "uploads")
-
-        for name, value in settings.items():
-            setattr(Config, name, value)
-        other = create_app(Config)
-        made.append(other)
-        return other
-
-    yield _make
-    for other in made:
-        with other.app_context():
-            db.engine.dispose()
-
-
 # --- which configuration ------------------------------------------------------------------
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -121,8 +99,8 @@ def test_postgresql_connections_give_up_on_a_silent_host_and_sqlite_needs_nothin
         "pool_pre_ping": True}
 
 
-def test_health_answers_503_soon_when_the_database_host_hangs(app_with, silent_server):
-    app = app_with(SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://u@127.0.0.1:{silent_server}/d",
+def test_health_answers_503_soon_when_the_database_host_hangs(app_of, silent_server):
+    app = app_of(SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://u@127.0.0.1:{silent_server}/d",
                    DATABASE_CONNECT_TIMEOUT=1)
     started = time.monotonic()
     response = app.test_client().get("/health")
@@ -131,9 +109,9 @@ def test_health_answers_503_soon_when_the_database_host_hangs(app_with, silent_s
     assert time.monotonic() - started < 10
 
 
-def test_a_commit_on_sqlite_survives_a_power_cut(app_with):
+def test_a_commit_on_sqlite_survives_a_power_cut(app_of):
     """WAL with synchronous=FULL: an issued decision number is on disk when the page says so."""
-    app = app_with()
+    app = app_of()
     with app.app_context():
         assert db.session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
 
@@ -192,9 +170,9 @@ def test_the_health_of_a_working_store_is_ok(client):
                                                 "storage": "ok", "rate_limits": "ok"}
 
 
-def test_health_says_when_uploads_cannot_be_stored(app_with, tmp_path):
+def test_health_says_when_uploads_cannot_be_stored(app_of, tmp_path):
     """A full disk: the app still works (200), the admin learns why uploads fail."""
-    app = app_with(MIN_FREE_UPLOAD_BYTES=10**18)
+    app = app_of(MIN_FREE_UPLOAD_BYTES=10**18)
     body = app.test_client().get("/health").get_json()
     assert body["status"] == "degraded"
     assert body["database"] == "ok" and body["rate_limits"] == "ok"
@@ -234,8 +212,8 @@ def test_a_log_line_outside_a_request_says_so():
     assert record.request == "-"
 
 
-def test_a_server_error_page_gives_the_id_of_its_log_lines(app_with, caplog):
-    app = app_with()
+def test_a_server_error_page_gives_the_id_of_its_log_lines(app_of, caplog):
+    app = app_of()
 
     @app.get("/boom")
     def boom():  # noqa: ANN202

@@ -347,29 +347,6 @@ def test_every_integer_in_a_url_is_bounded_by_the_largest_id(app):
 # --- personal files and transport security --------------------------------------------------
 
 
-@pytest.fixture
-def app_of(tmp_path, monkeypatch):
-    """`app_of(ConfigClass)`: a separate app of that configuration, on an empty database."""
-    monkeypatch.setenv("SECRET_KEY", "a-long-random-secret-for-this-test")
-    monkeypatch.delenv("FLASK_DEBUG", raising=False)
-    made = []
-
-    def _make(base):  # noqa: ANN001, ANN202
-        class Config(base):
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'other.sqlite3'}"
-            RATELIMIT_STORAGE_URI = "memory://"
-            UPLOAD_FOLDER = str(tmp_path / "uploads")
-
-        other = create_app(Config)
-        made.append(other)
-        return other
-
-    yield _make
-    for other in made:
-        with other.app_context():
-            db.engine.dispose()
-
-
 @pytest.mark.parametrize(("config", "hsts"), [
     (ProductionConfig, "max-age=31536000; includeSubDomains"),
     (DevelopmentConfig, None),
