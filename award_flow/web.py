@@ -39,6 +39,7 @@ from werkzeug.routing import IntegerConverter
 from award_flow.core import formatting
 from award_flow.core.logs import request_id
 from award_flow.core.params import MAX_ID
+from award_flow.core.views import go_to
 from award_flow.core.storage import storage_problem
 from award_flow.core.urls import local_url
 from award_flow.extensions import db, limiter, login_manager
@@ -267,8 +268,8 @@ def register_web(app: Flask) -> None:
         db.session.rollback()
         flash(_("Tệp quá lớn: tối đa %(size)s.",
                 size=formatting.vn_file_size(app.config["MAX_ATTACHMENT_BYTES"])), "error")
-        return redirect(url_for("proposals.detail", proposal_id=proposal_id, at="dossier",
-                                _anchor="dossier"))
+        return go_to(url_for("proposals.detail", proposal_id=proposal_id, at="dossier",
+                             _anchor="dossier"))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # noqa: ANN202

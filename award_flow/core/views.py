@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
-from flask import flash
+from flask import Response, flash, jsonify, redirect, request
 
 from award_flow.core.errors import DomainError
 from award_flow.extensions import db
@@ -33,3 +33,17 @@ def perform(operation: Callable[[], T], success: str | None = None) -> Outcome:
     if success:
         flash(str(success), "success")
     return Outcome(True, value)
+
+
+#: Sent by static/js/app.js with a form it sends itself to show the upload's progress: the
+#: answer is then where to go next, as JSON, instead of a redirect the script would follow
+#: (and whose page would take the messages flashed for the user).
+SCRIPTED_FORM_HEADER = "X-Upload-Progress"
+
+
+def go_to(location: str) -> Response:
+    """A redirect after a POST, or `{"location": …}` for the page's own script (see
+    SCRIPTED_FORM_HEADER): either way the browser then loads `location`."""
+    if request.headers.get(SCRIPTED_FORM_HEADER) == "1":
+        return jsonify(location=location)
+    return redirect(location)

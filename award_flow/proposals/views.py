@@ -31,7 +31,7 @@ from award_flow.core.forms import data_choice
 from award_flow.core.params import page_arg, past_last_page
 from award_flow.core.storage import download_name, stored_path
 from award_flow.core.text import alphabetical
-from award_flow.core.views import perform
+from award_flow.core.views import go_to, perform
 from award_flow.decisions.operations import (
     RenderedDecision,
     draft_decision_document,
@@ -639,12 +639,12 @@ def upload(proposal_id: int):
         for errors in form.errors.values():
             for message in errors:
                 flash(str(message), "error")
-        return redirect(_back_to(proposal.id, "dossier"))
+        return go_to(_back_to(proposal.id, "dossier"))
     upload_file = form.file.data
     perform(lambda: ops.add_attachment(current_user, proposal, AttachmentKind(form.kind.data),
                                        upload_file.filename or "", upload_file.stream),
             _("Đã tải lên tệp."))
-    return redirect(_back_to(proposal.id, "dossier"))
+    return go_to(_back_to(proposal.id, "dossier"))
 
 
 @bp.get("/attachments/<int:attachment_id>")

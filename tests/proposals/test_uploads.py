@@ -222,6 +222,42 @@ def test_a_request_larger_than_max_content_length_is_refused_before_reading(app,
     assert files_now() == files and attachment_count() == rows
 
 
+# --- an upload sent by the page's own script (to show its progress) -----------------------
+# It is told where to go as JSON instead of being redirected: a redirect the script followed
+# would load the page, and take the message meant for the user, out of sight.
+
+#: what is sent → (message shown on the page it is sent to, whether a file is stored)
+SCRIPTED = [
+    ("allowed", ("success", "Đã tải lên tệp."), True),
+    ("not an allowed type", ("error", "Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG (kiểm tra "
+                                      "theo nội dung tệp)."), False),
+    ("beyond MAX_CONTENT_LENGTH", ("error", "Tệp quá lớn: tối đa 10 MB."), False),
+]
+
+
+@pytest.mark.parametrize(("sent", "message", "stored"), SCRIPTED,
+                         ids=[s for s, _m, _k in SCRIPTED])
+def test_the_pages_script_is_told_where_to_go_and_the_message_waits_there(
+        app, client, draft, monkeypatch, sent, message, stored):
+    content = {"allowed": PDF_BYTES, "not an allowed type": b"MZ\x90\x00 not a pdf",
+               "beyond MAX_CONTENT_LENGTH": _pdf_of_size(8192)}[sent]
+    if sent == "beyond MAX_CONTENT_LENGTH":
+        monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
+    files, rows = files_now(), attachment_count()
+    html = client.get(f"/proposals/{draft.id}").text
+    (form,) = [f for f in forms(html) if f.action == f"/proposals/{draft.id}/attachments"]
+    body, content_type = multipart(form.data(kind="other"), "ho-so.pdf", content)
+
+    response = client.post(form.action, data=body, content_type=content_type,
+                           headers={"X-Upload-Progress": "1", "Accept": "application/json"})
+
+    assert response.status_code == 200
+    assert response.get_json() == {"location": f"/proposals/{draft.id}?at=dossier#dossier"}
+    assert message in flashes(client.get(response.get_json()["location"]).text)
+    assert (attachment_count() - rows, len(files_now()) - len(files)) == (
+        (1, 1) if stored else (0, 0))
+
+
 def test_any_other_request_too_large_gets_the_error_page(app, client, draft, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
     form = page_form(client, f"/proposals/{draft.id}/edit")

@@ -30,7 +30,53 @@
     // Said once by a screen reader: the region (templates/base.html) is outside the form, and
     // nothing is marked aria-busy, which would keep the change quiet until the page left.
     if (busy) { say(busy); }
+    if (form.hasAttribute("data-progress") && window.FormData && window.XMLHttpRequest) {
+      event.preventDefault();
+      sendWithProgress(form, pressed);
+    }
   });
+  // An upload sent by the page itself, to show how much of the file has gone (a scan over a
+  // weak link takes minutes). The server answers {"location": …} (core/views.py go_to) and
+  // the page goes there, where its message waits. Any other answer — the sign-in page after
+  // a session ended, an error page — or a broken connection: the form is sent as usual, and
+  // the browser shows what the server says.
+  function sendWithProgress(form, button) {
+    var bar = form.querySelector("progress");
+    var template = form.getAttribute("data-progress");
+    var request = new XMLHttpRequest();
+    var fallBack = function () { HTMLFormElement.prototype.submit.call(form); };
+    request.open("POST", form.action);
+    request.setRequestHeader("X-Upload-Progress", "1");
+    request.setRequestHeader("Accept", "application/json");
+    request.upload.addEventListener("progress", function (event) {
+      if (!event.lengthComputable) { return; }
+      var percent = Math.floor(event.loaded * 100 / event.total);
+      if (bar) { bar.hidden = false; bar.value = percent; }
+      if (button) { button.textContent = template.replace("{percent}", percent + "%"); }
+    });
+    request.addEventListener("load", function () {
+      var location = null;
+      if (request.status === 200 &&
+          (request.getResponseHeader("Content-Type") || "").indexOf("application/json") === 0) {
+        try { location = JSON.parse(request.responseText).location; } catch (ignored) {}
+      }
+      if (typeof location !== "string" || location.charAt(0) !== "/" ||
+          location.charAt(1) === "/") {
+        fallBack();
+        return;
+      }
+      var target = new URL(location, window.location.href);
+      if (target.pathname + target.search === window.location.pathname + window.location.search) {
+        // Only the #fragment would change, which loads nothing: load this page again.
+        window.history.replaceState(null, "", target.href);
+        window.location.reload();
+      } else {
+        window.location.assign(target.href);
+      }
+    });
+    request.addEventListener("error", fallBack);
+    request.send(new FormData(form));
+  }
   // The page's status region: what a screen reader says without moving the focus.
   function say(text) {
     var region = document.getElementById("live-status");
