@@ -170,6 +170,11 @@ def money(value: int | Decimal) -> str:
     return formatting.vn_money(value) if _vietnamese() else format_currency(int(value), "VND")
 
 
+def file_size(size: int) -> str:
+    """A file's size in the page's language: "10,2 MB" / "10.2 MB"."""
+    return formatting.vn_file_size(size, "," if _vietnamese() else ".")
+
+
 def number(value: int | Decimal) -> str:
     return formatting.vn_number(value) if _vietnamese() else format_decimal(int(value))
 
@@ -287,6 +292,7 @@ def register_web(app: Flask) -> None:
             "date_text": date_text,
             "short_date": short_date,
             "money": money,
+            "file_size": file_size,
             "number": number,
             "may": workflow.may,
             "can_edit": workflow.can_edit,

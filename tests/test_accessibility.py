@@ -244,7 +244,11 @@ def test_an_empty_reason_is_refused_in_english_and_changes_nothing(client, world
 
     response = client.post(form.action, data=form.data(comment=""), follow_redirects=True)
 
-    assert ("error", "Please state the reason.") in flashes(response.text)
+    # Under the box, which the page's script then focuses (no alert at the top of the card).
+    assert re.search(r'<textarea id="comment-return"[^>]*aria-invalid="true"'
+                     r'[^>]*aria-describedby="comment-return-error"', response.text)
+    assert ('<p class="error" id="comment-return-error">Please state the reason for returning '
+            'the dossier.</p>') in response.text
     db.session.refresh(proposal)
     assert (proposal.state, proposal.version) == (S.SUBMITTED, version)
 

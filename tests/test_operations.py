@@ -223,5 +223,5 @@ def test_a_server_error_page_gives_the_id_of_its_log_lines(app_of, caplog):
     response = app.test_client().get("/boom", headers={"X-Request-ID": "nginx-7f3a"})
     assert response.status_code == 500
     assert response.headers["X-Request-ID"] == "nginx-7f3a"
-    assert "Mã yêu cầu để báo quản trị hệ thống: nginx-7f3a" in response.text
+    assert "Khi báo lỗi cho quản trị hệ thống, xin gửi kèm mã: nginx-7f3a" in response.text
     assert [r.getMessage() for r in caplog.records] == ["unhandled error"]

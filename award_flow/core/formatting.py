@@ -47,12 +47,13 @@ def document_number(number: int, symbol: str) -> str:
     return f"{number:02d}/{symbol}"
 
 
-def vn_file_size(size: int) -> str:
-    """`10 MB`, `1,5 MB`, `512 KB` (Vietnamese decimal comma). A size that rounds up to the
-    next unit is written in it: 1.048.575 bytes are "1 MB", not "1024 KB"."""
+def vn_file_size(size: int, decimal_mark: str = ",") -> str:
+    """`10 MB`, `1,5 MB`, `512 KB` (Vietnamese decimal comma; `decimal_mark="."` for English).
+    A size that rounds up to the next unit is written in it: 1.048.575 bytes are "1 MB", not
+    "1024 KB"."""
     for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
         value = round(size / scale, 1)
         if value >= 1:
-            text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+            text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", decimal_mark)
             return f"{text} {unit}"
     return f"{size} byte"

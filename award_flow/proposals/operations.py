@@ -121,11 +121,10 @@ def propose_again(actor: User, proposal: Proposal) -> Proposal:
                            "mà còn trường hợp hoãn xét."))
     carried = nominees_to_propose_again(proposal)
     deferred = proposal.state == ProposalState.DECIDED
-    title = proposal.title
-    if deferred:
-        # Part of the title (data, in Vietnamese whatever the page's language), not UI text.
-        suffix = " (đề nghị lại các trường hợp hoãn xét)"
-        title = title[:Proposal.__table__.c.title.type.length - len(suffix)] + suffix
+    # Part of the title (data, in Vietnamese whatever the page's language), not UI text: the
+    # new draft is told apart from the closed one in the lists and the links between them.
+    suffix = " (đề nghị lại các trường hợp hoãn xét)" if deferred else " (lập lại)"
+    title = proposal.title[:Proposal.__table__.c.title.type.length - len(suffix)] + suffix
     again = create_proposal(actor, ProposalData(
         title=title, achievement=proposal.achievement, campaign=proposal.campaign,
         award_type=proposal.award_type, phase=proposal.phase))
@@ -141,8 +140,9 @@ def propose_again(actor: User, proposal: Proposal) -> Proposal:
             unit_or_address=nominee.unit_or_address, gender=nominee.gender,
             achievement_summary=nominee.achievement_summary,
             priority_group=nominee.priority_group))
+    # The history names whom the new draft carries; the page links to it ("Đã lập lại…").
     audit.record("propose_again" if deferred else "file_again", actor, proposal_id=proposal.id,
-                 comment=f"#{again.id}: " + ", ".join(n.name for n in carried))
+                 comment=", ".join(n.name for n in carried))
     return again
 
 

@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    get_flashed_messages,
     redirect,
     render_template,
     request,
@@ -286,7 +287,7 @@ def _approval_preview(proposal: Proposal) -> dict | None:
 
 #: The sections of the proposal page a change sends the user back to: the messages about
 #: it are shown there (`?at=`), where the page lands, not at the top, off-screen.
-SECTIONS = frozenset({"nominees", "dossier"})
+SECTIONS = frozenset({"nominees", "dossier", "actions"})
 
 
 def _back_to(proposal_id: int, section: str) -> str:
@@ -368,25 +369,36 @@ def detail(proposal_id: int):
     ).all()
     offered, withheld_notes = offered_actions(current_user, proposal)
     kind = proposal.award_type.subject
+    # The move forward first (primary), then the others in the table's order.
+    actions = [ActionButton(t, t.takes_comment(proposal.state))
+               for t in sorted((t for t in offered if t.action != Action.CONCLUDE),
+                               key=lambda t: t.style != "primary")]
+    can_conclude = may(current_user, Action.CONCLUDE, proposal)
+    submit_note = _submit_note(proposal)
+    refile = (can_propose_again(current_user, proposal)
+              and proposal.state != ProposalState.DECIDED)  # decided: from the nominees
+    has_actions_card = bool(actions or can_conclude or withheld_notes or submit_note or refile)
     at = request.args.get("at")
+    if at not in SECTIONS or (at == "actions" and not has_actions_card):
+        at = None  # the messages go to the top of the page
     return render_template(
         "proposals/detail.html",
         proposal=proposal,
         history=history,
         banner=_banner(proposal, history),
-        # The move forward first (primary), then the others in the table's order.
-        actions=[ActionButton(t, t.takes_comment(proposal.state))
-                 for t in sorted((t for t in offered if t.action != Action.CONCLUDE),
-                                 key=lambda t: t.style != "primary")],
+        actions=actions,
+        has_actions_card=has_actions_card,
         withheld_notes=withheld_notes,
         comment_max_length=COMMENT_MAX_LENGTH,
-        submit_note=_submit_note(proposal),
-        flash_section=at if at in SECTIONS else None,
+        submit_note=submit_note,
+        flash_section=at,
+        # The comment box a refused action was missing (see _back_to_action).
+        box_in_error=request.args.get("box") if at == "actions" else None,
         nominees_heading=NOMINEES_HEADINGS[kind],
         name_column=NAME_LABELS[kind],
         # The conclusion column once the committee has concluded (a "—" on every row before).
         show_outcomes=any(n.outcome is not None for n in proposal.nominees),
-        can_conclude=may(current_user, Action.CONCLUDE, proposal),
+        can_conclude=can_conclude,
         approval_preview=_approval_preview(proposal),
         can_propose_again=can_propose_again(current_user, proposal),
         show_audit_ip=sees_audit_details(current_user),
@@ -420,13 +432,13 @@ def act(proposal_id: int, action: str):
             # is for a form the page no longer matches (its version, its CSRF token).
             for message in form.comment.errors:
                 flash(str(message), "error")
-        else:
-            flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
-        return redirect(url_for(".detail", proposal_id=proposal.id))
+            return redirect(_back_to_action(proposal.id, chosen, form))
+        flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
+        return redirect(_back_to(proposal.id, "actions"))
     done = perform(lambda: _SIMPLE_ACTIONS[chosen](proposal, current_user, form, **extra),
                    _DONE_MESSAGES[chosen])
     if not done.ok:
-        return redirect(url_for(".detail", proposal_id=proposal_id))
+        return redirect(_back_to_action(proposal_id, chosen, form))
     if chosen == Action.APPROVE:
         return redirect(url_for("decisions.detail", decision_id=done.value.id))
     if current_user.is_reviewer and not allowed_actions(current_user, proposal):
@@ -434,6 +446,23 @@ def act(proposal_id: int, action: str):
         # the next step — return or forward — is theirs again: they stay on the proposal.)
         return redirect(url_for(".my_work"))
     return redirect(url_for(".detail", proposal_id=proposal.id))
+
+
+def _back_to_action(proposal_id: int, action: Action, form: ActionForm) -> str:
+    """Back to the "Xử lý" card, whose message says why nothing was done; the comment box of
+    the refused action is marked (`?box=`), with the message under it, when it was required
+    and left empty (the operation's own check refused it; this only says where to look)."""
+    transition = TRANSITIONS[action]
+    missing = transition.needs_comment and not (form.comment.data or "").strip()
+    if missing:
+        # Said once, under the box (the page's script takes the keyboard there), not again
+        # at the top of the card; any other message is kept.
+        said = get_flashed_messages(with_categories=True)
+        for category, message in said:
+            if message != str(transition.missing_comment_message):
+                flash(message, category)
+    return url_for(".detail", proposal_id=proposal_id, at="actions",
+                   box=action.value if missing else None, _anchor="actions")
 
 
 def _render_ahead(proposal_id: int, version: int | None) -> RenderedDecision | None:

@@ -120,7 +120,8 @@ TRANSITIONS: dict[Action, Transition] = {
                    frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.IN_COMMITTEE,
                               S.AWAITING_DECISION, S.RETURNED}),
                    S.WITHDRAWN, _UNIT_HEAD, False, _l("Rút tờ trình"), "danger", True,
-                   confirm=_l("Rút tờ trình này? Tờ trình đã rút không thể gửi lại."),
+                   confirm=_l("Rút tờ trình này? Tờ trình đã rút không được xử lý tiếp; đơn "
+                              "vị có thể lập lại thành tờ trình mới."),
                    comment_label=_l("Lý do rút (không bắt buộc)"),
                    banner=_l("Lý do rút:")),
         Transition(Action.ACCEPT, frozenset({S.SUBMITTED}), S.UNDER_REVIEW, _SECRETARIAT,
@@ -128,6 +129,7 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(Action.RETURN, frozenset({S.SUBMITTED, S.UNDER_REVIEW}), S.RETURNED,
                    _SECRETARIAT, True, _l("Trả lại, bổ sung hồ sơ"), "danger",
                    comment_label=_l("Lý do trả lại (bắt buộc)"),
+                   missing_comment=_l("Cần ghi lý do trả lại hồ sơ."),
                    banner=_l("Lý do trả lại:")),
         # RULES.md: "forward to the Standing Committee (appraisal opinion)": the committee
         # reviews the dossier with the secretariat's opinion on it, so one must be written.
@@ -141,6 +143,7 @@ TRANSITIONS: dict[Action, Transition] = {
                    S.UNDER_REVIEW, _COMMITTEE | _SIGNERS, True,
                    _l("Chuyển lại Cơ quan Tổ chức - Nội vụ"), "danger",
                    comment_label=_l("Lý do chuyển lại (bắt buộc)"),
+                   missing_comment=_l("Cần ghi lý do chuyển lại Cơ quan Tổ chức - Nội vụ."),
                    banner=_l("Được chuyển lại bởi %(name)s ngày %(date)s:"),
                    card_badge=_l("Được chuyển lại")),
         Transition(Action.CONCLUDE, frozenset({S.IN_COMMITTEE}), S.AWAITING_DECISION,
@@ -161,6 +164,7 @@ TRANSITIONS: dict[Action, Transition] = {
                    True, _l("Không phê duyệt"), "danger",
                    confirm=_l("Không phê duyệt tờ trình này? Tờ trình sẽ kết thúc."),
                    comment_label=_l("Lý do không phê duyệt (bắt buộc)"),
+                   missing_comment=_l("Cần ghi lý do không phê duyệt."),
                    banner=_l("Lý do không phê duyệt:")),
     )
 }

@@ -78,7 +78,7 @@ def test_approving_through_the_button_is_refused_while_article_3_has_no_executor
     response = client.post(button.action, data=button.data(comment="Đồng ý."))
 
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/proposals/{proposal.id}"
+    assert response.headers["Location"] == f"/proposals/{proposal.id}?at=actions#actions"
     page = client.get(response.headers["Location"]).text
     assert ("error", "Chưa thể ban hành quyết định: cơ quan ban hành chưa khai báo Theo đề "
             "nghị của, Tổ chức thực hiện (Điều 3). Quản trị viên cần nhập ở trang “Cơ quan "

@@ -73,9 +73,14 @@ def test_an_empty_reason_is_answered_by_the_server_and_focused(page: Page) -> No
     page.locator("form[action$='/actions/return'] button[type=submit]").click()
     ui.check()
 
-    alert = page.get_by_role("alert")
-    expect(alert).to_have_text("Cần ghi rõ lý do.")
-    expect(alert).to_be_focused()
+    # The keyboard is in the box that was missing, which says what it needs (and is read out
+    # with it: aria-describedby); the page is at the "Xử lý" card, not at its top.
+    box = page.get_by_label("Lý do trả lại (bắt buộc)")
+    expect(box).to_be_focused()
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#" + box.get_attribute("aria-describedby"))).to_have_text(
+        "Cần ghi lý do trả lại hồ sơ.")
+    assert page.url.endswith("#actions")
     # Still where it was: the button is offered again.
     expect(page.locator("form[action$='/actions/return'] button[type=submit]")).to_be_visible()
 

@@ -24,7 +24,7 @@ def test_withdrawing_asks_first_and_no_means_nothing_happens(page: Page) -> None
 
     ui.answer_yes = False
     page.get_by_role("button", name="Rút tờ trình").click()
-    ui.was_asked("không thể gửi lại")
+    ui.was_asked("không được xử lý tiếp")
     page.wait_for_timeout(300)
     assert posts == []
     ui.state_is("Bản nháp")

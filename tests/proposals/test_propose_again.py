@@ -5,6 +5,8 @@ of its nominees, for the unit to correct and complete."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -61,9 +63,9 @@ def test_a_withdrawn_or_rejected_proposal_is_filed_again_with_all_its_nominees(w
     again = ops.propose_again(world.officer_a, proposal)
     db.session.commit()
     assert again.state == S.DRAFT and again.follows == proposal
-    assert (again.title, again.achievement, again.unit_id, again.campaign_id,
-            again.award_type_id) == (proposal.title, proposal.achievement, proposal.unit_id,
-                                     proposal.campaign_id, proposal.award_type_id)
+    assert again.title == proposal.title + " (lập lại)"  # told apart in lists and links
+    assert (again.achievement, again.unit_id, again.campaign_id, again.award_type_id) == (
+        proposal.achievement, proposal.unit_id, proposal.campaign_id, proposal.award_type_id)
     assert [(n.name, n.priority_group, n.outcome) for n in again.nominees] == [
         (n.name, n.priority_group, None) for n in proposal.nominees]
     assert (again.nominee_count, again.priority_count, again.attachments) == (
@@ -80,6 +82,10 @@ def test_a_withdrawn_proposal_is_filed_again_with_the_button(client, world, logi
     proposal = make_proposal(world, state=S.WITHDRAWN)
     login(world.head_a)
     action = f"/proposals/{proposal.id}/propose-again"
+    # In the "Xử lý" card, saying what it does (the files are not carried over).
+    card = re.search(r'<section class="card actions-card" id="actions">(.*?)</section>',
+                     client.get(f"/proposals/{proposal.id}").text, re.S).group(1)
+    assert f'action="{action}"' in card and "không kèm các tệp hồ sơ" in card
     form = page_form(client, f"/proposals/{proposal.id}", action)
     response = client.post(action, data=form.data())
     again = db.session.scalar(select(Proposal).where(Proposal.follows_id == proposal.id))
@@ -157,9 +163,9 @@ def _withdrawn(world):  # noqa: ANN001, ANN202
                          ids=["deferred", "withdrawn"])
 def test_the_old_proposals_history_names_the_new_one_and_whom_it_carries(world, made):
     proposal, action, names = made(world)
-    again = ops.propose_again(world.officer_a, proposal)
+    ops.propose_again(world.officer_a, proposal)
     db.session.commit()
-    assert _events(proposal)[-1] == (action, f"#{again.id}: {names}")
+    assert _events(proposal)[-1] == (action, names)  # names, never an internal number
 
 
 def test_the_unit_proposes_again_with_the_button_on_the_decided_proposal(client, world,

@@ -66,7 +66,7 @@ def test_the_second_of_two_reviewers_acting_at_once_changes_nothing(app, world, 
     late = two.post(form_two.action, data=form_two.data(comment="Ý kiến của người thứ hai."))
 
     assert late.status_code == 302
-    assert late.headers["Location"] == f"/proposals/{proposal.id}"
+    assert late.headers["Location"] == f"/proposals/{proposal.id}?at=actions#actions"
     page = two.get(late.headers["Location"]).text
     assert ("error", STALE.format(state=after.label)) in flashes(page)
     db.session.expire_all()

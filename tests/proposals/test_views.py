@@ -559,28 +559,50 @@ def test_each_workflow_button_moves_the_proposal_and_records_it(
                                 from_label=state.label, to_label=target.label, comment=comment)
 
 
-#: state, action, who, what they send, the message they see
+#: state, action, who, what they send, the message they see, and where: under the action's
+#: comment box when it was required and left empty, else at the top of the "Xử lý" card
+#: (or of the page, for someone with nothing to do there)
 REFUSALS = [
-    (S.SUBMITTED, "return", "secretariat", {"comment": "   "}, "Cần ghi rõ lý do."),
-    (S.IN_COMMITTEE, "send_back", "committee", {"comment": ""}, "Cần ghi rõ lý do."),
-    (S.AWAITING_DECISION, "reject", "chairman", {"comment": ""}, "Cần ghi rõ lý do."),
+    (S.SUBMITTED, "return", "secretariat", {"comment": "   "}, "Cần ghi lý do trả lại hồ sơ.",
+     "box"),
+    (S.IN_COMMITTEE, "send_back", "committee", {"comment": ""},
+     "Cần ghi lý do chuyển lại Cơ quan Tổ chức - Nội vụ.", "box"),
+    (S.AWAITING_DECISION, "reject", "chairman", {"comment": ""},
+     "Cần ghi lý do không phê duyệt.", "box"),
     (S.UNDER_REVIEW, "forward", "secretariat", {"comment": "  "},
-     "Cần ghi ý kiến thẩm định trước khi trình Thường trực Hội đồng."),
-    (S.DRAFT, "submit", "officer_a", {}, "Bạn không có quyền thực hiện thao tác này."),
-    (S.SUBMITTED, "accept", "committee", {}, "Bạn không có quyền thực hiện thao tác này."),
-    (S.SUBMITTED, "withdraw", "secretariat", {}, "Bạn không có quyền thực hiện thao tác này."),
+     "Cần ghi ý kiến thẩm định trước khi trình Thường trực Hội đồng.", "box"),
+    (S.DRAFT, "submit", "officer_a", {}, "Bạn không có quyền thực hiện thao tác này.", "card"),
+    # Nothing for the committee to do on a submitted proposal: no card, the top of the page.
+    (S.SUBMITTED, "accept", "committee", {}, "Bạn không có quyền thực hiện thao tác này.",
+     "top"),
+    (S.SUBMITTED, "withdraw", "secretariat", {}, "Bạn không có quyền thực hiện thao tác này.",
+     "card"),
     (S.UNDER_REVIEW, "accept", "secretariat", {},
-     "Không thể thực hiện: tờ trình đang ở trạng thái “{state}”."),
-    (S.DRAFT, "submit", "head_a", {"version": ""}, "Biểu mẫu không hợp lệ. Hãy tải lại trang."),
+     "Không thể thực hiện: tờ trình đang ở trạng thái “{state}”.", "card"),
+    (S.DRAFT, "submit", "head_a", {"version": ""}, "Biểu mẫu không hợp lệ. Hãy tải lại trang.",
+     "card"),
     (S.DRAFT, "submit", "head_a", {"version": "abc"},
-     "Biểu mẫu không hợp lệ. Hãy tải lại trang."),
+     "Biểu mẫu không hợp lệ. Hãy tải lại trang.", "card"),
 ]
 
+_ACTIONS_CARD = re.compile(r'<section class="card actions-card" id="actions">(.*?)</section>',
+                           re.S)
 
-@pytest.mark.parametrize(("state", "action", "who", "sent", "message"), REFUSALS,
+
+def box_errors(html: str) -> dict[str, str]:
+    """The comment boxes marked invalid on a proposal page, by action: their messages."""
+    found = {}
+    for box in re.finditer(r'<textarea id="comment-([a-z_]+)"[^>]*aria-invalid="true"'
+                           r'[^>]*aria-describedby="([^"]+)"', html):
+        message = re.search(rf'<p class="error" id="{box.group(2)}">([^<]*)</p>', html)
+        found[box.group(1)] = unescape(message.group(1))
+    return found
+
+
+@pytest.mark.parametrize(("state", "action", "who", "sent", "message", "where"), REFUSALS,
                          ids=[f"{r[0].value}-{r[1]}-{r[2]}-{i}" for i, r in enumerate(REFUSALS)])
-def test_a_refused_button_says_why_and_changes_nothing(client, world, login, state, action,
-                                                       who, sent, message):
+def test_a_refused_button_says_why_where_the_user_looks_and_changes_nothing(
+        client, world, login, state, action, who, sent, message, where):
     proposal = make_proposal(world, state=state)
     db.session.commit()
     login(getattr(world, who))
@@ -592,9 +614,19 @@ def test_a_refused_button_says_why_and_changes_nothing(client, world, login, sta
         "csrf_token": token, "version": str(version), "comment": "", **sent})
 
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/proposals/{proposal.id}"
-    assert ("error", message.format(state=state.label)) in flashes(
-        client.get(response.headers["Location"]).text)
+    box = f"&box={action}" if where == "box" else ""
+    assert response.headers["Location"] == f"/proposals/{proposal.id}?at=actions{box}#actions"
+    page = client.get(response.headers["Location"]).text
+    card = _ACTIONS_CARD.search(page)
+    assert (card is None) == (where == "top")
+    if where == "box":
+        assert box_errors(page) == {action: message}
+        assert flashes(page) == []  # said once, under the box
+    else:
+        assert box_errors(page) == {}
+        assert flashes(page) == [("error", message.format(state=state.label))]
+        if card:
+            assert flashes(card.group(1)) == flashes(page)
     db.session.refresh(proposal)
     assert (proposal.state, proposal.version, audit_count()) == (state, version, events)
 
@@ -932,7 +964,8 @@ def test_the_signer_reads_what_approval_would_issue_before_pressing_it(client, w
 
 
 @pytest.mark.parametrize(("state", "who", "action", "asks"), [
-    (S.DRAFT, "head_a", "withdraw", "Rút tờ trình này? Tờ trình đã rút không thể gửi lại."),
+    (S.DRAFT, "head_a", "withdraw", "Rút tờ trình này? Tờ trình đã rút không được xử lý tiếp; "
+                                    "đơn vị có thể lập lại thành tờ trình mới."),
     (S.AWAITING_DECISION, "chairman", "approve",
      "Phê duyệt và ban hành quyết định? Quyết định được cấp số và không thể sửa sau khi ban "
      "hành."),

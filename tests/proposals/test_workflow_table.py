@@ -106,19 +106,20 @@ def test_a_unit_head_acts_only_for_own_unit(world, action):
     assert db_snapshot() == before
 
 
-REASON = "Cần ghi rõ lý do."
 OPINION = "Cần ghi ý kiến thẩm định trước khi trình Thường trực Hội đồng."
 
 
 #: Every transition that needs a comment, and what the refusal says without one: reasons for
 #: a return, a send-back or a rejection; the appraisal opinion for the Standing Committee.
 @pytest.mark.parametrize(("state", "action", "user", "message"), [
-    (S.SUBMITTED, A.RETURN, "secretariat", REASON),
-    (S.UNDER_REVIEW, A.RETURN, "secretariat", REASON),
+    (S.SUBMITTED, A.RETURN, "secretariat", "Cần ghi lý do trả lại hồ sơ."),
+    (S.UNDER_REVIEW, A.RETURN, "secretariat", "Cần ghi lý do trả lại hồ sơ."),
     (S.UNDER_REVIEW, A.FORWARD, "secretariat", OPINION),
-    (S.IN_COMMITTEE, A.SEND_BACK, "committee", REASON),
-    (S.AWAITING_DECISION, A.SEND_BACK, "chairman", REASON),
-    (S.AWAITING_DECISION, A.REJECT, "vice", REASON),
+    (S.IN_COMMITTEE, A.SEND_BACK, "committee",
+     "Cần ghi lý do chuyển lại Cơ quan Tổ chức - Nội vụ."),
+    (S.AWAITING_DECISION, A.SEND_BACK, "chairman",
+     "Cần ghi lý do chuyển lại Cơ quan Tổ chức - Nội vụ."),
+    (S.AWAITING_DECISION, A.REJECT, "vice", "Cần ghi lý do không phê duyệt."),
 ])
 def test_reasons_and_the_appraisal_opinion_are_required(world, state, action, user, message):
     proposal = make_proposal(world, state=state)
