@@ -154,29 +154,38 @@ def set_language(code: str):
 
 # Dates and amounts on the pages: in Vietnamese as official documents write them ("ngày 05
 # tháng 01 năm 2026", "1.755.000 đồng"); in another language as that locale does (Babel).
-def _vietnamese() -> bool:
+def vietnamese_page() -> bool:
+    """Is the page in Vietnamese? (Otherwise Vietnamese data on it is marked `lang="vi"`,
+    and dates, amounts and sizes follow the page's language.)"""
     return str(get_locale() or "vi") == "vi"
 
 
+def data_choice(value: object, label: str) -> tuple:
+    """A <select> choice whose label is data written in Vietnamese (a campaign's, an award's,
+    a unit's name): on a page in another language its <option> is marked lang="vi", as
+    templates/macros.html's vi() marks such text elsewhere (WCAG 3.1.2)."""
+    return (value, label) if vietnamese_page() else (value, label, {"lang": "vi"})
+
+
 def date_text(value: date) -> str:
-    return formatting.vn_date(value) if _vietnamese() else format_date(value, "long")
+    return formatting.vn_date(value) if vietnamese_page() else format_date(value, "long")
 
 
 def short_date(value: date) -> str:
-    return formatting.vn_short_date(value) if _vietnamese() else format_date(value, "medium")
+    return formatting.vn_short_date(value) if vietnamese_page() else format_date(value, "medium")
 
 
 def money(value: int | Decimal) -> str:
-    return formatting.vn_money(value) if _vietnamese() else format_currency(int(value), "VND")
+    return formatting.vn_money(value) if vietnamese_page() else format_currency(int(value), "VND")
 
 
 def file_size(size: int) -> str:
     """A file's size in the page's language: "10,2 MB" / "10.2 MB"."""
-    return formatting.vn_file_size(size, "," if _vietnamese() else ".")
+    return formatting.vn_file_size(size, "," if vietnamese_page() else ".")
 
 
 def number(value: int | Decimal) -> str:
-    return formatting.vn_number(value) if _vietnamese() else format_decimal(int(value))
+    return formatting.vn_number(value) if vietnamese_page() else format_decimal(int(value))
 
 
 def _error_page(code: int, message: str):
@@ -191,8 +200,8 @@ STATIC_MAX_AGE = 31536000
 class StaticVersions:
     """A short hash of each static file's content, for `?v=` in its URL, so that browsers
     keep CSS and JS without revalidating on every page (a round trip before the first paint
-    on a slow link) and still fetch a new release at once. Recomputed when the file's
-    modification time changes (the development server); computed once per file otherwise."""
+    on a slow link) and still fetch a new release at once. Hashed once per file, and again
+    only when its modification time changes (a file edited under the development server)."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -288,6 +297,7 @@ def register_web(app: Flask) -> None:
 
         return {
             "get_locale": get_locale,
+            "vietnamese_page": vietnamese_page,
             "request_id": request_id,  # error pages: the id of the request's log lines
             "date_text": date_text,
             "short_date": short_date,
@@ -299,6 +309,7 @@ def register_web(app: Flask) -> None:
             "can_view": workflow.can_view,
             "can_create": workflow.can_create,
             "works_on_proposals": workflow.works_on_proposals,  # base.html's menu
+            "refiled_whole": workflow.refiled_whole,
         }
 
     @app.template_filter("local_dt")
@@ -307,7 +318,7 @@ def register_web(app: Flask) -> None:
 
         if value is None:
             return ""
-        if not _vietnamese():
+        if not vietnamese_page():
             return format_datetime(value, "MMM d, y, HH:mm")  # in the user's time zone
         return to_user_timezone(value).strftime("%d/%m/%Y %H:%M")
 

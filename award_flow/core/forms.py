@@ -10,7 +10,7 @@ required." reads "Trường này là bắt buộc." in Vietnamese, and stays WTF
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import Domain, get_babel, get_locale
+from flask_babel import Domain, get_babel
 from flask_wtf import FlaskForm
 from wtforms.fields import PasswordField, StringField
 from wtforms.i18n import messages_path
@@ -72,11 +72,3 @@ class Form(FlaskForm):
                 return super().get_translations(form)
             return _translations
 
-
-def data_choice(value: object, label: str) -> tuple:
-    """A <select> choice whose label is data written in Vietnamese (a campaign's, an award's,
-    a unit's name): on a page in another language its <option> is marked lang="vi", as
-    templates/macros.html's vi() marks such text elsewhere (WCAG 3.1.2)."""
-    if str(get_locale() or "vi") == "vi":
-        return (value, label)
-    return (value, label, {"lang": "vi"})

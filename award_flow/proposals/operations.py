@@ -47,6 +47,7 @@ from award_flow.proposals.workflow import (
     may,
     nominees_to_propose_again,
     recuses,
+    refiled_whole,
 )
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def propose_again(actor: User, proposal: Proposal) -> Proposal:
                            "khi tờ trình đã rút, không được phê duyệt, hoặc đã có quyết định "
                            "mà còn trường hợp hoãn xét."))
     carried = nominees_to_propose_again(proposal)
-    deferred = proposal.state == ProposalState.DECIDED
+    deferred = not refiled_whole(proposal)
     # Part of the title (data, in Vietnamese whatever the page's language), not UI text: the
     # new draft is told apart from the closed one in the lists and the links between them.
     suffix = " (đề nghị lại các trường hợp hoãn xét)" if deferred else " (lập lại)"

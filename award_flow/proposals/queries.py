@@ -95,11 +95,8 @@ def page_of_proposals(user: User, filters: ProposalFilters, *, queue: bool, page
     return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
 
 
-#: The states a card badge can explain, and the transitions whose badge it would be.
-_BADGED: dict[ProposalState, frozenset[Action]] = {}
-for _t in TRANSITIONS.values():
-    if _t.card_badge is not None:
-        _BADGED[_t.target] = _BADGED.get(_t.target, frozenset()) | {_t.action}
+#: The states a card badge can explain (where a transition with one leads).
+_BADGED = frozenset(t.target for t in TRANSITIONS.values() if t.card_badge is not None)
 
 
 def arrival_badges(proposals: list[Proposal]) -> dict[int, Transition]:

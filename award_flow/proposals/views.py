@@ -28,7 +28,6 @@ from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core.audit import AuditEvent
 from award_flow.core.formatting import document_number
-from award_flow.core.forms import data_choice
 from award_flow.core.params import page_arg, past_last_page
 from award_flow.core.storage import download_name, stored_path
 from award_flow.core.text import alphabetical
@@ -80,10 +79,11 @@ from award_flow.proposals.workflow import (
     lacks,
     may,
     offered_actions,
+    refiled_whole,
     sees_audit_details,
     works_on_proposals,
 )
-from award_flow.web import short_date
+from award_flow.web import data_choice, short_date
 
 bp = Blueprint("proposals", __name__)
 
@@ -375,8 +375,9 @@ def detail(proposal_id: int):
                                key=lambda t: t.style != "primary")]
     can_conclude = may(current_user, Action.CONCLUDE, proposal)
     submit_note = _submit_note(proposal)
-    refile = (can_propose_again(current_user, proposal)
-              and proposal.state != ProposalState.DECIDED)  # decided: from the nominees
+    # Filed again whole from the "Xử lý" card; a decided one's deferred, from its nominees.
+    may_propose_again = can_propose_again(current_user, proposal)
+    refile = may_propose_again and refiled_whole(proposal)
     has_actions_card = bool(actions or can_conclude or withheld_notes or submit_note or refile)
     at = request.args.get("at")
     if at not in SECTIONS or (at == "actions" and not has_actions_card):
@@ -400,7 +401,8 @@ def detail(proposal_id: int):
         show_outcomes=any(n.outcome is not None for n in proposal.nominees),
         can_conclude=can_conclude,
         approval_preview=_approval_preview(proposal),
-        can_propose_again=can_propose_again(current_user, proposal),
+        refile=refile,
+        propose_deferred_again=may_propose_again and not refile,
         show_audit_ip=sees_audit_details(current_user),
         editable=can_edit(current_user, proposal),
         attachment_form=AttachmentForm(),
@@ -506,12 +508,12 @@ def propose_again(proposal_id: int):
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    if proposal.state == ProposalState.DECIDED:
-        message = _("Đã lập tờ trình đề nghị lại các trường hợp hoãn xét. Hãy bổ sung hồ sơ "
-                    "rồi gửi.")
-    else:
+    if refiled_whole(proposal):
         message = _("Đã lập tờ trình mới với thông tin và những người được đề nghị của tờ "
                     "trình cũ. Hãy kiểm tra, sửa, bổ sung hồ sơ rồi gửi.")
+    else:
+        message = _("Đã lập tờ trình đề nghị lại các trường hợp hoãn xét. Hãy bổ sung hồ sơ "
+                    "rồi gửi.")
     done = perform(lambda: ops.propose_again(current_user, proposal), message)
     if not done.ok:
         return redirect(url_for(".detail", proposal_id=proposal_id))

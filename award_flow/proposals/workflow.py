@@ -301,31 +301,35 @@ def can_create(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in UNIT_ROLES
 
 
-#: Closed proposals a unit may file again, in a new draft: a decided one for the nominees
-#: the committee deferred ("decided later, not refused"); one withdrawn or not approved with
-#: all of its nominees (a closed proposal never reopens: the unit corrects and files anew).
-REFILED_STATES = frozenset({S.DECIDED, S.WITHDRAWN, S.REJECTED})
+#: Closed proposals a unit may file again whole, in a new draft with all of their nominees:
+#: withdrawn or not approved (a closed proposal never reopens: the unit corrects and files
+#: anew). A decided one is filed again only for the nominees the committee deferred.
+REFILED_WHOLE_STATES = frozenset({S.WITHDRAWN, S.REJECTED})
+
+
+def refiled_whole(proposal: Proposal) -> bool:
+    """Would filing `proposal` again copy all of it, rather than a decided one's deferred
+    nominees?"""
+    return proposal.state in REFILED_WHOLE_STATES
 
 
 def nominees_to_propose_again(proposal: Proposal) -> list[Nominee]:
     """The nominees a new proposal filed again from `proposal` carries over."""
-    if proposal.state == S.DECIDED:
-        return proposal.deferred_nominees
-    if proposal.state in REFILED_STATES:
+    if refiled_whole(proposal):
         return list(proposal.nominees)
-    return []
+    return proposal.deferred_nominees if proposal.state == S.DECIDED else []
 
 
 def can_propose_again(user: User, proposal: Proposal) -> bool:
-    """The proposing unit may file a closed proposal again (REFILED_STATES), once: a decided
-    one only when the committee deferred someone, after the decision on the others."""
+    """The proposing unit may file a closed proposal again, once: one withdrawn or not
+    approved whole; a decided one when the committee deferred someone, after the decision
+    on the others."""
     return (
         can_create(user)
         and can_view(user, proposal)
         and proposal.unit_id == user.unit_id
-        and proposal.state in REFILED_STATES
-        and (proposal.state != S.DECIDED or bool(proposal.deferred_nominees))
         and proposal.follow_up is None
+        and bool(nominees_to_propose_again(proposal) or refiled_whole(proposal))
     )
 
 
