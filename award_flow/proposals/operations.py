@@ -135,12 +135,16 @@ def propose_again(actor: User, proposal: Proposal) -> Proposal:
     except IntegrityError as exc:  # the unique follows_id: someone else was first
         raise ConflictError(_("Tờ trình này vừa được lập lại. Không có thay đổi nào được lưu; "
                               "hãy tải lại trang.")) from exc
+    # Checked and added like any nominee, but counted, versioned and recorded once: the
+    # new draft's history says it was filed, the closed proposal's whom it carries.
     for nominee in carried:
-        add_nominee(actor, again, NomineeData(
+        _new_nominee(again, NomineeData(
             kind=nominee.kind, name=nominee.name, position=nominee.position,
             unit_or_address=nominee.unit_or_address, gender=nominee.gender,
             achievement_summary=nominee.achievement_summary,
             priority_group=nominee.priority_group))
+    _refresh_counts(again)
+    _flush_dossier_change(again)
     # The history names whom the new draft carries; the page links to it ("Đã lập lại…").
     audit.record("propose_again" if deferred else "file_again", actor, proposal_id=proposal.id,
                  comment=", ".join(n.name for n in carried))
@@ -244,14 +248,19 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
     nominee.priority_group = data.priority_group
 
 
-def add_nominee(actor: User, proposal: Proposal, data: NomineeData) -> Nominee:
-    _require_edit(actor, proposal)
+def _new_nominee(proposal: Proposal, data: NomineeData) -> Nominee:
     # Filled and checked before it is linked to the proposal: reading the proposal may
     # autoflush, and a linked nominee not yet in the session would not be saved with it.
     nominee = Nominee()
     _apply_nominee(nominee, proposal, data)
     nominee.proposal = proposal
     db.session.add(nominee)
+    return nominee
+
+
+def add_nominee(actor: User, proposal: Proposal, data: NomineeData) -> Nominee:
+    _require_edit(actor, proposal)
+    nominee = _new_nominee(proposal, data)
     _refresh_counts(proposal)
     _flush_dossier_change(proposal)
     audit.record("add_nominee", actor, proposal_id=proposal.id, comment=nominee.name)

@@ -73,6 +73,11 @@ def test_a_withdrawn_or_rejected_proposal_is_filed_again_with_all_its_nominees(w
     assert proposal.state == state  # the closed proposal stays closed
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.proposal_id == proposal.id, AuditEvent.action == "file_again")) == 1
+    # The new draft's history says it was filed, not one line per nominee it carries; its
+    # version moved for the creation, the link to the closed one and the nominees as a whole.
+    assert db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.proposal_id == again.id)).all() == ["create"]
+    assert again.version == 3
     assert not can_propose_again(world.officer_a, proposal)  # once
     with pytest.raises(NotAllowed):
         ops.propose_again(world.officer_a, proposal)
