@@ -3,6 +3,8 @@ complete enough to issue a decision (the admin adapts them on "Cơ quan ban hàn
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import func, select
 
@@ -14,6 +16,7 @@ from award_flow.catalogue.defaults import (
 )
 from award_flow.catalogue.models import AwardType
 from award_flow.core.errors import ValidationError
+from award_flow.decisions.operations import bonus_amount
 from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel
 
@@ -94,3 +97,52 @@ def test_the_awards_of_the_parent_are_named_after_it_so_it_is_required(parent):
 ])
 def test_the_locality_is_the_name_without_the_kind_of_body(name, locality):
     assert locality_of(name) == locality
+
+
+#: ../shared/domain/RULES.md "Award catalogue", as a new authority gets it: code → (category,
+#: subject, conferred by, coefficient). "BK_TINH" (individual / collective) is two rows, one
+#: per subject, since a row's coefficient is one number; its individual coefficient and GK_CN's
+#: are marked unverified in RULES.md and in the rows' notes.
+RULES_CATALOGUE = {
+    "LDTT": ("title", "individual", "self", "0.3"),
+    "CSTDCS": ("title", "individual", "self", "1.0"),
+    "TTLDTT": ("title", "collective", "self", "0.8"),
+    "GK_CN": ("form", "individual", "self", "0.3"),
+    "GK_TT": ("form", "collective", "self", "0.6"),
+    "GK_HGD": ("form", "household", "self", "0.45"),  # 1.5 × GK_CN
+    "TDPVH": ("title", "collective", "self", "1.5"),
+    "BK_TINH_CN": ("form", "individual", "parent", "1.0"),
+    "BK_TINH_TT": ("form", "collective", "parent", "3.0"),
+    "TTLDXS": ("title", "collective", "parent", "1.5"),
+    "CSTD_TINH": ("title", "individual", "parent", "3.0"),
+}
+
+
+def test_a_new_authority_gets_the_catalogue_of_the_rules():
+    authority = create_authority(**LONG_HUU)
+    rows = db.session.scalars(select(AwardType).where(AwardType.authority_id == authority.id))
+    got = {a.code: (a.category.value, a.subject.value, a.conferred_by.value, a.coefficient)
+           for a in rows}
+    assert got == {code: (*row[:3], Decimal(row[3])) for code, row in RULES_CATALOGUE.items()}
+
+
+def test_a_household_gets_one_and_a_half_times_what_a_person_gets():
+    """RULES.md: GK_HGD is "1.5 × individual"; stored as its own coefficient, it must stay so."""
+    authority = create_authority(**LONG_HUU)
+    coefficient = {a.code: a.coefficient for a in db.session.scalars(
+        select(AwardType).where(AwardType.authority_id == authority.id))}
+    assert coefficient["GK_HGD"] == Decimal("1.5") * coefficient["GK_CN"]
+
+
+@pytest.mark.parametrize(("coefficient", "base_salary", "amount"), [
+    ("0.3", 2_340_000, 702_000),       # Giấy khen, a person
+    ("0.45", 2_340_000, 1_053_000),    # Giấy khen, a household
+    ("0.75", 2_340_000, 1_755_000),
+    ("3.0", 2_340_000, 7_020_000),
+    ("0.15", 2_340_003, 351_000),      # 351.000,45 → down
+    ("0.5", 2_340_003, 1_170_002),     # 1.170.001,5 → half up, in whole đồng
+    ("0", 2_340_000, 0),
+])
+def test_bonus_is_the_coefficient_times_the_base_salary_in_whole_dong(coefficient, base_salary,
+                                                                      amount):
+    assert bonus_amount(Decimal(coefficient), Decimal(base_salary)) == amount
