@@ -409,10 +409,10 @@ def accept_proposal(proposal: Proposal, actor: User, *, expected_version: int | 
 
 def return_proposal(proposal: Proposal, actor: User, *, comment: str,
                     expected_version: int | None = None) -> None:
-    """Back to the unit for revision; the reasons are required and shown to the unit."""
+    """Back to the unit for revision; the reasons are required and shown to the unit. (No
+    outcome to clear: a proposal gets them in committee, and leaves it for the secretariat's
+    desk only by `send_back_proposal`, which clears them.)"""
     _move(proposal, Action.RETURN, actor, comment=comment, expected_version=expected_version)
-    for nominee in proposal.nominees:
-        nominee.outcome = None
 
 
 def forward_proposal(proposal: Proposal, actor: User, *, comment: str,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from award_flow.auth.roles import Role
 from award_flow.core.audit import AuditEvent
-from award_flow.core.errors import DomainError, InvalidTransition, NotAllowed, ValidationError
+from award_flow.core.errors import ConflictError, InvalidTransition, NotAllowed, ValidationError
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
 from award_flow.org.operations import save_unit
@@ -234,9 +234,11 @@ def test_stale_version_is_refused_and_changes_nothing(world):
     seen = proposal.version
     ops.accept_proposal(proposal, world.secretariat, expected_version=seen)
     db.session.commit()
-    with pytest.raises(DomainError):
+    before = db_snapshot()
+    with pytest.raises(ConflictError):
         ops.return_proposal(proposal, world.secretariat, comment="x", expected_version=seen)
     db.session.rollback()
+    assert db_snapshot() == before
     assert proposal.state == S.UNDER_REVIEW
 
 
@@ -270,8 +272,12 @@ def test_cannot_submit_without_nominees_or_dossier(world, make, message):
 def test_conclusion_needs_an_outcome_for_every_nominee(world):
     proposal = make_proposal(world, state=S.IN_COMMITTEE)
     first = proposal.nominees[0]
+    db.session.commit()
+    before = db_snapshot()
     with pytest.raises(ValidationError):
         ops.conclude_review(proposal, world.committee, {first.id: NomineeOutcome.RECOMMENDED})
+    db.session.rollback()
+    assert db_snapshot() == before
 
 
 def test_approval_needs_a_recommended_nominee(world):
@@ -279,8 +285,12 @@ def test_approval_needs_a_recommended_nominee(world):
     first, second = proposal.nominees
     ops.conclude_review(proposal, world.committee, {first.id: NomineeOutcome.NOT_RECOMMENDED,
                                                     second.id: NomineeOutcome.DEFERRED})
+    db.session.commit()
+    before = db_snapshot()
     with pytest.raises(ValidationError):
         ops.approve_proposal(proposal, world.chairman)
+    db.session.rollback()
+    assert db_snapshot() == before
 
 
 def test_deferring_every_nominee_is_not_a_conclusion(world):
@@ -295,6 +305,19 @@ def test_deferring_every_nominee_is_not_a_conclusion(world):
     assert proposal.state == S.IN_COMMITTEE
     assert all(n.outcome is None for n in proposal.nominees)
     assert db.session.query(AuditEvent).count() == events_before
+
+
+def test_outcomes_belong_to_one_review_a_send_back_clears_them(world):
+    """The committee's outcomes go when the chairman sends the proposal back: neither the
+    secretariat's desk nor the unit's, after a return, shows the last review's (the committee
+    concludes again)."""
+    proposal = make_proposal(world, state=S.AWAITING_DECISION)
+    assert {n.outcome for n in proposal.nominees} == {NomineeOutcome.RECOMMENDED}
+    ops.send_back_proposal(proposal, world.chairman, comment="Xem lại thành tích.")
+    assert (proposal.state, {n.outcome for n in proposal.nominees}) == (S.UNDER_REVIEW, {None})
+    ops.return_proposal(proposal, world.secretariat, comment="Bổ sung biên bản họp.")
+    db.session.commit()
+    assert (proposal.state, {n.outcome for n in proposal.nominees}) == (S.RETURNED, {None})
 
 
 @pytest.mark.parametrize(("unit", "allowed"), [("a", False), ("b", True)])
