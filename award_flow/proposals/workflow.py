@@ -31,16 +31,19 @@ class Action(StrEnum):
     REJECT = "reject"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Transition:
+    """One row of RULES.md's "Proposal workflow" (action, from, to, who) and what the pages
+    say about it. Written by keyword: the table below reads as the rules do."""
+
     action: Action
     sources: frozenset[ProposalState]
     target: ProposalState
     roles: frozenset[Role]
+    label: object
     #: A comment must be written: the reasons of a return, a send-back or a rejection, the
     #: appraisal opinion that goes with a proposal to the Standing Committee.
-    needs_comment: bool
-    label: object
+    needs_comment: bool = False
     #: Button style in the UI: primary, secondary or danger.
     style: str = "secondary"
     #: An optional comment may go with it (a reason for withdrawing, a signer's note).
@@ -111,59 +114,70 @@ RECUSING_ROLES = _COMMITTEE
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in (
-        Transition(Action.SUBMIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, _UNIT_HEAD,
-                   False, _l("Gửi tờ trình"), "primary", True,
+        Transition(action=Action.SUBMIT, sources=frozenset({S.DRAFT, S.RETURNED}),
+                   target=S.SUBMITTED, roles=_UNIT_HEAD,
+                   label=_l("Gửi tờ trình"), style="primary",
+                   offers_comment=True, comment_states=frozenset({S.RETURNED}),
                    comment_label=_l("Nội dung đã bổ sung, chỉnh sửa (không bắt buộc)"),
-                   comment_states=frozenset({S.RETURNED}),
                    banner=_l("Nội dung đã bổ sung, chỉnh sửa:")),
-        Transition(Action.WITHDRAW,
-                   frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.IN_COMMITTEE,
-                              S.AWAITING_DECISION, S.RETURNED}),
-                   S.WITHDRAWN, _UNIT_HEAD, False, _l("Rút tờ trình"), "danger", True,
+        Transition(action=Action.WITHDRAW,
+                   sources=frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.IN_COMMITTEE,
+                                      S.AWAITING_DECISION, S.RETURNED}),
+                   target=S.WITHDRAWN, roles=_UNIT_HEAD,
+                   label=_l("Rút tờ trình"), style="danger",
                    confirm=_l("Rút tờ trình này? Tờ trình đã rút không được xử lý tiếp; đơn "
                               "vị có thể lập lại thành tờ trình mới."),
-                   comment_label=_l("Lý do rút (không bắt buộc)"),
+                   offers_comment=True, comment_label=_l("Lý do rút (không bắt buộc)"),
                    banner=_l("Lý do rút:")),
-        Transition(Action.ACCEPT, frozenset({S.SUBMITTED}), S.UNDER_REVIEW, _SECRETARIAT,
-                   False, _l("Tiếp nhận hồ sơ"), "primary"),
-        Transition(Action.RETURN, frozenset({S.SUBMITTED, S.UNDER_REVIEW}), S.RETURNED,
-                   _SECRETARIAT, True, _l("Trả lại, bổ sung hồ sơ"), "danger",
-                   comment_label=_l("Lý do trả lại (bắt buộc)"),
+        Transition(action=Action.ACCEPT, sources=frozenset({S.SUBMITTED}),
+                   target=S.UNDER_REVIEW, roles=_SECRETARIAT,
+                   label=_l("Tiếp nhận hồ sơ"), style="primary"),
+        Transition(action=Action.RETURN, sources=frozenset({S.SUBMITTED, S.UNDER_REVIEW}),
+                   target=S.RETURNED, roles=_SECRETARIAT,
+                   label=_l("Trả lại, bổ sung hồ sơ"), style="danger",
+                   needs_comment=True, comment_label=_l("Lý do trả lại (bắt buộc)"),
                    missing_comment=_l("Cần ghi lý do trả lại hồ sơ."),
                    banner=_l("Lý do trả lại:")),
         # RULES.md: "forward to the Standing Committee (appraisal opinion)": the committee
         # reviews the dossier with the secretariat's opinion on it, so one must be written.
-        Transition(Action.FORWARD, frozenset({S.UNDER_REVIEW}), S.IN_COMMITTEE, _SECRETARIAT,
-                   True, _l("Trình Thường trực Hội đồng"), "primary",
-                   comment_label=_l("Ý kiến thẩm định (bắt buộc)"),
+        Transition(action=Action.FORWARD, sources=frozenset({S.UNDER_REVIEW}),
+                   target=S.IN_COMMITTEE, roles=_SECRETARIAT,
+                   label=_l("Trình Thường trực Hội đồng"), style="primary",
+                   needs_comment=True, comment_label=_l("Ý kiến thẩm định (bắt buộc)"),
                    missing_comment=_l("Cần ghi ý kiến thẩm định trước khi trình Thường trực "
                                       "Hội đồng."),
                    banner=_l("Ý kiến thẩm định của Cơ quan Tổ chức - Nội vụ:")),
-        Transition(Action.SEND_BACK, frozenset({S.IN_COMMITTEE, S.AWAITING_DECISION}),
-                   S.UNDER_REVIEW, _COMMITTEE | _SIGNERS, True,
-                   _l("Chuyển lại Cơ quan Tổ chức - Nội vụ"), "danger",
-                   comment_label=_l("Lý do chuyển lại (bắt buộc)"),
+        Transition(action=Action.SEND_BACK,
+                   sources=frozenset({S.IN_COMMITTEE, S.AWAITING_DECISION}),
+                   target=S.UNDER_REVIEW, roles=_COMMITTEE | _SIGNERS,
+                   label=_l("Chuyển lại Cơ quan Tổ chức - Nội vụ"), style="danger",
+                   needs_comment=True, comment_label=_l("Lý do chuyển lại (bắt buộc)"),
                    missing_comment=_l("Cần ghi lý do chuyển lại Cơ quan Tổ chức - Nội vụ."),
                    banner=_l("Được chuyển lại bởi %(name)s ngày %(date)s:"),
                    card_badge=_l("Được chuyển lại")),
-        Transition(Action.CONCLUDE, frozenset({S.IN_COMMITTEE}), S.AWAITING_DECISION,
-                   _COMMITTEE, False, _l("Kết luận xét duyệt"), "primary", True,
+        Transition(action=Action.CONCLUDE, sources=frozenset({S.IN_COMMITTEE}),
+                   target=S.AWAITING_DECISION, roles=_COMMITTEE,
+                   label=_l("Kết luận xét duyệt"), style="primary",
+                   offers_comment=True,
                    comment_label=_l("Ý kiến của Thường trực Hội đồng (không bắt buộc)"),
                    banner=_l("Ý kiến của Thường trực Hội đồng:")),
-        Transition(Action.APPROVE, frozenset({S.AWAITING_DECISION}), S.DECIDED, _SIGNERS,
-                   False, _l("Phê duyệt và ban hành quyết định"), "primary", True,
+        Transition(action=Action.APPROVE, sources=frozenset({S.AWAITING_DECISION}),
+                   target=S.DECIDED, roles=_SIGNERS,
+                   label=_l("Phê duyệt và ban hành quyết định"), style="primary",
                    # Issuing renders the decision PDF: seconds for a long annex.
-                   _l("Đang ban hành quyết định…"),
+                   busy_label=_l("Đang ban hành quyết định…"),
                    confirm=_l("Phê duyệt và ban hành quyết định? Quyết định được cấp số và "
                               "không thể sửa sau khi ban hành."),
+                   offers_comment=True,
                    comment_label=_l("Ghi chú phê duyệt (chỉ lưu trong lịch sử)"),
                    withheld_note=_l("Thường trực Hội đồng không đề nghị khen thưởng trường "
                                     "hợp nào: chỉ có thể Không phê duyệt hoặc Chuyển lại Cơ "
                                     "quan Tổ chức - Nội vụ.")),
-        Transition(Action.REJECT, frozenset({S.AWAITING_DECISION}), S.REJECTED, _SIGNERS,
-                   True, _l("Không phê duyệt"), "danger",
+        Transition(action=Action.REJECT, sources=frozenset({S.AWAITING_DECISION}),
+                   target=S.REJECTED, roles=_SIGNERS,
+                   label=_l("Không phê duyệt"), style="danger",
                    confirm=_l("Không phê duyệt tờ trình này? Tờ trình sẽ kết thúc."),
-                   comment_label=_l("Lý do không phê duyệt (bắt buộc)"),
+                   needs_comment=True, comment_label=_l("Lý do không phê duyệt (bắt buộc)"),
                    missing_comment=_l("Cần ghi lý do không phê duyệt."),
                    banner=_l("Lý do không phê duyệt:")),
     )
