@@ -119,6 +119,8 @@ def username_key(username: str) -> str:
 
 
 def _username_limit_key() -> str:
+    # The field the login form reads: forms read the body's form data only, never a JSON
+    # body (core/forms.py), so every username tried is counted under its own key.
     return username_key(request.form.get("username", ""))
 
 

@@ -9,10 +9,12 @@ required." reads "Trường này là bắt buộc." in Vietnamese, and stays WTF
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import Domain, get_babel
 from flask_wtf import FlaskForm
-from wtforms.fields import PasswordField, StringField
+from flask_wtf.form import _Auto  # FlaskForm's "formdata from the request" default
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
+from wtforms.fields import FileField, PasswordField, StringField
 from wtforms.i18n import messages_path
 
 from award_flow.core.text import nfc_filter
@@ -57,7 +59,8 @@ class Form(FlaskForm):
     """A Flask-WTF form whose built-in messages follow the user's language, and whose text
     fields all hold NFC text without control or invisible characters (`core.text.nfc`), so
     that no field can forget it: a NUL, which PostgreSQL refuses, or a zero-width space
-    standing for a required name, never reaches an operation."""
+    standing for a required name, never reaches an operation. They read what a browser's
+    form sends only (`Meta.wrap_formdata`)."""
 
     class Meta(FlaskForm.Meta):
         def bind_field(self, form, unbound_field, options):  # noqa: ANN001, ANN201
@@ -66,6 +69,23 @@ class Form(FlaskForm):
                 if nfc_filter not in filters:
                     options = {**options, "filters": (*filters, nfc_filter)}
             return super().bind_field(form, unbound_field, options)
+
+        def wrap_formdata(self, form, formdata):  # noqa: ANN001, ANN201
+            """What a browser's form sends, and only that: the fields of the body's form data,
+            and its file parts under the names of the form's file fields. Flask-WTF would also
+            read a JSON body, and a file part under a text field's name: numbers, lists,
+            objects or files where every field expects text (a server error), and a sign-in
+            whose username the per-username limit, which reads the form data as browsers send
+            it (auth/views.py), would not see."""
+            if formdata is not _Auto:
+                return super().wrap_formdata(form, formdata)
+            if not form.is_submitted():
+                return None
+            files = [(name, value) for name, value in request.files.items(multi=True)
+                     if name in form and isinstance(form[name], FileField)]
+            if files:
+                return CombinedMultiDict((ImmutableMultiDict(files), request.form))
+            return request.form or None
 
         def get_translations(self, form):  # noqa: ANN001, ANN201
             if not current_app.config.get("WTF_I18N_ENABLED", True):
