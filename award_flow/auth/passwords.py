@@ -14,6 +14,9 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app, has_app_context
 
+#: The shortest password an admin may set (counted as hashed: NFC).
+MIN_PASSWORD_LENGTH = 10
+
 #: OWASP Password Storage Cheat Sheet: argon2id, 19 MiB of memory, 2 iterations, 1 lane.
 OWASP_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=Type.ID)
 # Only the test configuration uses this; hashes it makes are still argon2id and still verify.

@@ -14,7 +14,7 @@ account's attempts from that browser skip the per-username limit (never the per-
 
 A locked account (or one of a switched-off unit) is told so, but only once its password has
 matched: whoever does not have the password learns nothing from the answer, nor from its
-time (`authenticate`)."""
+time (`operations.authenticate`)."""
 
 from __future__ import annotations
 
@@ -40,15 +40,13 @@ from werkzeug.routing import RequestRedirect
 
 from award_flow.auth.forms import LoginForm
 from award_flow.auth.models import User
-from award_flow.auth.passwords import hash_password, verify_and_update, verify_password
+from award_flow.auth.operations import authenticate, sign_out_everywhere
 from award_flow.core.text import nfc
 from award_flow.core.urls import local_url
 from award_flow.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
 
-# Verifying against a real hash when the user does not exist keeps timing the same.
-_DUMMY_HASH: list[str] = []
 #: Marks, in the request's WSGI environment, a sign-in refused for its credentials.
 _REFUSED = "award_flow.login_refused"
 #: What the session keeps across signing in and out: the interface language (web.py).
@@ -164,33 +162,6 @@ def _safe_next(target: str | None) -> str:
     return local_url(target) or url_for("proposals.my_work")
 
 
-def _dummy_hash() -> str:
-    if not _DUMMY_HASH:
-        _DUMMY_HASH.append(hash_password("not a password"))
-    return _DUMMY_HASH[0]
-
-
-def authenticate(username: str, password: str) -> User | None:
-    """The user whose password this is, or None; whether that user may sign in (the account
-    and its unit active: `User.is_active`) is the caller's question.
-
-    The password is always checked first — against a dummy hash for an unknown username —
-    and whether the account (or its unit) is active only afterwards, so the time an answer
-    takes does not tell an unknown, locked or switched-off account from a wrong password;
-    and only someone who has the password learns that the account is locked.
-    """
-    user = db.session.scalar(select(User).where(User.username == (nfc(username) or "").lower()))
-    if user is None:
-        verify_password(_dummy_hash(), password)
-        return None
-    matches, rehash = verify_and_update(user.password_hash, password)
-    if not matches:
-        return None
-    if rehash and user.is_active:
-        user.rehash_password(password)
-    return user
-
-
 def _fresh_session() -> None:
     """Empty the session but for the interface language, before signing in or after signing
     out: nothing planted in it before (session fixation) survives, the CSRF token included."""
@@ -237,7 +208,7 @@ def login():
 def logout():
     """Sign out on every device: the account's session token is replaced, so every session
     and "remember me" cookie of the account — on this browser and on any other — ends."""
-    current_user.end_all_sessions()
+    sign_out_everywhere(current_user)
     db.session.commit()
     _fresh_session()
     logout_user()

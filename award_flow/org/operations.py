@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from award_flow.auth.models import USERNAME, USERNAME_RULE, User
+from award_flow.auth.passwords import MIN_PASSWORD_LENGTH
 from award_flow.auth.passwords import normalise as normalise_password
 from award_flow.auth.roles import Role
 from award_flow.catalogue.defaults import rename_default_awards
@@ -24,9 +25,6 @@ from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.text import nfc
 from award_flow.extensions import db
 from award_flow.org.models import Authority, Unit, UnitKind
-
-MIN_PASSWORD_LENGTH = 10
-
 
 def active_admin_ids(authority_id: int, *, lock: bool = False) -> set[int]:
     """Ids of the authority's admins who can sign in (account and unit active); with `lock`,

@@ -15,7 +15,8 @@ from award_flow.auth.models import User
 from award_flow.auth.roles import Role
 from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
-from award_flow.org.operations import MIN_PASSWORD_LENGTH, save_unit
+from award_flow.auth.passwords import MIN_PASSWORD_LENGTH
+from award_flow.org.operations import save_unit
 from tests.factories import PASSWORD, make_user
 from tests.web_helpers import browser, csrf_token, flashes, page_form
 

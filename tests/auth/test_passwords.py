@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 from argon2 import PasswordHasher
 
-from award_flow.auth import views as auth_views
+from award_flow.auth import operations as auth_operations
 from award_flow.auth.passwords import hash_password, verify_and_update, verify_password
 from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
@@ -155,7 +155,7 @@ def test_every_sign_in_verifies_one_hash_before_anything_else_is_decided(client,
 
     assert len(verifications) == 1
     if case == "unknown user":
-        assert verifications == auth_views._DUMMY_HASH
+        assert verifications == auth_operations._DUMMY_HASH
     else:
         assert verifications == [world.officer_a.password_hash]
     assert signed_in(client) is signs_in
