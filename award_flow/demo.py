@@ -14,7 +14,7 @@ from award_flow.campaigns.models import Campaign, CampaignKind, Phase
 from award_flow.catalogue.defaults import DEFAULT_LEGAL_BASES, install_defaults
 from award_flow.catalogue.models import AwardType, NomineeKind
 from award_flow.extensions import db
-from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
+from award_flow.org.models import Authority, AuthorityLevel, UnitKind
 from award_flow.org.operations import save_unit, save_user
 from award_flow.proposals import operations as ops
 from award_flow.proposals.models import (

@@ -36,6 +36,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+from award_flow.auth.permissions import can_administer
 from award_flow.core import formatting
 from award_flow.core.logs import request_id
 from award_flow.core.params import MAX_ID
@@ -309,6 +310,7 @@ def register_web(app: Flask) -> None:
             "can_view": workflow.can_view,
             "can_create": workflow.can_create,
             "works_on_proposals": workflow.works_on_proposals,  # base.html's menu
+            "can_administer": can_administer,
             "refiled_whole": workflow.refiled_whole,
         }
 

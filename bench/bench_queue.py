@@ -39,7 +39,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -1214,7 +1214,7 @@ def filter_options_cached() -> Iterator[None]:
     def _filter_options() -> dict:  # noqa: ANN202
         from flask_login import current_user
 
-        key = (views._authority_id(), current_user.is_reviewer)
+        key = (views._authority_id(), views.sees_every_unit(current_user))
         if key not in cache:
             options = original()
             cache[key] = {

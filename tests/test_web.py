@@ -14,7 +14,6 @@ from sqlalchemy import event
 from werkzeug.exceptions import default_exceptions
 from werkzeug.routing import IntegerConverter
 
-from award_flow import create_app
 from award_flow.core.params import MAX_ID
 from award_flow.extensions import db
 from award_flow.proposals.models import ProposalState

@@ -13,7 +13,6 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from flask import current_app, g
 from sqlalchemy import select
 

@@ -12,7 +12,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from award_flow.auth.passwords import hash_password, verify_password
-from award_flow.auth.roles import REVIEWER_ROLES, Role
+from award_flow.auth.roles import Role
 from award_flow.core.enums import enum_column_type
 from award_flow.core.model_base import utcnow
 from award_flow.extensions import db
@@ -87,14 +87,6 @@ class User(UserMixin, db.Model):
         """Flask-Login refuses inactive users. A user of a unit that is switched off is
         inactive too: it cannot sign in, and its open sessions end."""
         return bool(self.active and self.unit is not None and self.unit.active)
-
-    @property
-    def is_reviewer(self) -> bool:
-        return self.role in REVIEWER_ROLES
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A rule of the domain refused the request. `message` is shown to the user."""
+    """A rule of the domain refused the request. `message` is shown to the user: at the form
+    field named `field` when there is one (the view puts it there), otherwise at the top."""
 
     status_code = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class NotAllowed(DomainError):

@@ -13,26 +13,30 @@ from award_flow.extensions import db
 T = TypeVar("T")
 
 
-class Outcome(NamedTuple):
-    """The result of `perform`: whether it was done, and the operation's return value."""
+class Result(NamedTuple):
+    """What `perform` did: whether it was done, the operation's return value, or the domain
+    error that refused it (for a view that answers some refusals its own way)."""
 
     ok: bool
     value: Any = None
+    error: DomainError | None = None
 
 
-def perform(operation: Callable[[], T], success: str | None = None) -> Outcome:
+def perform(operation: Callable[[], T], success: str | None = None) -> Result:
     """Run `operation` and commit. A domain error rolls everything back and its message is
-    flashed; nothing is half done."""
+    flashed, unless it belongs to a form field (`DomainError.field`: the view shows it
+    there); nothing is half done."""
     try:
         value = operation()
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
-        return Outcome(False)
+        if error.field is None:
+            flash(error.message, "error")
+        return Result(False, error=error)
     if success:
         flash(str(success), "success")
-    return Outcome(True, value)
+    return Result(True, value)
 
 
 #: Sent by static/js/app.js with a form it sends itself to show the upload's progress: the

@@ -22,12 +22,16 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from award_flow.auth.models import User
 from award_flow.core.params import id_arg, page_arg, past_last_page
-from award_flow.core.text import alphabetical
 from award_flow.decisions.models import Award, Decision, DecisionFile
 from award_flow.extensions import db
-from award_flow.org.models import Unit
+from award_flow.org.queries import units_of
 from award_flow.proposals.models import Nominee, Proposal
-from award_flow.proposals.workflow import can_view, visible_to, works_on_proposals
+from award_flow.proposals.workflow import (
+    can_view,
+    sees_every_unit,
+    visible_to,
+    works_on_proposals,
+)
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 
@@ -99,7 +103,7 @@ def index():
     if not works_on_proposals(current_user):
         abort(404)
     filters = DecisionFilters.from_args(request.args)
-    if not current_user.is_reviewer:  # a unit sees its own decisions: no unit to filter by
+    if not sees_every_unit(current_user):  # a unit sees its own decisions: no unit filter
         filters = replace(filters, unit_id=None)
     per_page = current_app.config["PAGE_SIZE"]
     query = decisions_query(current_user, filters).options(
@@ -114,9 +118,7 @@ def index():
         .where(visible_to(current_user)).distinct().order_by(Decision.year.desc())
     ).all()
     # A unit sees its own decisions only: neither a unit filter nor a unit column.
-    units = sorted(db.session.scalars(
-        select(Unit).where(Unit.authority_id == current_user.unit.authority_id)
-    ).all(), key=lambda unit: alphabetical(unit.name)) if current_user.is_reviewer else []
+    units = units_of(current_user.unit.authority_id) if sees_every_unit(current_user) else []
     return render_template("decisions/list.html", pagination=pagination, filters=filters,
                            years=years, units=units)
 

@@ -11,9 +11,9 @@ from award_flow.auth.forms import UserForm
 from award_flow.auth.models import User
 from award_flow.auth.permissions import admin_required
 from award_flow.auth.roles import Role
-from award_flow.core.text import alphabetical
 from award_flow.core.views import perform
 from award_flow.extensions import db
+from award_flow.org.queries import units_of
 from award_flow.org.forms import AuthorityForm, UnitForm
 from award_flow.org.models import Unit, UnitKind
 from award_flow.org.operations import AuthorityData, save_unit, save_user, update_authority
@@ -51,9 +51,7 @@ def edit_authority():
 @bp.get("/units")
 @admin_required
 def units():
-    rows = db.session.scalars(select(Unit).where(Unit.authority_id == _authority().id)).all()
-    return render_template("admin/units.html",
-                           units=sorted(rows, key=lambda unit: alphabetical(unit.name)))
+    return render_template("admin/units.html", units=units_of(_authority().id))
 
 
 @bp.route("/units/new", methods=["GET", "POST"], defaults={"unit_id": None})
@@ -113,8 +111,7 @@ def edit_user(user_id: int | None):
 def _unit_choices(user: User | None) -> list[tuple[int, str]]:
     """The units a user may be put in: the active ones of the authority, and the user's own
     unit even when it has been switched off (so that its other fields can still be saved)."""
-    rows = sorted(db.session.scalars(select(Unit).where(Unit.authority_id == _authority().id)),
-                  key=lambda unit: alphabetical(unit.name))
     return [data_choice(u.id, u.name) if u.active
             else (u.id, f"{u.name} ({_('Ngừng hoạt động')})")
-            for u in rows if u.active or (user is not None and u.id == user.unit_id)]
+            for u in units_of(_authority().id)
+            if u.active or (user is not None and u.id == user.unit_id)]

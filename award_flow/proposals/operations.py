@@ -6,7 +6,7 @@ event. Views commit once afterwards; any error rolls the whole request back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
@@ -353,7 +353,7 @@ def _check(
             )
         raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."))
     if transition.needs_comment and not comment:
-        raise ValidationError(str(transition.missing_comment_message))
+        raise ValidationError(str(transition.missing_comment_message), field="comment")
     # A comment where the page offers none (a first submission) is not recorded.
     return comment if transition.takes_comment(proposal.state) else ""
 
@@ -403,8 +403,11 @@ def withdraw_proposal(proposal: Proposal, actor: User, *, comment: str = "",
     _move(proposal, Action.WITHDRAW, actor, comment=comment, expected_version=expected_version)
 
 
-def accept_proposal(proposal: Proposal, actor: User, *, expected_version: int | None = None) -> None:
-    _move(proposal, Action.ACCEPT, actor, expected_version=expected_version)
+def accept_proposal(proposal: Proposal, actor: User, *, comment: str = "",
+                    expected_version: int | None = None) -> None:
+    """Taken up for appraisal (no comment is recorded: the secretariat's says come with a
+    return or a forward)."""
+    _move(proposal, Action.ACCEPT, actor, comment=comment, expected_version=expected_version)
 
 
 def return_proposal(proposal: Proposal, actor: User, *, comment: str,
@@ -475,3 +478,18 @@ def approve_proposal(proposal: Proposal, actor: User, *, comment: str = "",
     proposal.decision = decision
     _apply(proposal, Action.APPROVE, actor, comment)
     return decision
+
+
+#: The operation behind each workflow button of the proposal page, all called as
+#: `operation(proposal, actor, comment=…, expected_version=…)` (approve also takes `rendered`,
+#: its decision rendered ahead). Conclude has a page of its own: an outcome per nominee.
+BUTTON_OPERATIONS: dict[Action, Callable[..., object]] = {
+    Action.SUBMIT: submit_proposal,
+    Action.WITHDRAW: withdraw_proposal,
+    Action.ACCEPT: accept_proposal,
+    Action.RETURN: return_proposal,
+    Action.FORWARD: forward_proposal,
+    Action.SEND_BACK: send_back_proposal,
+    Action.REJECT: reject_proposal,
+    Action.APPROVE: approve_proposal,
+}

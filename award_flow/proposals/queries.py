@@ -16,10 +16,10 @@ from award_flow.extensions import db
 from award_flow.proposals.models import Attachment, Nominee, Proposal, ProposalState
 from award_flow.proposals.workflow import (
     TRANSITIONS,
-    Action,
     Transition,
     can_view,
     queue_filter,
+    transition_of,
     visible_to,
 )
 
@@ -89,8 +89,9 @@ def proposals_query(user: User, filters: ProposalFilters, *, queue: bool) -> Sel
 
 def page_of_proposals(user: User, filters: ProposalFilters, *, queue: bool, page: int,
                       per_page: int):  # noqa: ANN201
+    # What the cards show, in the page's one SELECT (both are NOT NULL: inner joins).
     query = proposals_query(user, filters, queue=queue).options(
-        joinedload(Proposal.unit), joinedload(Proposal.award_type), joinedload(Proposal.campaign)
+        joinedload(Proposal.unit, innerjoin=True), joinedload(Proposal.award_type, innerjoin=True)
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
 
@@ -99,27 +100,29 @@ def page_of_proposals(user: User, filters: ProposalFilters, *, queue: bool, page
 _BADGED = frozenset(t.target for t in TRANSITIONS.values() if t.card_badge is not None)
 
 
+def latest_moves(proposal_ids: list[int]) -> dict[int, AuditEvent]:
+    """Each proposal's latest state change on the audit trail (the transition that brought
+    it where it is): one query for any number of proposals (a queue page's)."""
+    if not proposal_ids:
+        return {}
+    latest = (select(func.max(AuditEvent.id))
+              .where(AuditEvent.proposal_id.in_(proposal_ids), AuditEvent.to_state.is_not(None))
+              .group_by(AuditEvent.proposal_id))
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.id.in_(latest)))
+    return {event.proposal_id: event for event in events}
+
+
 def arrival_badges(proposals: list[Proposal]) -> dict[int, Transition]:
     """For the proposals of a page whose state does not say how they got there (one sent
     back is "under review" again), the transition that brought them: its `card_badge` goes
-    on the card. One query for the page, on the audit trail's latest state change of each."""
-    ids = [p.id for p in proposals if p.state in _BADGED]
-    if not ids:
-        return {}
-    latest = (select(func.max(AuditEvent.id))
-              .where(AuditEvent.proposal_id.in_(ids), AuditEvent.to_state.is_not(None))
-              .group_by(AuditEvent.proposal_id))
-    rows = db.session.execute(
-        select(AuditEvent.proposal_id, AuditEvent.action, AuditEvent.to_state)
-        .where(AuditEvent.id.in_(latest))
-    ).all()
+    on the card."""
     badges: dict[int, Transition] = {}
-    for proposal_id, action, to_state in rows:
-        try:
-            transition = TRANSITIONS[Action(action)]
-        except (ValueError, KeyError):
-            continue
-        if transition.card_badge is not None and transition.target.value == to_state:
+    for proposal_id, moved in latest_moves([p.id for p in proposals
+                                            if p.state in _BADGED]).items():
+        transition = transition_of(moved.action)
+        if (transition is not None and transition.card_badge is not None
+                and transition.target.value == moved.to_state):
             badges[proposal_id] = transition
     return badges
 

@@ -9,7 +9,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    get_flashed_messages,
     redirect,
     render_template,
     request,
@@ -24,9 +23,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from award_flow.auth.permissions import can_administer
 from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core.audit import AuditEvent
+from award_flow.core.errors import DomainError, ValidationError
 from award_flow.core.formatting import document_number
 from award_flow.core.params import page_arg, past_last_page
 from award_flow.core.storage import download_name, stored_path
@@ -38,7 +39,7 @@ from award_flow.decisions.operations import (
     render_draft,
 )
 from award_flow.extensions import db
-from award_flow.org.models import Unit
+from award_flow.org.queries import units_of
 from award_flow.proposals import operations as ops
 from award_flow.proposals.forms import (
     COMMENT_MAX_LENGTH,
@@ -64,6 +65,7 @@ from award_flow.proposals.queries import (
     get_visible_attachment,
     get_visible_nominee,
     get_visible_proposal,
+    latest_moves,
     page_of_proposals,
 )
 from award_flow.proposals.workflow import (
@@ -81,45 +83,13 @@ from award_flow.proposals.workflow import (
     offered_actions,
     refiled_whole,
     sees_audit_details,
+    sees_every_unit,
+    transition_of,
     works_on_proposals,
 )
 from award_flow.web import data_choice, short_date
 
 bp = Blueprint("proposals", __name__)
-
-
-#: The operation behind each workflow button of the proposal page (conclude has a page of its
-#: own, one outcome per nominee; approve is a button here, its decision rendered ahead).
-_SIMPLE_ACTIONS = {
-    Action.SUBMIT: lambda p, u, f: ops.submit_proposal(
-        p, u, comment=f.comment.data or "", expected_version=f.version.data),
-    Action.WITHDRAW: lambda p, u, f: ops.withdraw_proposal(
-        p, u, comment=f.comment.data or "", expected_version=f.version.data),
-    Action.ACCEPT: lambda p, u, f: ops.accept_proposal(p, u, expected_version=f.version.data),
-    Action.RETURN: lambda p, u, f: ops.return_proposal(
-        p, u, comment=f.comment.data or "", expected_version=f.version.data),
-    Action.FORWARD: lambda p, u, f: ops.forward_proposal(
-        p, u, comment=f.comment.data or "", expected_version=f.version.data),
-    Action.SEND_BACK: lambda p, u, f: ops.send_back_proposal(
-        p, u, comment=f.comment.data or "", expected_version=f.version.data),
-    Action.REJECT: lambda p, u, f: ops.reject_proposal(
-        p, u, comment=f.comment.data or "", expected_version=f.version.data),
-    Action.APPROVE: lambda p, u, f, rendered=None: ops.approve_proposal(
-        p, u, comment=f.comment.data or "", expected_version=f.version.data,
-        rendered=rendered),
-}
-
-_DONE_MESSAGES = {
-    Action.SUBMIT: _l("Đã gửi tờ trình."),
-    Action.WITHDRAW: _l("Đã rút tờ trình."),
-    Action.ACCEPT: _l("Đã tiếp nhận hồ sơ để thẩm định."),
-    Action.RETURN: _l("Đã trả lại hồ sơ cho đơn vị."),
-    Action.FORWARD: _l("Đã trình Thường trực Hội đồng."),
-    Action.SEND_BACK: _l("Đã chuyển lại Cơ quan Tổ chức - Nội vụ."),
-    Action.REJECT: _l("Đã ghi nhận không phê duyệt."),
-    Action.APPROVE: _l("Đã phê duyệt và ban hành quyết định."),
-    Action.CONCLUDE: _l("Đã ghi nhận kết luận của Thường trực Hội đồng."),
-}
 
 
 def _authority_id() -> int:
@@ -132,9 +102,7 @@ def _filter_options(queue: bool) -> dict:
         "campaigns": db.session.scalars(
             select(Campaign).where(Campaign.authority_id == authority_id).order_by(Campaign.name)
         ).all(),
-        "units": sorted(db.session.scalars(
-            select(Unit).where(Unit.authority_id == authority_id)
-        ).all(), key=lambda unit: alphabetical(unit.name)) if current_user.is_reviewer else [],
+        "units": units_of(authority_id) if sees_every_unit(current_user) else [],
         "award_types": sorted(db.session.scalars(
             select(AwardType).where(AwardType.authority_id == authority_id)
         ).all(), key=lambda award: alphabetical(award.label)),
@@ -190,7 +158,7 @@ def _list_page(queue: bool, template_title: str):
 @login_required
 def my_work():
     """What waits on the signed-in user."""
-    if current_user.is_admin:
+    if can_administer(current_user):
         return redirect(url_for("admin.users"))
     return _list_page(queue=True, template_title=_("Việc của tôi"))
 
@@ -315,19 +283,15 @@ class Banner:
     warning: bool
 
 
-def _banner(proposal: Proposal, history: list[AuditEvent]) -> Banner | None:
-    """The comment of the transition that brought the proposal to its state, when that
-    transition has a banner: the reasons of a return, a send-back or a rejection, a
-    withdrawal's reason, the appraisal opinion, the committee's comment, what a resubmission
-    changed."""
-    moved = next((e for e in reversed(history) if e.to_state is not None), None)
+def _banner(proposal: Proposal, moved: AuditEvent | None) -> Banner | None:
+    """The comment of the transition that brought the proposal to its state (`moved`, its
+    latest state change), when that transition has a banner: the reasons of a return, a
+    send-back or a rejection, a withdrawal's reason, the appraisal opinion, the committee's
+    comment, what a resubmission changed."""
     if moved is None or moved.to_state != proposal.state.value or not moved.comment:
         return None
-    try:
-        transition = TRANSITIONS[Action(moved.action)]
-    except (ValueError, KeyError):
-        return None
-    if transition.banner is None:
+    transition = transition_of(moved.action)
+    if transition is None or transition.banner is None:
         return None
     heading = str(transition.banner) % {
         "name": moved.actor.full_name if moved.actor else _("Hệ thống"),
@@ -386,7 +350,8 @@ def detail(proposal_id: int):
         "proposals/detail.html",
         proposal=proposal,
         history=history,
-        banner=_banner(proposal, history),
+        banner=_banner(proposal, next((e for e in reversed(history) if e.to_state is not None),
+                                      None)),
         actions=actions,
         has_actions_card=has_actions_card,
         withheld_notes=withheld_notes,
@@ -420,7 +385,7 @@ def act(proposal_id: int, action: str):
         chosen = Action(action)
     except ValueError:
         abort(404)
-    if chosen not in _SIMPLE_ACTIONS:
+    if chosen not in ops.BUTTON_OPERATIONS:
         abort(404)
     form = ActionForm()
     extra = {}
@@ -434,37 +399,31 @@ def act(proposal_id: int, action: str):
             # is for a form the page no longer matches (its version, its CSRF token).
             for message in form.comment.errors:
                 flash(str(message), "error")
-            return redirect(_back_to_action(proposal.id, chosen, form))
+            return redirect(_back_to_action(proposal.id, chosen))
         flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
         return redirect(_back_to(proposal.id, "actions"))
-    done = perform(lambda: _SIMPLE_ACTIONS[chosen](proposal, current_user, form, **extra),
-                   _DONE_MESSAGES[chosen])
+    done = perform(lambda: ops.BUTTON_OPERATIONS[chosen](
+        proposal, current_user, comment=form.comment.data or "",
+        expected_version=form.version.data, **extra), TRANSITIONS[chosen].done)
     if not done.ok:
-        return redirect(_back_to_action(proposal_id, chosen, form))
+        return redirect(_back_to_action(proposal_id, chosen, done.error))
     if chosen == Action.APPROVE:
         return redirect(url_for("decisions.detail", decision_id=done.value.id))
-    if current_user.is_reviewer and not allowed_actions(current_user, proposal):
+    if sees_every_unit(current_user) and not allowed_actions(current_user, proposal):
         # The reviewer's part is done: back to what still waits on them. (After accepting,
         # the next step — return or forward — is theirs again: they stay on the proposal.)
         return redirect(url_for(".my_work"))
     return redirect(url_for(".detail", proposal_id=proposal.id))
 
 
-def _back_to_action(proposal_id: int, action: Action, form: ActionForm) -> str:
-    """Back to the "Xử lý" card, whose message says why nothing was done; the comment box of
-    the refused action is marked (`?box=`), with the message under it, when it was required
-    and left empty (the operation's own check refused it; this only says where to look)."""
-    transition = TRANSITIONS[action]
-    missing = transition.needs_comment and not (form.comment.data or "").strip()
-    if missing:
-        # Said once, under the box (the page's script takes the keyboard there), not again
-        # at the top of the card; any other message is kept.
-        said = get_flashed_messages(with_categories=True)
-        for category, message in said:
-            if message != str(transition.missing_comment_message):
-                flash(message, category)
+def _back_to_action(proposal_id: int, action: Action, error: DomainError | None = None) -> str:
+    """Back to the "Xử lý" card, whose message says why nothing was done. A refusal that
+    belongs to the comment box (a required reason left empty) marks the refused action's box
+    instead (`?box=`): the page says it under the box, once, and its script takes the
+    keyboard there."""
+    at_box = error is not None and error.field == "comment"
     return url_for(".detail", proposal_id=proposal_id, at="actions",
-                   box=action.value if missing else None, _anchor="actions")
+                   box=action.value if at_box else None, _anchor="actions")
 
 
 def _render_ahead(proposal_id: int, version: int | None) -> RenderedDecision | None:
@@ -550,16 +509,16 @@ def conclude(proposal_id: int):
                                   chosen={n.id: outcomes.get(n.id) for n in proposal.nominees})
         done = perform(lambda: ops.conclude_review(
             proposal, current_user, outcomes, comment=form.comment.data or "",
-            expected_version=form.version.data), _DONE_MESSAGES[Action.CONCLUDE])
+            expected_version=form.version.data), TRANSITIONS[Action.CONCLUDE].done)
         if done.ok:
             return redirect(url_for(".my_work"))
-        if proposal.version != form.version.data or not may(current_user, Action.CONCLUDE,
-                                                            proposal):
-            # Someone else moved it meanwhile: the message says so; show what it is now.
-            return redirect(url_for(".detail", proposal_id=proposal_id))
-        # Refused as entered: the page again with what the member chose and wrote.
-        return _conclude_page(proposal, form,
-                              chosen={n.id: outcomes.get(n.id) for n in proposal.nominees})
+        if isinstance(done.error, ValidationError):
+            # Refused as entered: the page again with what the member chose and wrote.
+            return _conclude_page(proposal, form,
+                                  chosen={n.id: outcomes.get(n.id) for n in proposal.nominees})
+        # Someone else moved it meanwhile, or it is no longer the member's to conclude: the
+        # message says so; show what it is now.
+        return redirect(url_for(".detail", proposal_id=proposal_id))
     if form.is_submitted() and set(form.errors) != {"comment"}:
         # (A comment too long is said under its box.)
         flash(_("Biểu mẫu không hợp lệ. Hãy tải lại trang."), "error")
@@ -568,14 +527,9 @@ def conclude(proposal_id: int):
 
 def _conclude_page(proposal: Proposal, form: ActionForm, chosen: dict | None):  # noqa: ANN202
     """The conclusion form, under the appraisal opinion it concludes on."""
-    forwarded = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.proposal_id == proposal.id,
-                                 AuditEvent.to_state.is_not(None))
-        .order_by(AuditEvent.id.desc()).limit(1).options(selectinload(AuditEvent.actor))
-    ).all()
     return render_template("proposals/conclude.html", proposal=proposal, form=form,
                            outcomes=outcome_choices(), chosen=chosen,
-                           banner=_banner(proposal, forwarded),
+                           banner=_banner(proposal, latest_moves([proposal.id]).get(proposal.id)),
                            comment_max_length=COMMENT_MAX_LENGTH,
                            nominees_heading=NOMINEES_HEADINGS[proposal.award_type.subject])
 

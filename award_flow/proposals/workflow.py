@@ -41,6 +41,8 @@ class Transition:
     target: ProposalState
     roles: frozenset[Role]
     label: object
+    #: What the user is told once it is done.
+    done: object
     #: A comment must be written: the reasons of a return, a send-back or a rejection, the
     #: appraisal opinion that goes with a proposal to the Standing Committee.
     needs_comment: bool = False
@@ -117,6 +119,7 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(action=Action.SUBMIT, sources=frozenset({S.DRAFT, S.RETURNED}),
                    target=S.SUBMITTED, roles=_UNIT_HEAD,
                    label=_l("Gửi tờ trình"), style="primary",
+                   done=_l("Đã gửi tờ trình."),
                    offers_comment=True, comment_states=frozenset({S.RETURNED}),
                    comment_label=_l("Nội dung đã bổ sung, chỉnh sửa (không bắt buộc)"),
                    banner=_l("Nội dung đã bổ sung, chỉnh sửa:")),
@@ -125,16 +128,19 @@ TRANSITIONS: dict[Action, Transition] = {
                                       S.AWAITING_DECISION, S.RETURNED}),
                    target=S.WITHDRAWN, roles=_UNIT_HEAD,
                    label=_l("Rút tờ trình"), style="danger",
+                   done=_l("Đã rút tờ trình."),
                    confirm=_l("Rút tờ trình này? Tờ trình đã rút không được xử lý tiếp; đơn "
                               "vị có thể lập lại thành tờ trình mới."),
                    offers_comment=True, comment_label=_l("Lý do rút (không bắt buộc)"),
                    banner=_l("Lý do rút:")),
         Transition(action=Action.ACCEPT, sources=frozenset({S.SUBMITTED}),
                    target=S.UNDER_REVIEW, roles=_SECRETARIAT,
-                   label=_l("Tiếp nhận hồ sơ"), style="primary"),
+                   label=_l("Tiếp nhận hồ sơ"), style="primary",
+                   done=_l("Đã tiếp nhận hồ sơ để thẩm định.")),
         Transition(action=Action.RETURN, sources=frozenset({S.SUBMITTED, S.UNDER_REVIEW}),
                    target=S.RETURNED, roles=_SECRETARIAT,
                    label=_l("Trả lại, bổ sung hồ sơ"), style="danger",
+                   done=_l("Đã trả lại hồ sơ cho đơn vị."),
                    needs_comment=True, comment_label=_l("Lý do trả lại (bắt buộc)"),
                    missing_comment=_l("Cần ghi lý do trả lại hồ sơ."),
                    banner=_l("Lý do trả lại:")),
@@ -143,6 +149,7 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(action=Action.FORWARD, sources=frozenset({S.UNDER_REVIEW}),
                    target=S.IN_COMMITTEE, roles=_SECRETARIAT,
                    label=_l("Trình Thường trực Hội đồng"), style="primary",
+                   done=_l("Đã trình Thường trực Hội đồng."),
                    needs_comment=True, comment_label=_l("Ý kiến thẩm định (bắt buộc)"),
                    missing_comment=_l("Cần ghi ý kiến thẩm định trước khi trình Thường trực "
                                       "Hội đồng."),
@@ -151,6 +158,7 @@ TRANSITIONS: dict[Action, Transition] = {
                    sources=frozenset({S.IN_COMMITTEE, S.AWAITING_DECISION}),
                    target=S.UNDER_REVIEW, roles=_COMMITTEE | _SIGNERS,
                    label=_l("Chuyển lại Cơ quan Tổ chức - Nội vụ"), style="danger",
+                   done=_l("Đã chuyển lại Cơ quan Tổ chức - Nội vụ."),
                    needs_comment=True, comment_label=_l("Lý do chuyển lại (bắt buộc)"),
                    missing_comment=_l("Cần ghi lý do chuyển lại Cơ quan Tổ chức - Nội vụ."),
                    banner=_l("Được chuyển lại bởi %(name)s ngày %(date)s:"),
@@ -158,12 +166,14 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(action=Action.CONCLUDE, sources=frozenset({S.IN_COMMITTEE}),
                    target=S.AWAITING_DECISION, roles=_COMMITTEE,
                    label=_l("Kết luận xét duyệt"), style="primary",
+                   done=_l("Đã ghi nhận kết luận của Thường trực Hội đồng."),
                    offers_comment=True,
                    comment_label=_l("Ý kiến của Thường trực Hội đồng (không bắt buộc)"),
                    banner=_l("Ý kiến của Thường trực Hội đồng:")),
         Transition(action=Action.APPROVE, sources=frozenset({S.AWAITING_DECISION}),
                    target=S.DECIDED, roles=_SIGNERS,
                    label=_l("Phê duyệt và ban hành quyết định"), style="primary",
+                   done=_l("Đã phê duyệt và ban hành quyết định."),
                    # Issuing renders the decision PDF: seconds for a long annex.
                    busy_label=_l("Đang ban hành quyết định…"),
                    confirm=_l("Phê duyệt và ban hành quyết định? Quyết định được cấp số và "
@@ -176,6 +186,7 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(action=Action.REJECT, sources=frozenset({S.AWAITING_DECISION}),
                    target=S.REJECTED, roles=_SIGNERS,
                    label=_l("Không phê duyệt"), style="danger",
+                   done=_l("Đã ghi nhận không phê duyệt."),
                    confirm=_l("Không phê duyệt tờ trình này? Tờ trình sẽ kết thúc."),
                    needs_comment=True, comment_label=_l("Lý do không phê duyệt (bắt buộc)"),
                    missing_comment=_l("Cần ghi lý do không phê duyệt."),
@@ -260,6 +271,13 @@ Proposal.__table__.append_constraint(
 
 def _same_authority(user: User, proposal: Proposal) -> bool:
     return proposal.unit.authority_id == user.unit.authority_id
+
+
+def sees_every_unit(user: User) -> bool:
+    """A reviewer (secretariat, committee, chairman): sees the filed proposals and decisions of
+    every unit of the authority, so lists offer a unit filter and a unit column; a unit's
+    people see their own unit's only."""
+    return bool(user.is_authenticated and user.is_active and user.role in REVIEWER_ROLES)
 
 
 def can_view(user: User, proposal: Proposal) -> bool:
@@ -413,6 +431,15 @@ def queue_filter(user: User) -> ColumnElement[bool]:
     """SQL filter for what waits on the user's role (QUEUE_STATES, through `queue_key`)."""
     key = QUEUE_KEYS.get(user.role)
     return Proposal.queue_key == key if key else false()
+
+
+def transition_of(action: str) -> Transition | None:
+    """The transition an audit event's `action` records; None for a change to the dossier
+    ("create", "add_nominee"…), which leaves the proposal where it is."""
+    try:
+        return TRANSITIONS[Action(action)]
+    except ValueError:
+        return None
 
 
 #: How the history names each audit event (transitions use their button's label).

@@ -102,14 +102,10 @@ def test_every_transition_moves_the_proposal_to_the_desk_of_its_target(world, ac
         Action.CONCLUDE: world.committee, Action.APPROVE: world.chairman,
         Action.REJECT: world.chairman,
     }[action]
-    comment = {"comment": "Lý do cụ thể."} if TRANSITIONS[action].needs_comment else {}
-
-    if action == Action.SUBMIT:
-        ops.submit_proposal(proposal, actor)
-    elif action == Action.CONCLUDE:
+    if action == Action.CONCLUDE:
         ops.conclude_review(proposal, actor, {n.id: NomineeOutcome.RECOMMENDED for n in proposal.nominees})
     else:
-        getattr(ops, f"{action.value}_proposal")(proposal, actor, **comment)
+        ops.BUTTON_OPERATIONS[action](proposal, actor, comment="Lý do cụ thể.")
     db.session.commit()
 
     target = TRANSITIONS[action].target

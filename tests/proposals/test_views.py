@@ -29,8 +29,7 @@ from award_flow.proposals.models import (
     ProposalState,
 )
 from award_flow.proposals.queries import ProposalFilters
-from award_flow.proposals.views import _DONE_MESSAGES
-from award_flow.proposals.workflow import EVENT_LABELS, Action
+from award_flow.proposals.workflow import EVENT_LABELS, TRANSITIONS, Action
 from award_flow.auth.roles import Role
 from tests.factories import DEFAULT_NOMINEES, PDF_BYTES, drive, make_proposal, make_user
 from tests.web_helpers import (
@@ -551,7 +550,7 @@ def test_each_workflow_button_moves_the_proposal_and_records_it(
     expected = f"/proposals/{proposal.id}" if lands == "detail" else lands
     assert response.headers["Location"] == expected
     assert ("success", message) in flashes(client.get(expected).text)
-    assert message == str(_DONE_MESSAGES[Action(action)])
+    assert message == str(TRANSITIONS[Action(action)].done)
     db.session.refresh(proposal)
     assert proposal.state == target and proposal.version > version
     last = history(client.get(f"/proposals/{proposal.id}").text)[-1]

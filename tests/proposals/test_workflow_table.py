@@ -54,16 +54,8 @@ def _perform(proposal, action: Action, user) -> None:  # noqa: ANN001
     if action == A.CONCLUDE:
         ops.conclude_review(proposal, user,
                             {n.id: NomineeOutcome.RECOMMENDED for n in proposal.nominees})
-    elif action == A.SUBMIT:
-        ops.submit_proposal(proposal, user)
-    elif action == A.APPROVE:
-        ops.approve_proposal(proposal, user)
     else:
-        fn = {A.WITHDRAW: ops.withdraw_proposal, A.ACCEPT: ops.accept_proposal,
-              A.RETURN: ops.return_proposal, A.FORWARD: ops.forward_proposal,
-              A.SEND_BACK: ops.send_back_proposal, A.REJECT: ops.reject_proposal}[action]
-        kwargs = {"comment": "Lý do cụ thể."} if TRANSITIONS[action].needs_comment else {}
-        fn(proposal, user, **kwargs)
+        ops.BUTTON_OPERATIONS[action](proposal, user, comment="Lý do cụ thể.")
 
 
 @pytest.mark.parametrize(("state", "action", "role"), CASES,
@@ -125,11 +117,9 @@ def test_reasons_and_the_appraisal_opinion_are_required(world, state, action, us
     proposal = make_proposal(world, state=state)
     db.session.commit()
     before = db_snapshot()
-    fn = {A.RETURN: ops.return_proposal, A.SEND_BACK: ops.send_back_proposal,
-          A.REJECT: ops.reject_proposal, A.FORWARD: ops.forward_proposal}[action]
     with pytest.raises(ValidationError) as refused:
-        fn(proposal, getattr(world, user), comment="   ")
-    assert refused.value.message == message
+        ops.BUTTON_OPERATIONS[action](proposal, getattr(world, user), comment="   ")
+    assert (refused.value.message, refused.value.field) == (message, "comment")
     db.session.rollback()
     assert db_snapshot() == before
 
