@@ -211,6 +211,15 @@ def _refresh_counts(proposal: Proposal) -> None:
     proposal.nominee_names = "\n".join(name for name, _group in nominees)
 
 
+def _told_apart(details: tuple[str, str], other: tuple[str, str]) -> bool:
+    """Whether two nominees of the same name are two people (two collectives…): a position,
+    or a unit or address, given for this one and different from the other's. Namesakes are
+    common ("Nguyễn Văn Hùng"); a name typed again with nothing that differs is the same
+    nominee twice."""
+    return any(fold(mine) and fold(mine) != fold(theirs)
+               for mine, theirs in zip(details, other, strict=True))
+
+
 def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> None:
     if data.kind != proposal.award_type.subject:
         raise ValidationError(
@@ -232,17 +241,21 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
     # Folding can lengthen a name ("ß" → "ss"): refuse rather than overflow the column.
     if len(name_folded) > Nominee.__table__.c.name_folded.type.length:
         raise ValidationError(_("Họ tên hoặc tên tập thể quá dài."))
-    same = next((other for other in proposal.nominees
-                 if other is not nominee and other.name_folded == name_folded), None)
+    position, place = nfc(data.position) or "", nfc(data.unit_or_address) or ""
+    same = next((other for other in proposal.nominees if other is not nominee
+                 and other.name_folded == name_folded
+                 and not _told_apart((position, place), (other.position, other.unit_or_address))),
+                None)
     if same is not None:
         # Folded: "Nguyen Van Ut" is "Nguyễn Văn Út" typed without its marks.
         raise ValidationError(_("“%(name)s” đã có trong tờ trình này; mỗi trường hợp chỉ "
-                                "được đề nghị một lần.", name=same.name))
+                                "được đề nghị một lần. Nếu là người khác cùng họ tên, hãy ghi "
+                                "chức vụ hoặc đơn vị, địa chỉ để phân biệt.", name=same.name))
     nominee.kind = data.kind
     nominee.name = name
     nominee.name_folded = name_folded
-    nominee.position = nfc(data.position) or ""
-    nominee.unit_or_address = nfc(data.unit_or_address) or ""
+    nominee.position = position
+    nominee.unit_or_address = place
     nominee.gender = data.gender if data.kind == NomineeKind.INDIVIDUAL else None
     nominee.achievement_summary = nfc(data.achievement_summary) or ""
     nominee.priority_group = data.priority_group

@@ -479,7 +479,8 @@ NAMES = [
     ("\u200b", "Trường này là bắt buộc."),
     ("\u200bNguyễn\u00ad Thị\u200d Lan\ufeff", None),
     ("Nguyen Van Ut", "“Nguyễn Văn Út” đã có trong tờ trình này; mỗi trường hợp chỉ được đề "
-                      "nghị một lần."),
+                      "nghị một lần. Nếu là người khác cùng họ tên, hãy ghi chức vụ hoặc đơn "
+                      "vị, địa chỉ để phân biệt."),
     ("  nguyễn   văn  út ", "“Nguyễn Văn Út” đã có trong tờ trình này; mỗi trường hợp chỉ "
                            "được đề nghị một lần."),
 ]
@@ -506,6 +507,35 @@ def test_nominee_names_lose_invisible_characters_and_may_not_repeat(client, worl
     assert response.status_code == 200
     assert db_snapshot() == before
     assert refusal in text(response.text)
+
+
+#: (position, unit or address) of a second "Nguyễn Văn Út" → added? The first is a farmer
+#: of Ấp Cây Da (tests/factories.py).
+NAMESAKES = [
+    (("Giáo viên", "Trường Tiểu học Long Hữu"), True),   # another man of the same name
+    (("Nông dân", "Ấp Giồng Giếng"), True),              # another farmer, another hamlet
+    (("Công nhân", ""), True),
+    (("nong dan", "ap cay da"), False),                   # the same, typed without marks
+    (("", ""), False),                                    # nothing tells them apart
+    (("Nông dân", ""), False),
+]
+
+
+@pytest.mark.parametrize(("details", "added"), NAMESAKES,
+                         ids=[f"{p or '-'}|{u or '-'}" for (p, u), _a in NAMESAKES])
+def test_a_namesake_is_added_when_position_or_place_tells_them_apart(world, details, added):
+    from award_flow.core.errors import ValidationError
+
+    proposal = make_proposal(world)
+    position, place = details
+    data = ops.NomineeData(kind=proposal.award_type.subject, name="Nguyễn Văn Út",
+                           position=position, unit_or_address=place, gender=Gender.MALE)
+    if added:
+        ops.add_nominee(world.officer_a, proposal, data)
+        assert [n.name for n in proposal.nominees].count("Nguyễn Văn Út") == 2
+    else:
+        with pytest.raises(ValidationError, match="hãy ghi chức vụ hoặc đơn vị, địa chỉ"):
+            ops.add_nominee(world.officer_a, proposal, data)
 
 
 def test_editing_a_nominee_keeps_its_own_name_but_not_anothers(world):
