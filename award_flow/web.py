@@ -12,6 +12,7 @@ from decimal import Decimal
 from flask import (
     Blueprint,
     Flask,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -124,14 +125,18 @@ def health():
     """Is the app up, and does its database answer (503 when not)? Also whether uploads can
     be stored and the login limits' shared store answers: when not, status "degraded", still
     200 (the app works; uploads are refused with a message, each process counts sign-ins on
-    its own), with the reason for the administrator."""
+    its own). The answer is public: it says what is wrong in a word, and the reason (a
+    folder's path, its free bytes) goes to the log, for the administrator."""
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any failure means "down"
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
+    problem = storage_problem()
+    if problem is not None:
+        current_app.logger.warning("health: uploads cannot be stored: %s", problem)
     checks = {"database": "ok",
-              "storage": storage_problem() or "ok",
+              "storage": "ok" if problem is None else "unavailable",
               "rate_limits": "ok" if _limiter_store_answers() else "unreachable"}
     status = "ok" if all(value == "ok" for value in checks.values()) else "degraded"
     return jsonify(status=status, **checks)
@@ -146,8 +151,6 @@ def _limiter_store_answers() -> bool:
 
 @main.post("/language/<code>")
 def set_language(code: str):
-    from flask import current_app
-
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     return redirect(local_url(request.form.get("next")) or url_for("main.index"))

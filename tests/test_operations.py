@@ -170,13 +170,19 @@ def test_the_health_of_a_working_store_is_ok(client):
                                                 "storage": "ok", "rate_limits": "ok"}
 
 
-def test_health_says_when_uploads_cannot_be_stored(app_of, tmp_path):
-    """A full disk: the app still works (200), the admin learns why uploads fail."""
+def test_health_says_when_uploads_cannot_be_stored(app_of, tmp_path, caplog):
+    """A full disk: the app still works (200); the public answer says so in a word, the log
+    tells the administrator why (the folder's path and free space are nobody else's)."""
     app = app_of(MIN_FREE_UPLOAD_BYTES=10**18)
-    body = app.test_client().get("/health").get_json()
-    assert body["status"] == "degraded"
-    assert body["database"] == "ok" and body["rate_limits"] == "ok"
-    assert "free" in body["storage"]
+    caplog.set_level(logging.WARNING, logger="award_flow")
+    response = app.test_client().get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "degraded", "database": "ok",
+                                   "storage": "unavailable", "rate_limits": "ok"}
+    assert app.config["UPLOAD_FOLDER"] not in response.text
+    [record] = [r for r in caplog.records if r.getMessage().startswith("health:")]
+    assert "bytes free" in record.getMessage()
+    assert app.config["UPLOAD_FOLDER"] in record.getMessage()
 
 
 # --- the log ------------------------------------------------------------------------------
