@@ -343,6 +343,9 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
         "/login": (None, lambda: ("/login", {"username": "officer.a",
                                              "password": "correct horse battery"})),
         "/logout": (w.officer_a, lambda: ("/logout", {})),
+        "/account": (w.officer_a, lambda: ("/account", {
+            "current_password": "correct horse battery", "new_password": "mật khẩu mới 2026",
+            "confirm_password": "mật khẩu mới 2026"})),
         "/language/<code>": (None, lambda: ("/language/en", {"next": "/login"})),
         "/proposals/new": (w.officer_a, lambda: ("/proposals/new", form(proposal()))),
         "/proposals/<int:proposal_id>/edit": (
@@ -397,7 +400,7 @@ CSRF_RULES = ["/login", "/logout", "/language/<code>", "/proposals/new",
               "/attachments/<int:attachment_id>/delete", "/admin/units/new",
               "/admin/units/<int(min=1):unit_id>/edit", "/admin/users/new",
               "/admin/users/<int(min=1):user_id>/edit", "/admin/authority",
-              "/proposals/<int:proposal_id>/propose-again"]
+              "/proposals/<int:proposal_id>/propose-again", "/account"]
 
 
 def test_the_csrf_table_covers_every_post_endpoint(app):

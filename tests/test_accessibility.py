@@ -277,7 +277,7 @@ def test_an_empty_upload_is_refused_in_english_and_changes_nothing(client, world
 def test_who_is_signed_in_shows_the_name_and_role_not_in_a_tooltip(client, world, login):
     login(world.chairman)
     page = client.get("/work").text
-    who = re.search(r'<span class="who">(.*?)</span></small></span>', page, re.S)
+    who = re.search(r'<a class="who" href="/account">(.*?)</span></small></a>', page, re.S)
     assert who, "the signed-in user's box"
     assert f"<strong>{world.chairman.full_name}</strong>" in who.group(1)
     assert f'<span class="who-role">{world.chairman.role.label}</span>' in who.group(1)

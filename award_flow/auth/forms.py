@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from award_flow.auth.models import USERNAME, USERNAME_RULE
 from award_flow.auth.roles import Role
@@ -17,6 +17,17 @@ class LoginForm(Form):
     password = PasswordField(_l("Mật khẩu"),
                              validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
+
+
+class PasswordChangeForm(Form):
+    current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[
+        DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    new_password = PasswordField(
+        _l("Mật khẩu mới"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        description=_l("Ít nhất %(n)s ký tự, không chứa tên đăng nhập.", n=MIN_PASSWORD_LENGTH))
+    confirm_password = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("Mật khẩu nhập lại không khớp."))])
 
 
 class UserForm(Form):

@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from flask_babel import gettext as _
+
 from award_flow.auth.models import User
-from award_flow.auth.passwords import hash_password, verify_and_update, verify_password
+from award_flow.auth.passwords import (
+    hash_password,
+    normalise,
+    password_problem,
+    verify_and_update,
+    verify_password,
+)
+from award_flow.core import audit
+from award_flow.core.errors import ValidationError
 from award_flow.core.text import nfc
 from award_flow.extensions import db
 
@@ -45,3 +55,18 @@ def sign_out_everywhere(user: User) -> None:
     """End every session and "remember me" cookie of the account, on every device: its
     session token is replaced."""
     user.end_all_sessions()
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """The user's own new password, given the current one. Every other session and "remember
+    me" cookie of the account ends (the view signs this browser in again); an admin who set
+    the first password no longer knows it."""
+    if not user.check_password(current):
+        raise ValidationError(_("Mật khẩu hiện tại không đúng."), field="current_password")
+    if (problem := password_problem(new, user.username)) is not None:
+        raise ValidationError(problem, field="new_password")
+    if normalise(new) == normalise(current):
+        raise ValidationError(_("Mật khẩu mới cần khác mật khẩu hiện tại."),
+                              field="new_password")
+    user.set_password(new)
+    audit.record("change_password", user, comment=user.username)

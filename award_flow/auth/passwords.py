@@ -13,6 +13,7 @@ import unicodedata
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 
 #: The shortest password an admin may set (counted as hashed: NFC).
 MIN_PASSWORD_LENGTH = 10
@@ -32,6 +33,20 @@ def _hasher() -> PasswordHasher:
 def normalise(password: str) -> str:
     """The form of a password that is hashed and checked: NFC, nothing else changed."""
     return unicodedata.normalize("NFC", password)
+
+
+def password_problem(password: str, username: str) -> str | None:
+    """Why a new password is refused, in the user's language, or None: shorter than
+    MIN_PASSWORD_LENGTH (counted as hashed), or holding the account's username, the first
+    thing a guesser tries (NIST SP 800-63B's context-specific words)."""
+    typed = normalise(password)
+    if len(typed) < MIN_PASSWORD_LENGTH:
+        return _("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH)
+    # NIST SP 800-63B: no context-specific words. A name of three letters ("moi") would
+    # refuse ordinary words, so only a name of four or more counts.
+    if len(username) >= 4 and username.casefold() in typed.casefold():
+        return _("Mật khẩu không được chứa tên đăng nhập.")
+    return None
 
 
 def hash_password(password: str) -> str:

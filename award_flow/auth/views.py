@@ -38,10 +38,11 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from award_flow.auth.forms import LoginForm
+from award_flow.auth.forms import LoginForm, PasswordChangeForm
 from award_flow.auth.models import User
-from award_flow.auth.operations import authenticate, sign_out_everywhere
+from award_flow.auth.operations import authenticate, change_own_password, sign_out_everywhere
 from award_flow.core.text import nfc
+from award_flow.core.views import perform
 from award_flow.core.urls import local_url
 from award_flow.extensions import db, limiter, login_manager
 
@@ -201,6 +202,29 @@ def login():
         else:
             flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_refused)
+def account():
+    """The signed-in user's account, and a new password of their own. A wrong current
+    password counts against the same per-address limit as a refused sign-in: a session left
+    open is not a way to guess it."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        done = perform(lambda: change_own_password(current_user, form.current_password.data,
+                                                   form.new_password.data),
+                       _("Đã đổi mật khẩu. Tài khoản đã được đăng xuất trên các thiết bị khác."))
+        if done.ok:
+            # This browser, with the account's new session token (the user, not the proxy).
+            login_user(current_user._get_current_object())
+            return redirect(url_for(".account"))
+        if done.error.field == "current_password":
+            request.environ[_REFUSED] = True
+        if done.error.field is not None:
+            getattr(form, done.error.field).errors.append(done.error.message)
+    return render_template("auth/account.html", form=form)
 
 
 @bp.post("/logout")

@@ -16,8 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from award_flow.auth.models import USERNAME, USERNAME_RULE, User
-from award_flow.auth.passwords import MIN_PASSWORD_LENGTH
-from award_flow.auth.passwords import normalise as normalise_password
+from award_flow.auth.passwords import password_problem
 from award_flow.auth.roles import Role
 from award_flow.catalogue.defaults import rename_default_awards
 from award_flow.core import audit
@@ -121,10 +120,8 @@ def save_user(actor: User | None, *, username: str, full_name: str, role: Role, 
         raise ValidationError(taken)
     if user is None and not password:
         raise ValidationError(_("Cần đặt mật khẩu cho tài khoản mới."))
-    if password and len(normalise_password(password)) < MIN_PASSWORD_LENGTH:  # as hashed
-        raise ValidationError(
-            _("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH)
-        )
+    if password and (problem := password_problem(password, username)) is not None:
+        raise ValidationError(problem)
     if not unit.active and (user is None or user.unit_id != unit.id):
         raise ValidationError(_("Đơn vị này đã ngừng hoạt động."))
     if user is not None:
