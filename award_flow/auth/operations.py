@@ -3,9 +3,8 @@ these and commit)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from award_flow.auth.models import User
 from award_flow.auth.passwords import (

@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
-#: The shortest password an admin may set (counted as hashed: NFC).
+#: The shortest password anyone may set (counted as hashed: NFC).
 MIN_PASSWORD_LENGTH = 10
 
 #: OWASP Password Storage Cheat Sheet: argon2id, 19 MiB of memory, 2 iterations, 1 lane.

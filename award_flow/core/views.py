@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, NamedTuple, TypeVar
 
 from flask import Response, flash, jsonify, redirect, request
@@ -22,16 +22,17 @@ class Result(NamedTuple):
     error: DomainError | None = None
 
 
-def perform(operation: Callable[[], T], success: str | None = None) -> Result:
+def perform(operation: Callable[[], T], success: str | None = None, *,
+            shown_at: Collection[str] = ()) -> Result:
     """Run `operation` and commit. A domain error rolls everything back and its message is
-    flashed, unless it belongs to a form field (`DomainError.field`: the view shows it
-    there); nothing is half done."""
+    flashed, unless it belongs to one of the form fields `shown_at` (`DomainError.field`):
+    the view shows it there. Nothing is half done."""
     try:
         value = operation()
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        if error.field is None:
+        if error.field is None or error.field not in shown_at:
             flash(error.message, "error")
         return Result(False, error=error)
     if success:

@@ -404,7 +404,8 @@ def act(proposal_id: int, action: str):
         return redirect(_back_to(proposal.id, "actions"))
     done = perform(lambda: ops.BUTTON_OPERATIONS[chosen](
         proposal, current_user, comment=form.comment.data or "",
-        expected_version=form.version.data, **extra), TRANSITIONS[chosen].done)
+        expected_version=form.version.data, **extra), TRANSITIONS[chosen].done,
+        shown_at=("comment",))
     if not done.ok:
         return redirect(_back_to_action(proposal_id, chosen, done.error))
     if chosen == Action.APPROVE:
@@ -421,7 +422,7 @@ def _back_to_action(proposal_id: int, action: Action, error: DomainError | None 
     belongs to the comment box (a required reason left empty) marks the refused action's box
     instead (`?box=`): the page says it under the box, once, and its script takes the
     keyboard there."""
-    at_box = error is not None and error.field == "comment"
+    at_box = error is not None and error.field == "comment"  # not flashed (perform's shown_at)
     return url_for(".detail", proposal_id=proposal_id, at="actions",
                    box=action.value if at_box else None, _anchor="actions")
 
