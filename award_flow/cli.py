@@ -68,7 +68,7 @@ def register_cli(app: Flask) -> None:
                                  issuer_code: str) -> None:
         """Set up the authority with the default award catalogue, base salary and decision
         texts (edit them on the admin page "Cơ quan ban hành")."""
-        from award_flow.catalogue.defaults import create_authority
+        from award_flow.org.operations import create_authority
 
         if db.session.scalar(select(Authority.id).limit(1)) is not None:
             raise click.ClickException("An authority exists already; this installation "

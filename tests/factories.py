@@ -11,11 +11,11 @@ from sqlalchemy import select
 from award_flow.auth.models import User
 from award_flow.auth.roles import Role
 from award_flow.campaigns.models import Campaign, CampaignKind, Phase
-from award_flow.catalogue.defaults import create_authority, install_defaults
+from award_flow.catalogue.defaults import install_defaults
 from award_flow.catalogue.models import AwardType
 from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
-from award_flow.org.operations import save_unit, save_user
+from award_flow.org.operations import create_authority, save_unit, save_user
 from award_flow.proposals import operations as ops
 from award_flow.proposals.models import (
     AttachmentKind,

@@ -121,27 +121,6 @@ def default_decision_texts(name: str, level: AuthorityLevel) -> dict[str, str]:
     }
 
 
-def create_authority(*, name: str, place_name: str, level: AuthorityLevel,
-                     parent_name: str | None = None, header_parent: str | None = None,
-                     issuer_code: str = "UBND") -> Authority:
-    """A new issuing People's Committee with the default catalogue, settings and decision
-    texts (the admin edits them on "Cơ quan ban hành")."""
-    name, place_name = nfc(name), nfc(place_name)
-    if not (name and place_name and nfc(issuer_code)):
-        raise ValidationError(_("Cần nhập tên cơ quan, địa danh và ký hiệu cơ quan ban hành."))
-    _require_parent(nfc(parent_name))
-    if db.session.scalar(select(Authority.id).where(Authority.name == name)):
-        raise ValidationError(_("Đã có cơ quan khác mang tên này."))
-    authority = Authority(
-        name=name, place_name=place_name, level=level, parent_name=nfc(parent_name) or None,
-        header_parent=nfc(header_parent) or None, issuer_code=nfc(issuer_code),
-        **default_decision_texts(name, level))
-    db.session.add(authority)
-    db.session.flush()
-    install_defaults(authority)
-    return authority
-
-
 def _default_names(authority_name: str, parent_name: str | None) -> dict[str, str]:
     """Catalogue code → its default printed name for an authority and parent of these names
     (without the entries naming the parent when there is none)."""
@@ -150,7 +129,7 @@ def _default_names(authority_name: str, parent_name: str | None) -> dict[str, st
             if parent_name or "{parent}" not in name}
 
 
-def _require_parent(parent_name: str | None) -> None:
+def require_parent_name(parent_name: str | None) -> None:
     # The entries the superior body confers are named after it: no generic stand-in.
     if not (parent_name or "").strip():
         raise ValidationError(_("Cần nhập cơ quan cấp trên: tên các hình thức khen thưởng "
@@ -159,7 +138,7 @@ def _require_parent(parent_name: str | None) -> None:
 
 def install_defaults(authority: Authority) -> None:
     """Give an authority the default catalogue and settings (rows it does not have yet)."""
-    _require_parent(authority.parent_name)
+    require_parent_name(authority.parent_name)
     have = set(db.session.scalars(
         select(AwardType.code).where(AwardType.authority_id == authority.id)))
     names = _default_names(authority.name, authority.parent_name)

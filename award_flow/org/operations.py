@@ -18,12 +18,17 @@ from sqlalchemy.exc import IntegrityError
 from award_flow.auth.models import USERNAME, USERNAME_RULE, User
 from award_flow.auth.passwords import password_problem
 from award_flow.auth.roles import Role
-from award_flow.catalogue.defaults import rename_default_awards
+from award_flow.catalogue.defaults import (
+    default_decision_texts,
+    install_defaults,
+    rename_default_awards,
+    require_parent_name,
+)
 from award_flow.core import audit
 from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.text import nfc
 from award_flow.extensions import db
-from award_flow.org.models import Authority, Unit, UnitKind
+from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
 
 def active_admin_ids(authority_id: int, *, lock: bool = False) -> set[int]:
     """Ids of the authority's admins who can sign in (account and unit active); with `lock`,
@@ -161,6 +166,35 @@ def _lines(text: str) -> str:
     return "\n".join(line.strip() for line in nfc(text or "").splitlines() if line.strip())
 
 
+def _check_authority_names(name: str | None, place_name: str | None, issuer_code: str | None,
+                           *, other_than: int | None = None) -> None:
+    """An authority needs a name (its own: no other authority's), a place name for its dates
+    and an issuer code for its document numbers."""
+    if not (name and place_name and issuer_code):
+        raise ValidationError(_("Cần nhập tên cơ quan, địa danh và ký hiệu cơ quan ban hành."))
+    if db.session.scalar(select(Authority.id).where(Authority.name == name,
+                                                    Authority.id != (other_than or 0))):
+        raise ValidationError(_("Đã có cơ quan khác mang tên này."))
+
+
+def create_authority(*, name: str, place_name: str, level: AuthorityLevel,
+                     parent_name: str | None = None, header_parent: str | None = None,
+                     issuer_code: str = "UBND") -> Authority:
+    """A new issuing People's Committee with the default catalogue, settings and decision
+    texts (the admin edits them on "Cơ quan ban hành")."""
+    name, place_name, issuer_code = nfc(name), nfc(place_name), nfc(issuer_code)
+    _check_authority_names(name, place_name, issuer_code)
+    require_parent_name(nfc(parent_name))
+    authority = Authority(
+        name=name, place_name=place_name, level=level, parent_name=nfc(parent_name) or None,
+        header_parent=nfc(header_parent) or None, issuer_code=issuer_code,
+        **default_decision_texts(name, level))
+    db.session.add(authority)
+    db.session.flush()
+    install_defaults(authority)
+    return authority
+
+
 def update_authority(actor: User, authority: Authority, data: AuthorityData) -> None:
     """Change how the authority names itself and what its decisions print.
 
@@ -168,11 +202,7 @@ def update_authority(actor: User, authority: Authority, data: AuthorityData) -> 
     the old names ("Giấy khen của Chủ tịch <old name>") takes the default for the new ones;
     a name the admin edited stays as it is."""
     name, place, code = nfc(data.name), nfc(data.place_name), nfc(data.issuer_code)
-    if not (name and place and code):
-        raise ValidationError(_("Cần nhập tên cơ quan, địa danh và ký hiệu cơ quan ban hành."))
-    if db.session.scalar(select(Authority.id).where(Authority.name == name,
-                                                    Authority.id != authority.id)):
-        raise ValidationError(_("Đã có cơ quan khác mang tên này."))
+    _check_authority_names(name, place, code, other_than=authority.id)
     old_name, old_parent = authority.name, authority.parent_name
     authority.name = name
     authority.place_name = place
