@@ -26,6 +26,7 @@ that bold text is laid out with bold widths and that the embedded fonts match th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -184,6 +185,57 @@ def _join_vi(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " và " + items[-1]
+
+
+#: Room for the parent body's line (decision.css: A4 less margins of 30 and 15 mm is 165 mm of
+#: text; with a parent line the header's left column is 45 % of it, the right keeping the
+#: 90.4 mm of "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), less 5 mm so that the two lines do not
+#: read as one, and its size (Decree 30: 12–13 pt).
+HEADER_PARENT_ROOM_MM = 165 * 0.45 - 5
+HEADER_PARENT_PT = 12
+#: Decree 30, Appendix I: the parent body's name may abbreviate common phrases.
+_PARENT_ABBREVIATIONS = (("ỦY BAN NHÂN DÂN", "UBND"), ("HỘI ĐỒNG NHÂN DÂN", "HĐND"))
+
+
+@functools.lru_cache(maxsize=1)
+def _regular_advances() -> tuple[dict[int, int], int]:
+    """Code point → advance width of the regular face, and its units per em (the default
+    instance of the variable font: the same widths as the static regular instance)."""
+    with TTFont(_variable_font_paths()["normal"], lazy=True) as font:
+        metrics = font["hmtx"].metrics
+        advances = {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}
+        return advances, font["head"].unitsPerEm
+
+
+def _fits_parent_room(printed: str) -> bool:
+    """Whether a line fits the parent body's room, by the advance widths of its letters
+    (without kerning, which only narrows it)."""
+    advances, per_em = _regular_advances()
+    # A letter the cmap lacks precomposed is drawn as its base and marks: count its base.
+    units = sum(advances.get(ord(ch)) or advances.get(ord(unicodedata.normalize("NFD", ch)[0]), 0)
+                for ch in unicodedata.normalize("NFC", printed))
+    return units / per_em * HEADER_PARENT_PT * 25.4 / 72 <= HEADER_PARENT_ROOM_MM
+
+
+def parent_line(name: str) -> tuple[str, bool]:
+    """The parent body's line as printed, in capitals, and whether it fits on one line: as
+    given when it fits, else with "Ủy ban nhân dân" and "Hội đồng nhân dân" abbreviated
+    (Decree 30 allows it: "ỦY BAN NHÂN DÂN TỈNH TRÀ VINH" crowds the national motto in this
+    font, "UBND TỈNH TRÀ VINH" does not)."""
+    printed = _upper(" ".join(name.split()))
+    if _fits_parent_room(printed):
+        return printed, True
+    short = printed
+    for phrase, abbreviation in _PARENT_ABBREVIATIONS:
+        short = short.replace(phrase, abbreviation)
+    if _fits_parent_room(short):
+        return short, True
+    return printed, False
+
+
+def header_parent_fits(name: str) -> bool:
+    """Whether a parent body's name prints on one line (see parent_line)."""
+    return parent_line(name)[1]
 
 
 def _header_lines(name: str) -> list[str]:
@@ -443,12 +495,16 @@ def decision_context(
     if award_column:
         annex_award = "ĐƯỢC KHEN THƯỞNG"
     keep = _keep_together
+    parent = parent_line(doc.parent_body) if doc.parent_body and doc.parent_body.strip() \
+        else None
     return {
         "font_family": FONT_FAMILY,
         "font_faces": _font_faces(static_font_dir),
-        # One line, as given: only the issuer's own name is broken before its level.
-        "parent_body": keep(_upper(" ".join(doc.parent_body.split())))
-        if doc.parent_body and doc.parent_body.strip() else None,
+        # One line (see parent_line); only the issuer's own name is broken before its level.
+        # A name too long even abbreviated (admitted before the admin page measured it)
+        # wraps rather than run into the national motto.
+        "parent_body": keep(parent[0]) if parent else None,
+        "parent_one_line": parent[1] if parent else False,
         "issuing_body": [keep(line) for line in _header_lines(doc.issuing_body)],
         "number_line": f"Số: {number}",
         "number": number,
