@@ -40,7 +40,7 @@ e2e: translations
 
 ## Refresh the message catalogue after changing user-facing strings.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 -o award_flow/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 -k secretariat_l -o award_flow/translations/messages.pot .
 	$(BIN)/pybabel update -i award_flow/translations/messages.pot -d award_flow/translations
 
 bench: install

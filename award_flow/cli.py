@@ -63,9 +63,13 @@ def register_cli(app: Flask) -> None:
                        "decision's header; leave it out for a People's Committee.")
     @click.option("--issuer-code", default="UBND", show_default=True,
                   help="Issuer part of document symbols (15/QĐ-UBND).")
+    @click.option("--secretariat", "secretariat_name", default=None,
+                  help="The Council's standing body as the pages name it, e.g. \"Cơ quan Tổ "
+                       "chức - Nội vụ\"; by default the level's (Sở Nội vụ, Phòng Nội vụ, "
+                       "Phòng Văn hóa - Xã hội).")
     def create_authority_command(name: str, place_name: str, level: str,
                                  parent_name: str | None, header_parent: str | None,
-                                 issuer_code: str) -> None:
+                                 issuer_code: str, secretariat_name: str | None) -> None:
         """Set up the authority with the default award catalogue, base salary and decision
         texts (edit them on the admin page "Cơ quan ban hành")."""
         from award_flow.org.operations import create_authority
@@ -76,7 +80,8 @@ def register_cli(app: Flask) -> None:
         try:
             created = create_authority(name=name, place_name=place_name,
                                        level=AuthorityLevel(level), parent_name=parent_name,
-                                       header_parent=header_parent, issuer_code=issuer_code)
+                                       header_parent=header_parent, issuer_code=issuer_code,
+                                       secretariat_name=secretariat_name)
             db.session.commit()
         except DomainError as error:
             raise click.ClickException(error.message) from error

@@ -129,7 +129,8 @@ def load_demo() -> dict[str, User]:
         name="Ủy ban nhân dân thị xã Duyên Hải", place_name="Duyên Hải",
         parent_name="Ủy ban nhân dân tỉnh Trà Vinh", header_parent=None,
         level=AuthorityLevel.DISTRICT,
-        issuer_code="UBND", decision_legal_bases=LEGAL_BASES,
+        issuer_code="UBND", secretariat_name="Cơ quan Tổ chức - Nội vụ",
+        decision_legal_bases=LEGAL_BASES,
         decision_proposer="Trưởng Cơ quan Tổ chức - Nội vụ thị xã",
         decision_executors="\n".join((
             "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân thị xã",

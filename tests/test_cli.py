@@ -92,6 +92,15 @@ def test_authority_create_takes_a_header_parent_apart_from_the_parent(flask_cli)
         "Ủy ban nhân dân tỉnh Vĩnh Long", "UBND xã Long Hữu", "HĐTĐKT")
 
 
+def test_authority_create_takes_the_secretariats_name(flask_cli):
+    result = flask_cli("authority", "create", "Ủy ban nhân dân thị xã Duyên Hải",
+                       "--place", "Duyên Hải", "--level", "district",
+                       "--parent", "Ủy ban nhân dân tỉnh Trà Vinh",
+                       "--secretariat", "Cơ quan Tổ chức - Nội vụ")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Authority.secretariat_name)) == "Cơ quan Tổ chức - Nội vụ"
+
+
 def test_authority_create_needs_the_parent_the_awards_are_named_after(flask_cli):
     result = flask_cli("authority", "create", "Ủy ban nhân dân xã Long Hữu",
                        "--place", "Long Hữu", "--level", "commune")
@@ -113,7 +122,7 @@ def test_units_create_adds_a_unit_of_the_authority(flask_cli, world):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("Xã Long Hữu", "--kind", "commune"), "Đã có đơn vị mang tên này."),
+    (("xã long hữu", "--kind", "commune"), "Đã có đơn vị “Xã Long Hữu”"),
     (("Xã Mới", "--kind", "galaxy"), "Invalid value for '--kind'"),
     (("  ", "--kind", "commune"), "Cần nhập tên đơn vị."),
 ], ids=["duplicate", "unknown kind", "blank name"])

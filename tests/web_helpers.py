@@ -126,6 +126,16 @@ def flashes(html: str) -> list[tuple[str, str]]:
             for category, text in _FLASH.findall(html)]
 
 
+_FIELD_ERRORS = re.compile(r'<div id="([\w-]+)-error">(.*?)</div>', re.S)
+
+
+def field_errors(html: str) -> dict[str, list[str]]:
+    """Field id → the messages said under that field (templates/macros.html `field`)."""
+    return {field: [unescape(m).strip() for m in re.findall(r'<p class="error">(.*?)</p>', body,
+                                                            re.S)]
+            for field, body in _FIELD_ERRORS.findall(html)}
+
+
 _LISTED = re.compile(r'<h2><a href="/proposals/(\d+)">')
 
 

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from award_flow.auth.models import USERNAME, USERNAME_RULE
 from award_flow.auth.roles import Role
@@ -39,7 +46,7 @@ class UserForm(Form):
                                           "canbo.phuong1."))
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Vai trò"), choices=[])
-    unit_id = SelectField(_l("Đơn vị"), coerce=int)
+    unit_id = SelectField(_l("Đơn vị"), coerce=int, validators=[InputRequired()])
     password = PasswordField(
         _l("Mật khẩu (để trống nếu không đổi)"),
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
@@ -58,6 +65,10 @@ class UserForm(Form):
                 DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)]
             self.password.flags.required = True
             self.password.flags.optional = False
+
+    def validate_unit_id(self, field: SelectField) -> None:
+        if not field.data:  # the "— Chọn đơn vị —" placeholder
+            raise ValidationError(_l("Hãy chọn đơn vị của tài khoản."))
 
     def validate_username(self, field: StringField) -> None:
         # An account made before this rule keeps its name; a new name follows it.

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from award_flow.org.wording import secretariat_l
+
 
 class Role(StrEnum):
     UNIT_OFFICER = "unit_officer"
@@ -24,7 +26,7 @@ class Role(StrEnum):
 ROLE_LABELS = {
     Role.UNIT_OFFICER: _l("Cán bộ thi đua, khen thưởng của đơn vị"),
     Role.UNIT_HEAD: _l("Thủ trưởng đơn vị"),
-    Role.SECRETARIAT: _l("Cán bộ Cơ quan Tổ chức - Nội vụ"),
+    Role.SECRETARIAT: secretariat_l("Cán bộ %(secretariat)s"),
     Role.COMMITTEE_MEMBER: _l("Thành viên Thường trực Hội đồng Thi đua - Khen thưởng"),
     Role.CHAIRMAN: _l("Chủ tịch UBND"),
     Role.VICE_CHAIRMAN: _l("Phó Chủ tịch UBND"),

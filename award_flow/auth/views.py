@@ -43,7 +43,7 @@ from award_flow.auth.models import User
 from award_flow.auth.operations import authenticate, change_own_password, sign_out_everywhere
 from award_flow.core.text import nfc
 from award_flow.core.urls import local_url
-from award_flow.core.views import perform
+from award_flow.core.views import perform_on
 from award_flow.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -204,9 +204,6 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-#: The fields of the password form whose refusals the operation names (said under them).
-_PASSWORD_FIELDS = ("current_password", "new_password")
-
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
@@ -217,18 +214,15 @@ def account():
     open is not a way to guess it."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        done = perform(lambda: change_own_password(current_user, form.current_password.data,
-                                                   form.new_password.data),
-                       _("Đã đổi mật khẩu. Tài khoản đã được đăng xuất trên các thiết bị khác."),
-                       shown_at=_PASSWORD_FIELDS)
+        done = perform_on(form, lambda: change_own_password(
+            current_user, form.current_password.data, form.new_password.data),
+            _("Đã đổi mật khẩu. Tài khoản đã được đăng xuất trên các thiết bị khác."))
         if done.ok:
             # This browser, with the account's new session token (the user, not the proxy).
             login_user(current_user._get_current_object())
             return redirect(url_for(".account"))
         if done.error.field == "current_password":
             request.environ[_REFUSED] = True
-        if done.error.field in _PASSWORD_FIELDS:  # said at its field, not flashed
-            getattr(form, done.error.field).errors.append(done.error.message)
     return render_template("auth/account.html", form=form)
 
 

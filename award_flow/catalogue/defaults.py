@@ -77,6 +77,14 @@ DEFAULT_PROPOSERS = {
     AuthorityLevel.DISTRICT: "Trưởng phòng Nội vụ {locality}",
     AuthorityLevel.COMMUNE: "Trưởng phòng Văn hóa - Xã hội {locality}",
 }
+#: The same body as the pages name it (buttons such as "Chuyển lại …", the secretariat's role),
+#: by level: the admin writes the local name on "Cơ quan ban hành" (Duyên Hải's is "Cơ quan Tổ
+#: chức - Nội vụ").
+DEFAULT_SECRETARIATS = {
+    AuthorityLevel.PROVINCE: "Sở Nội vụ",
+    AuthorityLevel.DISTRICT: "Phòng Nội vụ",
+    AuthorityLevel.COMMUNE: "Phòng Văn hóa - Xã hội",
+}
 #: The head of the People's Committee's office, by level.
 DEFAULT_OFFICES = {
     AuthorityLevel.PROVINCE: "Chánh Văn phòng Ủy ban nhân dân {locality}",

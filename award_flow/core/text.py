@@ -41,6 +41,22 @@ def fold(value: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+#: The five Vietnamese tone marks (huyền, sắc, ngã, hỏi, nặng) as combining characters; the
+#: other marks (circumflex, breve, horn) make letters of their own and stay where they are.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def same_name_key(value: str) -> str:
+    """What two spellings of one name share: case, spacing and where a word's tone mark sits
+    left aside ("Xã Trường Long Hòa", "xã trường long hoà"), every letter and mark kept (not
+    "Long Hóa"). Two tone placements are in use (old "hòa", new "hoà"), both correct."""
+    words = []
+    for word in unicodedata.normalize("NFD", value).casefold().split():
+        tones = "".join(ch for ch in word if ch in _TONE_MARKS)
+        words.append("".join(ch for ch in word if ch not in _TONE_MARKS) + tones)
+    return unicodedata.normalize("NFC", " ".join(words))
+
+
 def alphabetical(text: str) -> tuple[str, str]:
     """Sort key for names as a reader expects: "Ủy ban…" among the U's, not after "Xã…" (by
     the letters without their marks, then by the marks; đ sorts with d)."""

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple, TypeVar
 from flask import Response, flash, jsonify, redirect, request
 
 from award_flow.core.errors import DomainError
+from award_flow.core.forms import Form
 from award_flow.extensions import db
 
 T = TypeVar("T")
@@ -38,6 +39,15 @@ def perform(operation: Callable[[], T], success: str | None = None, *,
     if success:
         flash(str(success), "success")
     return Result(True, value)
+
+
+def perform_on(form: Form, operation: Callable[[], T], success: str | None = None) -> Result:
+    """`perform` for a form's page: a refusal that names one of the form's fields is said
+    under that field, as the form's own validation would (the page is rendered again)."""
+    result = perform(operation, success, shown_at=tuple(form._fields))
+    if result.error is not None and result.error.field in form._fields:
+        form[result.error.field].errors.append(result.error.message)
+    return result
 
 
 #: Sent by static/js/app.js with a form it sends itself to show the upload's progress: the

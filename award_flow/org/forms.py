@@ -37,6 +37,11 @@ class AuthorityForm(Form):
         description=_l("Để trống đối với Ủy ban nhân dân: tiêu đề quyết định chỉ gồm tên cơ "
                        "quan ban hành. Nếu dùng, dòng này được in hoa trên một dòng; tên dài "
                        "nên viết tắt cụm từ thông dụng, ví dụ: UBND tỉnh Trà Vinh."))
+    secretariat_name = StringField(
+        _l("Cơ quan thường trực Hội đồng Thi đua - Khen thưởng"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("Tên gọi trên các trang và nút thao tác, ví dụ: Cơ quan Tổ chức - Nội "
+                       "vụ (trong “Chuyển lại Cơ quan Tổ chức - Nội vụ”)."))
     issuer_code = StringField(_l("Ký hiệu cơ quan ban hành"),
                               validators=[DataRequired(), Length(max=20)],
                               description=_l("Phần sau “QĐ-” trong số, ký hiệu: 15/QĐ-UBND"))

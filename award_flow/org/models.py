@@ -55,6 +55,12 @@ DECISION_TEXT_LABELS = {
 }
 
 
+#: The secretariat's name an authority had before it was data (migration 0009), and the one
+#: shown where no authority is at hand; a new authority starts with its level's
+#: (catalogue.defaults.DEFAULT_SECRETARIATS).
+DEFAULT_SECRETARIAT_NAME = "Cơ quan Tổ chức - Nội vụ"
+
+
 class Authority(db.Model):
     """A People's Committee whose chairman confers awards (GLOSSARY: `Authority`)."""
 
@@ -83,6 +89,10 @@ class Authority(db.Model):
     decision_recipients: Mapped[str] = mapped_column(Text, default="")
     #: Where the bonus is paid from (Điều 2).
     bonus_fund: Mapped[str] = mapped_column(String(300), default="")
+    #: The standing body of its Emulation and Commendation Council as the pages name it
+    #: (GLOSSARY: secretariat): "Chuyển lại Cơ quan Tổ chức - Nội vụ" (see org/wording.py).
+    secretariat_name: Mapped[str] = mapped_column(
+        String(200), default=DEFAULT_SECRETARIAT_NAME, server_default=DEFAULT_SECRETARIAT_NAME)
 
     units: Mapped[list[Unit]] = relationship(back_populates="authority", order_by="Unit.name")
 

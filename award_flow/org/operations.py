@@ -19,6 +19,7 @@ from award_flow.auth.models import USERNAME, USERNAME_RULE, User
 from award_flow.auth.passwords import password_problem
 from award_flow.auth.roles import Role
 from award_flow.catalogue.defaults import (
+    DEFAULT_SECRETARIATS,
     default_decision_texts,
     install_defaults,
     rename_default_awards,
@@ -26,9 +27,11 @@ from award_flow.catalogue.defaults import (
 )
 from award_flow.core import audit
 from award_flow.core.errors import NotAllowed, ValidationError
-from award_flow.core.text import nfc
+from award_flow.core.text import nfc, same_name_key
+from award_flow.documents.render import header_parent_fits
 from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
+from award_flow.org.queries import units_of
 
 def active_admin_ids(authority_id: int, *, lock: bool = False) -> set[int]:
     """Ids of the authority's admins who can sign in (account and unit active); with `lock`,
@@ -43,13 +46,13 @@ def active_admin_ids(authority_id: int, *, lock: bool = False) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def _flush_unique(message: str) -> None:
+def _flush_unique(message: str, field: str | None = None) -> None:
     """Flush; a unique constraint that fails (someone else took the name between our check
     and our insert) is refused with the check's own message rather than a server error."""
     try:
         db.session.flush()
     except IntegrityError as exc:
-        raise ValidationError(message) from exc
+        raise ValidationError(message, field=field) from exc
 
 
 def _is_active_admin(role: Role, active: bool, unit: Unit) -> bool:
@@ -86,13 +89,15 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
               unit: Unit | None = None, active: bool = True) -> Unit:
     name = nfc(name) or ""
     if not name:
-        raise ValidationError(_("Cần nhập tên đơn vị."))
-    clash = db.session.scalar(
-        select(Unit).where(Unit.authority_id == authority.id, Unit.name == name)
-    )
-    taken = _("Đã có đơn vị mang tên này.")
-    if clash is not None and clash is not unit:
-        raise ValidationError(taken)
+        raise ValidationError(_("Cần nhập tên đơn vị."), field="name")
+    # "xã long hữu" beside "Xã Long Hữu" would be a second unit in every list and filter.
+    key = same_name_key(name)
+    clash = next((other for other in units_of(authority.id)
+                  if other is not unit and same_name_key(other.name) == key), None)
+    taken = _("Đã có đơn vị “%(name)s”: tên chỉ khác chữ hoa, chữ thường hoặc vị trí dấu "
+              "thanh là cùng một đơn vị.", name=clash.name if clash else name)
+    if clash is not None:
+        raise ValidationError(taken, field="name")
     stopping = unit is not None and unit.active and not active
     if stopping:
         _check_unit_may_stop(actor, unit)
@@ -105,7 +110,7 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
         # not come back if the unit is switched on again.
         for member in unit.users:
             member.end_all_sessions()
-    _flush_unique(taken)
+    _flush_unique(taken, "name")
     audit.record("save_unit", actor, comment=f"{unit.id}: {unit.name}")
     return unit
 
@@ -119,16 +124,16 @@ def save_user(actor: User | None, *, username: str, full_name: str, role: Role, 
     # The form says so at the field; the CLI (flask users create) is told here. An account
     # made before the rule keeps its name.
     if not USERNAME.fullmatch(username) and (user is None or username != user.username):
-        raise ValidationError(str(USERNAME_RULE))
+        raise ValidationError(str(USERNAME_RULE), field="username")
     taken = _("Tên đăng nhập đã được dùng.")
     if clash is not None and clash is not user:
-        raise ValidationError(taken)
+        raise ValidationError(taken, field="username")
     if user is None and not password:
-        raise ValidationError(_("Cần đặt mật khẩu cho tài khoản mới."))
+        raise ValidationError(_("Cần đặt mật khẩu cho tài khoản mới."), field="password")
     if password and (problem := password_problem(password, username)) is not None:
-        raise ValidationError(problem)
+        raise ValidationError(problem, field="password")
     if not unit.active and (user is None or user.unit_id != unit.id):
-        raise ValidationError(_("Đơn vị này đã ngừng hoạt động."))
+        raise ValidationError(_("Đơn vị này đã ngừng hoạt động."), field="unit_id")
     if user is not None:
         _check_admins_remain(actor, user, role, active, unit)
     if user is None:
@@ -139,7 +144,7 @@ def save_user(actor: User | None, *, username: str, full_name: str, role: Role, 
         username, nfc(full_name), role, unit, active)
     if password:
         user.set_password(password)  # a new password ends the account's other sessions
-    _flush_unique(taken)
+    _flush_unique(taken, "username")
     audit.record("save_user", actor, comment=f"{user.username} ({role.value}, {unit.name})")
     return user
 
@@ -159,6 +164,7 @@ class AuthorityData:
     decision_executors: str
     decision_recipients: str
     bonus_fund: str
+    secretariat_name: str
 
 
 def _lines(text: str) -> str:
@@ -167,11 +173,20 @@ def _lines(text: str) -> str:
 
 
 def _check_authority_names(name: str | None, place_name: str | None, issuer_code: str | None,
-                           *, other_than: int | None = None) -> None:
-    """An authority needs a name (its own: no other authority's), a place name for its dates
-    and an issuer code for its document numbers."""
+                           secretariat_name: str | None, header_parent: str | None, *,
+                           other_than: int | None = None) -> None:
+    """An authority needs a name (its own: no other authority's), a place name for its dates,
+    an issuer code for its document numbers and its secretariat's name for the pages; a
+    header parent prints on one line of a decision's header."""
     if not (name and place_name and issuer_code):
         raise ValidationError(_("Cần nhập tên cơ quan, địa danh và ký hiệu cơ quan ban hành."))
+    if not secretariat_name:
+        raise ValidationError(_("Cần nhập tên cơ quan thường trực Hội đồng Thi đua - Khen "
+                                "thưởng."))
+    if header_parent and not header_parent_fits(header_parent):
+        raise ValidationError(_("Tên cơ quan chủ quản quá dài để in trên một dòng của tiêu đề "
+                                "quyết định; hãy viết tắt cụm từ thông dụng, ví dụ: UBND tỉnh "
+                                "Trà Vinh."), field="header_parent")
     if db.session.scalar(select(Authority.id).where(Authority.name == name,
                                                     Authority.id != (other_than or 0))):
         raise ValidationError(_("Đã có cơ quan khác mang tên này."))
@@ -179,16 +194,19 @@ def _check_authority_names(name: str | None, place_name: str | None, issuer_code
 
 def create_authority(*, name: str, place_name: str, level: AuthorityLevel,
                      parent_name: str | None = None, header_parent: str | None = None,
-                     issuer_code: str = "UBND") -> Authority:
+                     issuer_code: str = "UBND",
+                     secretariat_name: str | None = None) -> Authority:
     """A new issuing People's Committee with the default catalogue, settings and decision
-    texts (the admin edits them on "Cơ quan ban hành")."""
+    texts, and its level's name for the secretariat unless given (the admin edits them on
+    "Cơ quan ban hành")."""
     name, place_name, issuer_code = nfc(name), nfc(place_name), nfc(issuer_code)
-    _check_authority_names(name, place_name, issuer_code)
+    secretariat_name = nfc(secretariat_name) or DEFAULT_SECRETARIATS[level]
+    _check_authority_names(name, place_name, issuer_code, secretariat_name, nfc(header_parent))
     require_parent_name(nfc(parent_name))
     authority = Authority(
         name=name, place_name=place_name, level=level, parent_name=nfc(parent_name) or None,
         header_parent=nfc(header_parent) or None, issuer_code=issuer_code,
-        **default_decision_texts(name, level))
+        secretariat_name=secretariat_name, **default_decision_texts(name, level))
     db.session.add(authority)
     db.session.flush()
     install_defaults(authority)
@@ -202,13 +220,16 @@ def update_authority(actor: User, authority: Authority, data: AuthorityData) -> 
     the old names ("Giấy khen của Chủ tịch <old name>") takes the default for the new ones;
     a name the admin edited stays as it is."""
     name, place, code = nfc(data.name), nfc(data.place_name), nfc(data.issuer_code)
-    _check_authority_names(name, place, code, other_than=authority.id)
+    secretariat = nfc(data.secretariat_name)
+    _check_authority_names(name, place, code, secretariat, nfc(data.header_parent),
+                           other_than=authority.id)
     old_name, old_parent = authority.name, authority.parent_name
     authority.name = name
     authority.place_name = place
     authority.parent_name = nfc(data.parent_name) or None
     authority.header_parent = nfc(data.header_parent) or None
     authority.issuer_code = code
+    authority.secretariat_name = secretariat
     authority.decision_legal_bases = _lines(data.decision_legal_bases)
     authority.decision_proposer = nfc(data.decision_proposer) or ""
     authority.decision_executors = _lines(data.decision_executors)

@@ -11,7 +11,7 @@ from award_flow.auth.forms import UserForm
 from award_flow.auth.models import User
 from award_flow.auth.permissions import admin_required
 from award_flow.auth.roles import Role
-from award_flow.core.views import perform
+from award_flow.core.views import perform_on
 from award_flow.extensions import db
 from award_flow.org.queries import units_of
 from award_flow.org.forms import AuthorityForm, UnitForm
@@ -42,8 +42,8 @@ def edit_authority():
     if form.validate_on_submit():
         data = AuthorityData(**{name: getattr(form, name).data or ""
                                 for name in AuthorityData.__dataclass_fields__})
-        if perform(lambda: update_authority(current_user, authority, data),
-                   _("Đã lưu thông tin cơ quan ban hành.")).ok:
+        if perform_on(form, lambda: update_authority(current_user, authority, data),
+                      _("Đã lưu thông tin cơ quan ban hành.")).ok:
             return redirect(url_for(".edit_authority"))
     return render_template("admin/authority_form.html", form=form, authority=authority)
 
@@ -62,10 +62,20 @@ def edit_unit(unit_id: int | None):
     form = UnitForm(obj=unit)
     if unit is not None and not form.is_submitted():
         form.kind.data = unit.kind.value
+    # Switching a unit off locks its people out: said before, and counted when done.
+    signed_in = sum(1 for member in unit.users if member.active) if unit else 0
+    if unit is not None and unit.active and signed_in:
+        form.active.description = _(
+            "Bỏ chọn để ngừng hoạt động: %(n)s tài khoản của đơn vị sẽ không đăng nhập được "
+            "nữa (cho đến khi đơn vị hoạt động lại).", n=signed_in)
     if form.validate_on_submit():
-        if perform(lambda: save_unit(current_user, _authority(), form.name.data,
-                                     UnitKind(form.kind.data), unit=unit,
-                                     active=form.active.data), _("Đã lưu đơn vị.")).ok:
+        stopping = unit is not None and unit.active and not form.active.data
+        done = _("Đã lưu đơn vị. Đơn vị đã ngừng hoạt động: %(n)s tài khoản của đơn vị không "
+                 "đăng nhập được nữa.", n=signed_in) if stopping and signed_in \
+            else _("Đã lưu đơn vị.")
+        if perform_on(form, lambda: save_unit(current_user, _authority(), form.name.data,
+                                              UnitKind(form.kind.data), unit=unit,
+                                              active=form.active.data), done).ok:
             return redirect(url_for(".units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
 
@@ -90,12 +100,14 @@ def edit_user(user_id: int | None):
         if user is None or user.unit.authority_id != _authority().id:
             abort(404)
     form = UserForm(obj=user)
-    form.unit_id.choices = _unit_choices(user)
+    # A new account's unit is chosen, not left at the first of the list.
+    form.unit_id.choices = ([(0, _("— Chọn đơn vị —"))] if user is None else []) + \
+        _unit_choices(user)
     if user is not None and not form.is_submitted():
         form.role.data = user.role.value
     if form.validate_on_submit():
         unit_of_user = _own_unit_or_404(form.unit_id.data)
-        if perform(lambda: save_user(
+        if perform_on(form, lambda: save_user(
                 current_user, username=form.username.data, full_name=form.full_name.data,
                 role=Role(form.role.data), unit=unit_of_user,
                 password=form.password.data or None, active=form.active.data, user=user),

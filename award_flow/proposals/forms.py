@@ -82,8 +82,16 @@ class AttachmentForm(Form):
         super().__init__(*args, **kwargs)
         self.kind.choices = [("", _("— Chọn loại tài liệu —"))] + [
             (k.value, k.label) for k in AttachmentKind]
+        max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
         self.file.description = _("PDF, DOCX, XLSX, JPG hoặc PNG; tối đa %(size)s.",
-                                  size=vn_file_size(current_app.config["MAX_ATTACHMENT_BYTES"]))
+                                  size=vn_file_size(max_bytes))
+        # static/js/app.js refuses a file over the limit before sending it (10 MB over a weak
+        # link is minutes spent for a refusal), in the server's words; the server checks all
+        # the same.
+        self.file.render_kw = {
+            "data-max-bytes": max_bytes,
+            "data-too-big": _("Tệp “%(name)s”: %(problem)s", name="{name}", problem=_(
+                "Tệp quá lớn: tối đa %(size)s.", size=vn_file_size(max_bytes)))}
 
 
 #: The longest comment a workflow button takes (its textarea's maxlength says the same).

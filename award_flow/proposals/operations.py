@@ -230,17 +230,18 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
     # what is left is what the decision prints.
     name = nfc(data.name) or ""
     if not name:
-        raise ValidationError(_("Cần nhập họ tên hoặc tên tập thể."))
+        raise ValidationError(_("Cần nhập họ tên hoặc tên tập thể."), field="name")
     if data.kind == NomineeKind.INDIVIDUAL and data.gender is None:
         # The decision's annex says "Ông" or "Bà" before each person.
-        raise ValidationError(_("Cần chọn giới tính của người được đề nghị."))
+        raise ValidationError(_("Cần chọn giới tính của người được đề nghị."), field="gender")
     if not data.priority_group.fits(data.kind):
         raise ValidationError(_("Nhóm ưu tiên “%(group)s” không dùng cho %(kind)s.",
-                                group=data.priority_group.label, kind=data.kind.label.lower()))
+                                group=data.priority_group.label, kind=data.kind.label.lower()),
+                              field="priority_group")
     name_folded = fold(name)
     # Folding can lengthen a name ("ß" → "ss"): refuse rather than overflow the column.
     if len(name_folded) > Nominee.__table__.c.name_folded.type.length:
-        raise ValidationError(_("Họ tên hoặc tên tập thể quá dài."))
+        raise ValidationError(_("Họ tên hoặc tên tập thể quá dài."), field="name")
     position, place = nfc(data.position) or "", nfc(data.unit_or_address) or ""
     same = next((other for other in proposal.nominees if other is not nominee
                  and other.name_folded == name_folded
@@ -250,7 +251,8 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
         # Folded: "Nguyen Van Ut" is "Nguyễn Văn Út" typed without its marks.
         raise ValidationError(_("“%(name)s” đã có trong tờ trình này; mỗi trường hợp chỉ "
                                 "được đề nghị một lần. Nếu là người khác cùng họ tên, hãy ghi "
-                                "chức vụ hoặc đơn vị, địa chỉ để phân biệt.", name=same.name))
+                                "chức vụ hoặc đơn vị, địa chỉ để phân biệt.", name=same.name),
+                              field="name")
     nominee.kind = data.kind
     nominee.name = name
     nominee.name_folded = name_folded
@@ -309,7 +311,12 @@ def add_attachment(
     if len(proposal.attachments) >= limits["MAX_ATTACHMENTS_PER_PROPOSAL"]:
         raise ValidationError(_("Hồ sơ đã có %(n)s tệp, số tệp tối đa của một tờ trình.",
                                 n=limits["MAX_ATTACHMENTS_PER_PROPOSAL"]))
-    stored = store_upload(stream)
+    name = clean_filename(filename)
+    try:
+        stored = store_upload(stream)
+    except ValidationError as refused:  # the clerk who chose several files learns which one
+        raise ValidationError(_("Tệp “%(name)s”: %(problem)s", name=name,
+                                problem=refused.message), field="file") from refused
     track_new_file(db.session, stored.stored_name)  # removed again if this is refused below
     if sum(a.size for a in proposal.attachments) + stored.size > limits["MAX_DOSSIER_BYTES"]:
         raise ValidationError(_("Hồ sơ của một tờ trình tối đa %(size)s; tệp này vượt quá.",
@@ -317,7 +324,7 @@ def add_attachment(
     attachment = Attachment(
         proposal=proposal,
         kind=kind,
-        original_name=clean_filename(filename),
+        original_name=name,
         stored_name=stored.stored_name,
         content_type=stored.content_type,
         size=stored.size,
@@ -460,7 +467,8 @@ def conclude_review(
         # Deferred means "decided later": a proposal deferred as a whole stays with the
         # committee rather than going to the chairman with nothing to decide.
         raise ValidationError(_("Không thể hoãn xét tất cả: hãy để tờ trình chờ phiên họp sau "
-                                "(chưa kết luận) hoặc chuyển lại Cơ quan Tổ chức - Nội vụ."))
+                                "(chưa kết luận) hoặc chuyển lại %(secretariat)s.",
+                                secretariat=proposal.unit.authority.secretariat_name))
     _apply(proposal, Action.CONCLUDE, actor, comment)
     for nominee in proposal.nominees:
         nominee.outcome = outcomes[nominee.id]

@@ -32,7 +32,7 @@ from award_flow.core.formatting import document_number
 from award_flow.core.params import page_arg, past_last_page
 from award_flow.core.storage import download_name, stored_path
 from award_flow.core.text import alphabetical
-from award_flow.core.views import go_to, perform
+from award_flow.core.views import go_to, perform, perform_on
 from award_flow.decisions.operations import (
     RenderedDecision,
     draft_decision_document,
@@ -258,8 +258,16 @@ def _approval_preview(proposal: Proposal) -> dict | None:
 SECTIONS = frozenset({"nominees", "dossier", "actions"})
 
 
-def _back_to(proposal_id: int, section: str) -> str:
-    return url_for(".detail", proposal_id=proposal_id, at=section, _anchor=section)
+def _attachment_form() -> AttachmentForm:
+    """The dossier's upload form, with the kind of a refused upload still chosen."""
+    form = AttachmentForm()
+    if request.args.get("kind") in set(AttachmentKind):
+        form.kind.data = request.args["kind"]
+    return form
+
+
+def _back_to(proposal_id: int, section: str, **args: str) -> str:
+    return url_for(".detail", proposal_id=proposal_id, at=section, _anchor=section, **args)
 
 
 @dataclass(frozen=True)
@@ -370,7 +378,7 @@ def detail(proposal_id: int):
         propose_deferred_again=may_propose_again and not refile,
         show_audit_ip=sees_audit_details(current_user),
         editable=can_edit(current_user, proposal),
-        attachment_form=AttachmentForm(),
+        attachment_form=_attachment_form(),
         empty_form=EmptyForm(),
         event_labels=EVENT_LABELS,
         state_labels={s.value: s.label for s in ProposalState},
@@ -573,8 +581,9 @@ def add_nominee(proposal_id: int):
         abort(403)
     form = NomineeForm(kind=proposal.award_type.subject)
     if form.validate_on_submit():
-        if perform(lambda: ops.add_nominee(current_user, proposal, _nominee_data(form, proposal)),
-                   _("Đã thêm người được đề nghị.")).ok:
+        if perform_on(form, lambda: ops.add_nominee(current_user, proposal,
+                                                    _nominee_data(form, proposal)),
+                      _("Đã thêm người được đề nghị.")).ok:
             return redirect(_back_to(proposal.id, "nominees"))
     return _nominee_page(form, proposal, None)
 
@@ -592,8 +601,9 @@ def edit_nominee(nominee_id: int):
             form.gender.data = nominee.gender.value if nominee.gender else None
         form.priority_group.data = nominee.priority_group.value
     if form.validate_on_submit():
-        if perform(lambda: ops.update_nominee(current_user, nominee, _nominee_data(form, proposal)),
-                   _("Đã lưu.")).ok:
+        if perform_on(form, lambda: ops.update_nominee(current_user, nominee,
+                                                       _nominee_data(form, proposal)),
+                      _("Đã lưu.")).ok:
             return redirect(_back_to(proposal.id, "nominees"))
     return _nominee_page(form, proposal, nominee)
 
@@ -621,16 +631,20 @@ def upload(proposal_id: int):
     if not can_edit(current_user, proposal):
         abort(403)
     form = AttachmentForm()
+    # A refused upload comes back with the kind chosen (the file has to be chosen again: a
+    # browser never lets a page fill in a file).
+    kept = {"kind": form.kind.data} if form.kind.data in set(AttachmentKind) else {}
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
                 flash(str(message), "error")
-        return go_to(_back_to(proposal.id, "dossier"))
+        return go_to(_back_to(proposal.id, "dossier", **kept))
     upload_file = form.file.data
-    perform(lambda: ops.add_attachment(current_user, proposal, AttachmentKind(form.kind.data),
-                                       upload_file.filename or "", upload_file.stream),
-            _("Đã tải lên tệp."))
-    return go_to(_back_to(proposal.id, "dossier"))
+    done = perform(lambda: ops.add_attachment(current_user, proposal,
+                                              AttachmentKind(form.kind.data),
+                                              upload_file.filename or "", upload_file.stream),
+                   _("Đã tải lên tệp."))
+    return go_to(_back_to(proposal.id, "dossier", **({} if done.ok else kept)))
 
 
 @bp.get("/attachments/<int:attachment_id>")

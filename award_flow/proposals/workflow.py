@@ -14,6 +14,7 @@ from sqlalchemy import CheckConstraint, ColumnElement, and_, event, false, selec
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import REVIEWER_ROLES, SIGNER_ROLES, UNIT_ROLES, Role
+from award_flow.org.wording import secretariat_l
 from award_flow.proposals.models import Nominee, NomineeOutcome, Proposal, ProposalState
 
 S = ProposalState
@@ -67,8 +68,9 @@ class Transition:
     #: and when).
     banner: object | None = None
     #: Shown instead of the button, which is then not offered, while the proposal lacks what
-    #: the transition needs (`lacks`): approving when nobody was recommended would issue
-    #: nothing. The operation refuses all the same.
+    #: the transition needs (`lacks`, said where the note has `%(missing)s`): approving when
+    #: nobody was recommended would issue nothing, submitting a dossier without its files
+    #: would be refused. The operation refuses all the same.
     withheld_note: object | None = None
     #: A badge on the proposal's card in the lists while the proposal stays where this
     #: transition took it, for a state that does not say it by itself: a proposal sent back
@@ -120,6 +122,7 @@ TRANSITIONS: dict[Action, Transition] = {
                    target=S.SUBMITTED, roles=_UNIT_HEAD,
                    label=_l("Gửi tờ trình"), style="primary",
                    done=_l("Đã gửi tờ trình."),
+                   withheld_note=_l("Chưa đủ để gửi: %(missing)s"),
                    offers_comment=True, comment_states=frozenset({S.RETURNED}),
                    comment_label=_l("Nội dung đã bổ sung, chỉnh sửa (không bắt buộc)"),
                    banner=_l("Nội dung đã bổ sung, chỉnh sửa:")),
@@ -153,14 +156,14 @@ TRANSITIONS: dict[Action, Transition] = {
                    needs_comment=True, comment_label=_l("Ý kiến thẩm định (bắt buộc)"),
                    missing_comment=_l("Cần ghi ý kiến thẩm định trước khi trình Thường trực "
                                       "Hội đồng."),
-                   banner=_l("Ý kiến thẩm định của Cơ quan Tổ chức - Nội vụ:")),
+                   banner=secretariat_l("Ý kiến thẩm định của %(secretariat)s:")),
         Transition(action=Action.SEND_BACK,
                    sources=frozenset({S.IN_COMMITTEE, S.AWAITING_DECISION}),
                    target=S.UNDER_REVIEW, roles=_COMMITTEE | _SIGNERS,
-                   label=_l("Chuyển lại Cơ quan Tổ chức - Nội vụ"), style="danger",
-                   done=_l("Đã chuyển lại Cơ quan Tổ chức - Nội vụ."),
+                   label=secretariat_l("Chuyển lại %(secretariat)s"), style="danger",
+                   done=secretariat_l("Đã chuyển lại %(secretariat)s."),
                    needs_comment=True, comment_label=_l("Lý do chuyển lại (bắt buộc)"),
-                   missing_comment=_l("Cần ghi lý do chuyển lại Cơ quan Tổ chức - Nội vụ."),
+                   missing_comment=secretariat_l("Cần ghi lý do chuyển lại %(secretariat)s."),
                    banner=_l("Được chuyển lại bởi %(name)s ngày %(date)s:"),
                    card_badge=_l("Được chuyển lại")),
         Transition(action=Action.CONCLUDE, sources=frozenset({S.IN_COMMITTEE}),
@@ -180,9 +183,9 @@ TRANSITIONS: dict[Action, Transition] = {
                               "không thể sửa sau khi ban hành."),
                    offers_comment=True,
                    comment_label=_l("Ghi chú phê duyệt (chỉ lưu trong lịch sử)"),
-                   withheld_note=_l("Thường trực Hội đồng không đề nghị khen thưởng trường "
-                                    "hợp nào: chỉ có thể Không phê duyệt hoặc Chuyển lại Cơ "
-                                    "quan Tổ chức - Nội vụ.")),
+                   withheld_note=secretariat_l("Thường trực Hội đồng không đề nghị khen "
+                                               "thưởng trường hợp nào: chỉ có thể Không phê "
+                                               "duyệt hoặc Chuyển lại %(secretariat)s.")),
         Transition(action=Action.REJECT, sources=frozenset({S.AWAITING_DECISION}),
                    target=S.REJECTED, roles=_SIGNERS,
                    label=_l("Không phê duyệt"), style="danger",
@@ -400,8 +403,8 @@ def lacks(action: Action, proposal: Proposal) -> object | None:
             return _l("Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...).")
     if action == Action.APPROVE and not any(
             n.outcome == NomineeOutcome.RECOMMENDED for n in proposal.nominees):
-        return _l("Thường trực Hội đồng không đề nghị khen thưởng trường hợp nào; hãy chọn "
-                  "“Không phê duyệt” hoặc “Chuyển lại Cơ quan Tổ chức - Nội vụ”.")
+        return secretariat_l("Thường trực Hội đồng không đề nghị khen thưởng trường hợp nào; "
+                             "hãy chọn “Không phê duyệt” hoặc “Chuyển lại %(secretariat)s”.")
     return None
 
 
@@ -410,8 +413,10 @@ def offered_actions(user: User, proposal: Proposal) -> tuple[list[Transition], l
     ready for and whose button is then withheld, the note shown in its place."""
     offered, notes = [], []
     for transition in allowed_actions(user, proposal):
-        if transition.withheld_note is not None and lacks(transition.action, proposal):
-            notes.append(transition.withheld_note)
+        missing = lacks(transition.action, proposal)
+        if transition.withheld_note is not None and missing is not None:
+            # Not `%`: the note may carry the secretariat's name, which is the admin's text.
+            notes.append(str(transition.withheld_note).replace("%(missing)s", str(missing)))
         else:
             offered.append(transition)
     return offered, notes

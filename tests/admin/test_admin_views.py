@@ -18,7 +18,14 @@ from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
 from award_flow.auth.passwords import MIN_PASSWORD_LENGTH
 from award_flow.org.operations import save_unit
 from tests.factories import PASSWORD, make_user
-from tests.web_helpers import browser, csrf_token, flashes, page_form
+from tests.web_helpers import (
+    browser,
+    csrf_token,
+    db_snapshot,
+    field_errors,
+    flashes,
+    page_form,
+)
 
 
 def test_the_units_page_lists_the_authoritys_units(client, world, login):
@@ -50,15 +57,42 @@ def test_a_unit_is_created_through_the_form_stored_as_nfc(client, world, login):
     assert ("success", "Đã lưu đơn vị.") in flashes(client.get("/admin/units").text)
 
 
-def test_a_unit_name_already_used_is_refused(client, world, login):
+#: a new unit's name beside "Phường 1" and "Xã Long Hữu" → refused as the same unit, or not
+SAME_UNIT_NAMES = [
+    ("Phường 1", True),
+    ("phường  1", True),  # case and spacing
+    ("XÃ LONG HỮU", True),
+    ("Xã Long Hữu".replace("ữ", "u\u031b\u0303"), True),  # decomposed as typed
+    ("Xã Long Hưu", False),  # another letter: another name
+    ("Xã Long Hậu", False),
+]
+
+
+@pytest.mark.parametrize(("name", "same"), SAME_UNIT_NAMES)
+def test_a_unit_name_already_used_is_refused_at_its_field(client, world, login, name, same):
     login(world.admin)
     form = page_form(client, "/admin/units/new")
-    count = db.session.scalar(select(func.count(Unit.id)))
-    response = client.post("/admin/units/new", data=form.data(name=world.unit_b.name,
-                                                              kind="ward"))
+    before = db_snapshot()
+    response = client.post("/admin/units/new", data=form.data(name=name, kind="ward"))
+    if not same:
+        assert response.status_code == 302
+        return
     assert response.status_code == 200
-    assert ("error", "Đã có đơn vị mang tên này.") in flashes(response.text)
-    assert db.session.scalar(select(func.count(Unit.id))) == count
+    (message,) = field_errors(response.text)["name"]
+    assert message.startswith("Đã có đơn vị “")
+    assert db_snapshot() == before
+
+
+def test_two_placements_of_a_tone_mark_are_one_unit(client, world, login):
+    save_unit(None, world.authority, "Xã Trường Long Hòa", UnitKind.COMMUNE)
+    db.session.commit()
+    login(world.admin)
+    form = page_form(client, "/admin/units/new")
+    response = client.post("/admin/units/new", data=form.data(name="xã trường long hoà",
+                                                              kind="commune"))
+    assert field_errors(response.text)["name"] == [
+        "Đã có đơn vị “Xã Trường Long Hòa”: tên chỉ khác chữ hoa, chữ thường hoặc vị trí dấu "
+        "thanh là cùng một đơn vị."]
 
 
 def test_a_unit_is_renamed_and_deactivated_through_its_form(client, world, login):
@@ -73,6 +107,24 @@ def test_a_unit_is_renamed_and_deactivated_through_its_form(client, world, login
     assert response.status_code == 302
     db.session.refresh(world.unit_b)
     assert (world.unit_b.name, world.unit_b.active) == ("Phường Một", False)
+
+
+def test_the_unit_form_says_whose_sign_in_a_switch_off_ends_and_counts_them(client, world,
+                                                                          login):
+    login(world.admin)
+    page = unescape(client.get(f"/admin/units/{world.unit_b.id}/edit").text)
+    assert ("Bỏ chọn để ngừng hoạt động: 2 tài khoản của đơn vị sẽ không đăng nhập được nữa "
+            "(cho đến khi đơn vị hoạt động lại).") in page
+    data = page_form(client, f"/admin/units/{world.unit_b.id}/edit").data()
+    data.pop("active", None)  # unticked
+
+    response = client.post(f"/admin/units/{world.unit_b.id}/edit", data=data,
+                           follow_redirects=True)
+
+    assert ("success", "Đã lưu đơn vị. Đơn vị đã ngừng hoạt động: 2 tài khoản của đơn vị "
+                       "không đăng nhập được nữa.") in flashes(response.text)
+    # Stopped: nobody left to lock out, nothing to warn about.
+    assert "Bỏ chọn để ngừng" not in client.get(f"/admin/units/{world.unit_b.id}/edit").text
 
 
 def test_another_authoritys_unit_is_not_found(client, world, login):
@@ -253,3 +305,68 @@ def test_an_account_named_before_the_rule_can_still_be_saved(client, world, logi
     assert renamed.status_code == 200
     db.session.refresh(old)
     assert (old.username, old.full_name) == ("tran van b", "Trần Văn Bé")
+
+
+def test_a_new_account_has_its_unit_chosen_not_left_at_the_first(client, world, login):
+    login(world.admin)
+    html = client.get("/admin/users/new").text
+    assert re.search(r'<label for="unit_id" class="required">Đơn vị</label>\s*'
+                     r'<select[^>]*name="unit_id"[^>]*><option value="0">— Chọn đơn vị —</option>',
+                     html)
+    assert "— Chọn đơn vị —" not in client.get(f"/admin/users/{world.officer_b.id}/edit").text
+    form = page_form(client, "/admin/users/new")
+    before = db_snapshot()
+
+    response = client.post("/admin/users/new", data=form.data(
+        username="chua.chon", full_name="Chưa Chọn Đơn Vị", role="unit_officer",
+        password="mat khau du dai"))
+
+    assert response.status_code == 200
+    assert field_errors(response.text)["unit_id"] == ["Hãy chọn đơn vị của tài khoản."]
+    assert db_snapshot() == before
+
+
+#: what the account form is sent with → the field that says why it is refused, and how
+ACCOUNT_REFUSALS = [
+    ({"username": "canbo.a"}, "username", "Tên đăng nhập đã được dùng."),
+    ({"password": "xx phuong.moi xx"}, "password", "Mật khẩu không được chứa tên đăng nhập."),
+]
+
+
+@pytest.mark.parametrize(("sent", "field", "message"), ACCOUNT_REFUSALS,
+                         ids=["username-taken", "password-holds-username"])
+def test_the_operations_refusals_are_said_at_their_field(client, world, login, sent, field,
+                                                         message):
+    login(world.admin)
+    form = page_form(client, "/admin/users/new")
+    data = {"username": "phuong.moi", "full_name": "Người Mới", "role": "unit_officer",
+            "unit_id": str(world.unit_a.id), "password": "mat khau du dai", **sent}
+    if sent.get("username") == "canbo.a":
+        data["username"] = world.officer_a.username
+    before = db_snapshot()
+
+    response = client.post("/admin/users/new", data=form.data(**data))
+
+    assert response.status_code == 200
+    assert field_errors(response.text)[field] == [message]
+    assert message not in [text for _kind, text in flashes(response.text)]
+    assert db_snapshot() == before
+
+
+def test_a_header_parent_too_long_for_one_line_is_refused_at_its_field(client, world, login):
+    login(world.admin)
+    form = page_form(client, "/admin/authority")
+    before = db_snapshot()
+
+    response = client.post("/admin/authority", data=form.data(
+        header_parent="Sở Giáo dục và Đào tạo tỉnh Bà Rịa - Vũng Tàu"))
+
+    assert response.status_code == 200
+    (message,) = field_errors(response.text)["header_parent"]
+    assert message.startswith("Tên cơ quan chủ quản quá dài để in trên một dòng")
+    assert db_snapshot() == before
+    # Decree 30's abbreviation is made when printing: the full name of a People's
+    # Committee is taken.
+    saved = client.post("/admin/authority", data=form.data(
+        header_parent="Ủy ban nhân dân tỉnh Trà Vinh"))
+    assert saved.status_code == 302

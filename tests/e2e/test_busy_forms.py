@@ -126,3 +126,34 @@ def test_a_form_without_data_busy_keeps_its_label_and_is_sent_once(page: Page) -
     expect(switch).to_have_attribute("aria-disabled", "true")
     expect(switch).to_have_text("English")
     assert page.evaluate("() => window.sentForms") == 1
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_file_over_the_limit_is_refused_before_it_is_sent(page: Page) -> None:
+    """Ten megabytes over a weak link are minutes spent for a refusal: the page says it at
+    once, under the file, in the server's words, and sends nothing."""
+    ui = UI(page)
+    ui.log_in("canbo.longhuu")
+    ui.open_from_my_work(TITLE)
+    sent: list[str] = []
+    page.route("**/attachments", lambda route: (sent.append(route.request.url),
+                                                route.continue_()))
+    page.get_by_label("Loại tài liệu").select_option(label="Biên bản họp")
+    page.locator("input[type=file]").set_input_files(
+        {"name": "Ban_quet_lon.pdf", "mimeType": "application/pdf",
+         "buffer": SAMPLE_PDF + b"%" + b"0" * (10 * 1024 * 1024)})
+    upload = page.locator("form.upload-form")
+    upload.get_by_role("button", name="Tải lên").click()
+
+    file_input = page.locator("input[type=file]")
+    expect(page.locator("#file-error")).to_have_text(
+        "Tệp “Ban_quet_lon.pdf”: Tệp quá lớn: tối đa 10 MB.")
+    expect(file_input).to_have_attribute("aria-invalid", "true")
+    expect(file_input).to_be_focused()
+    page.wait_for_timeout(300)
+    assert sent == []
+    # A file within the limit goes as usual, from the same form.
+    choose_file(page, "Bien_ban_hop.pdf")
+    upload.get_by_role("button", name="Tải lên").click()
+    ui.flash("Đã tải lên tệp.")
+    assert len(sent) == 1

@@ -71,7 +71,8 @@ def test_the_new_account_form_offers_only_active_units(client, world, login):
     switch(world, world.unit_b, False)
     login(world.admin)
     options = unit_options(client.get("/admin/users/new").text)
-    assert set(options) == {str(world.unit_a.id), str(world.home_affairs.id)}
+    # (0: "— Chọn đơn vị —", which the form refuses)
+    assert set(options) == {"0", str(world.unit_a.id), str(world.home_affairs.id)}
 
 
 def test_an_accounts_form_still_offers_its_own_switched_off_unit_marked(client, world, login):

@@ -34,7 +34,8 @@ def _new_user(admin_id: int, unit_id: int):  # noqa: ANN202
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("what", "message", "count"), [
-    ("unit", "Đã có đơn vị mang tên này.",
+    ("unit", "Đã có đơn vị “Xã Hiệp Thạnh”: tên chỉ khác chữ hoa, chữ thường hoặc vị trí dấu "
+             "thanh là cùng một đơn vị.",
      lambda: select(func.count()).select_from(Unit).where(Unit.name == "Xã Hiệp Thạnh")),
     ("user", "Tên đăng nhập đã được dùng.",
      lambda: select(func.count()).select_from(User).where(User.username == "canbo.hiepthanh")),

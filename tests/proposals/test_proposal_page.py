@@ -466,9 +466,13 @@ def test_the_unit_officer_is_told_whether_the_draft_is_ready_for_the_unit_head(
     login(world.officer_a)
     assert text(section(client.get(f"/proposals/{proposal.id}").text, "actions")) == (
         f"Xử lý {note}")
-    # The unit head has the button instead.
+    # The unit head has the button instead, or, while it could only be refused, the same
+    # note in its place.
     login(world.head_a)
-    assert note not in text(client.get(f"/proposals/{proposal.id}").text)
+    page = client.get(f"/proposals/{proposal.id}").text
+    ready = not note.startswith("Chưa đủ")
+    assert (action_form_html(page, proposal.id, "submit") is not None) == ready
+    assert (note in text(page)) == (not ready)
 
 
 # --- nominee names --------------------------------------------------------------------------

@@ -99,8 +99,11 @@ def upload(client, proposal, filename: str, content: bytes,  # noqa: ANN001, ANN
     body, content_type = multipart(fields, filename, content)
     response = client.post(found[0].action, data=body, content_type=content_type)
     assert response.status_code == 302
-    # Back to the dossier, whose section shows what became of the file (see test_views).
-    assert response.headers["Location"] == f"/proposals/{proposal.id}?at=dossier#dossier"
+    # Back to the dossier, whose section shows what became of the file (see test_views); a
+    # refused file comes back with its kind still chosen.
+    assert response.headers["Location"] in (
+        f"/proposals/{proposal.id}?at=dossier#dossier",
+        f"/proposals/{proposal.id}?at=dossier&kind={kind}#dossier")
     return client.get(response.headers["Location"])
 
 
@@ -167,7 +170,7 @@ def test_a_file_that_is_not_an_allowed_type_is_refused_whatever_its_name(client,
 
     page = upload(client, draft, "to-trinh.pdf", content)
 
-    assert ("error", message) in flashes(page.text)
+    assert ("error", f"Tệp “to-trinh.pdf”: {message}") in flashes(page.text)
     assert files_now() == files
     assert (attachment_count(), audit_count()) == (rows, events)
 
@@ -193,7 +196,7 @@ def test_a_file_over_the_limit_is_refused_and_leaves_nothing(app, client, draft,
     page = upload(client, draft, "qua-lon.pdf", _pdf_of_size(1025))
 
     (message,) = [m for category, m in flashes(page.text) if category == "error"]
-    assert message.startswith("Tệp quá lớn")
+    assert message.startswith("Tệp “qua-lon.pdf”: Tệp quá lớn")
     assert files_now() == files and attachment_count() == rows
 
 
@@ -201,7 +204,7 @@ def test_the_size_refusal_names_the_real_limit(app, client, draft, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 1024)
     page = upload(client, draft, "qua-lon.pdf", _pdf_of_size(2048))
     (message,) = [m for category, m in flashes(page.text) if category == "error"]
-    assert message == "Tệp quá lớn: tối đa 1 KB."  # not "0 MB", nor "1024 byte"
+    assert message == "Tệp “qua-lon.pdf”: Tệp quá lớn: tối đa 1 KB."  # not "0 MB", nor "1024 byte"
 
 
 def test_a_request_larger_than_max_content_length_is_refused_before_reading(app, client, draft,
@@ -229,8 +232,8 @@ def test_a_request_larger_than_max_content_length_is_refused_before_reading(app,
 #: what is sent → (message shown on the page it is sent to, whether a file is stored)
 SCRIPTED = [
     ("allowed", ("success", "Đã tải lên tệp."), True),
-    ("not an allowed type", ("error", "Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG (kiểm tra "
-                                      "theo nội dung tệp)."), False),
+    ("not an allowed type", ("error", "Tệp “ho-so.pdf”: Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc "
+                                      "PNG (kiểm tra theo nội dung tệp)."), False),
     ("beyond MAX_CONTENT_LENGTH", ("error", "Tệp quá lớn: tối đa 10 MB."), False),
 ]
 
@@ -252,7 +255,10 @@ def test_the_pages_script_is_told_where_to_go_and_the_message_waits_there(
                            headers={"X-Upload-Progress": "1", "Accept": "application/json"})
 
     assert response.status_code == 200
-    assert response.get_json() == {"location": f"/proposals/{draft.id}?at=dossier#dossier"}
+    # A file the upload itself refuses comes back with its kind chosen; one beyond
+    # MAX_CONTENT_LENGTH is refused before the form is read.
+    kept = "&kind=other" if sent == "not an allowed type" else ""
+    assert response.get_json() == {"location": f"/proposals/{draft.id}?at=dossier{kept}#dossier"}
     assert message in flashes(client.get(response.get_json()["location"]).text)
     assert (attachment_count() - rows, len(files_now()) - len(files)) == (
         (1, 1) if stored else (0, 0))
@@ -377,6 +383,22 @@ def test_an_upload_without_a_file_asks_for_one(client, draft):
     response = client.post(form.action, data=form.data(), follow_redirects=True)
     assert ("error", "Hãy chọn một tệp.") in flashes(response.text)
     assert files_now() == files and attachment_count() == rows
+
+
+def test_a_refused_upload_comes_back_with_its_kind_chosen_an_accepted_one_without(client,
+                                                                                  draft):
+    def chosen_kind(html: str) -> str | None:
+        (form,) = [f for f in forms(html) if f.action == f"/proposals/{draft.id}/attachments"]
+        return form.data()["kind"] or None
+
+    refused = upload(client, draft, "bien-ban.pdf", b"MZ\x90\x00 not a pdf",
+                     kind="achievement_report")
+    assert chosen_kind(refused.text) == "achievement_report"
+    accepted = upload(client, draft, "bien-ban.pdf", PDF_BYTES, kind="achievement_report")
+    assert chosen_kind(accepted.text) is None
+    # Not a kind the form offers: nothing chosen, nothing broken.
+    assert chosen_kind(client.get(f"/proposals/{draft.id}?at=dossier&kind=passport").text) \
+        is None
 
 
 def test_an_unknown_document_kind_is_refused(client, draft):

@@ -14,6 +14,7 @@
     if (question && form.checkValidity() && !window.confirm(question)) {
       event.preventDefault(); return;
     }
+    if (refuseTooBig(form)) { event.preventDefault(); return; }
     form.dataset.submitted = "1";
     // data-busy="Đang tải lên…" (any form): the button pressed says so while the page waits.
     var busy = form.getAttribute("data-busy");
@@ -76,6 +77,33 @@
     });
     request.addEventListener("error", fallBack);
     request.send(new FormData(form));
+  }
+  // A file over the limit (data-max-bytes) is refused here, said under its field as the
+  // server would say it, before minutes are spent sending it over a weak link.
+  function refuseTooBig(form) {
+    var input = form.querySelector("input[type=file][data-max-bytes]");
+    var file = input && input.files && input.files[0];
+    if (!file || file.size <= Number(input.getAttribute("data-max-bytes"))) { return false; }
+    var message = input.getAttribute("data-too-big").replace("{name}", file.name);
+    var field = input.closest(".field");
+    var error = document.getElementById(input.id + "-error");
+    if (!error) {
+      error = document.createElement("div");
+      error.id = input.id + "-error";
+      field.appendChild(error);
+      var described = input.getAttribute("aria-describedby");
+      input.setAttribute("aria-describedby", (described ? described + " " : "") + error.id);
+    }
+    error.innerHTML = "";
+    var line = document.createElement("p");
+    line.className = "error";
+    line.textContent = message;
+    error.appendChild(line);
+    field.classList.add("has-error");
+    input.setAttribute("aria-invalid", "true");
+    input.focus();
+    say(message);
+    return true;
   }
   // The page's status region: what a screen reader says without moving the focus.
   function say(text) {
