@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from award_flow.demo import DEMO_PASSWORD
+from award_flow.demo import DEMO_PASSWORD, OFFICE
 from tests.e2e.ui import UI
 
 pytestmark = [pytest.mark.e2e, pytest.mark.only_browser("chromium")]
@@ -39,8 +39,9 @@ def test_the_first_invalid_field_gets_the_focus(page: Page) -> None:
     page.get_by_role("button", name="Lưu").click()
     ui.check()
 
-    # Username (first, empty) and password (empty) are refused; the username gets the focus.
-    expect(page.locator("[aria-invalid=true]")).to_have_count(2)
+    # Username (first, empty), unit (not chosen) and password (empty) are refused; the
+    # username gets the focus.
+    expect(page.locator("[aria-invalid=true]")).to_have_count(3)
     assert focused(page) == {"tag": "input", "id": "username", "invalid": "true", "cls": "",
                              "text": ""}
     page.keyboard.type("nguoi.moi")  # typing goes where the problem is
@@ -51,16 +52,17 @@ def test_the_first_invalid_field_gets_the_focus(page: Page) -> None:
 def test_without_an_invalid_field_the_error_message_gets_the_focus(page: Page) -> None:
     ui = UI(page)
     sign_in_as_admin(ui)
-    page.get_by_role("link", name="+ Thêm tài khoản").click()
-    page.get_by_label("Tên đăng nhập").fill("noivu")  # taken: the operation refuses it
-    page.get_by_label("Họ và tên").fill("Người Mới")
-    page.get_by_label("Mật khẩu", exact=True).fill("mot mat khau du dai")
+    # The admin's own unit cannot be switched off (a refusal about no one field).
+    page.get_by_role("link", name="Đơn vị", exact=True).click()
+    page.get_by_role("link", name=f"Sửa {OFFICE}").click()
+    ui.check()
+    page.get_by_label("Đang hoạt động").uncheck()
 
     page.get_by_role("button", name="Lưu").click()
     ui.check()
 
     alert = page.get_by_role("alert")
-    expect(alert).to_have_text("Tên đăng nhập đã được dùng.")
+    expect(alert).to_have_text("Bạn không thể ngừng hoạt động đơn vị của chính mình.")
     expect(alert).to_be_focused()
     # The next Tab goes on from the message, into the page, not back to the top bar.
     page.keyboard.press("Tab")

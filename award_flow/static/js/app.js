@@ -15,6 +15,7 @@
       event.preventDefault(); return;
     }
     if (refuseTooBig(form)) { event.preventDefault(); return; }
+    keepComment(form);
     form.dataset.submitted = "1";
     // data-busy="Đang tải lên…" (any form): the button pressed says so while the page waits.
     var busy = form.getAttribute("data-busy");
@@ -131,6 +132,32 @@
       });
     });
   });
+  // A reason typed in a workflow box (a return, a withdrawal) is kept for this tab while the
+  // form is sent: if the page comes back refusing it (someone moved the proposal meanwhile,
+  // a required box left empty elsewhere), the same box is filled again rather than the
+  // reason lost. Kept for one page only, and only given back beside an error.
+  var KEPT = "award_flow.comment:";
+  function keepComment(form) {
+    var box = form.classList.contains("action-form") && form.querySelector("textarea[name=comment]");
+    if (!box || !box.value.trim()) { return; }
+    try { window.sessionStorage.setItem(KEPT + form.action, box.value); } catch (ignored) {}
+  }
+  var kept = {};
+  try {
+    for (var i = window.sessionStorage.length - 1; i >= 0; i--) {
+      var key = window.sessionStorage.key(i);
+      if (key && key.indexOf(KEPT) === 0) {
+        kept[key] = window.sessionStorage.getItem(key);
+        window.sessionStorage.removeItem(key);
+      }
+    }
+  } catch (ignored) {}
+  if (document.querySelector(".flash-error, .action-form .has-error")) {
+    document.querySelectorAll("form.action-form textarea[name=comment]").forEach(function (box) {
+      var text = kept[KEPT + box.form.action];
+      if (text && !box.value) { box.value = text; }
+    });
+  }
   // "Choose for all" on the committee's conclusion page: every outcome is still a deliberate
   // choice (nothing is preselected), without a click per nominee on a long list.
   document.querySelectorAll(".set-all").forEach(function (bar) {
