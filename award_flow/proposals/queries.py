@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from award_flow.auth.models import User
@@ -15,6 +15,7 @@ from award_flow.core.text import fold, nfc
 from award_flow.extensions import db
 from award_flow.proposals.models import Attachment, Nominee, Proposal, ProposalState
 from award_flow.proposals.workflow import (
+    QUEUE_FIRST,
     TRANSITIONS,
     Transition,
     can_view,
@@ -82,9 +83,11 @@ def proposals_query(user: User, filters: ProposalFilters, *, queue: bool) -> Sel
         query = query.where(Proposal.nominee_names.like(pattern, escape="\\"))
     if not queue:
         return query.order_by(Proposal.state_changed_at.desc(), Proposal.id.desc())
-    return query.order_by(
-        Proposal.has_priority.desc(), Proposal.state_changed_at.asc(), Proposal.id.asc()
-    )
+    order = [Proposal.has_priority.desc(), Proposal.state_changed_at.asc(), Proposal.id.asc()]
+    if (first := QUEUE_FIRST.get(user.role)) is not None:
+        # A unit's own few proposals: sorted, not read in index order.
+        order.insert(0, case((Proposal.state == first, 0), else_=1))
+    return query.order_by(*order)
 
 
 def page_of_proposals(user: User, filters: ProposalFilters, *, queue: bool, page: int,

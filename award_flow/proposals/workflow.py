@@ -209,6 +209,9 @@ QUEUE_STATES: dict[Role, frozenset[ProposalState]] = {
     Role.VICE_CHAIRMAN: frozenset({S.AWAITING_DECISION}),
     Role.ADMIN: frozenset(),
 }
+#: What comes first in a role's queue, before priority: a unit's returned dossier, which the
+#: secretariat waits for, before its own drafts, which wait on nobody else.
+QUEUE_FIRST: dict[Role, ProposalState] = {role: S.RETURNED for role in UNIT_ROLES}
 #: Whose desk each role works at. Roles at one desk share its queue (the chairman and the vice
 #: chairman both sign); the proposal stores the desk as `queue_key`, so that a queue spanning
 #: two states (the secretariat's) is still one index range.

@@ -158,6 +158,17 @@ def test_queue_lists_priority_proposals_first_then_the_longest_waiting(client, w
             assert badge is None
 
 
+def test_a_units_queue_serves_its_returned_dossiers_before_its_drafts(client, world, login):
+    old_priority_draft = make_proposal(world, title="Bản nháp ưu tiên")
+    returned_plain = make_proposal(world, state=S.RETURNED, nominees=PLAIN, title="Bị trả lại")
+    old_priority_draft.state_changed_at = datetime(2025, 1, 1, tzinfo=UTC)
+    db.session.commit()
+    for who in (world.officer_a, world.head_a):
+        login(who)
+        assert listed_ids(client.get("/work").text) == [returned_plain.id,
+                                                       old_priority_draft.id]
+
+
 def test_the_list_of_all_proposals_shows_the_latest_first_and_marks_priority(client, world,
                                                                             login):
     """Not a queue but a place to look things up: most recently changed first."""
