@@ -158,6 +158,40 @@
       if (text && !box.value) { box.value = text; }
     });
   }
+  // A box with a length limit (maxlength) says how much is left near the end, and that a
+  // paste was cut to fit: the browser cuts it silently, and a clerk pasting an achievement
+  // report from Word would not see that its end is gone.
+  var charsLeft = document.body.getAttribute("data-chars-left");
+  var pasteCut = document.body.getAttribute("data-paste-cut");
+  var locale = document.documentElement.lang === "vi" ? "vi-VN" : "en";
+  document.querySelectorAll("textarea[maxlength], input[type=text][maxlength]").forEach(function (box) {
+    var max = Number(box.getAttribute("maxlength"));
+    if (!charsLeft || !pasteCut || !(max > 0)) { return; }
+    var note = document.createElement("p");
+    note.className = "hint chars-left";
+    note.setAttribute("aria-live", "polite");
+    note.hidden = true;
+    box.insertAdjacentElement("afterend", note);
+    var cut = false;
+    function update() {
+      var left = max - box.value.length;
+      if (cut) {
+        note.textContent = pasteCut.replace("{max}", max.toLocaleString(locale));
+      } else {
+        note.textContent = charsLeft.replace("{n}", left.toLocaleString(locale));
+      }
+      note.hidden = !cut && left > Math.max(20, max / 10);
+    }
+    box.addEventListener("input", function () { cut = false; update(); });
+    box.addEventListener("paste", function (event) {
+      var data = event.clipboardData && event.clipboardData.getData("text");
+      var replaced = (box.selectionEnd || 0) - (box.selectionStart || 0);
+      if (data && box.value.length - replaced + data.length > max) {
+        // After the input event the paste brings, which would clear it.
+        window.setTimeout(function () { cut = true; update(); }, 0);
+      }
+    });
+  });
   // "Choose for all" on the committee's conclusion page: every outcome is still a deliberate
   // choice (nothing is preselected), without a click per nominee on a long list.
   document.querySelectorAll(".set-all").forEach(function (bar) {
