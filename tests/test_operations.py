@@ -205,6 +205,22 @@ def test_a_refused_sign_in_is_logged_with_its_request(client, world, caplog):
     assert record.request == "id=req-42 POST /login addr=10.0.0.7 user=-"
 
 
+@pytest.mark.parametrize(("typed", "logged"), [
+    ("canbo.longhuu", "'canbo.longhuu'"),
+    ("Mật khẩu của tôi 2026!", "a name that is no username (22 characters)"),
+    ("mat.khau=2026", "a name that is no username (13 characters)"),
+])
+def test_a_refused_sign_in_logs_no_name_that_is_no_username(client, caplog, typed, logged):
+    """What cannot be a username is most likely a password typed in the wrong box."""
+    caplog.set_level(logging.WARNING, logger="award_flow")
+    client.post("/login", data={"username": typed, "password": "whatever it is",
+                                "csrf_token": csrf_token(client, "/login")})
+    [record] = [r for r in caplog.records if "sign-in refused" in r.getMessage()]
+    assert record.getMessage() == f"sign-in refused for {logged} (wrong username or password)"
+    if typed != "canbo.longhuu":
+        assert typed not in caplog.text
+
+
 @pytest.mark.parametrize("given", ["", "a b", "x" * 65, "<script>", "id;forged"])
 def test_a_request_id_that_is_not_an_id_is_replaced(client, given):
     echoed = client.get("/login", headers={"X-Request-ID": given}).headers["X-Request-ID"]

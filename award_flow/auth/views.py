@@ -39,7 +39,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from award_flow.auth.forms import LoginForm, PasswordChangeForm
-from award_flow.auth.models import User
+from award_flow.auth.models import USERNAME, User
 from award_flow.auth.operations import authenticate, change_own_password, sign_out_everywhere
 from award_flow.core.text import nfc
 from award_flow.core.urls import local_url
@@ -192,9 +192,12 @@ def login():
         # whoever typed the right password is told why this one was refused.
         request.environ[_REFUSED] = True
         # For the server's log (a guessing attempt shows there): the name as typed, never
-        # the password; the request's method, path and address come from the log format.
+        # the password, nor what cannot be a username (a password typed in the wrong box);
+        # the request's method, path and address come from the log format.
+        typed = form.username.data or ""
         current_app.logger.warning(
-            "sign-in refused for %r (%s)", form.username.data,
+            "sign-in refused for %s (%s)", repr(typed) if USERNAME.fullmatch(typed)
+            else f"a name that is no username ({len(typed)} characters)",
             "account locked" if user is not None else "wrong username or password")
         if user is not None:
             flash(_("Tài khoản đã bị khóa hoặc đơn vị đã ngừng hoạt động. "
