@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from award_flow.auth.permissions import can_administer
 from award_flow.campaigns.models import Campaign, Phase
+from award_flow.campaigns.queries import campaigns_of
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core.audit import AuditEvent
 from award_flow.core.errors import DomainError, ValidationError
@@ -99,9 +100,7 @@ def _authority_id() -> int:
 def _filter_options(queue: bool) -> dict:
     authority_id = _authority_id()
     return {
-        "campaigns": db.session.scalars(
-            select(Campaign).where(Campaign.authority_id == authority_id).order_by(Campaign.name)
-        ).all(),
+        "campaigns": campaigns_of(authority_id),
         "units": units_of(authority_id) if sees_every_unit(current_user) else [],
         "award_types": sorted(db.session.scalars(
             select(AwardType).where(AwardType.authority_id == authority_id)
@@ -173,9 +172,7 @@ def index():
 
 def _fill_proposal_choices(form: ProposalForm) -> None:
     authority_id = _authority_id()
-    campaigns = db.session.scalars(
-        select(Campaign).where(Campaign.authority_id == authority_id).order_by(Campaign.starts_on)
-    ).all()
+    campaigns = campaigns_of(authority_id)
     form.campaign_id.choices = [data_choice(c.id, c.name) for c in campaigns]
     phases = db.session.scalars(
         select(Phase).join(Campaign).where(Campaign.authority_id == authority_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import unescape
 
 import pytest
@@ -971,6 +971,9 @@ def test_the_signer_reads_what_approval_would_issue_before_pressing_it(client, w
     db.session.commit()
     login(world.chairman)
     page = unescape(client.get(f"/proposals/{proposal.id}").text)
+    # The number is never broken at its hyphen.
+    assert 'Quyết định số <span class="nowrap">01/QĐ-UBND</span> (số dự kiến' in page
+    page = re.sub(r"<[^>]+>", "", page)
     # GK_CN: 0.3 × 2.340.000 = 702.000 đồng each, two recommended nominees.
     assert ("Phê duyệt sẽ ban hành Quyết định số 01/QĐ-UBND (số dự kiến; số chính thức được "
             "cấp khi ban hành), khen thưởng 2 trường hợp được Thường trực Hội đồng đề nghị, mỗi "
@@ -1238,3 +1241,18 @@ def test_a_person_needs_a_gender_for_the_annex_a_collective_does_not(client, wor
         assert field_errors(response.text)["gender"] == [
             "Cần chọn giới tính của người được đề nghị."]
 
+
+
+def test_campaigns_are_listed_latest_first_in_the_form_and_the_filter(client, world, login):
+    later = Campaign(authority=world.authority, name="Phong trào thi đua 2026 - 2030",
+                     kind=world.campaign.kind, starts_on=date(2026, 1, 1),
+                     ends_on=date(2030, 12, 31))
+    db.session.add(later)
+    db.session.commit()
+    login(world.officer_a)
+    for path in ("/proposals/new", "/work"):
+        html = client.get(path).text
+        select_ = re.search(r'<select[^>]*name="campaign(?:_id)?"[^>]*>(.*?)</select>', html, re.S)
+        names = [unescape(n) for n in re.findall(r"<option[^>]*>([^<]+)</option>",
+                                                 select_.group(1)) if "Phong trào" in n]
+        assert names == [later.name, world.campaign.name], path
