@@ -33,6 +33,7 @@ from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
 from award_flow.org.queries import units_of
 
+
 def active_admin_ids(authority_id: int, *, lock: bool = False) -> set[int]:
     """Ids of the authority's admins who can sign in (account and unit active); with `lock`,
     their rows stay locked until the transaction ends (PostgreSQL)."""
