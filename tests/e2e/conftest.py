@@ -32,6 +32,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: The live server is Werkzeug's development server. When the browser drops a connection while
+#: a static file is being sent (a navigation cancels the favicon's request), the file is left
+#: to the garbage collector, which closes it during whichever test runs then; `filterwarnings
+#: = error` would fail that test. Production serves through gunicorn. Only this warning, for
+#: a file under static/, is let through.
+_DROPPED_STATIC_FILE = ("ignore:Exception ignored in. <_io\\.\\w+ name='[^']*/static/"
+                        ":pytest.PytestUnraisableExceptionWarning")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.path).startswith(here):
+            item.add_marker(pytest.mark.filterwarnings(_DROPPED_STATIC_FILE))
+
+
 @pytest.fixture(scope="session")
 def live_server(app) -> Iterator[str]:  # noqa: ANN001
     """The app on 127.0.0.1, a free port, one thread per request; yields its base URL."""
