@@ -79,13 +79,13 @@ from award_flow.proposals.workflow import (
     can_create,
     can_edit,
     can_propose_again,
-    lacks,
     may,
     offered_actions,
     refiled_whole,
     sees_audit_details,
     sees_every_unit,
     transition_of,
+    withheld_note,
     works_on_proposals,
 )
 from award_flow.web import data_choice, short_date
@@ -312,9 +312,9 @@ def _submit_note(proposal: Proposal) -> str | None:
     if (not can_edit(current_user, proposal) or proposal.state not in submit.sources
             or current_user.role in submit.roles):
         return None
-    missing = lacks(Action.SUBMIT, proposal)
+    missing = withheld_note(submit, proposal)  # what the unit head sees instead of the button
     if missing is not None:
-        return _("Chưa đủ để gửi: %(missing)s", missing=missing)
+        return missing
     if proposal.state == ProposalState.RETURNED:
         return _("Tờ trình đã có thể gửi lại; Thủ trưởng đơn vị sẽ gửi lại tờ trình.")
     return _("Bản nháp đã có thể gửi; Thủ trưởng đơn vị sẽ gửi tờ trình.")

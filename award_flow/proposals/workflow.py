@@ -416,13 +416,22 @@ def offered_actions(user: User, proposal: Proposal) -> tuple[list[Transition], l
     ready for and whose button is then withheld, the note shown in its place."""
     offered, notes = [], []
     for transition in allowed_actions(user, proposal):
-        missing = lacks(transition.action, proposal)
-        if transition.withheld_note is not None and missing is not None:
-            # Not `%`: the note may carry the secretariat's name, which is the admin's text.
-            notes.append(str(transition.withheld_note).replace("%(missing)s", str(missing)))
+        note = withheld_note(transition, proposal) if transition.withheld_note else None
+        if note is not None:
+            notes.append(note)
         else:
             offered.append(transition)
     return offered, notes
+
+
+def withheld_note(transition: Transition, proposal: Proposal) -> str | None:
+    """The transition's `withheld_note`, saying what the proposal lacks, or None when it
+    lacks nothing."""
+    missing = lacks(transition.action, proposal)
+    if missing is None or transition.withheld_note is None:
+        return None
+    # Not `%`: the note may carry the secretariat's name, which is the admin's text.
+    return str(transition.withheld_note).replace("%(missing)s", str(missing))
 
 
 def sees_audit_details(user: User) -> bool:

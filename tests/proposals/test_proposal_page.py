@@ -22,7 +22,7 @@ from award_flow.proposals.models import (
     ProposalState,
 )
 from tests.factories import PDF_BYTES, make_proposal
-from tests.web_helpers import db_snapshot, flashes, forms, history, page_form
+from tests.web_helpers import db_snapshot, field_errors, flashes, forms, history, page_form
 
 S = ProposalState
 
@@ -486,7 +486,8 @@ NAMES = [
                       "nghị một lần. Nếu là người khác cùng họ tên, hãy ghi chức vụ hoặc đơn "
                       "vị, địa chỉ để phân biệt."),
     ("  nguyễn   văn  út ", "“Nguyễn Văn Út” đã có trong tờ trình này; mỗi trường hợp chỉ "
-                           "được đề nghị một lần."),
+                           "được đề nghị một lần. Nếu là người khác cùng họ tên, hãy ghi chức "
+                           "vụ hoặc đơn vị, địa chỉ để phân biệt."),
 ]
 
 
@@ -510,7 +511,7 @@ def test_nominee_names_lose_invisible_characters_and_may_not_repeat(client, worl
         return
     assert response.status_code == 200
     assert db_snapshot() == before
-    assert refusal in text(response.text)
+    assert field_errors(response.text)["name"] == [refusal]  # under the name
 
 
 #: (position, unit or address) of a second "Nguyễn Văn Út" → added? The first is a farmer

@@ -1242,7 +1242,6 @@ def test_a_person_needs_a_gender_for_the_annex_a_collective_does_not(client, wor
             "Cần chọn giới tính của người được đề nghị."]
 
 
-
 def test_campaigns_are_listed_latest_first_in_the_form_and_the_filter(client, world, login):
     later = Campaign(authority=world.authority, name="Phong trào thi đua 2026 - 2030",
                      kind=world.campaign.kind, starts_on=date(2026, 1, 1),
