@@ -149,6 +149,10 @@ DEFAULT_NOMINEES = (
 )
 
 
+#: The year a title proposal is for: the factory's phase (01/08/2021 – 31/12/2021) is in it.
+TITLE_YEAR = 2021
+
+
 def make_proposal(world: World, *, state: ProposalState = ProposalState.DRAFT,
                   unit: str = "a", award: str = "GK_CN", nominees=DEFAULT_NOMINEES,
                   title: str = DEFAULT_TITLE) -> Proposal:  # noqa: ANN001
@@ -158,7 +162,8 @@ def make_proposal(world: World, *, state: ProposalState = ProposalState.DRAFT,
     award_type = world.awards[award]
     proposal = ops.create_proposal(officer, ops.ProposalData(
         title=title, achievement="đã có thành tích xuất sắc trong phong trào thi đua",
-        campaign=world.campaign, award_type=award_type, phase=world.phase))
+        campaign=world.campaign, award_type=award_type, phase=world.phase,
+        achievement_year=TITLE_YEAR if award_type.is_title else None))
     for name, position, place, gender, group in nominees:
         ops.add_nominee(officer, proposal, ops.NomineeData(
             kind=award_type.subject, name=name, position=position, unit_or_address=place,

@@ -71,6 +71,11 @@ class AwardType(db.Model):
     def label(self) -> str:
         return f"{self.name} ({NOMINEE_KIND_LABELS[self.subject]})"
 
+    @property
+    def is_title(self) -> bool:
+        """An emulation title, recognised for a year; otherwise a form, conferred."""
+        return self.category == AwardCategory.TITLE
+
     def __repr__(self) -> str:
         return f"<AwardType {self.code}>"
 

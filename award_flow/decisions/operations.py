@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import Role
-from award_flow.catalogue.models import AwardCategory, MissingSetting, base_salary_on
+from award_flow.catalogue.models import MissingSetting, base_salary_on
+from award_flow.core.clock import local_today
 from award_flow.core.errors import ValidationError
 from award_flow.decisions.models import Award, Decision, DecisionFile
 from award_flow.decisions.numbering import next_decision_number, peek_next_decision_number
@@ -23,11 +22,6 @@ from award_flow.org.models import Authority
 from award_flow.proposals.models import Nominee, NomineeOutcome, Proposal
 
 DECISION_TYPE = "QĐ"
-
-
-def local_today() -> date:
-    """Today where the authority is (documents are dated in local time)."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def bonus_amount(coefficient: Decimal, base_salary: Decimal) -> Decimal:
@@ -44,7 +38,7 @@ def decision_subject(proposal: Proposal) -> str:
     <award>".
     """
     award = proposal.award_type
-    if award.category == AwardCategory.TITLE:
+    if award.is_title:
         return f"Về việc công nhận danh hiệu “{award.name}” {award_period(proposal)}"
     achievement = " ".join(proposal.achievement.split()).rstrip(".;,")
     if achievement.lower().startswith("đã có "):
@@ -55,8 +49,11 @@ def decision_subject(proposal: Proposal) -> str:
 
 
 def award_period(proposal: Proposal) -> str:
-    """What an emulation title is for: the year of the proposal's phase ("năm 2021"), or its
-    years ("giai đoạn 2021 - 2025"); the campaign's when the proposal has no phase."""
+    """What an emulation title is recognised for: the proposal's year ("năm 2025"). One filed
+    before proposals named it (migration 0010) and sent on without it keeps what decisions
+    printed then: its phase's years ("năm 2021", "giai đoạn 2021 - 2023"), or its campaign's."""
+    if proposal.achievement_year is not None:
+        return f"năm {proposal.achievement_year}"
     span = proposal.phase or proposal.campaign
     first, last = span.starts_on.year, span.ends_on.year
     return f"năm {first}" if first == last else f"giai đoạn {first} - {last}"
@@ -117,7 +114,8 @@ def _document(proposal: Proposal, signer: User, *, number: int, issued_on: date,
         recipients=_lines(authority.decision_recipients),
         signer_name=signer.full_name,
         signer_is_vice=signer.role == Role.VICE_CHAIRMAN,
-        award_is_title=award_type.category == AwardCategory.TITLE,
+        award_is_title=award_type.is_title,
+        award_period=award_period(proposal) if award_type.is_title else "",
         awardees=tuple(
             DecisionAwardee(
                 name=n.name,

@@ -154,6 +154,9 @@ class DecisionDocument:
     #: An emulation title is *recognised* ("Công nhận danh hiệu “…”"), a form *conferred*
     #: ("Tặng …"): the verb of Article 1 and the annex title depend on it.
     award_is_title: bool = False
+    #: What a title is recognised for ("năm 2025"), printed after its name in Article 1 and
+    #: in the annex title; empty for a form.
+    award_period: str = ""
 
 
 def _nfc(value: Any) -> Any:
@@ -482,9 +485,11 @@ def decision_context(
     number = document_number(doc.number, doc.symbol)
     chairman_of = f"Chủ tịch {doc.issuing_body.strip()}"
     award_form = doc.award_form.strip()
+    period = " ".join(doc.award_period.split())
     if doc.award_is_title:
-        article_1 = f"Công nhận danh hiệu “{award_form}” cho {_join_vi(count_parts)}"
-        annex_award = f"ĐƯỢC CÔNG NHẬN DANH HIỆU “{_upper(award_form)}”"
+        titled = f"danh hiệu “{award_form}”" + (f" {period}" if period else "")
+        article_1 = f"Công nhận {titled} cho {_join_vi(count_parts)}"
+        annex_award = f"ĐƯỢC CÔNG NHẬN {_upper(titled)}"
     else:
         article_1 = f"Tặng {award_form} cho {_join_vi(count_parts)}"
         annex_award = f"ĐƯỢC TẶNG {_upper(award_form)}"

@@ -21,6 +21,14 @@ class ProposalForm(Form):
     phase_id = SelectField(_l("Đợt thi đua"), coerce=int, validators=[Optional()])
     award_type_id = SelectField(_l("Danh hiệu, hình thức khen thưởng"), coerce=int,
                                 validators=[InputRequired()])
+    #: Not prefilled: in January a title is usually for the year just ended, and a guessed
+    #: year would be printed in the decision unnoticed.
+    achievement_year = IntegerField(
+        _l("Năm thành tích"),
+        description=_l("Bắt buộc với danh hiệu thi đua, vì danh hiệu được công nhận theo năm "
+                       "(ví dụ: “Lao động tiên tiến” năm 2025)."),
+        validators=[Optional()],
+    )
     achievement = TextAreaField(
         _l("Thành tích được khen thưởng"),
         description=_l("Ví dụ: đã có thành tích xuất sắc trong phong trào thi đua ... năm 2025"),

@@ -172,6 +172,10 @@ class Proposal(db.Model):
     title: Mapped[str] = mapped_column(String(400))
     #: The achievement the decision cites: "đã có thành tích xuất sắc trong ...".
     achievement: Mapped[str] = mapped_column(Text)
+    #: The year the achievement is for (Năm thành tích). An emulation title is recognised for
+    #: a year ("Lao động tiên tiến" năm 2025), so a title's proposal is not sent without it;
+    #: a form's may give it. NULL on proposals filed before migration 0010, never guessed.
+    achievement_year: Mapped[int | None]
     state: Mapped[ProposalState] = mapped_column(
         enum_column_type(ProposalState, "proposal_state"), default=ProposalState.DRAFT
     )

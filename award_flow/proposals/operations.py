@@ -21,6 +21,7 @@ from award_flow.auth.models import User
 from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core import audit
+from award_flow.core.clock import local_today
 from award_flow.core.errors import ConflictError, InvalidTransition, NotAllowed, ValidationError
 from award_flow.core.formatting import vn_file_size
 from award_flow.core.model_base import utcnow
@@ -61,6 +62,16 @@ class ProposalData:
     campaign: Campaign
     award_type: AwardType
     phase: Phase | None = None
+    achievement_year: int | None = None
+
+
+def _within(year: int, span: Campaign | Phase) -> bool:
+    return span.starts_on.year <= year <= span.ends_on.year
+
+
+def _years(span: Campaign | Phase) -> str:
+    first, last = span.starts_on.year, span.ends_on.year
+    return str(first) if first == last else f"{first} - {last}"
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,28 @@ def _check_proposal_data(actor: User, data: ProposalData) -> None:
         )
     if data.phase is not None and data.phase.campaign_id != data.campaign.id:
         raise ValidationError(_("Đợt thi đua không thuộc phong trào đã chọn."))
+    _check_achievement_year(data)
+
+
+def _check_achievement_year(data: ProposalData) -> None:
+    """A title needs the year it is recognised for; a year given lies within the campaign's
+    (and the phase's) years, and is not still to come."""
+    year = data.achievement_year
+    if year is None:
+        if data.award_type.is_title:
+            raise ValidationError(_("Danh hiệu thi đua được công nhận theo năm: hãy nhập năm "
+                                    "thành tích."), field="achievement_year")
+        return
+    campaign, phase = data.campaign, data.phase
+    if not _within(year, campaign):
+        raise ValidationError(_("Năm thành tích phải trong thời gian của phong trào thi đua "
+                                "(%(years)s).", years=_years(campaign)), field="achievement_year")
+    if phase is not None and not _within(year, phase):
+        raise ValidationError(_("Năm thành tích phải trong thời gian của đợt thi đua "
+                                "(%(years)s).", years=_years(phase)), field="achievement_year")
+    if year > local_today().year:
+        raise ValidationError(_("Năm %(year)s chưa đến: chỉ công nhận, khen thưởng thành tích đã "
+                                "đạt được.", year=year), field="achievement_year")
 
 
 def create_proposal(actor: User, data: ProposalData) -> Proposal:
@@ -103,6 +136,7 @@ def create_proposal(actor: User, data: ProposalData) -> Proposal:
         achievement=nfc(data.achievement),
         campaign=data.campaign,
         phase=data.phase,
+        achievement_year=data.achievement_year,
         award_type=data.award_type,
         state=ProposalState.DRAFT,
     )
@@ -128,7 +162,8 @@ def propose_again(actor: User, proposal: Proposal) -> Proposal:
     title = proposal.title[:Proposal.__table__.c.title.type.length - len(suffix)] + suffix
     again = create_proposal(actor, ProposalData(
         title=title, achievement=proposal.achievement, campaign=proposal.campaign,
-        award_type=proposal.award_type, phase=proposal.phase))
+        award_type=proposal.award_type, phase=proposal.phase,
+        achievement_year=proposal.achievement_year))
     again.follows = proposal
     try:
         db.session.flush()
@@ -189,6 +224,7 @@ def update_proposal(actor: User, proposal: Proposal, data: ProposalData) -> None
     proposal.achievement = nfc(data.achievement)
     proposal.campaign = data.campaign
     proposal.phase = data.phase
+    proposal.achievement_year = data.achievement_year
     proposal.award_type = data.award_type
     _flush_dossier_change(proposal)
     audit.record("edit", actor, proposal_id=proposal.id)

@@ -202,7 +202,8 @@ def _proposal_data(form: ProposalForm) -> ops.ProposalData:
     if campaign is None or award_type is None:
         abort(400)
     return ops.ProposalData(title=form.title.data, achievement=form.achievement.data,
-                            campaign=campaign, award_type=award_type, phase=phase)
+                            campaign=campaign, award_type=award_type, phase=phase,
+                            achievement_year=form.achievement_year.data)
 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])
@@ -213,8 +214,8 @@ def create():
     form = ProposalForm()
     _fill_proposal_choices(form)
     if form.validate_on_submit():
-        done = perform(lambda: ops.create_proposal(current_user, _proposal_data(form)),
-                       _("Đã tạo tờ trình. Hãy thêm người được đề nghị và hồ sơ."))
+        done = perform_on(form, lambda: ops.create_proposal(current_user, _proposal_data(form)),
+                          _("Đã tạo tờ trình. Hãy thêm người được đề nghị và hồ sơ."))
         if done.ok:
             return redirect(url_for(".detail", proposal_id=done.value.id))
     return render_template("proposals/form.html", form=form, proposal=None)
@@ -232,8 +233,9 @@ def edit(proposal_id: int):
         form.phase_id.data = proposal.phase_id or 0
     _fill_proposal_choices(form)
     if form.validate_on_submit():
-        if perform(lambda: ops.update_proposal(current_user, proposal, _proposal_data(form)),
-                   _("Đã lưu.")).ok:
+        if perform_on(form, lambda: ops.update_proposal(current_user, proposal,
+                                                        _proposal_data(form)),
+                      _("Đã lưu.")).ok:
             return redirect(url_for(".detail", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=proposal)
 

@@ -404,6 +404,8 @@ def lacks(action: Action, proposal: Proposal) -> object | None:
             return _l("Tờ trình chưa có người được đề nghị khen thưởng.")
         if not proposal.attachments:
             return _l("Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...).")
+        if proposal.award_type.is_title and proposal.achievement_year is None:
+            return _l("Chưa nhập năm thành tích: danh hiệu thi đua được công nhận theo năm.")
     if action == Action.APPROVE and not any(
             n.outcome == NomineeOutcome.RECOMMENDED for n in proposal.nominees):
         return secretariat_l("Thường trực Hội đồng không đề nghị khen thưởng trường hợp nào; "

@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.types import Text
 
 from award_flow.catalogue.defaults import default_decision_texts
@@ -24,7 +24,7 @@ from award_flow.org.models import DECISION_TEXT_LABELS
 from award_flow.proposals import operations as ops
 from award_flow.proposals.forms import ProposalForm
 from award_flow.proposals.models import Proposal, ProposalState
-from tests.factories import drive, make_proposal
+from tests.factories import TITLE_YEAR, drive, make_proposal
 from tests.web_helpers import flashes, forms
 
 S = ProposalState
@@ -144,24 +144,40 @@ def test_a_peoples_committees_decision_has_no_parent_line_in_its_header(world):
 # --- the subject ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("with_phase", "period"), [
-    (True, "năm 2021"),  # the phase: 01/08/2021 – 31/12/2021
-    (False, "giai đoạn 2021 - 2025"),  # no phase: the campaign's years
-])
-def test_a_title_decision_names_the_period_it_is_for(world, with_phase, period):
+#: (year the proposal names, with the factory's phase of 2021 or without one) → what the
+#: title is recognised for. None: a proposal filed before 0010 and sent on without its year
+#: keeps what decisions printed then, its phase's or its campaign's years.
+PERIODS = [
+    (2023, False, "năm 2023"),
+    (2021, True, "năm 2021"),
+    (None, True, "năm 2021"),  # the phase: 01/08/2021 – 31/12/2021
+    (None, False, "giai đoạn 2021 - 2025"),  # no phase: the campaign's years
+]
+
+
+@pytest.mark.parametrize(("year", "with_phase", "period"), PERIODS,
+                         ids=["year", "year and phase", "before 0010, phase", "before 0010"])
+def test_a_title_decision_names_the_year_it_is_for(world, year, with_phase, period):
     proposal = make_proposal(world, award="LDTT")
-    if not with_phase:
-        ops.update_proposal(world.officer_a, proposal, ops.ProposalData(
-            title=proposal.title, achievement=proposal.achievement, campaign=world.campaign,
-            award_type=world.awards["LDTT"], phase=None))
-    drive(world, proposal, S.DECIDED)
+    ops.update_proposal(world.officer_a, proposal, ops.ProposalData(
+        title=proposal.title, achievement=proposal.achievement, campaign=world.campaign,
+        award_type=world.awards["LDTT"], phase=world.phase if with_phase else None,
+        achievement_year=year or TITLE_YEAR))
+    drive(world, proposal, S.AWAITING_DECISION)
+    if year is None:  # as migration 0010 left it
+        db.session.execute(update(Proposal).where(Proposal.id == proposal.id)
+                           .values(achievement_year=None))
+        db.session.expire(proposal)
+    ops.approve_proposal(proposal, world.chairman)
     decision = proposal.decision
     db.session.commit()
 
     # Stored as typed; only the printed text joins "2021 - 2025" with no-break spaces.
     assert decision.subject == f"Về việc công nhận danh hiệu “Lao động tiên tiến” {period}"
-    assert f"QUYẾT ĐỊNH Về việc công nhận danh hiệu “Lao động tiên tiến” {period}" in pdf_text(
-        _stored_pdf(decision))
+    text = pdf_text(_stored_pdf(decision))
+    assert f"QUYẾT ĐỊNH Về việc công nhận danh hiệu “Lao động tiên tiến” {period}" in text
+    assert f"Công nhận danh hiệu “Lao động tiên tiến” {period} cho 2 cá nhân" in text
+    assert f"ĐƯỢC CÔNG NHẬN DANH HIỆU “LAO ĐỘNG TIÊN TIẾN” {period.upper()}" in text
 
 
 def test_the_longest_achievement_makes_a_subject_the_database_keeps(world):
@@ -175,7 +191,8 @@ def test_the_longest_achievement_makes_a_subject_the_database_keeps(world):
     proposal = make_proposal(world)
     ops.update_proposal(world.officer_a, proposal, ops.ProposalData(
         title=proposal.title, achievement=achievement, campaign=world.campaign,
-        award_type=proposal.award_type, phase=world.phase))
+        award_type=proposal.award_type, phase=world.phase,
+        achievement_year=proposal.achievement_year))
     drive(world, proposal, S.DECIDED)
     db.session.commit()
     decision_id = proposal.decision_id
@@ -193,7 +210,8 @@ def _decided(world, award: str, achievement: str) -> Decision:  # noqa: ANN001
     proposal = make_proposal(world, award=award)
     ops.update_proposal(world.officer_a, proposal, ops.ProposalData(
         title=proposal.title, achievement=achievement, campaign=world.campaign,
-        award_type=proposal.award_type, phase=world.phase))
+        award_type=proposal.award_type, phase=world.phase,
+        achievement_year=proposal.achievement_year))
     drive(world, proposal, S.DECIDED)
     db.session.commit()
     return proposal.decision
@@ -224,8 +242,8 @@ def test_the_subject_says_what_the_decision_does(world, award, achievement, subj
 #: award → how Article 1 and the annex's title award it: a title is *recognised*
 #: ("Công nhận danh hiệu"), a form *conferred* ("Tặng").
 ARTICLE_1 = {
-    "LDTT": ("Công nhận danh hiệu “Lao động tiên tiến” cho",
-             "ĐƯỢC CÔNG NHẬN DANH HIỆU “LAO ĐỘNG TIÊN TIẾN”"),
+    "LDTT": ("Công nhận danh hiệu “Lao động tiên tiến” năm 2021 cho",
+             "ĐƯỢC CÔNG NHẬN DANH HIỆU “LAO ĐỘNG TIÊN TIẾN” NĂM 2021"),
     "GK_CN": ("Tặng Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải cho",
               "ĐƯỢC TẶNG GIẤY KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ DUYÊN HẢI"),
 }
