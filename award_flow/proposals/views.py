@@ -70,7 +70,6 @@ from award_flow.proposals.queries import (
     page_of_proposals,
 )
 from award_flow.proposals.workflow import (
-    EVENT_LABELS,
     QUEUE_STATES,
     TRANSITIONS,
     Action,
@@ -79,6 +78,7 @@ from award_flow.proposals.workflow import (
     can_create,
     can_edit,
     can_propose_again,
+    event_label,
     may,
     offered_actions,
     refiled_whole,
@@ -271,9 +271,11 @@ def _back_to(proposal_id: int, section: str, **args: str) -> str:
 
 @dataclass(frozen=True)
 class ActionButton:
-    """One workflow form of the proposal page: its transition and whether it has a box."""
+    """One workflow form of the proposal page: its transition, its button's label and
+    whether it has a box."""
 
     transition: Transition
+    label: object
     comment: bool
 
     @property
@@ -341,7 +343,7 @@ def detail(proposal_id: int):
     offered, withheld_notes = offered_actions(current_user, proposal)
     kind = proposal.award_type.subject
     # The move forward first (primary), then the others in the table's order.
-    actions = [ActionButton(t, t.takes_comment(proposal.state))
+    actions = [ActionButton(t, t.label_in(proposal.state), t.takes_comment(proposal.state))
                for t in sorted((t for t in offered if t.action != Action.CONCLUDE),
                                key=lambda t: t.style != "primary")]
     can_conclude = may(current_user, Action.CONCLUDE, proposal)
@@ -379,7 +381,7 @@ def detail(proposal_id: int):
         editable=can_edit(current_user, proposal),
         attachment_form=_attachment_form(),
         empty_form=EmptyForm(),
-        event_labels=EVENT_LABELS,
+        event_label=event_label,
         state_labels={s.value: s.label for s in ProposalState},
     )
 

@@ -42,6 +42,9 @@ class Transition:
     target: ProposalState
     roles: frozenset[Role]
     label: object
+    #: The button's label in a source state where it reads otherwise: a returned proposal
+    #: is sent *again* ("Gửi lại tờ trình"), as the unit's officer is told it will be.
+    state_labels: tuple[tuple[ProposalState, object], ...] = ()
     #: What the user is told once it is done.
     done: object
     #: A comment must be written: the reasons of a return, a send-back or a rejection, the
@@ -76,6 +79,10 @@ class Transition:
     #: transition took it, for a state that does not say it by itself: a proposal sent back
     #: is "under review" again, like one the secretariat has not yet forwarded.
     card_badge: object | None = None
+
+    def label_in(self, state: ProposalState) -> object:
+        """The button's label while the proposal is in `state`."""
+        return dict(self.state_labels).get(state, self.label)
 
     @property
     def gives_reasons_against(self) -> bool:
@@ -121,6 +128,7 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(action=Action.SUBMIT, sources=frozenset({S.DRAFT, S.RETURNED}),
                    target=S.SUBMITTED, roles=_UNIT_HEAD,
                    label=_l("Gửi tờ trình"), style="primary",
+                   state_labels=((S.RETURNED, _l("Gửi lại tờ trình")),),
                    done=_l("Đã gửi tờ trình."),
                    withheld_note=_l("Chưa đủ để gửi: %(missing)s"),
                    offers_comment=True, comment_states=frozenset({S.RETURNED}),
@@ -475,3 +483,12 @@ EVENT_LABELS: dict[str, object] = {
     "file_again": _l("Lập lại thành tờ trình mới"),
     **{t.action.value: t.label for t in TRANSITIONS.values()},
 }
+
+
+def event_label(action: str, from_state: str | None) -> object:
+    """How the history names an audit event: a transition as its button read then (a
+    resubmission is "Gửi lại tờ trình"), anything else by EVENT_LABELS, or its raw name."""
+    transition = transition_of(action)
+    if transition is not None and from_state is not None:
+        return transition.label_in(ProposalState(from_state))
+    return EVENT_LABELS.get(action, action)

@@ -316,7 +316,7 @@ def test_resubmitting_a_returned_proposal_records_what_was_changed(client, world
     db.session.refresh(proposal)
     assert proposal.state == S.SUBMITTED
     last = history(client.get(f"/proposals/{proposal.id}").text)[-1]
-    assert (last.label, last.comment) == ("Gửi tờ trình", "Đã bổ sung biên bản họp.")
+    assert (last.label, last.comment) == ("Gửi lại tờ trình", "Đã bổ sung biên bản họp.")
 
 
 def test_a_first_submission_records_no_comment_even_if_one_is_sent(world):

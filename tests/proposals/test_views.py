@@ -29,7 +29,7 @@ from award_flow.proposals.models import (
     ProposalState,
 )
 from award_flow.proposals.queries import ProposalFilters
-from award_flow.proposals.workflow import EVENT_LABELS, TRANSITIONS, Action
+from award_flow.proposals.workflow import TRANSITIONS, Action, event_label
 from award_flow.auth.roles import Role
 from tests.factories import DEFAULT_NOMINEES, PDF_BYTES, drive, make_proposal, make_user
 from tests.web_helpers import (
@@ -538,9 +538,10 @@ BUTTONS = [
 ]
 
 
-def label(action: str) -> str:
-    """How the page names an action (its button's label), in Vietnamese."""
-    return str(EVENT_LABELS[action])
+def label(action: str, source: S | None = None) -> str:
+    """How the page names an action taken from `source` (its button's label then), in
+    Vietnamese."""
+    return str(event_label(action, source.value if source else None))
 
 
 @pytest.mark.parametrize(("state", "action", "who", "comment", "target", "lands", "message"),
@@ -566,7 +567,7 @@ def test_each_workflow_button_moves_the_proposal_and_records_it(
     db.session.refresh(proposal)
     assert proposal.state == target and proposal.version > version
     last = history(client.get(f"/proposals/{proposal.id}").text)[-1]
-    assert last == HistoryEntry(actor=user.full_name, label=label(action),
+    assert last == HistoryEntry(actor=user.full_name, label=label(action, state),
                                 from_label=state.label, to_label=target.label, comment=comment)
 
 
@@ -890,8 +891,10 @@ def test_the_history_shows_each_transition_with_actor_states_and_reason(client, 
         (com, "conclude", S.IN_COMMITTEE, S.AWAITING_DECISION, ""),
         (vice, "reject", S.AWAITING_DECISION, S.REJECTED, "Chưa đủ tiêu chuẩn."),
     ]
-    assert transitions == [(actor, label(action), source.label if source else "—", target.label,
-                            comment) for actor, action, source, target, comment in expected]
+    assert transitions == [(actor, label(action, source), source.label if source else "—",
+                            target.label, comment)
+                           for actor, action, source, target, comment in expected]
+    assert transitions[3][1] == "Gửi lại tờ trình"  # the resubmission, as its button said
     assert [e.label for e in entries if not e.to_label][-2:] == [label("outcomes")] * 2
 
 
@@ -1219,6 +1222,20 @@ def test_each_buttons_form_has_its_comment_box_and_colour(client, world, login, 
                      page, re.S).group(0)
     assert ('name="comment"' in form) is comment
     assert re.search(r'<button class="button ([^"]+)" type="submit">', form).group(1) == style
+
+
+@pytest.mark.parametrize(("state", "button"), [(S.DRAFT, "Gửi tờ trình"),
+                                               (S.RETURNED, "Gửi lại tờ trình")])
+def test_the_unit_head_sends_a_draft_and_sends_a_returned_proposal_again(client, world, login,
+                                                                       state, button):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    login(world.head_a)
+    page = client.get(f"/proposals/{proposal.id}").text
+    form = re.search(rf'<form[^>]*action="/proposals/{proposal.id}/actions/submit".*?</form>',
+                     page, re.S).group(0)
+    assert re.search(r'<button class="button primary" type="submit">([^<]+)</button>',
+                     form).group(1) == button
 
 
 @pytest.mark.parametrize(("award", "gender", "accepted"), [
