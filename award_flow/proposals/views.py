@@ -249,6 +249,7 @@ def _approval_preview(proposal: Proposal) -> dict | None:
         return None
     amounts = [a.amount for a in document.awardees]
     return {"reference": document_number(document.number, document.symbol),
+            "subject": document.subject,
             "count": len(amounts), "amount": amounts[0], "total": sum(amounts)}
 
 

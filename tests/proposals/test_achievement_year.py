@@ -219,3 +219,12 @@ def test_0010_adds_an_empty_year_and_downgrades(app, tmp_path):
         assert "achievement_year" not in columns
         assert proposal_indexes() == indexes  # SQLite's DESC indexes too: no table rebuild
         assert db.session.scalar(text("SELECT count(*) FROM proposal")) == 1
+
+
+def test_the_signer_reads_the_year_in_the_subject_before_approving(client, world, login):
+    proposal = make_proposal(world, award="LDTT", state=S.AWAITING_DECISION)
+    db.session.commit()
+    login(world.chairman)
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert ("Trích yếu của quyết định: <strong>Về việc công nhận danh hiệu “Lao động tiên "
+            "tiến” năm 2021</strong>") in page

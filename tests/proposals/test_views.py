@@ -981,6 +981,8 @@ def test_the_signer_reads_what_approval_would_issue_before_pressing_it(client, w
     assert ("Phê duyệt sẽ ban hành Quyết định số 01/QĐ-UBND (số dự kiến; số chính thức được "
             "cấp khi ban hành), khen thưởng 2 trường hợp được Thường trực Hội đồng đề nghị, mỗi "
             "trường hợp 702.000 đồng; tổng cộng 1.404.000 đồng.") in page
+    assert ("Trích yếu của quyết định: Về việc khen thưởng thành tích xuất sắc trong phong trào "
+            "thi đua") in page
     login(world.committee)
     assert "Phê duyệt sẽ ban hành" not in client.get(f"/proposals/{proposal.id}").text
 
