@@ -32,6 +32,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -228,6 +229,20 @@ class StaticVersions:
         return known[1]
 
 
+class StaticFilesSessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions, left alone for static files. Flask-Login reads the session
+    after every request, so every answer said "Vary: Cookie": a browser keeps a copy only
+    for the cookie it was fetched with, and each new session cookie (a flashed message, a
+    sign-in) sent the year-long CSS and JS down the line again. A static file is the same
+    for everyone, and its request never changes the session: nothing to save, nothing to
+    vary on."""
+
+    def save_session(self, app: Flask, session, response) -> None:  # noqa: ANN001
+        if request.endpoint == "static" and not session.modified:
+            return
+        super().save_session(app, session, response)
+
+
 def register_web(app: Flask) -> None:
     from award_flow.auth.views import bp as auth_bp
     from award_flow.decisions.views import bp as decisions_bp
@@ -328,6 +343,7 @@ def register_web(app: Flask) -> None:
         return to_user_timezone(value).strftime("%d/%m/%Y %H:%M")
 
     static_version = StaticVersions(app)
+    app.session_interface = StaticFilesSessionInterface()
 
     @app.url_defaults
     def versioned_static(endpoint: str, values: dict) -> None:

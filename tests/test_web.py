@@ -180,6 +180,23 @@ def test_a_versioned_static_file_is_kept_a_year_and_any_other_url_is_revalidated
             assert "immutable" not in response.headers["Cache-Control"], stale
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_static_file_is_kept_whatever_the_session_cookie(client, world, login, signed_in):
+    """Not "Vary: Cookie": a browser would fetch the file again for each new session cookie
+    (every flashed message), and a static request sets no cookie of its own."""
+    if signed_in:
+        login(world.officer_a)
+    page = "/work" if signed_in else "/login"
+    path, version = _STATIC.findall(client.get(page).text)[0]
+    for url in (f"{path}?v={version}", path):
+        with client.get(url) as response:
+            assert response.status_code == 200
+            assert "Cookie" not in response.vary, url
+            assert "Set-Cookie" not in response.headers, url
+    # Pages still vary on it: they are the signed-in user's.
+    assert "Cookie" in client.get(page).vary
+
+
 def test_a_changed_static_file_gets_a_new_url(app, tmp_path, monkeypatch):
     monkeypatch.setattr(app, "static_folder", str(tmp_path))
     (tmp_path / "x.css").write_text("a{}")
