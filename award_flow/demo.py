@@ -103,11 +103,12 @@ def is_empty() -> bool:
 
 
 def _make_proposal(officer: User, head: User, campaign: Campaign, phase: Phase | None,
-                   award: AwardType, title: str, people: list[tuple]) -> Proposal:
+                   award: AwardType, title: str, people: list[tuple],
+                   year: int | None = None) -> Proposal:
     proposal = ops.create_proposal(officer, ops.ProposalData(
         title=title,
         achievement=f"đã có thành tích xuất sắc trong {campaign.name[0].lower()}{campaign.name[1:]}",
-        campaign=campaign, award_type=award, phase=phase))
+        campaign=campaign, award_type=award, phase=phase, achievement_year=year))
     for name, position, place, gender, group in people:
         ops.add_nominee(officer, proposal, ops.NomineeData(
             kind=award.subject, name=name, position=position, unit_or_address=place,
@@ -167,8 +168,9 @@ def load_demo() -> dict[str, User]:
     secretariat, committee = users["noivu"], users["thuongtruc"]
     chairman, vice = users["chutich"], users["phochutich"]
 
-    def make(title, people, award="GK_CN", phase=phase1, unit=(officer, head)):  # noqa: ANN001, ANN202
-        return _make_proposal(unit[0], unit[1], campaign, phase, awards[award], title, people)
+    def make(title, people, award="GK_CN", phase=phase1, unit=(officer, head), year=None):  # noqa: ANN001, ANN202
+        return _make_proposal(unit[0], unit[1], campaign, phase, awards[award], title, people,
+                              year)
 
     def to_committee(p: Proposal) -> None:
         ops.submit_proposal(p, p.unit_id == head.unit_id and head or head1)
@@ -191,6 +193,11 @@ def load_demo() -> dict[str, User]:
     p = make("Đề nghị tặng Giấy khen cho lực lượng vũ trang xã", [PEOPLE[2]])
     to_committee(p)
     p = make("Đề nghị tặng Giấy khen cho người lao động tiêu biểu Đợt 1", list(PEOPLE[:3]))
+    to_committee(p)
+    conclude(p)
+    # A title is recognised for a year: the chairman's preview and the decision say "năm 2021".
+    p = make("Đề nghị công nhận danh hiệu “Lao động tiên tiến” năm 2021",
+             [PEOPLE[3], PEOPLE[4]], award="LDTT", year=2021)
     to_committee(p)
     conclude(p)
     p = make("Đề nghị tặng Giấy khen cho tập thể nhỏ", [
