@@ -168,7 +168,8 @@ def load_demo() -> dict[str, User]:
     secretariat, committee = users["noivu"], users["thuongtruc"]
     chairman, vice = users["chutich"], users["phochutich"]
 
-    def make(title, people, award="GK_CN", phase=phase1, unit=(officer, head), year=None):  # noqa: ANN001, ANN202
+    def make(title, people, award="GK_CN", phase=phase1,  # noqa: ANN001, ANN202
+             unit=(officer, head), year=None):
         return _make_proposal(unit[0], unit[1], campaign, phase, awards[award], title, people,
                               year)
 

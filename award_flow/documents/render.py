@@ -266,6 +266,19 @@ def _keep_together(text: str) -> str:
     return _UY_BAN.sub(rf"\1{_NBSP}\2", text)
 
 
+#: Decree 30's formula for who is named in Article 1, in the executors of Article 3; printed
+#: with the decision's own kinds of awardee ("các hộ gia đình có tên tại Điều 1").
+_NAMED_IN_ARTICLE_1 = re.compile(r"các\s+tập\s+thể,\s*cá\s+nhân(\s+có\s+tên\s+tại\s+Điều\s+1)")
+
+
+def _named_parties(executors: str, parties: str) -> str:
+    """The executors with the formula naming the awardees of Article 1 saying who they are:
+    a decision for households only does not charge "các tập thể, cá nhân" with anything."""
+    if not parties:
+        return executors
+    return _NAMED_IN_ARTICLE_1.sub(lambda m: f"các {parties}{m.group(1)}", executors)
+
+
 def _annex_name(awardee: DecisionAwardee) -> str:
     honorific = _HONORIFICS.get(awardee.gender or "") if awardee.kind == "individual" else None
     return f"{honorific} {awardee.name}" if honorific else awardee.name
@@ -524,8 +537,11 @@ def decision_context(
         "total_number": vn_number(total),
         "fund": keep(_clean_end(doc.fund)),
         # Comma-joined: the last executor conventionally carries its own "và ..." ("Thủ
-        # trưởng các cơ quan ... và các tập thể, cá nhân có tên tại Điều 1").
-        "executors": keep(", ".join(_clean_end(e) for e in doc.executors if e.strip())),
+        # trưởng các cơ quan ... và các tập thể, cá nhân có tên tại Điều 1"), said of the
+        # kinds of awardee this decision has.
+        "executors": keep(_named_parties(
+            ", ".join(_clean_end(e) for e in doc.executors if e.strip()),
+            ", ".join(party_words))),
         "recipients": [keep(recipient) for recipient in _punctuated(list(doc.recipients))],
         "signer_is_vice": doc.signer_is_vice,
         "signer_name": doc.signer_name.strip(),

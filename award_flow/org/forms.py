@@ -50,7 +50,11 @@ class AuthorityForm(Form):
     decision_proposer = StringField(DECISION_TEXT_LABELS["decision_proposer"],
                                     validators=[Optional(), Length(max=300)])
     decision_executors = TextAreaField(DECISION_TEXT_LABELS["decision_executors"],
-                                       description=_l("Mỗi cơ quan, chức danh một dòng."))
+                                       description=_l(
+                                           "Mỗi cơ quan, chức danh một dòng. “Các tập thể, cá "
+                                           "nhân có tên tại Điều 1” được in theo những người "
+                                           "được khen của từng quyết định, ví dụ “các hộ gia "
+                                           "đình có tên tại Điều 1”."))
     decision_recipients = TextAreaField(DECISION_TEXT_LABELS["decision_recipients"],
                                         description=_l("Mỗi nơi một dòng; dòng cuối thường là "
                                                        "“Lưu: VT, NV”."))

@@ -124,8 +124,8 @@ def test_the_default_texts_print_a_complete_decision(world):
     assert "trích từ Quỹ thi đua, khen thưởng của thị xã Duyên Hải." in text
     assert ("Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Hội đồng nhân "
             "dân và Ủy ban nhân dân thị xã Duyên Hải, Trưởng phòng Nội vụ thị xã Duyên Hải, "
-            "Thủ trưởng các cơ quan, đơn vị có liên quan và các tập thể, cá nhân có tên tại "
-            "Điều 1 chịu trách nhiệm thi hành Quyết định này./.") in text
+            "Thủ trưởng các cơ quan, đơn vị có liên quan và các cá nhân có tên tại Điều 1 chịu "
+            "trách nhiệm thi hành Quyết định này./.") in text  # individuals only: "các cá nhân"
 
 
 def test_a_peoples_committees_decision_has_no_parent_line_in_its_header(world):

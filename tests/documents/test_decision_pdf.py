@@ -595,3 +595,33 @@ def test_renderer_turns_refusals_into_render_error(monkeypatch):
 def test_the_name_column_says_what_the_names_are(kinds, header):
     annex = page_texts(render_decision_pdf(make_doc(**kinds)))[-1]
     assert header in " ".join(annex.split())
+
+
+#: (collectives, households, individuals) → whom Article 3 charges, with the decision's own
+#: kinds of awardee in the executors' formula "các tập thể, cá nhân có tên tại Điều 1".
+NAMED_IN_ARTICLE_1 = [
+    ((1, 0, 1), "các tập thể, cá nhân có tên tại Điều 1"),
+    ((0, 2, 0), "các hộ gia đình có tên tại Điều 1"),
+    ((0, 0, 3), "các cá nhân có tên tại Điều 1"),
+    ((1, 1, 1), "các tập thể, hộ gia đình, cá nhân có tên tại Điều 1"),
+]
+
+
+@pytest.mark.parametrize(("kinds", "named"), NAMED_IN_ARTICLE_1,
+                         ids=["both", "households", "individuals", "all three"])
+def test_article_3_names_the_kinds_of_awardee_article_1_has(kinds, named):
+    collectives, households, individuals = kinds
+    doc = make_doc(collectives=collectives, households=households, individuals=individuals)
+    text = " ".join(page_texts(render_decision_pdf(doc)))
+    assert (f"Thủ trưởng các cơ quan, đơn vị có liên quan và {named} chịu trách nhiệm thi hành "
+            f"Quyết định này./.") in text
+    # Article 2 says the same of them.
+    assert f"Mỗi {named.removeprefix('các ').removesuffix(' có tên tại Điều 1')} có tên" in text
+
+
+def test_executors_written_otherwise_are_printed_as_written():
+    doc = replace(make_doc(collectives=0, households=2, individuals=0),
+                  executors=("Chủ tịch Ủy ban nhân dân các xã, phường",
+                             "Các hộ có tên tại Điều 1"))
+    assert decision_context(doc)["executors"] == (
+        f"Chủ tịch Ủy{NBSP}ban nhân dân các xã, phường, Các hộ có tên tại Điều 1")

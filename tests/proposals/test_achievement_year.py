@@ -51,7 +51,8 @@ def today_2023(monkeypatch):  # noqa: ANN001, ANN201
     monkeypatch.setattr(ops, "local_today", lambda: date(2023, 6, 15))
 
 
-def _data(world, award: str, with_phase: bool, year: int | None) -> ops.ProposalData:  # noqa: ANN001
+def _data(world, award: str, with_phase: bool,  # noqa: ANN001
+          year: int | None) -> ops.ProposalData:
     return ops.ProposalData(
         title="Đề nghị khen thưởng năm", achievement="đã hoàn thành xuất sắc nhiệm vụ",
         campaign=world.campaign, award_type=world.awards[award],
@@ -60,7 +61,8 @@ def _data(world, award: str, with_phase: bool, year: int | None) -> ops.Proposal
 
 def _rule_id(rule: tuple) -> str:
     award, with_phase, year, refusal = rule
-    return f"{award}-{'phase' if with_phase else 'campaign'}-{year}-{'ok' if refusal is None else 'refused'}"
+    span = "phase" if with_phase else "campaign"
+    return f"{award}-{span}-{year}-{'ok' if refusal is None else 'refused'}"
 
 
 RULE_IDS = [_rule_id(rule) for rule in RULES]
