@@ -17,6 +17,7 @@ from award_flow.org.operations import save_unit
 from award_flow.proposals.models import Proposal, ProposalState
 from award_flow.proposals.workflow import can_view, visible_to
 from tests.factories import PDF_BYTES, decided_with_one_deferred, make_proposal
+from tests.proposals.test_nominee_list import workbook
 from tests.web_helpers import (
     client_as,
     csrf_token,
@@ -39,6 +40,8 @@ PROPOSAL_PAGES = [
     ("POST", "/nominees/{n}/edit"),
     ("POST", "/nominees/{n}/delete"),
     ("POST", "/proposals/{p}/attachments"),
+    ("GET", "/proposals/{p}/nominees/list.xlsx"),
+    ("POST", "/proposals/{p}/nominees/list"),
     ("GET", "/attachments/{a}"),
     ("POST", "/attachments/{a}/delete"),
     ("GET", "/proposals/{p}/conclude"),
@@ -69,6 +72,10 @@ def _request(client, method: str, path: str, proposal, token: str):  # noqa: ANN
     data = {**_form_data(proposal), "csrf_token": token}
     if path.endswith("/attachments"):
         data["file"] = (io.BytesIO(PDF_BYTES), "la.pdf")
+    if path.endswith("/nominees/list"):  # a filled list of one stranger
+        data["list-csrf_token"] = token
+        data["list-file"] = (io.BytesIO(workbook([["Họ và tên", "Giới tính"],
+                                                  ["Người lạ", "Nam"]])), "ds.xlsx")
     return client.post(path, data=data)
 
 
@@ -374,6 +381,11 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
             w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/attachments", {
                 "kind": "meeting_minutes", "file": (io.BytesIO(PDF_BYTES), "bien-ban.pdf")}))(
                     proposal())),
+        "/proposals/<int:proposal_id>/nominees/list": (
+            w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/nominees/list", {
+                "list-file": (io.BytesIO(workbook([["Họ và tên", "Giới tính"],
+                                                   ["Người lạ", "Nam"]])), "ds.xlsx")}))(
+                    proposal())),
         "/attachments/<int:attachment_id>/delete": (
             w.officer_a, lambda: (lambda p: (f"/attachments/{p.attachments[0].id}/delete",
                                              {}))(proposal())),
@@ -397,6 +409,7 @@ CSRF_RULES = ["/login", "/logout", "/language/<code>", "/proposals/new",
               "/proposals/<int:proposal_id>/conclude", "/proposals/<int:proposal_id>/nominees/new",
               "/nominees/<int:nominee_id>/edit", "/nominees/<int:nominee_id>/delete",
               "/proposals/<int:proposal_id>/attachments",
+              "/proposals/<int:proposal_id>/nominees/list",
               "/attachments/<int:attachment_id>/delete", "/admin/units/new",
               "/admin/units/<int(min=1):unit_id>/edit", "/admin/users/new",
               "/admin/users/<int(min=1):user_id>/edit", "/admin/authority",

@@ -81,8 +81,10 @@ class Form(FlaskForm):
                 return super().wrap_formdata(form, formdata)
             if not form.is_submitted():
                 return None
+            # By the names the page sends: a prefixed form's file field is "list-file".
+            file_fields = {field.name for field in form if isinstance(field, FileField)}
             files = [(name, value) for name, value in request.files.items(multi=True)
-                     if name in form and isinstance(form[name], FileField)]
+                     if name in file_fields]
             if files:
                 return CombinedMultiDict((ImmutableMultiDict(files), request.form))
             return request.form or None

@@ -102,6 +102,21 @@ class AttachmentForm(Form):
                 "Tệp quá lớn: tối đa %(size)s.", size=vn_file_size(max_bytes)))}
 
 
+class NomineeListForm(Form):
+    """A filled list of nominees (proposals/nominee_list.py)."""
+
+    file = FileField(_l("Tệp danh sách (.xlsx)"),
+                     validators=[FileRequired(_l("Hãy chọn tệp danh sách."))])
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
+        self.file.render_kw = {
+            "data-max-bytes": max_bytes,
+            "data-too-big": _("Tệp “%(name)s”: %(problem)s", name="{name}", problem=_(
+                "Tệp quá lớn: tối đa %(size)s.", size=vn_file_size(max_bytes)))}
+
+
 #: The longest comment a workflow button takes (its textarea's maxlength says the same).
 COMMENT_MAX_LENGTH = 4000
 

@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,9 +26,15 @@ from award_flow.core.clock import local_today
 from award_flow.core.errors import ConflictError, InvalidTransition, NotAllowed, ValidationError
 from award_flow.core.formatting import vn_file_size
 from award_flow.core.model_base import utcnow
-from award_flow.core.storage import delete_after_commit, store_upload, track_new_file
+from award_flow.core.storage import (
+    clean_filename,
+    delete_after_commit,
+    store_upload,
+    track_new_file,
+)
 from award_flow.core.text import fold, nfc
 from award_flow.extensions import db
+from award_flow.proposals import nominee_list
 from award_flow.proposals.models import (
     Attachment,
     AttachmentKind,
@@ -256,6 +263,24 @@ def _told_apart(details: tuple[str, str], other: tuple[str, str]) -> bool:
                for mine, theirs in zip(details, other, strict=True))
 
 
+#: What the nominee's columns hold, as the refusals name them.
+_NOMINEE_TEXTS = {
+    "name": _l("Họ tên hoặc tên tập thể"),
+    "position": _l("Chức vụ"),
+    "unit_or_address": _l("Đơn vị công tác hoặc địa chỉ"),
+}
+
+
+def _check_lengths(**values: str) -> None:
+    """Refuse a text longer than its column (the form says so first; a list read from a
+    spreadsheet is checked here)."""
+    for field, value in values.items():
+        limit = Nominee.__table__.c[field].type.length
+        if len(value) > limit:
+            raise ValidationError(_("%(what)s dài quá %(n)s ký tự.", what=_NOMINEE_TEXTS[field],
+                                    n=limit), field=field)
+
+
 def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> None:
     if data.kind != proposal.award_type.subject:
         raise ValidationError(
@@ -274,11 +299,12 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
         raise ValidationError(_("Nhóm ưu tiên “%(group)s” không dùng cho %(kind)s.",
                                 group=data.priority_group.label, kind=data.kind.label.lower()),
                               field="priority_group")
+    position, place = nfc(data.position) or "", nfc(data.unit_or_address) or ""
+    _check_lengths(name=name, position=position, unit_or_address=place)
     name_folded = fold(name)
     # Folding can lengthen a name ("ß" → "ss"): refuse rather than overflow the column.
     if len(name_folded) > Nominee.__table__.c.name_folded.type.length:
         raise ValidationError(_("Họ tên hoặc tên tập thể quá dài."), field="name")
-    position, place = nfc(data.position) or "", nfc(data.unit_or_address) or ""
     same = next((other for other in proposal.nominees if other is not nominee
                  and other.name_folded == name_folded
                  and not _told_apart((position, place), (other.position, other.unit_or_address))),
@@ -316,6 +342,38 @@ def add_nominee(actor: User, proposal: Proposal, data: NomineeData) -> Nominee:
     _flush_dossier_change(proposal)
     audit.record("add_nominee", actor, proposal_id=proposal.id, comment=nominee.name)
     return nominee
+
+
+def import_nominees(actor: User, proposal: Proposal, filename: str, data: bytes) -> int:
+    """Add every nominee of a filled list (`nominee_list`), with the checks of one nominee
+    typed in, or none: the refusal names each row to fix (up to MAX_REPORTED). Returns how
+    many were added."""
+    _require_edit(actor, proposal)
+    kind = proposal.award_type.subject
+    rows = nominee_list.read_rows(data, kind, current_app.config["NOMINEE_LIST_MAX_ROWS"])
+    wrong: list[str] = []
+    for row in rows:
+        try:
+            gender, group = nominee_list.choices_of(row, kind)
+            _new_nominee(proposal, NomineeData(
+                kind=kind, name=row.values.get("name", ""), gender=gender,
+                position=row.values.get("position", ""),
+                unit_or_address=row.values.get("unit_or_address", ""),
+                achievement_summary=row.values.get("achievement_summary", ""),
+                priority_group=group))
+        except ValidationError as exc:
+            wrong.append(_("Dòng %(line)s: %(problem)s", line=row.line, problem=exc.message))
+    if wrong:
+        shown = " ".join(wrong[:nominee_list.MAX_REPORTED])
+        more = len(wrong) - nominee_list.MAX_REPORTED
+        raise ValidationError(
+            _("Chưa thêm ai: %(n)s dòng của danh sách cần sửa. %(rows)s", n=len(wrong),
+              rows=shown) + (" " + _("… và %(n)s dòng nữa.", n=more) if more > 0 else ""))
+    _refresh_counts(proposal)
+    _flush_dossier_change(proposal)
+    audit.record("import_nominees", actor, proposal_id=proposal.id,
+                 comment=f"{clean_filename(filename)}: {len(rows)}")
+    return len(rows)
 
 
 def update_nominee(actor: User, nominee: Nominee, data: NomineeData) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 from flask import (
@@ -31,7 +32,7 @@ from award_flow.core.audit import AuditEvent
 from award_flow.core.errors import DomainError, ValidationError
 from award_flow.core.formatting import document_number
 from award_flow.core.params import page_arg, past_last_page
-from award_flow.core.storage import download_name, stored_path
+from award_flow.core.storage import ALLOWED_TYPES, download_name, stored_path
 from award_flow.core.text import alphabetical
 from award_flow.core.views import go_to, perform, perform_on
 from award_flow.decisions.operations import (
@@ -41,6 +42,7 @@ from award_flow.decisions.operations import (
 )
 from award_flow.extensions import db
 from award_flow.org.queries import units_of
+from award_flow.proposals import nominee_list
 from award_flow.proposals import operations as ops
 from award_flow.proposals.forms import (
     COMMENT_MAX_LENGTH,
@@ -49,6 +51,7 @@ from award_flow.proposals.forms import (
     AttachmentForm,
     EmptyForm,
     NomineeForm,
+    NomineeListForm,
     ProposalForm,
     outcome_choices,
 )
@@ -91,6 +94,10 @@ from award_flow.proposals.workflow import (
 from award_flow.web import data_choice, short_date
 
 bp = Blueprint("proposals", __name__)
+
+XLSX_TYPE = ALLOWED_TYPES["xlsx"][0]
+#: The list form shares the proposal page with the dossier's upload form: its own ids.
+NOMINEE_LIST_PREFIX = "list"
 
 
 def _authority_id() -> int:
@@ -381,6 +388,7 @@ def detail(proposal_id: int):
         show_audit_ip=sees_audit_details(current_user),
         editable=can_edit(current_user, proposal),
         attachment_form=_attachment_form(),
+        nominee_list_form=NomineeListForm(prefix=NOMINEE_LIST_PREFIX),
         empty_form=EmptyForm(),
         event_label=event_label,
         state_labels={s.value: s.label for s in ProposalState},
@@ -624,6 +632,41 @@ def delete_nominee(nominee_id: int):
 
 
 # --- dossier ------------------------------------------------------------------------------
+
+
+@bp.get("/proposals/<int:proposal_id>/nominees/list.xlsx")
+@login_required
+def blank_nominee_list(proposal_id: int):
+    """The blank list of nominees for this proposal's award (its kind of nominee)."""
+    proposal = get_visible_proposal(proposal_id, current_user)
+    if not can_edit(current_user, proposal):
+        abort(403)
+    kind = proposal.award_type.subject
+    response = send_file(io.BytesIO(nominee_list.blank_list(kind)), mimetype=XLSX_TYPE,
+                         as_attachment=True, download_name=nominee_list.blank_list_name(kind))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/proposals/<int:proposal_id>/nominees/list")
+@login_required
+def import_nominee_list(proposal_id: int):
+    proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
+    if not can_edit(current_user, proposal):
+        abort(403)
+    form = NomineeListForm(prefix=NOMINEE_LIST_PREFIX)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return go_to(_back_to(proposal.id, "nominees"))
+    upload_file = form.file.data
+    name = upload_file.filename or ""
+    done = perform(lambda: ops.import_nominees(current_user, proposal, name, upload_file.read()))
+    if done.ok:
+        flash(ngettext("Đã thêm %(num)s trường hợp từ danh sách.",
+                       "Đã thêm %(num)s trường hợp từ danh sách.", done.value), "success")
+    return go_to(_back_to(proposal.id, "nominees"))
 
 
 @bp.post("/proposals/<int:proposal_id>/attachments")

@@ -474,6 +474,7 @@ EVENT_LABELS: dict[str, object] = {
     "create": _l("Lập tờ trình"),
     "edit": _l("Sửa thông tin tờ trình"),
     "add_nominee": _l("Thêm người được đề nghị"),
+    "import_nominees": _l("Nhập danh sách từ tệp Excel"),
     "edit_nominee": _l("Sửa thông tin người được đề nghị"),
     "remove_nominee": _l("Xóa người được đề nghị"),
     "add_attachment": _l("Tải lên tệp"),

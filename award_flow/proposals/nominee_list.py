@@ -1,0 +1,237 @@
+"""The list of nominees as a spreadsheet (danh sách): the blank form a unit fills in, and
+reading a filled one into nominees.
+
+A unit proposing a title for a school's staff or a commune's households has dozens or
+hundreds of names, already in Excel; typing them one by one through the nominee form is
+where a clerk's afternoon goes. The form (`blank_list`) has one column per field of the
+nominee form, for the award's kind of nominee, with the genders and priority groups to
+choose from; `read_list` turns a filled one into `NomineeData`, or says which cells of
+which rows are wrong. The operation (`operations.import_nominees`) then adds them all or
+none, with the same checks as one nominee typed in.
+
+Columns are found by their heading, whatever their order, so a unit's own sheet with the
+same headings works too. A heading that is not one of ours is refused, not skipped: a
+column "Chức danh" dropped without a word would be data lost.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from award_flow.catalogue.models import NomineeKind
+from award_flow.core.errors import ValidationError
+from award_flow.core.storage import detect_kind
+from award_flow.core.text import fold, nfc
+from award_flow.proposals.models import PRIORITY_GROUPS_BY_KIND, Gender, PriorityGroup
+
+#: A filled list is an XLSX of at most the attachment size; unpacked, its XML may be larger
+#: than that, but not this much (a "zip bomb" is refused before it is read).
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+#: Errors said at once: enough to fix a sheet in one go, not a wall of text.
+MAX_REPORTED = 20
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    #: The heading printed in the blank list, in Vietnamese (a form filed with the
+    #: authority, whatever the page's language).
+    heading: str
+    width: int
+    #: Other headings read as this column (folded, see core.text.fold).
+    also: tuple[str, ...] = ()
+
+
+_NUMBER = Column("no", "STT", 6, ("tt", "so tt", "so thu tu"))
+_NAMES = {
+    NomineeKind.INDIVIDUAL: Column("name", "Họ và tên", 28),
+    NomineeKind.COLLECTIVE: Column("name", "Tên tập thể", 40),
+    NomineeKind.HOUSEHOLD: Column("name", "Tên hộ gia đình (chủ hộ)", 32),
+}
+_GENDER = Column("gender", "Giới tính", 10)
+_POSITION = Column("position", "Chức vụ", 24, ("chuc danh",))
+_PLACE = Column("unit_or_address", "Đơn vị công tác hoặc địa chỉ", 40,
+                ("don vi", "dia chi", "don vi cong tac", "don vi, dia chi"))
+_PRIORITY = Column("priority_group", "Nhóm ưu tiên", 30)
+_SUMMARY = Column("achievement_summary", "Tóm tắt thành tích", 60)
+
+#: Every name heading is read as the name, whatever the award's kind: the operation says
+#: when the kind does not fit.
+_NAME_HEADINGS = tuple(fold(c.heading) for c in _NAMES.values()) + ("ho ten", "ten")
+
+
+def columns_for(kind: NomineeKind) -> list[Column]:
+    """The blank list's columns for an award's kind of nominee (as the nominee form: a
+    collective or a household has no gender and no position)."""
+    people = [_GENDER, _POSITION] if kind == NomineeKind.INDIVIDUAL else []
+    return [_NUMBER, _NAMES[kind], *people, _PLACE, _PRIORITY, _SUMMARY]
+
+
+def _vi(text: object) -> str:
+    with force_locale("vi"):
+        return str(text)
+
+
+def _group_labels(kind: NomineeKind) -> dict[str, PriorityGroup]:
+    """Folded Vietnamese label → priority group, for the groups `kind` may be in."""
+    return {fold(_vi(group.label)): group for group in PRIORITY_GROUPS_BY_KIND[kind]}
+
+
+_GENDERS = {"nam": Gender.MALE, "nu": Gender.FEMALE, "male": Gender.MALE,
+            "female": Gender.FEMALE}
+
+
+def blank_list_name(kind: NomineeKind) -> str:
+    """The blank list's file name: "danh-sach-ca-nhan.xlsx"."""
+    return f"danh-sach-{fold(_vi(kind.label)).replace(' ', '-')}.xlsx"
+
+
+def blank_list(kind: NomineeKind) -> bytes:
+    """An empty list for nominees of `kind`, as XLSX bytes: the headings, and the genders
+    and priority groups as drop-down choices."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách"
+    columns = columns_for(kind)
+    sheet.append([c.heading for c in columns])
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[cell.column_letter].width = column.width
+    sheet.freeze_panes = "A2"
+    choices = {"gender": [_vi(g.label) for g in (Gender.MALE, Gender.FEMALE)],
+               "priority_group": [_vi(g.label) for g in PRIORITY_GROUPS_BY_KIND[kind]]}
+    for index, column in enumerate(columns, start=1):
+        if column.field in choices:
+            letter = sheet.cell(row=1, column=index).column_letter
+            rule = DataValidation(type="list", allow_blank=True,
+                                  formula1='"' + ",".join(choices[column.field]) + '"')
+            rule.add(f"{letter}2:{letter}5000")
+            sheet.add_data_validation(rule)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One filled row: its number in the sheet (as Excel shows it) and its cells by field."""
+
+    line: int
+    values: dict[str, str]
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value)) or ""
+
+
+def _open(data: bytes):  # noqa: ANN202 - an openpyxl worksheet
+    if detect_kind(data[:8], io.BytesIO(data)) != "xlsx":
+        raise ValidationError(_("Danh sách phải là tệp Excel (.xlsx), lưu từ mẫu tải về."))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(entry.file_size for entry in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise ValidationError(_("Tệp Excel này quá lớn để đọc."))
+    try:
+        # Read-only streams the sheet; openpyxl parses its XML with defusedxml.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - whatever openpyxl finds wrong, the file is
+        raise ValidationError(_("Không đọc được tệp Excel này. Hãy lưu lại danh sách từ "
+                                "mẫu tải về rồi thử lại.")) from exc
+    return workbook.worksheets[0]
+
+
+def _headings(cells: list[str], columns: list[Column]) -> dict[int, str]:
+    """Column index → field, from the heading row; refuses a heading that is not ours."""
+    fields: dict[int, str] = {}
+    for index, heading in enumerate(cells):
+        key = fold(heading).rstrip(" *:")
+        if not key:
+            continue
+        field = next((c.field for c in columns if key == fold(c.heading) or key in c.also),
+                     None)
+        if field is None and key in _NAME_HEADINGS:
+            field = "name"
+        if field is None or field in fields.values():
+            known = ", ".join(f"“{c.heading}”" for c in columns)
+            raise ValidationError(_("Không dùng được cột “%(heading)s” (cột %(col)s): các cột "
+                                    "của danh sách là %(known)s.", heading=heading,
+                                    col=_column_letter(index), known=known))
+        fields[index] = field
+    if "name" not in fields.values():
+        raise ValidationError(_("Danh sách không có cột “%(heading)s”.",
+                                heading=next(c.heading for c in columns if c.field == "name")))
+    return fields
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_rows(data: bytes, kind: NomineeKind, max_rows: int) -> list[ListRow]:
+    """The filled rows of a list (empty rows skipped), by field; refuses a file that is not
+    a list, or one longer than `max_rows`."""
+    sheet = _open(data)
+    columns = columns_for(kind)
+    fields: dict[int, str] | None = None
+    rows: list[ListRow] = []
+    for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        texts = [_text(value) for value in cells]
+        if not any(texts):
+            continue
+        if fields is None:  # the first row with anything in it: the headings
+            fields = _headings(texts, columns)
+            continue
+        stray = next((i for i, text in enumerate(texts) if text and i not in fields), None)
+        if stray is not None:
+            raise ValidationError(_("Dòng %(line)s có nội dung ở cột %(col)s, cột không có tiêu "
+                                    "đề: hãy ghi vào đúng cột của danh sách.", line=line,
+                                    col=_column_letter(stray)))
+        values = {field: texts[index] for index, field in fields.items() if index < len(texts)}
+        values.pop("no", None)
+        if not any(values.values()):
+            continue  # a row with only its number
+        if len(rows) == max_rows:
+            raise ValidationError(_("Danh sách dài quá %(n)s dòng: hãy chia thành nhiều tờ "
+                                    "trình.", n=max_rows))
+        rows.append(ListRow(line=line, values=values))
+    if not rows:
+        raise ValidationError(_("Danh sách chưa có ai: hãy ghi mỗi người (tập thể, hộ) một "
+                                "dòng, dưới dòng tiêu đề."))
+    return rows
+
+
+def choices_of(row: ListRow, kind: NomineeKind) -> tuple[Gender | None, PriorityGroup]:
+    """The row's gender and priority group, from their Vietnamese labels (or "male" /
+    "female"); raises ValidationError for a value that is neither."""
+    gender_text = fold(row.values.get("gender", ""))
+    gender = _GENDERS.get(gender_text) if gender_text else None
+    if gender_text and gender is None:
+        raise ValidationError(_("giới tính “%(value)s” không rõ: ghi Nam hoặc Nữ.",
+                                value=row.values["gender"]))
+    group_text = fold(row.values.get("priority_group", ""))
+    groups = _group_labels(kind)
+    group = groups.get(group_text, PriorityGroup.NONE) if group_text else PriorityGroup.NONE
+    if group_text and group_text not in groups:
+        raise ValidationError(_("nhóm ưu tiên “%(value)s” không có trong danh mục: %(groups)s.",
+                                value=row.values["priority_group"],
+                                groups=", ".join(_vi(g.label)
+                                                 for g in PRIORITY_GROUPS_BY_KIND[kind])))
+    return gender, group

@@ -1,0 +1,274 @@
+"""The list of nominees as a spreadsheet: the blank list a unit downloads, and a filled one
+added all at once, with the checks of one nominee typed in, or not at all."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+import zipfile
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
+
+from award_flow.catalogue.models import NomineeKind
+from award_flow.core.errors import ValidationError
+from award_flow.extensions import db
+from award_flow.proposals import nominee_list
+from award_flow.proposals import operations as ops
+from award_flow.proposals.models import Gender, Nominee, PriorityGroup
+from award_flow.proposals.models import ProposalState as S
+from tests.factories import PDF_BYTES, make_proposal
+from tests.web_helpers import csrf_token, db_snapshot, flashes, history, page_form
+
+PEOPLE_HEADINGS = ["STT", "Họ và tên", "Giới tính", "Chức vụ", "Đơn vị công tác hoặc địa chỉ",
+                   "Nhóm ưu tiên", "Tóm tắt thành tích"]
+
+
+def workbook(rows: list[list[object]]) -> bytes:
+    """An XLSX of one sheet holding `rows`."""
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def people(*rows: list[object]) -> bytes:
+    return workbook([PEOPLE_HEADINGS, *rows])
+
+
+def names(proposal) -> list[tuple]:  # noqa: ANN001
+    return [(n.name, n.gender, n.position, n.unit_or_address, n.priority_group,
+             n.achievement_summary) for n in db.session.scalars(
+                 select(Nominee).where(Nominee.proposal_id == proposal.id).order_by(Nominee.id))]
+
+
+@pytest.fixture
+def draft(world):  # noqa: ANN001, ANN201
+    proposal = make_proposal(world, award="LDTT", nominees=())
+    db.session.commit()
+    return proposal
+
+
+# --- the blank list --------------------------------------------------------------------
+
+#: The award's kind of nominee → the headings of its blank list (as the nominee form: no
+#: gender and no position for a collective or a household).
+HEADINGS = {
+    NomineeKind.INDIVIDUAL: PEOPLE_HEADINGS,
+    NomineeKind.COLLECTIVE: ["STT", "Tên tập thể", "Đơn vị công tác hoặc địa chỉ",
+                             "Nhóm ưu tiên", "Tóm tắt thành tích"],
+    NomineeKind.HOUSEHOLD: ["STT", "Tên hộ gia đình (chủ hộ)", "Đơn vị công tác hoặc địa chỉ",
+                            "Nhóm ưu tiên", "Tóm tắt thành tích"],
+}
+
+
+@pytest.mark.parametrize("kind", list(NomineeKind))
+def test_the_blank_list_has_the_columns_of_the_nominee_form(app, kind):
+    with app.test_request_context():
+        data = nominee_list.blank_list(kind)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in sheet[1]] == HEADINGS[kind]
+    choices = sorted(rule.formula1 for rule in sheet.data_validations.dataValidation)
+    groups = {NomineeKind.INDIVIDUAL: "Nông dân,Công nhân,Chiến sĩ lực lượng vũ trang,Người "
+                                      "trực tiếp lao động, công tác khác,Không thuộc nhóm ưu "
+                                      "tiên",
+              NomineeKind.COLLECTIVE: "Tập thể nhỏ,Không thuộc nhóm ưu tiên",
+              NomineeKind.HOUSEHOLD: "Nông dân,Không thuộc nhóm ưu tiên"}[kind]
+    expected = [f'"{groups}"'] + (['"Nam,Nữ"'] if kind == NomineeKind.INDIVIDUAL else [])
+    assert choices == sorted(expected)
+
+
+def test_the_officer_downloads_the_blank_list_and_sends_it_back_filled(client, world, login,
+                                                                      draft):
+    login(world.officer_a)
+    blank = client.get(f"/proposals/{draft.id}/nominees/list.xlsx")
+    assert blank.status_code == 200
+    assert blank.mimetype == ("application/vnd.openxmlformats-officedocument."
+                              "spreadsheetml.sheet")
+    assert blank.headers["Cache-Control"] == "private, no-store"
+    assert 'filename=danh-sach-ca-nhan.xlsx' in blank.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(blank.data))
+    book.active.append([1, "Nguyễn Văn Út", "Nam", "Nông dân", "Ấp Cây Da", "Nông dân",
+                        "Sản xuất giỏi"])
+    book.active.append([2, "Trần Thị Bích Ngọc", "Nữ", "Công chức", "UBND xã Long Hữu", "",
+                        ""])
+    filled = io.BytesIO()
+    book.save(filled)
+
+    form = page_form(client, f"/proposals/{draft.id}", f"/proposals/{draft.id}/nominees/list")
+    response = client.post(form.action, data=form.data(
+        **{"list-file": (io.BytesIO(filled.getvalue()), "danh-sach.xlsx")}))
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("#nominees")
+    page = client.get(response.headers["Location"]).text
+    assert ("success", "Đã thêm 2 trường hợp từ danh sách.") in flashes(page)
+    assert names(draft) == [
+        ("Nguyễn Văn Út", Gender.MALE, "Nông dân", "Ấp Cây Da", PriorityGroup.FARMER,
+         "Sản xuất giỏi"),
+        ("Trần Thị Bích Ngọc", Gender.FEMALE, "Công chức", "UBND xã Long Hữu",
+         PriorityGroup.NONE, "")]
+    db.session.refresh(draft)
+    assert (draft.nominee_count, draft.priority_count) == (2, 1)
+    entry = history(page)[-1]
+    assert (entry.label, entry.comment) == ("Nhập danh sách từ tệp Excel", "danh-sach.xlsx: 2")
+
+
+# --- reading a filled list: what is read, and what is refused ---------------------------
+
+
+def test_cells_are_read_as_people_write_them(world, draft):
+    added = ops.import_nominees(world.officer_a, draft, "ds.xlsx", workbook([
+        # Another order, a heading with a star, "TT", and no summary column.
+        ["TT", "Nhóm ưu tiên", "Họ và tên *", "giới tính", "Chức danh", "Địa chỉ"],
+        [1, "cong nhan", unicodedata.normalize("NFD", "Thạch Thị Ánh"), "NỮ", "Công nhân",
+         "Nhà máy chế biến thủy sản"],
+        [None, None, None, None, None, None],  # an empty row
+        [3],  # a row with its number only
+        [4, "Chiến sĩ lực lượng vũ trang", "  Lâm Văn Đức ", "nam", 2023, None],
+    ]))
+    db.session.commit()
+    assert added == 2
+    assert names(draft) == [
+        ("Thạch Thị Ánh", Gender.FEMALE, "Công nhân", "Nhà máy chế biến thủy sản",
+         PriorityGroup.WORKER, ""),
+        ("Lâm Văn Đức", Gender.MALE, "2023", "", PriorityGroup.SOLDIER, "")]
+    assert unicodedata.is_normalized("NFC", names(draft)[0][0])
+
+
+#: A list → the refusal (nothing is added). Line numbers are the sheet's, as Excel shows them.
+REFUSED = [
+    (people([1, "Nguyễn Văn Út", "", "Nông dân", "", "", ""],
+            [2, "Trần Thị Bích Ngọc", "Nữ", "", "", "Bộ đội", ""]),
+     "Chưa thêm ai: 2 dòng của danh sách cần sửa. Dòng 2: Cần chọn giới tính của người được "
+     "đề nghị. Dòng 3: nhóm ưu tiên “Bộ đội” không có trong danh mục: Nông dân, Công nhân, "
+     "Chiến sĩ lực lượng vũ trang, Người trực tiếp lao động, công tác khác, Không thuộc nhóm "
+     "ưu tiên."),
+    (people([1, "Nguyễn Văn Út", "Nam", "", "", "", ""],
+            [2, "nguyen van ut", "Nam", "", "", "", ""]),
+     "Chưa thêm ai: 1 dòng của danh sách cần sửa. Dòng 3: “Nguyễn Văn Út” đã có trong tờ "
+     "trình này; mỗi trường hợp chỉ được đề nghị một lần. Nếu là người khác cùng họ tên, hãy "
+     "ghi chức vụ hoặc đơn vị, địa chỉ để phân biệt."),
+    (people([1, "Nguyễn Văn Út", "Ông", "", "", "", ""]),
+     "Chưa thêm ai: 1 dòng của danh sách cần sửa. Dòng 2: giới tính “Ông” không rõ: ghi Nam "
+     "hoặc Nữ."),
+    (people([1, "Nguyễn Văn " + "Út" * 100, "Nam", "", "", "", ""]),
+     "Chưa thêm ai: 1 dòng của danh sách cần sửa. Dòng 2: Họ tên hoặc tên tập thể dài quá "
+     "200 ký tự."),
+    (workbook([["Họ và tên", "Ngày sinh"], ["Nguyễn Văn Út", "1980"]]),
+     "Không dùng được cột “Ngày sinh” (cột B): các cột của danh sách là “STT”, “Họ và tên”, "
+     "“Giới tính”, “Chức vụ”, “Đơn vị công tác hoặc địa chỉ”, “Nhóm ưu tiên”, “Tóm tắt thành "
+     "tích”."),
+    (workbook([["Họ và tên", "Giới tính", "Chức vụ"], ["Nguyễn Văn Út", "Nam", "", "x"]]),
+     "Dòng 2 có nội dung ở cột D, cột không có tiêu đề: hãy ghi vào đúng cột của danh sách."),
+    (workbook([["STT", "Giới tính"], [1, "Nam"]]), "Danh sách không có cột “Họ và tên”."),
+    (workbook([PEOPLE_HEADINGS]),
+     "Danh sách chưa có ai: hãy ghi mỗi người (tập thể, hộ) một dòng, dưới dòng tiêu đề."),
+    (PDF_BYTES, "Danh sách phải là tệp Excel (.xlsx), lưu từ mẫu tải về."),
+]
+
+
+@pytest.mark.parametrize(("data", "refusal"), REFUSED,
+                         ids=["gender and group", "twice", "unknown gender", "too long",
+                              "unknown column", "cell without heading", "no name column",
+                              "empty", "not a spreadsheet"])
+def test_a_list_with_something_to_fix_adds_nobody(world, draft, data, refusal):
+    before = db_snapshot()
+    with pytest.raises(ValidationError) as refused:
+        ops.import_nominees(world.officer_a, draft, "ds.xlsx", data)
+    db.session.rollback()
+    assert refused.value.message == refusal
+    assert db_snapshot() == before
+
+
+def test_the_list_checks_against_the_nominees_already_there(world):
+    proposal = make_proposal(world, award="LDTT")  # Nguyễn Văn Út, a farmer of Ấp Cây Da
+    db.session.commit()
+    with pytest.raises(ValidationError, match="Dòng 2: “Nguyễn Văn Út” đã có"):
+        ops.import_nominees(world.officer_a, proposal, "ds.xlsx",
+                            people([1, "Nguyễn Văn Út", "Nam", "", "Ấp Cây Da", "", ""]))
+    db.session.rollback()
+    # A namesake told apart by his unit is another person.
+    ops.import_nominees(world.officer_a, proposal, "ds.xlsx",
+                        people([1, "Nguyễn Văn Út", "Nam", "", "Ấp Giồng Giếng", "", ""]))
+    assert proposal.nominee_count == 3
+
+
+def test_a_collectives_list_has_no_gender_and_small_collectives_come_first(world):
+    proposal = make_proposal(world, award="GK_TT", nominees=())
+    ops.import_nominees(world.officer_a, proposal, "ds.xlsx", workbook([
+        ["Tên tập thể", "Đơn vị công tác hoặc địa chỉ", "Nhóm ưu tiên"],
+        ["Tổ tự quản ấp Cây Da", "xã Long Hữu", "Tập thể nhỏ"]]))
+    assert names(proposal) == [("Tổ tự quản ấp Cây Da", None, "", "xã Long Hữu",
+                                PriorityGroup.SMALL_COLLECTIVE, "")]
+    with pytest.raises(ValidationError, match="Không dùng được cột “Giới tính”"):
+        ops.import_nominees(world.officer_a, proposal, "ds.xlsx", workbook([
+            ["Tên tập thể", "Giới tính"], ["Chi đoàn ấp Cây Da", "Nam"]]))
+
+
+def test_more_rows_than_allowed_are_refused_before_any_is_checked(app, world, draft,
+                                                                  monkeypatch):
+    monkeypatch.setitem(app.config, "NOMINEE_LIST_MAX_ROWS", 2)
+    rows = [[i, f"Người thứ {i}", "Nam", "", "", "", ""] for i in range(1, 4)]
+    with pytest.raises(ValidationError, match="Danh sách dài quá 2 dòng: hãy chia thành nhiều "
+                                              "tờ trình."):
+        ops.import_nominees(world.officer_a, draft, "ds.xlsx", people(*rows))
+
+
+def test_a_spreadsheet_that_unpacks_too_large_is_not_read(world, draft, monkeypatch):
+    monkeypatch.setattr(nominee_list, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(ValidationError, match="quá lớn để đọc"):
+        ops.import_nominees(world.officer_a, draft, "ds.xlsx",
+                            people([1, "Nguyễn Văn " + "A" * 2000, "Nam", "", "", "", ""]))
+
+
+def test_a_word_file_is_not_a_list(world, draft):
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    with pytest.raises(ValidationError, match=r"phải là tệp Excel \(\.xlsx\)"):
+        ops.import_nominees(world.officer_a, draft, "ds.xlsx", docx.getvalue())
+
+
+# --- who may ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("state", "who", "offered"), [
+    (S.DRAFT, "officer_a", True),
+    (S.DRAFT, "head_a", True),
+    (S.RETURNED, "officer_a", True),
+    (S.SUBMITTED, "officer_a", False),
+    (S.SUBMITTED, "secretariat", False),
+])
+def test_the_list_is_offered_while_the_unit_may_edit(client, world, login, state, who,
+                                                     offered):
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    login(getattr(world, who))
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert ("Nhập danh sách từ tệp Excel" in page) is offered
+    assert client.get(f"/proposals/{proposal.id}/nominees/list.xlsx").status_code == (
+        200 if offered else 403)
+    before = db_snapshot()
+    response = client.post(f"/proposals/{proposal.id}/nominees/list", data={
+        "list-csrf_token": csrf_token(client, "/work"),
+        "list-file": (io.BytesIO(people([1, "Người lạ", "Nam", "", "", "", ""])), "ds.xlsx")})
+    assert response.status_code == (302 if offered else 403)
+    if offered:
+        db.session.refresh(proposal)
+        assert proposal.nominee_count == 3
+    else:
+        assert db_snapshot() == before
+
+
+def test_sending_no_file_says_so_at_the_list(client, world, login, draft):
+    login(world.officer_a)
+    form = page_form(client, f"/proposals/{draft.id}", f"/proposals/{draft.id}/nominees/list")
+    response = client.post(form.action, data=form.data())
+    page = client.get(response.headers["Location"]).text
+    assert ("error", "Hãy chọn tệp danh sách.") in flashes(page)
+    assert '<details class="nominee-list" open>' in page  # shown where it was used
