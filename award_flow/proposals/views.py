@@ -98,6 +98,8 @@ bp = Blueprint("proposals", __name__)
 XLSX_TYPE = ALLOWED_TYPES["xlsx"][0]
 #: The list form shares the proposal page with the dossier's upload form: its own ids.
 NOMINEE_LIST_PREFIX = "list"
+#: `?list=` after a refused list: the page shows the list form open.
+LIST_REFUSED = "refused"
 
 
 def _authority_id() -> int:
@@ -389,6 +391,7 @@ def detail(proposal_id: int):
         editable=can_edit(current_user, proposal),
         attachment_form=_attachment_form(),
         nominee_list_form=NomineeListForm(prefix=NOMINEE_LIST_PREFIX),
+        nominee_list_open=request.args.get("list") == LIST_REFUSED,
         empty_form=EmptyForm(),
         event_label=event_label,
         state_labels={s.value: s.label for s in ProposalState},
@@ -659,13 +662,14 @@ def import_nominee_list(proposal_id: int):
         for errors in form.errors.values():
             for message in errors:
                 flash(str(message), "error")
-        return go_to(_back_to(proposal.id, "nominees"))
+        return go_to(_back_to(proposal.id, "nominees", list=LIST_REFUSED))
     upload_file = form.file.data
     name = upload_file.filename or ""
     done = perform(lambda: ops.import_nominees(current_user, proposal, name, upload_file.read()))
-    if done.ok:
-        flash(ngettext("Đã thêm %(num)s trường hợp từ danh sách.",
-                       "Đã thêm %(num)s trường hợp từ danh sách.", done.value), "success")
+    if not done.ok:  # the list form stays open under its refusal, to send the fixed file
+        return go_to(_back_to(proposal.id, "nominees", list=LIST_REFUSED))
+    flash(ngettext("Đã thêm %(num)s trường hợp từ danh sách.",
+                   "Đã thêm %(num)s trường hợp từ danh sách.", done.value), "success")
     return go_to(_back_to(proposal.id, "nominees"))
 
 

@@ -265,10 +265,19 @@ def test_the_list_is_offered_while_the_unit_may_edit(client, world, login, state
         assert db_snapshot() == before
 
 
-def test_sending_no_file_says_so_at_the_list(client, world, login, draft):
+@pytest.mark.parametrize(("file", "refusal"), [
+    (None, "Hãy chọn tệp danh sách."),
+    ((io.BytesIO(PDF_BYTES), "ds.xlsx"), "Danh sách phải là tệp Excel (.xlsx), lưu từ mẫu tải về."),
+])
+def test_a_refused_list_is_said_at_the_list_left_open(client, world, login, file, refusal):
+    proposal = make_proposal(world)  # with nominees: the list form is closed at first
+    db.session.commit()
     login(world.officer_a)
-    form = page_form(client, f"/proposals/{draft.id}", f"/proposals/{draft.id}/nominees/list")
-    response = client.post(form.action, data=form.data())
+    form = page_form(client, f"/proposals/{proposal.id}",
+                     f"/proposals/{proposal.id}/nominees/list")
+    assert '<details class="nominee-list">' in client.get(f"/proposals/{proposal.id}").text
+    response = client.post(form.action, data=form.data(**({"list-file": file} if file else {})))
+    assert response.headers["Location"].endswith("list=refused#nominees")
     page = client.get(response.headers["Location"]).text
-    assert ("error", "Hãy chọn tệp danh sách.") in flashes(page)
-    assert '<details class="nominee-list" open>' in page  # shown where it was used
+    assert ("error", refusal) in flashes(page)
+    assert '<details class="nominee-list" open>' in page
