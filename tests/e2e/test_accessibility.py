@@ -168,7 +168,7 @@ def test_the_status_region_says_an_upload_is_on_its_way(page: Page) -> None:
     ui.open_from_my_work(DRAFT)
     page.route("**/attachments", lambda route: None)  # the answer is held back
     page.get_by_label("Loại tài liệu").select_option(label="Biên bản họp")
-    page.locator("input[type=file]").set_input_files(
+    page.get_by_label("Tệp", exact=True).set_input_files(
         {"name": "b.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"})
     page.get_by_role("button", name="Tải lên", exact=True).click()
 

@@ -31,7 +31,7 @@ HOLD_SUBMISSIONS = """() => {
 
 def choose_file(page: Page, name: str) -> None:
     page.get_by_label("Loại tài liệu").select_option(label="Biên bản họp")
-    page.locator("input[type=file]").set_input_files(
+    page.get_by_label("Tệp", exact=True).set_input_files(
         {"name": name, "mimeType": "application/pdf", "buffer": SAMPLE_PDF})
 
 
@@ -99,7 +99,7 @@ def test_a_slow_upload_shows_how_much_has_gone(page: Page) -> None:
         "offline": False, "latency": 50, "downloadThroughput": -1,
         "uploadThroughput": 64 * 1024})
     page.get_by_label("Loại tài liệu").select_option(label="Biên bản họp")
-    page.locator("input[type=file]").set_input_files(
+    page.get_by_label("Tệp", exact=True).set_input_files(
         {"name": "Ban_quet.pdf", "mimeType": "application/pdf",
          "buffer": SAMPLE_PDF + b"%" + b" " * (256 * 1024) + b"\n"})
 
@@ -139,13 +139,13 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(page: Page) -> None:
     page.route("**/attachments", lambda route: (sent.append(route.request.url),
                                                 route.continue_()))
     page.get_by_label("Loại tài liệu").select_option(label="Biên bản họp")
-    page.locator("input[type=file]").set_input_files(
+    page.get_by_label("Tệp", exact=True).set_input_files(
         {"name": "Ban_quet_lon.pdf", "mimeType": "application/pdf",
          "buffer": SAMPLE_PDF + b"%" + b"0" * (10 * 1024 * 1024)})
     upload = page.locator("form.upload-form")
     upload.get_by_role("button", name="Tải lên").click()
 
-    file_input = page.locator("input[type=file]")
+    file_input = page.get_by_label("Tệp", exact=True)
     expect(page.locator("#file-error")).to_have_text(
         "Tệp “Ban_quet_lon.pdf”: Tệp quá lớn: tối đa 10 MB.")
     expect(file_input).to_have_attribute("aria-invalid", "true")

@@ -31,7 +31,7 @@ def test_a_refused_file_is_explained_where_the_page_lands(page: Page) -> None:
     ui.open_from_my_work(TITLE)
 
     page.get_by_label("Loại tài liệu").select_option(label="Tài liệu khác")
-    page.locator("input[type=file]").set_input_files(
+    page.get_by_label("Tệp", exact=True).set_input_files(
         {"name": "fake.pdf", "mimeType": "application/pdf", "buffer": b"not a pdf, only text"})
     page.get_by_role("button", name="Tải lên", exact=True).click()
     ui.check()

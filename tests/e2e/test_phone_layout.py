@@ -45,7 +45,7 @@ def test_a_long_file_name_does_not_widen_the_page_on_a_phone(page: Page) -> None
     assert overflow(page) == 0
 
     page.get_by_label("Loại tài liệu").select_option(label="Báo cáo thành tích")
-    page.locator("input[type=file]").set_input_files(
+    page.get_by_label("Tệp", exact=True).set_input_files(
         {"name": LONG_NAME, "mimeType": "application/pdf", "buffer": SAMPLE_PDF})
     page.get_by_role("button", name="Tải lên", exact=True).click()
     ui.check()
