@@ -22,8 +22,10 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from award_flow.catalogue.models import NomineeKind
@@ -138,7 +140,11 @@ def _text(value: object) -> str:
     return nfc(str(value)) or ""
 
 
-def _open(data: bytes):  # noqa: ANN202 - an openpyxl worksheet
+_UNREADABLE = _l("Không đọc được tệp Excel này. Hãy lưu lại danh sách từ mẫu tải về rồi thử "
+                 "lại.")
+
+
+def _open(data: bytes):  # noqa: ANN202 - an openpyxl read-only workbook
     if detect_kind(data[:8], io.BytesIO(data)) != "xlsx":
         raise ValidationError(_("Danh sách phải là tệp Excel (.xlsx), lưu từ mẫu tải về."))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -146,11 +152,9 @@ def _open(data: bytes):  # noqa: ANN202 - an openpyxl worksheet
             raise ValidationError(_("Tệp Excel này quá lớn để đọc."))
     try:
         # Read-only streams the sheet; openpyxl parses its XML with defusedxml.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - whatever openpyxl finds wrong, the file is
-        raise ValidationError(_("Không đọc được tệp Excel này. Hãy lưu lại danh sách từ "
-                                "mẫu tải về rồi thử lại.")) from exc
-    return workbook.worksheets[0]
+        raise ValidationError(str(_UNREADABLE)) from exc
 
 
 def _headings(cells: list[str], columns: list[Column]) -> dict[int, str]:
@@ -177,18 +181,29 @@ def _headings(cells: list[str], columns: list[Column]) -> dict[int, str]:
 
 
 def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    """"A" for the first column (index 0), as Excel names it."""
+    return get_column_letter(index + 1)
 
 
 def read_rows(data: bytes, kind: NomineeKind, max_rows: int) -> list[ListRow]:
     """The filled rows of a list (empty rows skipped), by field; refuses a file that is not
     a list, or one longer than `max_rows`."""
-    sheet = _open(data)
+    workbook = _open(data)
+    try:
+        rows = _rows(workbook.worksheets[0], kind, max_rows)
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the sheet is parsed as it is read
+        raise ValidationError(str(_UNREADABLE)) from exc
+    finally:
+        workbook.close()
+    if not rows:
+        raise ValidationError(_("Danh sách chưa có ai: hãy ghi mỗi người (tập thể, hộ) một "
+                                "dòng, dưới dòng tiêu đề."))
+    return rows
+
+
+def _rows(sheet, kind: NomineeKind, max_rows: int) -> list[ListRow]:  # noqa: ANN001
     columns = columns_for(kind)
     fields: dict[int, str] | None = None
     rows: list[ListRow] = []
@@ -212,9 +227,6 @@ def read_rows(data: bytes, kind: NomineeKind, max_rows: int) -> list[ListRow]:
             raise ValidationError(_("Danh sách dài quá %(n)s dòng: hãy chia thành nhiều tờ "
                                     "trình.", n=max_rows))
         rows.append(ListRow(line=line, values=values))
-    if not rows:
-        raise ValidationError(_("Danh sách chưa có ai: hãy ghi mỗi người (tập thể, hộ) một "
-                                "dòng, dưới dòng tiêu đề."))
     return rows
 
 

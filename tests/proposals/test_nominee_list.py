@@ -281,3 +281,19 @@ def test_a_refused_list_is_said_at_the_list_left_open(client, world, login, file
     page = client.get(response.headers["Location"]).text
     assert ("error", refusal) in flashes(page)
     assert '<details class="nominee-list" open>' in page
+
+
+def test_a_spreadsheet_whose_sheet_is_broken_is_refused_with_a_message(world, draft):
+    """A read-only workbook parses its sheet only as the rows are read."""
+    good, broken = io.BytesIO(people([1, "Nguyễn Văn Út", "Nam", "", "", "", ""])), io.BytesIO()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]  # cut in the middle of a row
+            target.writestr(entry, content)
+    before = db_snapshot()
+    with pytest.raises(ValidationError, match="Không đọc được tệp Excel này"):
+        ops.import_nominees(world.officer_a, draft, "ds.xlsx", broken.getvalue())
+    db.session.rollback()
+    assert db_snapshot() == before
