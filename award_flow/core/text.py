@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # "đ" is a letter of its own, not "d" with a combining mark, so NFD does not split it.
@@ -34,8 +35,12 @@ def nfc(value: str | None) -> str | None:
     return text.strip()
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(value: str) -> str:
-    """Lower-case ASCII skeleton for search: "Nguyễn Văn Đức" → "nguyen van duc"."""
+    """Lower-case ASCII skeleton for search: "Nguyễn Văn Đức" → "nguyen van duc".
+
+    Cached: telling namesakes apart folds the same positions and places again for every
+    nominee of the same name (a list of 2,000 teachers from a handful of schools)."""
     decomposed = unicodedata.normalize("NFD", value.translate(_EXTRA_FOLD))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())

@@ -16,6 +16,7 @@ column "Chức danh" dropped without a word would be data lost.
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ def _vi(text: object) -> str:
         return str(text)
 
 
+@functools.cache
 def _group_labels(kind: NomineeKind) -> dict[str, PriorityGroup]:
     """Folded Vietnamese label → priority group, for the groups `kind` may be in."""
     return {fold(_vi(group.label)): group for group in PRIORITY_GROUPS_BY_KIND[kind]}
