@@ -364,11 +364,12 @@ def import_nominees(actor: User, proposal: Proposal, filename: str, data: bytes)
         except ValidationError as exc:
             wrong.append(_("Dòng %(line)s: %(problem)s", line=row.line, problem=exc.message))
     if wrong:
-        shown = " ".join(wrong[:nominee_list.MAX_REPORTED])
+        # One row a line (the message box keeps them): a sheet is fixed row by row.
         more = len(wrong) - nominee_list.MAX_REPORTED
-        raise ValidationError(
-            _("Chưa thêm ai: %(n)s dòng của danh sách cần sửa. %(rows)s", n=len(wrong),
-              rows=shown) + (" " + _("… và %(n)s dòng nữa.", n=more) if more > 0 else ""))
+        lines = [_("Chưa thêm ai: %(n)s dòng của danh sách cần sửa.", n=len(wrong)),
+                 *wrong[:nominee_list.MAX_REPORTED],
+                 *([_("… và %(n)s dòng nữa.", n=more)] if more > 0 else [])]
+        raise ValidationError("\n".join(lines))
     _refresh_counts(proposal)
     _flush_dossier_change(proposal)
     audit.record("import_nominees", actor, proposal_id=proposal.id,

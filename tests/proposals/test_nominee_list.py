@@ -143,20 +143,20 @@ def test_cells_are_read_as_people_write_them(world, draft):
 REFUSED = [
     (people([1, "Nguyễn Văn Út", "", "Nông dân", "", "", ""],
             [2, "Trần Thị Bích Ngọc", "Nữ", "", "", "Bộ đội", ""]),
-     "Chưa thêm ai: 2 dòng của danh sách cần sửa. Dòng 2: Cần chọn giới tính của người được "
-     "đề nghị. Dòng 3: nhóm ưu tiên “Bộ đội” không có trong danh mục: Nông dân, Công nhân, "
+     "Chưa thêm ai: 2 dòng của danh sách cần sửa.\nDòng 2: Cần chọn giới tính của người được "
+     "đề nghị.\nDòng 3: nhóm ưu tiên “Bộ đội” không có trong danh mục: Nông dân, Công nhân, "
      "Chiến sĩ lực lượng vũ trang, Người trực tiếp lao động, công tác khác, Không thuộc nhóm "
      "ưu tiên."),
     (people([1, "Nguyễn Văn Út", "Nam", "", "", "", ""],
             [2, "nguyen van ut", "Nam", "", "", "", ""]),
-     "Chưa thêm ai: 1 dòng của danh sách cần sửa. Dòng 3: “Nguyễn Văn Út” đã có trong tờ "
+     "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 3: “Nguyễn Văn Út” đã có trong tờ "
      "trình này; mỗi trường hợp chỉ được đề nghị một lần. Nếu là người khác cùng họ tên, hãy "
      "ghi chức vụ hoặc đơn vị, địa chỉ để phân biệt."),
     (people([1, "Nguyễn Văn Út", "Ông", "", "", "", ""]),
-     "Chưa thêm ai: 1 dòng của danh sách cần sửa. Dòng 2: giới tính “Ông” không rõ: ghi Nam "
+     "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: giới tính “Ông” không rõ: ghi Nam "
      "hoặc Nữ."),
     (people([1, "Nguyễn Văn " + "Út" * 100, "Nam", "", "", "", ""]),
-     "Chưa thêm ai: 1 dòng của danh sách cần sửa. Dòng 2: Họ tên hoặc tên tập thể dài quá "
+     "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: Họ tên hoặc tên tập thể dài quá "
      "200 ký tự."),
     (workbook([["Họ và tên", "Ngày sinh"], ["Nguyễn Văn Út", "1980"]]),
      "Không dùng được cột “Ngày sinh” (cột B): các cột của danh sách là “STT”, “Họ và tên”, "
@@ -297,3 +297,14 @@ def test_a_spreadsheet_whose_sheet_is_broken_is_refused_with_a_message(world, dr
         ops.import_nominees(world.officer_a, draft, "ds.xlsx", broken.getvalue())
     db.session.rollback()
     assert db_snapshot() == before
+
+
+def test_a_long_list_of_rows_to_fix_says_the_first_twenty_one_a_line(world, draft):
+    rows = [[i, f"Người thứ {i}", "", "", "", "", ""] for i in range(1, 26)]  # no gender
+    with pytest.raises(ValidationError) as refused:
+        ops.import_nominees(world.officer_a, draft, "ds.xlsx", people(*rows))
+    lines = refused.value.message.split("\n")
+    assert lines[0] == "Chưa thêm ai: 25 dòng của danh sách cần sửa."
+    assert lines[1:21] == [f"Dòng {i + 1}: Cần chọn giới tính của người được đề nghị."
+                           for i in range(1, 21)]
+    assert lines[21:] == ["… và 5 dòng nữa."]
