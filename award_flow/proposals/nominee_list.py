@@ -89,8 +89,10 @@ def _group_labels(kind: NomineeKind) -> dict[str, PriorityGroup]:
     return {fold(_vi(group.label)): group for group in PRIORITY_GROUPS_BY_KIND[kind]}
 
 
-_GENDERS = {"nam": Gender.MALE, "nu": Gender.FEMALE, "male": Gender.MALE,
-            "female": Gender.FEMALE}
+@functools.cache
+def _genders() -> dict[str, Gender]:
+    """Folded Vietnamese label ("nam", "nu") or value ("male", "female") → gender."""
+    return {key: gender for gender in Gender for key in (fold(_vi(gender.label)), gender.value)}
 
 
 def blank_list_name(kind: NomineeKind) -> str:
@@ -236,7 +238,7 @@ def choices_of(row: ListRow, kind: NomineeKind) -> tuple[Gender | None, Priority
     """The row's gender and priority group, from their Vietnamese labels (or "male" /
     "female"); raises ValidationError for a value that is neither."""
     gender_text = fold(row.values.get("gender", ""))
-    gender = _GENDERS.get(gender_text) if gender_text else None
+    gender = _genders().get(gender_text) if gender_text else None
     if gender_text and gender is None:
         raise ValidationError(_("giới tính “%(value)s” không rõ: ghi Nam hoặc Nữ.",
                                 value=row.values["gender"]))

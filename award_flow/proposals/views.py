@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -637,6 +638,13 @@ def delete_nominee(nominee_id: int):
 # --- dossier ------------------------------------------------------------------------------
 
 
+def _flash_errors(form: FlaskForm) -> None:
+    """A file form's own refusals, said where the page lands (it has no page of its own)."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")
+
+
 @bp.get("/proposals/<int:proposal_id>/nominees/list.xlsx")
 @login_required
 def blank_nominee_list(proposal_id: int):
@@ -659,9 +667,7 @@ def import_nominee_list(proposal_id: int):
         abort(403)
     form = NomineeListForm(prefix=NOMINEE_LIST_PREFIX)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+        _flash_errors(form)
         return go_to(_back_to(proposal.id, "nominees", list=LIST_REFUSED))
     upload_file = form.file.data
     name = upload_file.filename or ""
@@ -684,9 +690,7 @@ def upload(proposal_id: int):
     # browser never lets a page fill in a file).
     kept = {"kind": form.kind.data} if form.kind.data in set(AttachmentKind) else {}
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+        _flash_errors(form)
         return go_to(_back_to(proposal.id, "dossier", **kept))
     upload_file = form.file.data
     done = perform(lambda: ops.add_attachment(current_user, proposal,
