@@ -193,6 +193,12 @@ def number(value: int | Decimal) -> str:
     return formatting.vn_number(value) if vietnamese_page() else format_decimal(int(value))
 
 
+def decimal(value: Decimal) -> str:
+    """A coefficient: "0,3", "1,5" in Vietnamese; "0.3" in English (no trailing zeros)."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",") if vietnamese_page() else format_decimal(value.normalize())
+
+
 def _error_page(code: int, message: str):
     return render_template("error.html", code=code, message=message), code
 
@@ -245,6 +251,7 @@ class StaticFilesSessionInterface(SecureCookieSessionInterface):
 
 def register_web(app: Flask) -> None:
     from award_flow.auth.views import bp as auth_bp
+    from award_flow.catalogue.views import bp as catalogue_bp
     from award_flow.decisions.views import bp as decisions_bp
     from award_flow.org.views import bp as admin_bp
     from award_flow.proposals.views import bp as proposals_bp
@@ -256,6 +263,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(decisions_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(catalogue_bp)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -323,6 +331,7 @@ def register_web(app: Flask) -> None:
             "money": money,
             "file_size": file_size,
             "number": number,
+            "decimal": decimal,
             "may": workflow.may,
             "can_edit": workflow.can_edit,
             "can_view": workflow.can_view,

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 from flask import current_app, g
 from sqlalchemy import select
 
 from award_flow.auth.roles import Role
+from award_flow.catalogue.models import BASE_SALARY, Setting
 from award_flow.extensions import db
 from award_flow.org.operations import save_unit
 from award_flow.proposals.models import Proposal, ProposalState
 from award_flow.proposals.workflow import can_view, visible_to
-from tests.factories import PDF_BYTES, decided_with_one_deferred, make_proposal
+from tests.factories import PDF_BYTES, World, decided_with_one_deferred, make_proposal
 from tests.proposals.test_nominee_list import workbook
 from tests.web_helpers import (
     client_as,
@@ -240,7 +242,8 @@ def test_every_page_but_login_and_health_needs_a_signed_in_user(app, client, wor
     db.session.commit()
     ids = {"proposal_id": proposal.id, "nominee_id": proposal.nominees[0].id,
            "attachment_id": proposal.attachments[0].id, "decision_id": 1,
-           "unit_id": world.unit_a.id, "user_id": world.officer_a.id}
+           "unit_id": world.unit_a.id, "user_id": world.officer_a.id,
+           "award_type_id": world.awards["LDTT"].id}
     checked = []
     for rule in _get_rules():
         path = rule.build({k: v for k, v in ids.items() if k in rule.arguments})[1]
@@ -291,7 +294,8 @@ def test_an_ended_session_reaches_no_page(app, client, world, login, ending):
 
     ids = {"proposal_id": proposal.id, "nominee_id": proposal.nominees[0].id,
            "attachment_id": proposal.attachments[0].id, "decision_id": 1,
-           "unit_id": world.unit_a.id, "user_id": world.officer_a.id}
+           "unit_id": world.unit_a.id, "user_id": world.officer_a.id,
+           "award_type_id": world.awards["LDTT"].id}
     for rule in _get_rules():
         path = rule.build({k: v for k, v in ids.items() if k in rule.arguments})[1]
         response = client.get(path)
@@ -400,6 +404,18 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
         "/admin/authority": (w.admin, lambda: ("/admin/authority", {
             "name": w.authority.name, "place_name": "Duyên Hải", "issuer_code": "UBND",
             "bonus_fund": "Quỹ thi đua, khen thưởng thị xã năm 2026"})),
+        "/admin/catalogue/new": (w.admin, lambda: ("/admin/catalogue/new", {
+            "code": "GK_MOI", "name": "Giấy khen mới", "category": "form",
+            "subject": "individual", "conferred_by": "self", "coefficient": "0,3",
+            "active": "y"})),
+        "/admin/catalogue/<int(min=1):award_type_id>/edit": (w.admin, lambda: (
+            f"/admin/catalogue/{w.awards['LDTT'].id}/edit", {
+                "name": "Lao động tiên tiến", "coefficient": "0,4", "active": "y"})),
+        "/admin/base-salary": (w.admin, lambda: ("/admin/base-salary", {
+            "amount": "2.530.000", "effective_from": "2026-07-01",
+            "source": "Nghị định 99/2026/NĐ-CP"})),
+        "/admin/base-salary/<int(min=1):setting_id>/delete": (w.admin, lambda: (
+            f"/admin/base-salary/{_future_salary(w).id}/delete", {})),
     }
     return cases
 
@@ -413,6 +429,8 @@ CSRF_RULES = ["/login", "/logout", "/language/<code>", "/proposals/new",
               "/attachments/<int:attachment_id>/delete", "/admin/units/new",
               "/admin/units/<int(min=1):unit_id>/edit", "/admin/users/new",
               "/admin/users/<int(min=1):user_id>/edit", "/admin/authority",
+              "/admin/catalogue/new", "/admin/catalogue/<int(min=1):award_type_id>/edit",
+              "/admin/base-salary", "/admin/base-salary/<int(min=1):setting_id>/delete",
               "/proposals/<int:proposal_id>/propose-again", "/account"]
 
 
@@ -490,28 +508,46 @@ def test_another_units_decision_and_its_pdf_do_not_exist_for_it(app, world):
 
 # --- administration -------------------------------------------------------------------------
 
+
+def _future_salary(world: World) -> Setting:
+    """A base salary entered ahead of its date (one an admin may still remove)."""
+    setting = Setting(authority=world.authority, key=BASE_SALARY, value="2530000",
+                      effective_from=date(2099, 1, 1), source="Nghị định 99/2099/NĐ-CP")
+    db.session.add(setting)
+    db.session.commit()
+    return setting
+
+
 ADMIN_PAGES = ["/admin/units", "/admin/units/new", "/admin/units/{unit}/edit", "/admin/users",
-               "/admin/users/new", "/admin/users/{user}/edit", "/admin/authority"]
+               "/admin/users/new", "/admin/users/{user}/edit", "/admin/authority",
+               "/admin/catalogue", "/admin/catalogue/new", "/admin/catalogue/{award}/edit",
+               "/admin/base-salary"]
+#: The administration's buttons that only post.
+ADMIN_POSTS = ["/admin/base-salary/{salary}/delete"]
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN])
 def test_administration_is_forbidden_to_everyone_but_the_admin(client, world, login, role):
     login(world.by_role(role))
     token = csrf_token(client, "/decisions/")
+    ids = {"unit": world.unit_a.id, "user": world.officer_a.id,
+           "award": world.awards["LDTT"].id, "salary": _future_salary(world).id}
     before = db_snapshot()
-    for page in ADMIN_PAGES:
-        path = page.format(unit=world.unit_a.id, user=world.officer_a.id)
-        assert client.get(path).status_code == 403, path
+    for page in ADMIN_PAGES + ADMIN_POSTS:
+        path = page.format(**ids)
+        assert client.get(path).status_code == (405 if page in ADMIN_POSTS else 403), path
         posted = client.post(path, data={"csrf_token": token, "name": "X", "kind": "ward",
                                          "username": "officer.a", "full_name": "X",
-                                         "role": "admin", "unit_id": str(world.unit_a.id)})
+                                         "role": "admin", "unit_id": str(world.unit_a.id),
+                                         "coefficient": "9", "amount": "1",
+                                         "effective_from": "2026-01-01", "source": "X"})
         assert posted.status_code in {403, 405}, path
     assert db_snapshot() == before
 
 
 #: The main menu's links for who works on proposals, and for the administrator.
 PROPOSAL_MENU = ["/work", "/proposals", "/decisions/"]
-ADMIN_MENU = ["/admin/users", "/admin/units", "/admin/authority"]
+ADMIN_MENU = ["/admin/users", "/admin/units", "/admin/authority", "/admin/catalogue"]
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,16 @@ from award_flow.org.models import Authority
 class AwardCategory(StrEnum):
     TITLE = "title"  # danh hiệu thi đua
     FORM = "form"  # hình thức khen thưởng
+
+    @property
+    def label(self) -> str:
+        return str(AWARD_CATEGORY_LABELS[self])
+
+
+AWARD_CATEGORY_LABELS = {
+    AwardCategory.TITLE: _l("Danh hiệu thi đua"),
+    AwardCategory.FORM: _l("Hình thức khen thưởng"),
+}
 
 
 class NomineeKind(StrEnum):
@@ -40,6 +50,16 @@ NOMINEE_KIND_LABELS = {
 class ConferredBy(StrEnum):
     SELF = "self"  # this authority's chairman decides
     PARENT = "parent"  # forwarded to the province
+
+    @property
+    def label(self) -> str:
+        return str(CONFERRED_BY_LABELS[self])
+
+
+CONFERRED_BY_LABELS = {
+    ConferredBy.SELF: _l("Chủ tịch UBND quyết định"),
+    ConferredBy.PARENT: _l("Trình cấp trên"),
+}
 
 
 class AwardType(db.Model):
@@ -119,3 +139,8 @@ BASE_SALARY = "base_salary"
 def base_salary_on(authority_id: int, on: date) -> Decimal:
     """Mức lương cơ sở (đồng/month) in force on a date."""
     return Decimal(setting_on(authority_id, BASE_SALARY, on))
+
+
+def bonus_amount(coefficient: Decimal, base_salary: Decimal) -> Decimal:
+    """Bonus = coefficient × base salary, in whole đồng."""
+    return (coefficient * base_salary).quantize(Decimal(1), rounding=ROUND_HALF_UP)

@@ -9,8 +9,12 @@ required." reads "Trường này là bắt buộc." in Vietnamese, and stays WTF
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from flask import current_app, request
 from flask_babel import Domain, get_babel
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto  # FlaskForm's "formdata from the request" default
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
@@ -94,3 +98,72 @@ class Form(FlaskForm):
                 return super().get_translations(form)
             return _translations
 
+
+
+class EmptyForm(Form):
+    """A bare POST button (delete): CSRF only."""
+
+
+def _vietnamese_page() -> bool:
+    from award_flow.web import vietnamese_page  # web imports the areas, which import forms
+
+    return vietnamese_page()
+
+
+#: An amount as people write it: "2340000", "2.340.000", "2,340,000" or "2 340 000".
+_GROUPED_AMOUNT = re.compile(r"\d+|\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*")
+
+
+class AmountField(StringField):
+    """A whole number of đồng, typed with or without thousands separators (the separator the
+    page shows is the page's language's). `data` is an int, or None when nothing was typed."""
+
+    widget_inputmode = "numeric"
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = " ".join((valuelist[0] if valuelist else "").split())
+        if not text:
+            return
+        if not _GROUPED_AMOUNT.fullmatch(text):
+            self.data = text
+            raise ValueError(_("Hãy nhập số tiền bằng chữ số, ví dụ: 2.340.000."))
+        self.data = int(re.sub(r"\D", "", text))
+
+    def _value(self) -> str:
+        if isinstance(self.data, int):
+            text = f"{self.data:,}"
+            return text.replace(",", ".") if _vietnamese_page() else text
+        return self.data or ""
+
+    def __call__(self, **kwargs):  # noqa: ANN003, ANN204
+        kwargs.setdefault("inputmode", self.widget_inputmode)
+        return super().__call__(**kwargs)
+
+
+class DecimalCommaField(StringField):
+    """A decimal number written with a comma (Vietnamese: "0,3") or a point ("0.3"). `data`
+    is a Decimal, or None when nothing was typed."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        try:
+            if not re.fullmatch(r"\d+(?:[.,]\d+)?", text):
+                raise InvalidOperation
+            self.data = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            self.data = text
+            raise ValueError(_("Hãy nhập một số, ví dụ: 0,3.")) from None
+
+    def _value(self) -> str:
+        if isinstance(self.data, Decimal):
+            text = format(self.data.normalize(), "f")
+            return text.replace(".", ",") if _vietnamese_page() else text
+        return self.data or ""
+
+    def __call__(self, **kwargs):  # noqa: ANN003, ANN204
+        kwargs.setdefault("inputmode", "decimal")
+        return super().__call__(**kwargs)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import Role
-from award_flow.catalogue.models import MissingSetting, base_salary_on
+from award_flow.catalogue.models import MissingSetting, base_salary_on, bonus_amount
 from award_flow.core.clock import local_today
 from award_flow.core.errors import ValidationError
 from award_flow.decisions.models import Award, Decision, DecisionFile
@@ -22,11 +22,6 @@ from award_flow.org.models import Authority
 from award_flow.proposals.models import Nominee, NomineeOutcome, Proposal
 
 DECISION_TYPE = "QĐ"
-
-
-def bonus_amount(coefficient: Decimal, base_salary: Decimal) -> Decimal:
-    """Bonus = coefficient × base salary, in whole đồng."""
-    return (coefficient * base_salary).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def decision_subject(proposal: Proposal) -> str:

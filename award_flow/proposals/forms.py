@@ -132,9 +132,5 @@ class ActionForm(Form):
             "thay đổi nào được lưu."))])
 
 
-class EmptyForm(Form):
-    """A bare POST button (delete): CSRF only."""
-
-
 def outcome_choices() -> list[tuple[str, str]]:
     return [(o.value, o.label) for o in NomineeOutcome]

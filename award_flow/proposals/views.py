@@ -32,6 +32,7 @@ from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core.audit import AuditEvent
 from award_flow.core.errors import DomainError, ValidationError
 from award_flow.core.formatting import document_number
+from award_flow.core.forms import EmptyForm
 from award_flow.core.params import page_arg, past_last_page
 from award_flow.core.storage import ALLOWED_TYPES, download_name, stored_path
 from award_flow.core.text import alphabetical
@@ -50,7 +51,6 @@ from award_flow.proposals.forms import (
     NAME_LABELS,
     ActionForm,
     AttachmentForm,
-    EmptyForm,
     NomineeForm,
     NomineeListForm,
     ProposalForm,

@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from award_flow.catalogue.defaults import DEFAULT_LEGAL_BASES, install_defaults, locality_of
-from award_flow.catalogue.models import AwardType
+from award_flow.catalogue.models import AwardType, bonus_amount
 from award_flow.core.errors import ValidationError
-from award_flow.decisions.operations import bonus_amount
 from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel
 from award_flow.org.operations import create_authority

@@ -61,14 +61,16 @@ class UI:
         expect(self.page.locator("main").get_by_role("status"),
                f"no confirmation “{message}” on {where}").to_have_text(message)
 
-    def log_in(self, username: str) -> None:
+    def log_in(self, username: str, lands_on: str = "Việc của tôi") -> None:
+        """Sign in; the user lands on the page headed `lands_on` (an administrator on
+        "Tài khoản")."""
         self.page.goto("/login")
         self.check()
         self.page.get_by_label("Tên đăng nhập", exact=True).fill(username)
         self.page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
         self.page.get_by_role("button", name="Đăng nhập", exact=True).click()
         self.check()
-        expect(self.page.get_by_role("heading", level=1, name="Việc của tôi")).to_be_visible()
+        expect(self.page.get_by_role("heading", level=1, name=lands_on)).to_be_visible()
 
     def log_out(self) -> None:
         self.page.get_by_role("button", name="Đăng xuất").click()

@@ -1,0 +1,57 @@
+"""The admin's forms for the award catalogue and the base salary."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from award_flow.catalogue.models import (
+    AWARD_CATEGORY_LABELS,
+    CONFERRED_BY_LABELS,
+    NOMINEE_KIND_LABELS,
+)
+from award_flow.core.forms import AmountField, DecimalCommaField, Form
+
+
+class AwardTypeForm(Form):
+    """An entry of the catalogue. The code, category, kind of nominee and who confers it are
+    chosen when the entry is added (the view drops them from an existing entry's form)."""
+
+    code = StringField(_l("Mã"), validators=[DataRequired(), Length(max=20)],
+                       description=_l("Chữ in hoa không dấu, chữ số hoặc dấu gạch dưới, ví dụ: "
+                                      "GK_CN. Không đổi được sau khi thêm."))
+    name = StringField(_l("Tên in trên quyết định"), validators=[DataRequired(), Length(max=300)],
+                       description=_l("Ví dụ: Giấy khen của Chủ tịch Ủy ban nhân dân thị xã "
+                                      "Duyên Hải"))
+    category = SelectField(_l("Loại"), choices=[])
+    subject = SelectField(_l("Khen cho"), choices=[])
+    conferred_by = SelectField(_l("Thẩm quyền quyết định"), choices=[])
+    coefficient = DecimalCommaField(
+        _l("Hệ số tiền thưởng"), validators=[InputRequired()],
+        description=_l("Tiền thưởng = hệ số × mức lương cơ sở, làm tròn đến đồng. Hệ số mới áp "
+                       "dụng cho các quyết định ban hành từ nay; quyết định đã ban hành giữ số "
+                       "tiền đã ghi."))
+    notes = TextAreaField(_l("Ghi chú, căn cứ"), validators=[Optional(), Length(max=1000)])
+    active = BooleanField(_l("Đang áp dụng"), default=True,
+                          description=_l("Bỏ chọn để tờ trình mới không chọn được nữa; tờ trình "
+                                         "đã gửi vẫn được xét tiếp."))
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.category.choices = [(k.value, str(v)) for k, v in AWARD_CATEGORY_LABELS.items()]
+        self.subject.choices = [(k.value, str(v)) for k, v in NOMINEE_KIND_LABELS.items()]
+        self.conferred_by.choices = [(k.value, str(v)) for k, v in CONFERRED_BY_LABELS.items()]
+
+    def keep_only_what_changes(self) -> None:
+        """An existing entry: its code, category, kind and authority are shown, not edited."""
+        for name in ("code", "category", "subject", "conferred_by"):
+            del self[name]
+
+
+class BaseSalaryForm(Form):
+    amount = AmountField(_l("Mức lương cơ sở (đồng/tháng)"), validators=[InputRequired()],
+                         description=_l("Ví dụ: 2.340.000"))
+    effective_from = DateField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
+    source = StringField(_l("Căn cứ"), validators=[DataRequired(), Length(max=300)],
+                         description=_l("Ví dụ: Nghị định 73/2024/NĐ-CP, Điều 3"))

@@ -1,0 +1,324 @@
+"""The admin changes the catalogue and the base salary (RULES.md: every number is data an admin
+can change, from the date it takes effect); what was issued keeps what it was issued with.
+(That every other role gets 403 is in tests/test_access_control.py.)"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from award_flow.catalogue.models import BASE_SALARY, AwardType, Setting
+from award_flow.core.audit import AuditEvent
+from award_flow.decisions import operations as decision_ops
+from award_flow.decisions.models import Award
+from award_flow.extensions import db
+from award_flow.proposals.models import ProposalState
+from tests.factories import make_proposal
+from tests.web_helpers import csrf_token, db_snapshot, field_errors, flashes, page_form
+
+S = ProposalState
+
+
+def _salary(world, amount: int, on: date, source: str = "Nghị định 99/2026/NĐ-CP") -> Setting:
+    setting = Setting(authority=world.authority, key=BASE_SALARY, value=str(amount),
+                      effective_from=on, source=source)
+    db.session.add(setting)
+    db.session.commit()
+    return setting
+
+
+def _decided_on(world, monkeypatch, day: date, award: str = "LDTT"):
+    """A proposal approved (its decision issued) on `day`; its one-award amounts."""
+    monkeypatch.setattr(decision_ops, "local_today", lambda: day)
+    proposal = make_proposal(world, state=S.DECIDED, award=award)
+    db.session.commit()
+    return proposal
+
+
+# --- the catalogue --------------------------------------------------------------------------
+
+
+def test_the_catalogue_lists_each_entry_with_its_bonus_at_todays_base_salary(client, world,
+                                                                           login):
+    login(world.admin)
+    html = client.get("/admin/catalogue").text
+    assert "Mức lương cơ sở đang áp dụng: 2.340.000 đồng/tháng" in html
+    # LDTT: 0,3 × 2.340.000; GK_HGD: 0,45 × 2.340.000 (1,5 × the individual's).
+    assert "<td class=\"num\" data-label=\"Hệ số\">0,3</td>" in html
+    assert "702.000 đồng" in html and "1.053.000 đồng" in html
+    assert html.index("Lao động tiên tiến") < html.index("Bằng khen của Chủ tịch")
+
+
+def test_an_entry_is_edited_through_its_form_with_a_decimal_comma(client, world, login):
+    award = world.awards["LDTT"]
+    login(world.admin)
+    form = page_form(client, f"/admin/catalogue/{award.id}/edit")
+    assert form.data()["coefficient"] == "0,3"
+    assert "code" not in form.data()  # the code and kind are shown, not edited
+
+    response = client.post(f"/admin/catalogue/{award.id}/edit", data=form.data(
+        coefficient="0,35", name=unicodedata.normalize("NFD", "Lao động  tiên tiến"),
+        code="HACK", subject="household"))
+
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/catalogue"
+    db.session.refresh(award)
+    assert (award.coefficient, award.name, award.code, award.subject.value) == (
+        Decimal("0.35"), "Lao động tiên tiến", "LDTT", "individual")
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "save_award_type")).one()
+    assert event.actor_id == world.admin.id and event.comment == (
+        "LDTT: Lao động tiên tiến ×0.35; coefficient: 0.3 → 0.35")
+    assert ("success", "Đã lưu danh mục khen thưởng.") in flashes(
+        client.get("/admin/catalogue").text)
+
+
+def test_a_new_entry_is_added_and_offered_to_new_proposals(client, world, login):
+    login(world.admin)
+    form = page_form(client, "/admin/catalogue/new")
+    response = client.post("/admin/catalogue/new", data=form.data(
+        code="gk_gdvh", name="Giấy khen gia đình văn hóa tiêu biểu", category="form",
+        subject="household", conferred_by="self", coefficient="0.6", notes="Quy chế địa phương"))
+    assert response.status_code == 302
+    award = db.session.scalar(select(AwardType).where(AwardType.code == "GK_GDVH"))
+    assert (award.authority_id, award.subject.value, award.coefficient, award.active) == (
+        world.authority.id, "household", Decimal("0.6"), True)
+
+    login(world.officer_a)
+    assert "Giấy khen gia đình văn hóa tiêu biểu" in client.get("/proposals/new").text
+
+
+#: (fields sent for a new entry, beside a valid one) → the field that says why, and what it says
+NEW_ENTRY_REFUSALS = [
+    ({"code": "GK MỚI"}, "code", "Mã gồm chữ in hoa không dấu"),
+    ({"code": "ldtt"}, "code", "Mã LDTT đã có trong danh mục."),
+    ({"name": "  "}, "name", "Trường này là bắt buộc."),
+    # The choices say "name (kind)": one name twice for one kind cannot be told apart.
+    ({"name": "lao động tiên tiến"}, "name", "Danh mục đã có “Lao động tiên tiến” (mã LDTT)"),
+    ({"coefficient": "-1"}, "coefficient", "Hãy nhập một số, ví dụ: 0,3."),
+    ({"coefficient": "0,3,1"}, "coefficient", "Hãy nhập một số, ví dụ: 0,3."),
+    ({"coefficient": "1000"}, "coefficient", "Hệ số phải từ 0 đến 999,999"),
+    ({"coefficient": "0,0005"}, "coefficient", "tối đa ba chữ số thập phân"),
+    ({"coefficient": ""}, "coefficient", "Trường này là bắt buộc."),
+    ({"subject": "nobody"}, "subject", "Lựa chọn không hợp lệ."),
+]
+
+
+@pytest.mark.parametrize(("sent", "field", "message"), NEW_ENTRY_REFUSALS)
+def test_a_wrong_new_entry_is_refused_at_its_field_and_nothing_is_saved(client, world, login,
+                                                                        sent, field, message):
+    login(world.admin)
+    form = page_form(client, "/admin/catalogue/new")
+    before = db_snapshot()
+    response = client.post("/admin/catalogue/new", data=form.data(**{
+        "code": "GK_MOI", "name": "Giấy khen mới", "category": "form", "subject": "individual",
+        "conferred_by": "self", "coefficient": "0,3", **sent}))
+    assert response.status_code == 200
+    assert any(message in error for error in field_errors(response.text).get(field, [])), \
+        field_errors(response.text)
+    assert db_snapshot() == before
+
+
+def test_the_same_name_for_another_kind_of_nominee_is_another_entry(client, world, login):
+    """"Giấy khen của Chủ tịch …" is one name for individuals, collectives and households."""
+    login(world.admin)
+    form = page_form(client, "/admin/catalogue/new")
+    response = client.post("/admin/catalogue/new", data=form.data(
+        code="LDTT_HGD", name="Lao động tiên tiến", category="title", subject="household",
+        conferred_by="self", coefficient="0,3"))
+    assert response.status_code == 302
+
+
+def test_a_switched_off_entry_is_no_longer_offered_and_its_proposals_go_on(client, world,
+                                                                          login):
+    award = world.awards["GK_CN"]
+    proposal = make_proposal(world, state=S.SUBMITTED, award="GK_CN")
+    db.session.commit()
+    login(world.admin)
+    form = page_form(client, f"/admin/catalogue/{award.id}/edit")
+    data = form.data()
+    data.pop("active")
+    assert client.post(f"/admin/catalogue/{award.id}/edit", data=data).status_code == 302
+    assert "Ngừng áp dụng" in client.get("/admin/catalogue").text
+
+    login(world.officer_a)
+    offered = client.get("/proposals/new").text
+    assert f'value="{award.id}"' not in offered
+    assert client.get(f"/proposals/{proposal.id}").status_code == 200
+
+
+def test_a_new_coefficient_counts_from_the_next_decision_and_the_issued_keep_theirs(
+        world, monkeypatch):
+    from award_flow.catalogue.operations import AwardTypeData, save_award_type
+
+    first = _decided_on(world, monkeypatch, date(2026, 3, 2))
+    award = world.awards["LDTT"]
+    save_award_type(world.admin, world.authority, AwardTypeData(
+        name=award.name, coefficient=Decimal("0.5")), award)
+    db.session.commit()
+    second = _decided_on(world, monkeypatch, date(2026, 3, 3))
+
+    amounts = {a.decision_id: a.amount for a in db.session.scalars(select(Award))}
+    assert amounts[first.decision_id] == Decimal(702_000)
+    assert amounts[second.decision_id] == Decimal(1_170_000)
+
+
+def test_another_authoritys_entry_is_not_found(client, world, other_world, login):
+    stranger = other_world.awards["LDTT"]
+    login(world.admin)
+    assert client.get(f"/admin/catalogue/{stranger.id}/edit").status_code == 404
+    before = db_snapshot()
+    response = client.post(f"/admin/catalogue/{stranger.id}/edit", data={
+        "csrf_token": csrf_token(client, "/admin/catalogue"), "name": "X", "coefficient": "9"})
+    assert response.status_code == 404 and db_snapshot() == before
+
+
+# --- the base salary ------------------------------------------------------------------------
+
+
+def test_a_new_base_salary_is_added_and_pays_the_decisions_from_its_date(client, world, login,
+                                                                       monkeypatch):
+    login(world.admin)
+    form = page_form(client, "/admin/base-salary")
+    response = client.post("/admin/base-salary", data=form.data(
+        amount="2.530.000", effective_from="2026-07-01", source="Nghị định 99/2026/NĐ-CP"))
+    assert response.status_code == 302
+    page = client.get("/admin/base-salary").text
+    assert ("success", "Đã thêm mức lương cơ sở.") in flashes(page)
+    assert "01/7/2026" in page and "2.530.000 đồng" in page
+
+    before = _decided_on(world, monkeypatch, date(2026, 6, 30))
+    after = _decided_on(world, monkeypatch, date(2026, 7, 1))
+    assert (before.decision.base_salary, after.decision.base_salary) == (2_340_000, 2_530_000)
+    assert after.decision.awards[0].amount == Decimal(759_000)  # 0,3 × 2.530.000
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "add_base_salary")).one()
+    assert event.comment == "2530000 from 2026-07-01 (Nghị định 99/2026/NĐ-CP)"
+
+
+@pytest.mark.parametrize("typed", ["2530000", "2.530.000", "2,530,000", "2 530 000"])
+def test_an_amount_is_read_with_or_without_thousands_separators(client, world, login, typed):
+    login(world.admin)
+    form = page_form(client, "/admin/base-salary")
+    client.post("/admin/base-salary", data=form.data(
+        amount=typed, effective_from="2026-07-01", source="Nghị định 99/2026/NĐ-CP"))
+    assert db.session.scalar(select(Setting.value).where(
+        Setting.effective_from == date(2026, 7, 1))) == "2530000"
+
+
+#: (fields sent, beside valid ones) → the field that says why, and what it says
+BASE_SALARY_REFUSALS = [
+    ({"amount": "hai triệu"}, "amount", "Hãy nhập số tiền bằng chữ số"),
+    ({"amount": "2,5"}, "amount", "Hãy nhập số tiền bằng chữ số"),
+    ({"amount": "2.53.000"}, "amount", "Hãy nhập số tiền bằng chữ số"),
+    ({"amount": "0"}, "amount", "Mức lương cơ sở phải lớn hơn 0"),
+    ({"amount": "234.000.000"}, "amount", "không quá 99.999.999 đồng"),
+    ({"amount": ""}, "amount", "Trường này là bắt buộc."),
+    ({"effective_from": "31/02/2026"}, "effective_from", "Ngày không hợp lệ."),
+    ({"effective_from": ""}, "effective_from", "Trường này là bắt buộc."),
+    ({"effective_from": "2024-07-01"}, "effective_from",
+     "Đã có mức lương cơ sở áp dụng từ ngày 01/7/2024."),
+    ({"source": ""}, "source", "Trường này là bắt buộc."),
+]
+
+
+@pytest.mark.parametrize(("sent", "field", "message"), BASE_SALARY_REFUSALS)
+def test_a_wrong_base_salary_is_refused_at_its_field_and_nothing_is_saved(client, world, login,
+                                                                          sent, field,
+                                                                          message):
+    login(world.admin)
+    form = page_form(client, "/admin/base-salary")
+    before = db_snapshot()
+    response = client.post("/admin/base-salary", data=form.data(**{
+        "amount": "2.530.000", "effective_from": "2026-07-01",
+        "source": "Nghị định 99/2026/NĐ-CP", **sent}))
+    assert response.status_code == 200
+    errors = field_errors(response.text).get(field, [])
+    assert any(message in error for error in errors), field_errors(response.text)
+    assert db_snapshot() == before
+
+
+def test_a_base_salary_cannot_begin_before_a_decision_issued_on_the_one_before(
+        client, world, login, monkeypatch):
+    proposal = _decided_on(world, monkeypatch, date(2026, 3, 2))
+    login(world.admin)
+    form = page_form(client, "/admin/base-salary")
+    before = db_snapshot()
+    response = client.post("/admin/base-salary", data=form.data(
+        amount="2.530.000", effective_from="2026-03-01", source="Nghị định 99/2026/NĐ-CP"))
+    assert field_errors(response.text)["effective_from"] == [
+        f"Quyết định {proposal.decision.reference} ngày 02/3/2026 đã tính tiền thưởng theo mức "
+        "lương cơ sở đang áp dụng khi ban hành; mức mới chỉ có thể áp dụng từ sau ngày đó."]
+    assert db_snapshot() == before
+    # The day after the decision is fine.
+    response = client.post("/admin/base-salary", data=form.data(
+        amount="2.530.000", effective_from="2026-03-03", source="Nghị định 99/2026/NĐ-CP"))
+    assert response.status_code == 302
+
+
+def test_a_base_salary_no_decision_used_is_removed_and_a_used_one_is_not(client, world, login,
+                                                                       monkeypatch):
+    original = db.session.scalar(select(Setting).where(Setting.key == BASE_SALARY))
+    _decided_on(world, monkeypatch, date(2026, 3, 2))  # paid from the original
+    mistyped = _salary(world, 25_300_000, date(2026, 7, 1))
+    login(world.admin)
+    page = client.get("/admin/base-salary").text
+    # Only what can be removed has a button.
+    assert f"/admin/base-salary/{mistyped.id}/delete" in page
+    assert f"/admin/base-salary/{original.id}/delete" not in page
+    token = csrf_token(client, "/admin/base-salary")
+
+    before = db_snapshot()
+    response = client.post(f"/admin/base-salary/{original.id}/delete",
+                           data={"csrf_token": token})
+    assert response.status_code == 302 and db_snapshot() == before
+    assert ("error", "Không thể xóa: quyết định 01/QĐ-UBND ngày 02/3/2026 đã tính tiền thưởng "
+                     "theo mức lương cơ sở này.") in flashes(client.get("/admin/base-salary").text)
+
+    response = client.post(f"/admin/base-salary/{mistyped.id}/delete",
+                           data={"csrf_token": token})
+    assert response.status_code == 302
+    assert db.session.scalars(select(Setting.value)).all() == ["2340000"]
+    assert db.session.scalars(select(AuditEvent.comment).where(
+        AuditEvent.action == "remove_base_salary")).one() == \
+        "25300000 from 2026-07-01 (Nghị định 99/2026/NĐ-CP)"
+
+
+def test_the_only_base_salary_is_not_removed(client, world, login):
+    only = db.session.scalar(select(Setting).where(Setting.key == BASE_SALARY))
+    login(world.admin)
+    assert f"/admin/base-salary/{only.id}/delete" not in client.get("/admin/base-salary").text
+    before = db_snapshot()
+    client.post(f"/admin/base-salary/{only.id}/delete",
+                data={"csrf_token": csrf_token(client, "/admin/base-salary")})
+    assert db_snapshot() == before
+    assert ("error", "Đây là mức lương cơ sở duy nhất: hãy thêm mức đúng trước khi xóa mức "
+                     "này.") in flashes(client.get("/admin/base-salary").text)
+
+
+def test_the_page_says_which_base_salary_is_in_force_and_which_is_to_come(client, world, login,
+                                                                        monkeypatch):
+    from award_flow.catalogue import views
+
+    monkeypatch.setattr(views, "local_today", lambda: date(2026, 11, 27))
+    _salary(world, 2_530_000, date(2027, 1, 1))
+    login(world.admin)
+    page = client.get("/admin/base-salary").text
+    rows = page.split("<tbody>")[1].split("</tr>")
+    assert "01/01/2027" in rows[0] and "Sắp áp dụng" in rows[0]
+    assert "01/7/2024" in rows[1] and "Đang áp dụng" in rows[1]
+
+
+def test_another_authoritys_base_salary_is_not_found(client, world, other_world, login):
+    stranger = db.session.scalar(select(Setting).where(
+        Setting.authority_id == other_world.authority.id))
+    _salary(other_world, 2_530_000, date(2026, 7, 1))
+    login(world.admin)
+    assert "2.530.000" not in client.get("/admin/base-salary").text
+    before = db_snapshot()
+    response = client.post(f"/admin/base-salary/{stranger.id}/delete",
+                           data={"csrf_token": csrf_token(client, "/admin/base-salary")})
+    assert response.status_code == 404 and db_snapshot() == before

@@ -1,0 +1,51 @@
+"""In the browser: the administrator changes a coefficient of the catalogue, then records a
+new base salary ahead of its date and removes it again."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.ui import UI
+
+pytestmark = [pytest.mark.e2e, pytest.mark.only_browser("chromium")]
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_admin_changes_a_coefficient_and_the_base_salary(page: Page) -> None:
+    ui = UI(page)
+    ui.log_in("admin", lands_on="Tài khoản")
+    page.get_by_role("link", name="Danh mục khen thưởng").click()
+    ui.check()
+    expect(page.get_by_text("Mức lương cơ sở đang áp dụng: 2.340.000 đồng/tháng")).to_be_visible()
+
+    page.get_by_role("link", name="Sửa LDTT").click()
+    ui.check()
+    coefficient = page.get_by_label("Hệ số tiền thưởng")
+    expect(coefficient).to_have_value("0,3")
+    coefficient.fill("0,35")
+    page.get_by_role("button", name="Lưu").click()
+    ui.flash("Đã lưu danh mục khen thưởng.")
+    row = page.get_by_role("row").filter(has=page.get_by_text("LDTT", exact=True))
+    expect(row).to_contain_text("0,35")
+    expect(row).to_contain_text("819.000 đồng")  # 0,35 × 2.340.000
+
+    page.get_by_role("link", name="Mức lương cơ sở theo thời gian").click()
+    ui.check()
+    page.get_by_label("Mức lương cơ sở (đồng/tháng)").fill("2.530.000")
+    page.get_by_label("Áp dụng từ ngày").fill("2099-01-01")
+    page.get_by_label("Căn cứ").fill("Nghị định 99/2099/NĐ-CP")
+    page.get_by_role("button", name="Thêm", exact=True).click()
+    ui.flash("Đã thêm mức lương cơ sở.")
+    upcoming = page.get_by_role("row").filter(has_text="01/01/2099")
+    expect(upcoming).to_contain_text("Sắp áp dụng")
+    expect(upcoming).to_contain_text("2.530.000 đồng")
+    # The salary decisions were paid from cannot be removed: it has no button.
+    in_force = page.get_by_role("row").filter(has_text="01/7/2024")
+    expect(in_force).to_contain_text("Đang áp dụng")
+    expect(in_force.get_by_role("button")).to_have_count(0)
+
+    upcoming.get_by_role("button", name="Xóa 01/01/2099").click()
+    ui.was_asked("Xóa mức lương cơ sở 2.530.000 đồng áp dụng từ ngày 01/01/2099?")
+    ui.flash("Đã xóa mức lương cơ sở.")
+    expect(page.get_by_role("row").filter(has_text="01/01/2099")).to_have_count(0)
