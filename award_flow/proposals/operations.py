@@ -6,6 +6,7 @@ event. Views commit once afterwards; any error rolls the whole request back.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
@@ -281,7 +282,21 @@ def _check_lengths(**values: str) -> None:
                                     n=limit), field=field)
 
 
-def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> None:
+#: The proposal's nominees by folded name (`_namesakes`): what a new name is compared with.
+Namesakes = dict[str, list[Nominee]]
+
+
+def _namesakes(proposal: Proposal) -> Namesakes:
+    """The proposal's nominees by folded name, for a list of many rows: each row is compared
+    with its namesakes only, not with every nominee before it (linear in the rows)."""
+    index: Namesakes = defaultdict(list)
+    for nominee in proposal.nominees:
+        index[nominee.name_folded].append(nominee)
+    return index
+
+
+def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData,
+                   namesakes: Namesakes | None = None) -> None:
     if data.kind != proposal.award_type.subject:
         raise ValidationError(
             _("%(award)s chỉ dành cho %(subject)s.",
@@ -305,7 +320,8 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
     # Folding can lengthen a name ("ß" → "ss"): refuse rather than overflow the column.
     if len(name_folded) > Nominee.__table__.c.name_folded.type.length:
         raise ValidationError(_("Họ tên hoặc tên tập thể quá dài."), field="name")
-    same = next((other for other in proposal.nominees if other is not nominee
+    candidates = proposal.nominees if namesakes is None else namesakes.get(name_folded, ())
+    same = next((other for other in candidates if other is not nominee
                  and other.name_folded == name_folded
                  and not _told_apart((position, place), (other.position, other.unit_or_address))),
                 None)
@@ -325,13 +341,16 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData) -> N
     nominee.priority_group = data.priority_group
 
 
-def _new_nominee(proposal: Proposal, data: NomineeData) -> Nominee:
+def _new_nominee(proposal: Proposal, data: NomineeData,
+                 namesakes: Namesakes | None = None) -> Nominee:
     # Filled and checked before it is linked to the proposal: reading the proposal may
     # autoflush, and a linked nominee not yet in the session would not be saved with it.
     nominee = Nominee()
-    _apply_nominee(nominee, proposal, data)
+    _apply_nominee(nominee, proposal, data, namesakes)
     nominee.proposal = proposal
     db.session.add(nominee)
+    if namesakes is not None:
+        namesakes[nominee.name_folded].append(nominee)
     return nominee
 
 
@@ -352,6 +371,7 @@ def import_nominees(actor: User, proposal: Proposal, filename: str, data: bytes)
     kind = proposal.award_type.subject
     rows = nominee_list.read_rows(data, kind, current_app.config["NOMINEE_LIST_MAX_ROWS"])
     wrong: list[str] = []
+    namesakes = _namesakes(proposal)
     for row in rows:
         try:
             gender, group = nominee_list.choices_of(row, kind)
@@ -360,7 +380,7 @@ def import_nominees(actor: User, proposal: Proposal, filename: str, data: bytes)
                 position=row.values.get("position", ""),
                 unit_or_address=row.values.get("unit_or_address", ""),
                 achievement_summary=row.values.get("achievement_summary", ""),
-                priority_group=group))
+                priority_group=group), namesakes)
         except ValidationError as exc:
             wrong.append(_("Dòng %(line)s: %(problem)s", line=row.line, problem=exc.message))
     if wrong:
