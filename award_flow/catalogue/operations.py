@@ -28,6 +28,7 @@ from award_flow.catalogue.models import (
     Setting,
 )
 from award_flow.core import audit
+from award_flow.core.clock import local_today
 from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.formatting import vn_money, vn_short_date
 from award_flow.core.text import nfc, same_name_key
@@ -157,6 +158,17 @@ def _decision_in(authority_id: int, start: date, end: date | None):  # noqa: ANN
     return db.session.scalar(query.order_by(Decision.issued_on, Decision.id).limit(1))
 
 
+def _hold_issuances_if_today(authority_id: int, start: date, end: date | None) -> None:
+    """A base salary in force today is what an issuance in progress reads: wait for those
+    under way, and hold the next ones until this change is committed (then they read it).
+    Past days' decisions are all committed, and none is issued on a day still to come."""
+    from award_flow.decisions.numbering import lock_issuance
+
+    today = local_today()
+    if start <= today and (end is None or today < end):
+        lock_issuance(authority_id, today.year)
+
+
 def _next_start(authority_id: int, after: date) -> date | None:
     return db.session.scalar(
         select(Setting.effective_from)
@@ -182,7 +194,9 @@ def add_base_salary(actor: User, authority: Authority, amount: int, effective_fr
             Setting.authority_id == authority.id, Setting.key == BASE_SALARY,
             Setting.effective_from == effective_from)):
         raise ValidationError(taken, field="effective_from")
-    issued = _decision_in(authority.id, effective_from, _next_start(authority.id, effective_from))
+    end = _next_start(authority.id, effective_from)
+    _hold_issuances_if_today(authority.id, effective_from, end)
+    issued = _decision_in(authority.id, effective_from, end)
     if issued is not None:
         raise ValidationError(_(
             "Quyết định %(number)s ngày %(date)s đã tính tiền thưởng theo mức lương cơ sở đang "
@@ -216,8 +230,9 @@ def remove_base_salary(actor: User, setting: Setting) -> None:
     if len(base_salaries(authority_id)) == 1:
         raise NotAllowed(_("Đây là mức lương cơ sở duy nhất: hãy thêm mức đúng trước khi xóa "
                            "mức này."))
-    issued = _decision_in(authority_id, setting.effective_from,
-                          _next_start(authority_id, setting.effective_from))
+    end = _next_start(authority_id, setting.effective_from)
+    _hold_issuances_if_today(authority_id, setting.effective_from, end)
+    issued = _decision_in(authority_id, setting.effective_from, end)
     if issued is not None:
         raise NotAllowed(_("Không thể xóa: quyết định %(number)s ngày %(date)s đã tính tiền "
                            "thưởng theo mức lương cơ sở này.", number=issued.reference,

@@ -15,8 +15,7 @@ from award_flow.decisions.models import DecisionCounter
 from award_flow.extensions import db
 
 
-def next_decision_number(authority_id: int, year: int) -> int:
-    """Take the next number for (authority, year); valid only if the transaction commits."""
+def _ensure_counter(authority_id: int, year: int) -> None:
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(
@@ -24,6 +23,23 @@ def next_decision_number(authority_id: int, year: int) -> int:
         .values(authority_id=authority_id, year=year, last_number=0)
         .on_conflict_do_nothing(index_elements=["authority_id", "year"])
     )
+
+
+def lock_issuance(authority_id: int, year: int) -> None:
+    """Wait for the authority's issuances of the year in progress, and hold the next ones back
+    until this transaction ends (the counter row's lock; SQLite's write lock is already
+    held): for a change that an issuance reads, such as the base salary in force today."""
+    _ensure_counter(authority_id, year)
+    db.session.execute(
+        select(DecisionCounter.last_number)
+        .where(DecisionCounter.authority_id == authority_id, DecisionCounter.year == year)
+        .with_for_update()
+    )
+
+
+def next_decision_number(authority_id: int, year: int) -> int:
+    """Take the next number for (authority, year); valid only if the transaction commits."""
+    _ensure_counter(authority_id, year)
     return db.session.execute(
         update(DecisionCounter)
         .where(DecisionCounter.authority_id == authority_id, DecisionCounter.year == year)

@@ -165,10 +165,12 @@ def issue_decision(proposal: Proposal, signer: User,
     award_type = proposal.award_type
     issued_on = local_today()
     _check_decision_texts(authority)
+    # The number first: its lock waits for a base salary being changed for today
+    # (catalogue.operations), and the salary is read after it, as committed.
+    number = next_decision_number(authority.id, issued_on.year)
     base_salary = _base_salary(authority.id, issued_on)
     nominees = _recommended(proposal)
     amount = bonus_amount(award_type.coefficient, base_salary)
-    number = next_decision_number(authority.id, issued_on.year)
     document = _document(proposal, signer, number=number, issued_on=issued_on, amount=amount)
 
     decision = Decision(

@@ -4,6 +4,7 @@ can change, from the date it takes effect); what was issued keeps what it was is
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -13,8 +14,9 @@ from sqlalchemy import select
 
 from award_flow.catalogue.models import BASE_SALARY, AwardType, Setting
 from award_flow.core.audit import AuditEvent
+from award_flow.core.errors import DomainError
 from award_flow.decisions import operations as decision_ops
-from award_flow.decisions.models import Award
+from award_flow.decisions.models import Award, Decision
 from award_flow.extensions import db
 from award_flow.proposals.models import ProposalState
 from tests.factories import make_proposal
@@ -322,3 +324,119 @@ def test_another_authoritys_base_salary_is_not_found(client, world, other_world,
     response = client.post(f"/admin/base-salary/{stranger.id}/delete",
                            data={"csrf_token": csrf_token(client, "/admin/base-salary")})
     assert response.status_code == 404 and db_snapshot() == before
+
+
+# --- a base salary changed while a decision is issued ---------------------------------------
+
+#: The day of the race below (both modules ask it of their own `local_today`).
+RACE_DAY = date(2026, 7, 1)
+
+
+class _Transaction(threading.Thread):
+    """`job` in its own app context and transaction, committed once `release` is set (at once
+    without one); `ready` is set when the job has run, before the commit."""
+
+    def __init__(self, app, job, release: threading.Event | None = None) -> None:  # noqa: ANN001
+        super().__init__(daemon=True)
+        self.app, self.job, self.release = app, job, release
+        self.ready, self.outcome = threading.Event(), None
+
+    def run(self) -> None:
+        with self.app.app_context():
+            try:
+                self.job()
+                self.ready.set()
+                if self.release is not None:
+                    self.release.wait(30)
+                db.session.commit()
+                self.outcome = "ok"
+            except DomainError as error:
+                db.session.rollback()
+                self.outcome = error.message
+            finally:
+                self.ready.set()
+                db.session.remove()
+
+
+def _race_setup(world, monkeypatch) -> tuple[int, int, int, int]:
+    """A proposal awaiting the decision; the ids the threads need: proposal, authority,
+    admin, chairman (read now: the test holds no transaction, on SQLite no lock, while the
+    threads run)."""
+    from award_flow.catalogue import operations as catalogue_ops
+
+    monkeypatch.setattr(decision_ops, "local_today", lambda: RACE_DAY)
+    monkeypatch.setattr(catalogue_ops, "local_today", lambda: RACE_DAY)
+    proposal = make_proposal(world, state=S.AWAITING_DECISION, award="LDTT")
+    ids = (proposal.id, world.authority.id, world.admin.id, world.chairman.id)
+    db.session.commit()
+    return ids
+
+
+def _approve(proposal_id: int, user_id: int):  # noqa: ANN202
+    from award_flow.auth.models import User
+    from award_flow.proposals import operations as proposal_ops
+    from award_flow.proposals.queries import get_visible_proposal
+
+    def job() -> None:
+        user = db.session.get(User, user_id)
+        proposal_ops.approve_proposal(get_visible_proposal(proposal_id, user, for_update=True),
+                                      user)
+    return job
+
+
+def _add_salary(authority_id: int, admin_id: int):  # noqa: ANN202
+    from award_flow.auth.models import User
+    from award_flow.catalogue.operations import add_base_salary
+    from award_flow.org.models import Authority
+
+    def job() -> None:
+        add_base_salary(db.session.get(User, admin_id), db.session.get(Authority, authority_id),
+                        2_530_000, RACE_DAY, "Nghị định 99/2026/NĐ-CP")
+    return job
+
+
+@pytest.mark.slow
+def test_a_decision_issued_while_todays_base_salary_is_added_waits_and_pays_it(app, world,
+                                                                               monkeypatch):
+    proposal_id, authority_id, admin_id, chairman_id = _race_setup(world, monkeypatch)
+    release = threading.Event()
+    admin = _Transaction(app, _add_salary(authority_id, admin_id), release)
+    admin.start()
+    assert admin.ready.wait(30) and admin.outcome is None
+    chairman = _Transaction(app, _approve(proposal_id, chairman_id))
+    chairman.start()
+
+    chairman.join(1.0)
+    assert chairman.is_alive(), "the issuance did not wait for the salary being added"
+    release.set()
+    admin.join(30)
+    chairman.join(60)
+
+    assert (admin.outcome, chairman.outcome) == ("ok", "ok")
+    decision = db.session.scalar(select(Decision))
+    assert decision.base_salary == 2_530_000
+    assert decision.awards[0].amount == Decimal(759_000)
+
+
+@pytest.mark.slow
+def test_todays_base_salary_added_while_a_decision_is_issued_waits_and_is_refused(app, world,
+                                                                                 monkeypatch):
+    proposal_id, authority_id, admin_id, chairman_id = _race_setup(world, monkeypatch)
+    release = threading.Event()
+    chairman = _Transaction(app, _approve(proposal_id, chairman_id), release)
+    chairman.start()
+    assert chairman.ready.wait(60) and chairman.outcome is None
+    admin = _Transaction(app, _add_salary(authority_id, admin_id))
+    admin.start()
+
+    admin.join(1.0)
+    assert admin.is_alive(), "the salary was added while a decision of the day was issued"
+    release.set()
+    chairman.join(60)
+    admin.join(30)
+
+    assert chairman.outcome == "ok"
+    assert admin.outcome == (
+        "Quyết định 01/QĐ-UBND ngày 01/7/2026 đã tính tiền thưởng theo mức lương cơ sở đang áp "
+        "dụng khi ban hành; mức mới chỉ có thể áp dụng từ sau ngày đó.")
+    assert db.session.scalars(select(Setting.value)).all() == ["2340000"]
