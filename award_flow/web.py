@@ -38,7 +38,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from award_flow.auth.permissions import can_administer
+from award_flow.auth.permissions import can_administer, can_manage_campaigns
 from award_flow.core import formatting
 from award_flow.core.logs import request_id
 from award_flow.core.params import MAX_ID
@@ -251,6 +251,7 @@ class StaticFilesSessionInterface(SecureCookieSessionInterface):
 
 def register_web(app: Flask) -> None:
     from award_flow.auth.views import bp as auth_bp
+    from award_flow.campaigns.views import bp as campaigns_bp
     from award_flow.catalogue.views import bp as catalogue_bp
     from award_flow.decisions.views import bp as decisions_bp
     from award_flow.org.views import bp as admin_bp
@@ -264,6 +265,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(decisions_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(catalogue_bp)
+    app.register_blueprint(campaigns_bp)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -338,6 +340,7 @@ def register_web(app: Flask) -> None:
             "can_create": workflow.can_create,
             "works_on_proposals": workflow.works_on_proposals,  # base.html's menu
             "can_administer": can_administer,
+            "can_manage_campaigns": can_manage_campaigns,
             "refiled_whole": workflow.refiled_whole,
         }
 

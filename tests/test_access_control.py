@@ -13,6 +13,7 @@ from flask import current_app, g
 from sqlalchemy import select
 
 from award_flow.auth.roles import Role
+from award_flow.campaigns.models import Campaign, CampaignKind
 from award_flow.catalogue.models import BASE_SALARY, Setting
 from award_flow.extensions import db
 from award_flow.org.operations import save_unit
@@ -243,7 +244,8 @@ def test_every_page_but_login_and_health_needs_a_signed_in_user(app, client, wor
     ids = {"proposal_id": proposal.id, "nominee_id": proposal.nominees[0].id,
            "attachment_id": proposal.attachments[0].id, "decision_id": 1,
            "unit_id": world.unit_a.id, "user_id": world.officer_a.id,
-           "award_type_id": world.awards["LDTT"].id}
+           "award_type_id": world.awards["LDTT"].id, "campaign_id": world.campaign.id,
+           "phase_id": world.phase.id}
     checked = []
     for rule in _get_rules():
         path = rule.build({k: v for k, v in ids.items() if k in rule.arguments})[1]
@@ -295,7 +297,8 @@ def test_an_ended_session_reaches_no_page(app, client, world, login, ending):
     ids = {"proposal_id": proposal.id, "nominee_id": proposal.nominees[0].id,
            "attachment_id": proposal.attachments[0].id, "decision_id": 1,
            "unit_id": world.unit_a.id, "user_id": world.officer_a.id,
-           "award_type_id": world.awards["LDTT"].id}
+           "award_type_id": world.awards["LDTT"].id, "campaign_id": world.campaign.id,
+           "phase_id": world.phase.id}
     for rule in _get_rules():
         path = rule.build({k: v for k, v in ids.items() if k in rule.arguments})[1]
         response = client.get(path)
@@ -416,6 +419,23 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
             "source": "Nghị định 99/2026/NĐ-CP"})),
         "/admin/base-salary/<int(min=1):setting_id>/delete": (w.admin, lambda: (
             f"/admin/base-salary/{_future_salary(w).id}/delete", {})),
+        "/campaigns/new": (w.secretariat, lambda: ("/campaigns/new", {
+            "name": "Phong trào thi đua 2026 - 2030", "kind": "phased",
+            "starts_on": "2026-01-01", "ends_on": "2030-12-31"})),
+        "/campaigns/<int(min=1):campaign_id>/edit": (w.secretariat, lambda: (
+            f"/campaigns/{w.campaign.id}/edit", {
+                "name": "Phong trào thi đua 2021 - 2025 (sửa)", "kind": "regular",
+                "starts_on": "2021-08-01", "ends_on": "2025-12-31"})),
+        "/campaigns/<int(min=1):campaign_id>/delete": (w.secretariat, lambda: (
+            f"/campaigns/{_spare_campaign(w).id}/delete", {})),
+        "/campaigns/<int(min=1):campaign_id>/phases": (w.secretariat, lambda: (
+            f"/campaigns/{w.campaign.id}/phases", {
+                "name": "Đợt 2", "starts_on": "2022-01-01", "ends_on": "2022-06-30"})),
+        "/campaigns/phases/<int(min=1):phase_id>/edit": (w.secretariat, lambda: (
+            f"/campaigns/phases/{w.phase.id}/edit", {
+                "name": "Đợt một", "starts_on": "2021-08-01", "ends_on": "2021-12-31"})),
+        "/campaigns/phases/<int(min=1):phase_id>/delete": (w.secretariat, lambda: (
+            f"/campaigns/phases/{w.phase.id}/delete", {})),
     }
     return cases
 
@@ -431,6 +451,11 @@ CSRF_RULES = ["/login", "/logout", "/language/<code>", "/proposals/new",
               "/admin/users/<int(min=1):user_id>/edit", "/admin/authority",
               "/admin/catalogue/new", "/admin/catalogue/<int(min=1):award_type_id>/edit",
               "/admin/base-salary", "/admin/base-salary/<int(min=1):setting_id>/delete",
+              "/campaigns/new", "/campaigns/<int(min=1):campaign_id>/edit",
+              "/campaigns/<int(min=1):campaign_id>/delete",
+              "/campaigns/<int(min=1):campaign_id>/phases",
+              "/campaigns/phases/<int(min=1):phase_id>/edit",
+              "/campaigns/phases/<int(min=1):phase_id>/delete",
               "/proposals/<int:proposal_id>/propose-again", "/account"]
 
 
@@ -509,6 +534,16 @@ def test_another_units_decision_and_its_pdf_do_not_exist_for_it(app, world):
 # --- administration -------------------------------------------------------------------------
 
 
+def _spare_campaign(world: World) -> Campaign:
+    """A campaign launched by mistake: nothing proposed in it, so it may be removed."""
+    campaign = Campaign(authority=world.authority, name="Phong trào nhập nhầm",
+                        kind=CampaignKind.REGULAR, starts_on=date(2026, 1, 1),
+                        ends_on=date(2026, 12, 31))
+    db.session.add(campaign)
+    db.session.commit()
+    return campaign
+
+
 def _future_salary(world: World) -> Setting:
     """A base salary entered ahead of its date (one an admin may still remove)."""
     setting = Setting(authority=world.authority, key=BASE_SALARY, value="2530000",
@@ -545,9 +580,37 @@ def test_administration_is_forbidden_to_everyone_but_the_admin(client, world, lo
     assert db_snapshot() == before
 
 
+#: The campaign pages, and their buttons that only post.
+CAMPAIGN_PAGES = ["/campaigns/", "/campaigns/new", "/campaigns/{campaign}/edit",
+                  "/campaigns/{campaign}/phases", "/campaigns/phases/{phase}/edit"]
+CAMPAIGN_POSTS = ["/campaigns/{campaign}/delete", "/campaigns/phases/{phase}/delete"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_campaigns_are_managed_by_the_secretariat_and_the_admin_only(client, world, login,
+                                                                     role):
+    allowed = role in {Role.SECRETARIAT, Role.ADMIN}
+    login(world.by_role(role))
+    token = csrf_token(client, "/account")
+    ids = {"campaign": _spare_campaign(world).id, "phase": world.phase.id}
+    for page in CAMPAIGN_PAGES:
+        path = page.format(**ids)
+        assert client.get(path).status_code == (200 if allowed else 403), path
+    if allowed:
+        return
+    before = db_snapshot()
+    for page in CAMPAIGN_PAGES[1:] + CAMPAIGN_POSTS:
+        path = page.format(**ids)
+        posted = client.post(path, data={"csrf_token": token, "name": "X", "kind": "regular",
+                                         "starts_on": "2026-01-01", "ends_on": "2026-12-31"})
+        assert posted.status_code == 403, path
+    assert db_snapshot() == before
+
+
 #: The main menu's links for who works on proposals, and for the administrator.
 PROPOSAL_MENU = ["/work", "/proposals", "/decisions/"]
 ADMIN_MENU = ["/admin/users", "/admin/units", "/admin/authority", "/admin/catalogue"]
+CAMPAIGN_MENU = ["/campaigns/"]
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -558,6 +621,7 @@ def test_the_menu_offers_each_role_the_pages_it_may_open(client, world, login, r
     page = client.get("/work", follow_redirects=True).text
     menu = re.search(r'<nav class="mainnav"[^>]*>(.*?)</nav>', page, re.S).group(1)
     links = re.findall(r'href="([^"]+)"', menu)
-    assert links == (ADMIN_MENU if role == Role.ADMIN else PROPOSAL_MENU)
+    assert links == (ADMIN_MENU if role == Role.ADMIN else PROPOSAL_MENU) + (
+        CAMPAIGN_MENU if role in {Role.SECRETARIAT, Role.ADMIN} else [])
     for link in links:
         assert client.get(link).status_code == 200, link

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,6 +18,17 @@ class CampaignKind(StrEnum):
     REGULAR = "regular"  # thường xuyên
     THEMATIC = "thematic"  # chuyên đề
     PHASED = "phased"  # theo đợt
+
+    @property
+    def label(self) -> str:
+        return str(CAMPAIGN_KIND_LABELS[self])
+
+
+CAMPAIGN_KIND_LABELS = {
+    CampaignKind.REGULAR: _l("Thường xuyên"),
+    CampaignKind.THEMATIC: _l("Chuyên đề"),
+    CampaignKind.PHASED: _l("Theo đợt"),
+}
 
 
 class Campaign(db.Model):

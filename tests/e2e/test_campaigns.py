@@ -1,0 +1,46 @@
+"""In the browser: the secretariat launches the next five-year campaign with its first phase,
+and a unit's officer can file a proposal in it at once."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.ui import UI
+
+pytestmark = [pytest.mark.e2e, pytest.mark.only_browser("chromium")]
+
+CAMPAIGN = "Phong trào thi đua thực hiện nhiệm vụ phát triển kinh tế - xã hội 2026 - 2030"
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_secretariat_launches_a_campaign_that_units_then_propose_in(page: Page) -> None:
+    ui = UI(page)
+    ui.log_in("noivu")
+    page.get_by_role("link", name="Phong trào thi đua").click()
+    ui.check()
+    page.get_by_role("link", name="Phát động phong trào").click()
+    ui.check()
+    page.get_by_label("Tên phong trào thi đua").fill(CAMPAIGN)
+    page.get_by_label("Hình thức tổ chức").select_option(label="Theo đợt")
+    page.get_by_label("Từ ngày").fill("2026-01-01")
+    page.get_by_label("Đến ngày").fill("2030-12-31")
+    page.get_by_role("button", name="Lưu").click()
+    ui.flash("Đã lưu phong trào thi đua.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(CAMPAIGN)
+
+    page.get_by_label("Tên đợt").fill("Đợt 1")
+    page.get_by_label("Từ ngày").fill("2026-01-01")
+    page.get_by_label("Đến ngày").fill("2026-06-30")
+    page.get_by_role("button", name="Thêm đợt").click()
+    ui.flash("Đã thêm đợt thi đua.")
+    expect(page.get_by_role("row").filter(has_text="Đợt 1")).to_contain_text("30/6/2026")
+    ui.log_out()
+
+    ui.log_in("canbo.longhuu")
+    page.goto("/proposals/new")
+    ui.check()
+    page.get_by_label("Phong trào thi đua").select_option(label=CAMPAIGN)
+    # The new campaign's phases, under its name.
+    expect(page.get_by_label("Đợt thi đua").locator(f'optgroup[label="{CAMPAIGN}"] option')
+           ).to_have_text(["Đợt 1"])
