@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from award_flow.catalogue.models import (
     BASE_SALARY,
@@ -28,6 +27,7 @@ from award_flow.catalogue.models import (
     Setting,
 )
 from award_flow.core import audit
+from award_flow.core.database import flush_unique
 from award_flow.core.clock import local_today
 from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.formatting import vn_money, vn_short_date
@@ -61,15 +61,6 @@ class AwardTypeData:
     category: AwardCategory = AwardCategory.FORM
     subject: NomineeKind = NomineeKind.INDIVIDUAL
     conferred_by: ConferredBy = ConferredBy.SELF
-
-
-def _flush_unique(message: str, field: str) -> None:
-    """Flush; the unique constraint that another admin's save won between our check and our
-    insert is refused with the check's own message."""
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        raise ValidationError(message, field=field) from exc
 
 
 def _plain(value: Decimal) -> str:
@@ -124,7 +115,7 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
     award_type.notes = nfc(data.notes) or ""
     award_type.active = data.active
     if taken is not None:
-        _flush_unique(taken, "code")
+        flush_unique(taken, "code")
     db.session.flush()
     changes = [] if before[0] is None else [
         f"{label}: {old} → {new}" for label, old, new in (
@@ -206,7 +197,7 @@ def add_base_salary(actor: User, authority: Authority, amount: int, effective_fr
     setting = Setting(authority=authority, key=BASE_SALARY, value=str(amount),
                       effective_from=effective_from, source=source)
     db.session.add(setting)
-    _flush_unique(taken, "effective_from")
+    flush_unique(taken, "effective_from")
     audit.record("add_base_salary", actor,
                  comment=f"{amount} from {effective_from.isoformat()} ({source})")
     return setting

@@ -15,6 +15,10 @@ from collections.abc import Mapping
 from flask import Flask, has_request_context, request
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from award_flow.core.errors import ValidationError
+from award_flow.extensions import db
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -63,3 +67,13 @@ def configure_engines(app: Flask, engines) -> None:  # noqa: ANN001
     for engine in engines.values():
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def flush_unique(message: str, field: str | None = None) -> None:
+    """Flush; a unique constraint that fails (someone else took the name or code between an
+    operation's check and its insert) is refused with the check's own message rather than a
+    server error."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise ValidationError(message, field=field) from exc

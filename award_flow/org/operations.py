@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from award_flow.auth.models import USERNAME, USERNAME_RULE, User
 from award_flow.auth.passwords import password_problem
@@ -26,6 +25,7 @@ from award_flow.catalogue.defaults import (
     require_parent_name,
 )
 from award_flow.core import audit
+from award_flow.core.database import flush_unique
 from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.text import nfc, same_name_key
 from award_flow.documents.render import header_parent_fits
@@ -45,15 +45,6 @@ def active_admin_ids(authority_id: int, *, lock: bool = False) -> set[int]:
     if lock:
         query = query.with_for_update()
     return set(db.session.scalars(query))
-
-
-def _flush_unique(message: str, field: str | None = None) -> None:
-    """Flush; a unique constraint that fails (someone else took the name between our check
-    and our insert) is refused with the check's own message rather than a server error."""
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        raise ValidationError(message, field=field) from exc
 
 
 def _is_active_admin(role: Role, active: bool, unit: Unit) -> bool:
@@ -111,7 +102,7 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
         # not come back if the unit is switched on again.
         for member in unit.users:
             member.end_all_sessions()
-    _flush_unique(taken, "name")
+    flush_unique(taken, "name")
     audit.record("save_unit", actor, comment=f"{unit.id}: {unit.name}")
     return unit
 
@@ -145,7 +136,7 @@ def save_user(actor: User | None, *, username: str, full_name: str, role: Role, 
         username, nfc(full_name), role, unit, active)
     if password:
         user.set_password(password)  # a new password ends the account's other sessions
-    _flush_unique(taken, "username")
+    flush_unique(taken, "username")
     audit.record("save_user", actor, comment=f"{user.username} ({role.value}, {unit.name})")
     return user
 
