@@ -75,6 +75,25 @@ def _check_coefficient(value: Decimal) -> None:
                               field="coefficient")
 
 
+def _code_taken(code: str) -> str:
+    return _("Mã %(code)s đã có trong danh mục.", code=code)
+
+
+def _new_award_type(authority: Authority, data: AwardTypeData) -> AwardType:
+    """A new entry under a code of its own (its name and numbers are set by the caller)."""
+    code = (nfc(data.code) or "").upper()
+    if not AWARD_CODE.fullmatch(code):
+        raise ValidationError(_("Mã gồm chữ in hoa không dấu, chữ số hoặc dấu gạch dưới, "
+                                "tối đa 20 ký tự, ví dụ: GK_CN."), field="code")
+    if db.session.scalar(select(AwardType.id).where(AwardType.authority_id == authority.id,
+                                                    AwardType.code == code)):
+        raise ValidationError(_code_taken(code), field="code")
+    award_type = AwardType(authority=authority, code=code, category=data.category,
+                           subject=data.subject, conferred_by=data.conferred_by)
+    db.session.add(award_type)
+    return award_type
+
+
 def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
                     award_type: AwardType | None = None) -> AwardType:
     """Add an entry to the authority's catalogue, or change one's printed name, coefficient,
@@ -95,32 +114,19 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
         raise ValidationError(_("Danh mục đã có “%(name)s” (mã %(code)s) cho %(kind)s.",
                                 name=clash.name, code=clash.code,
                                 kind=subject.label.lower()), field="name")
-    if award_type is None:
-        code = (nfc(data.code) or "").upper()
-        if not AWARD_CODE.fullmatch(code):
-            raise ValidationError(_("Mã gồm chữ in hoa không dấu, chữ số hoặc dấu gạch dưới, "
-                                    "tối đa 20 ký tự, ví dụ: GK_CN."), field="code")
-        taken = _("Mã %(code)s đã có trong danh mục.", code=code)
-        if db.session.scalar(select(AwardType.id).where(AwardType.authority_id == authority.id,
-                                                        AwardType.code == code)):
-            raise ValidationError(taken, field="code")
-        award_type = AwardType(authority=authority, code=code, category=data.category,
-                               subject=data.subject, conferred_by=data.conferred_by)
-        db.session.add(award_type)
-    else:
-        taken = None
+    new = award_type is None
+    if new:
+        award_type = _new_award_type(authority, data)
     before = (award_type.name, award_type.coefficient)
     award_type.name = name
     award_type.coefficient = data.coefficient
     award_type.notes = nfc(data.notes) or ""
     award_type.active = data.active
-    if taken is not None:
-        flush_unique(taken, "code")
-    db.session.flush()
-    changes = [] if before[0] is None else [
-        f"{label}: {old} → {new}" for label, old, new in (
+    flush_unique(_code_taken(award_type.code), "code")
+    changes = [] if new else [
+        f"{label}: {was} → {now}" for label, was, now in (
             ("name", before[0], award_type.name),
-            ("coefficient", _plain(before[1]), _plain(award_type.coefficient))) if old != new]
+            ("coefficient", _plain(before[1]), _plain(award_type.coefficient))) if was != now]
     audit.record("save_award_type", actor, comment="; ".join(
         [f"{award_type.code}: {award_type.name} ×{_plain(award_type.coefficient)}"
          + ("" if award_type.active else " (inactive)"), *changes]))
