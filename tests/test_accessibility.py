@@ -62,6 +62,22 @@ def test_the_admin_pages_have_titles_of_their_own(client, world, login):
         "Đơn vị · award_flow", "Thêm đơn vị · award_flow", "Sửa đơn vị: Xã Long Hữu · award_flow"]
 
 
+def test_the_catalogue_and_campaign_pages_have_titles_of_their_own(client, world, login):
+    login(world.admin)
+    titles = [title_of(client.get(path).text) for path in (
+        "/admin/catalogue", "/admin/catalogue/new",
+        f"/admin/catalogue/{world.awards['LDTT'].id}/edit", "/admin/base-salary",
+        "/campaigns/", "/campaigns/new", f"/campaigns/{world.campaign.id}/edit",
+        f"/campaigns/{world.campaign.id}/phases", f"/campaigns/phases/{world.phase.id}/edit")]
+    assert titles == [
+        "Danh mục khen thưởng · award_flow", "Thêm danh hiệu, hình thức · award_flow",
+        "Sửa danh mục: LDTT · award_flow", "Mức lương cơ sở · award_flow",
+        "Phong trào thi đua · award_flow", "Phát động phong trào · award_flow",
+        "Sửa phong trào · award_flow",
+        "Các đợt thi đua: Phong trào thi đua 2021 - 2025 · award_flow",
+        "Sửa đợt thi đua: Đợt 1 · award_flow"]
+
+
 def test_the_conclusion_and_nominee_pages_name_their_proposal(client, world, login):
     proposal = make_proposal(world, state=S.IN_COMMITTEE, title="Tờ trình khen Đợt 7")
     draft = make_proposal(world, title="Tờ trình nháp Đợt 8")

@@ -440,3 +440,17 @@ def test_todays_base_salary_added_while_a_decision_is_issued_waits_and_is_refuse
         "Quyết định 01/QĐ-UBND ngày 01/7/2026 đã tính tiền thưởng theo mức lương cơ sở đang áp "
         "dụng khi ban hành; mức mới chỉ có thể áp dụng từ sau ngày đó.")
     assert db.session.scalars(select(Setting.value)).all() == ["2340000"]
+
+
+def test_in_english_the_catalogue_keeps_its_vietnamese_names_marked(client, world, login):
+    from tests.test_accessibility import in_english
+
+    login(world.admin)
+    in_english(client, "/admin/catalogue")
+    html = client.get("/admin/catalogue").text
+    assert "<h1>Award catalogue</h1>" in html
+    assert "<strong lang=\"vi\">Lao động tiên tiến</strong>" in html
+    assert "<td class=\"num\" data-label=\"Coefficient\">0.3</td>" in html
+    assert "Base salary in force: ₫2,340,000 a month." in html
+    form = page_form(client, f"/admin/catalogue/{world.awards['GK_HGD'].id}/edit")
+    assert form.data()["coefficient"] == "0.45"
