@@ -417,6 +417,9 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
         "/admin/base-salary": (w.admin, lambda: ("/admin/base-salary", {
             "amount": "2.530.000", "effective_from": "2026-07-01",
             "source": "Nghị định 99/2026/NĐ-CP"})),
+        "/admin/base-salary/rounding": (w.admin, lambda: ("/admin/base-salary/rounding", {
+            "rounding-amount": "10000", "rounding-effective_from": "2026-07-01",
+            "rounding-source": "Nghị định 98/2023/NĐ-CP"})),
         "/admin/base-salary/<int(min=1):setting_id>/delete": (w.admin, lambda: (
             f"/admin/base-salary/{_future_salary(w).id}/delete", {})),
         "/campaigns/new": (w.secretariat, lambda: ("/campaigns/new", {
@@ -450,7 +453,8 @@ CSRF_RULES = ["/login", "/logout", "/language/<code>", "/proposals/new",
               "/admin/units/<int(min=1):unit_id>/edit", "/admin/users/new",
               "/admin/users/<int(min=1):user_id>/edit", "/admin/authority",
               "/admin/catalogue/new", "/admin/catalogue/<int(min=1):award_type_id>/edit",
-              "/admin/base-salary", "/admin/base-salary/<int(min=1):setting_id>/delete",
+              "/admin/base-salary", "/admin/base-salary/rounding",
+              "/admin/base-salary/<int(min=1):setting_id>/delete",
               "/campaigns/new", "/campaigns/<int(min=1):campaign_id>/edit",
               "/campaigns/<int(min=1):campaign_id>/delete",
               "/campaigns/<int(min=1):campaign_id>/phases",
@@ -558,7 +562,7 @@ ADMIN_PAGES = ["/admin/units", "/admin/units/new", "/admin/units/{unit}/edit", "
                "/admin/catalogue", "/admin/catalogue/new", "/admin/catalogue/{award}/edit",
                "/admin/base-salary"]
 #: The administration's buttons that only post.
-ADMIN_POSTS = ["/admin/base-salary/{salary}/delete"]
+ADMIN_POSTS = ["/admin/base-salary/rounding", "/admin/base-salary/{salary}/delete"]
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN])

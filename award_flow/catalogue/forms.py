@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from award_flow.catalogue.models import (
     AWARD_CATEGORY_LABELS,
+    BONUS_ROUNDING_STEPS,
     CONFERRED_BY_LABELS,
     NOMINEE_KIND_LABELS,
+    rounding_label,
 )
 from award_flow.core.forms import AmountField, DecimalCommaField, Form
 
@@ -50,8 +58,26 @@ class AwardTypeForm(Form):
 
 
 class BaseSalaryForm(Form):
+    """A base salary from the day it takes effect."""
+
     amount = AmountField(_l("Mức lương cơ sở (đồng/tháng)"), validators=[InputRequired()],
                          description=_l("Ví dụ: 2.340.000"))
     effective_from = DateField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
     source = StringField(_l("Căn cứ"), validators=[DataRequired(), Length(max=300)],
                          description=_l("Ví dụ: Nghị định 73/2024/NĐ-CP, Điều 3"))
+
+
+class BonusRoundingForm(Form):
+    """How bonuses are rounded from a day on (the page's second form: its fields are
+    prefixed, so that each form's errors show under its own fields)."""
+
+    amount = SelectField(_l("Làm tròn tiền thưởng lên bội số của"), choices=[], coerce=int,
+                         description=_l("Nghị định 91/2017/NĐ-CP (Điều 68 khoản 2) và Nghị định "
+                                        "98/2023/NĐ-CP làm tròn số lên hàng chục nghìn đồng; "
+                                        "chưa kiểm chứng với Nghị định 152/2025/NĐ-CP."))
+    effective_from = DateField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
+    source = StringField(_l("Căn cứ"), validators=[DataRequired(), Length(max=300)])
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, prefix="rounding", **kwargs)
+        self.amount.choices = [(step, rounding_label(step)) for step in BONUS_ROUNDING_STEPS]

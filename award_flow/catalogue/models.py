@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
@@ -141,6 +141,30 @@ def base_salary_on(authority_id: int, on: date) -> Decimal:
     return Decimal(setting_on(authority_id, BASE_SALARY, on))
 
 
-def bonus_amount(coefficient: Decimal, base_salary: Decimal) -> Decimal:
-    """Bonus = coefficient × base salary, in whole đồng."""
-    return (coefficient * base_salary).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+#: How bonuses are rounded: up to a multiple of this many đồng (1: to the đồng). Decree
+#: 91/2017 (Art. 68(2)) and, as read, Decree 98/2023 round "lên hàng chục nghìn đồng"
+#: (10.000); RULES.md's "coefficient × base salary" is the default (no such row: 1).
+BONUS_ROUNDING = "bonus_rounding"
+BONUS_ROUNDING_STEPS = (1, 10, 100, 1_000, 10_000, 100_000)
+
+
+def rounding_label(step: int) -> str:
+    """How a rounding step reads in a choice: "10.000 đồng"; 1 is "to the đồng"."""
+    if step == 1:
+        return str(_l("Đến từng đồng (không làm tròn thêm)"))
+    return str(_l("%(n)s đồng", n=f"{step:,}".replace(",", ".")))
+
+
+def bonus_rounding_on(authority_id: int, on: date) -> int:
+    """The multiple of đồng bonuses are rounded up to on a date (1 when none is set)."""
+    try:
+        return int(setting_on(authority_id, BONUS_ROUNDING, on))
+    except MissingSetting:
+        return 1
+
+
+def bonus_amount(coefficient: Decimal, base_salary: Decimal, rounding: int = 1) -> Decimal:
+    """Bonus = coefficient × base salary in whole đồng (half up), then rounded up to a
+    multiple of `rounding` đồng: 0,3 × 2.340.000 = 702.000, or 710.000 by 10.000."""
+    exact = (coefficient * base_salary).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return (exact / rounding).to_integral_value(rounding=ROUND_CEILING) * rounding

@@ -15,11 +15,15 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from award_flow.catalogue.models import (
     BASE_SALARY,
+    BONUS_ROUNDING,
+    BONUS_ROUNDING_STEPS,
     AwardCategory,
     AwardType,
     ConferredBy,
@@ -133,13 +137,35 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
     return award_type
 
 
-# --- the base salary ------------------------------------------------------------------------
+# --- dated amounts: the base salary, and how bonuses are rounded ----------------------------
 
 
-def base_salaries(authority_id: int) -> list[Setting]:
-    """The authority's base salaries, the latest first."""
+@dataclass(frozen=True)
+class DatedAmount:
+    """A setting whose value is a whole number of đồng, in force from a date."""
+
+    key: str
+    #: What the messages call it, in the middle of a sentence.
+    what: LazyString
+    minimum: int
+    maximum: int
+    #: Whether one must always remain (decisions cannot be issued without a base salary;
+    #: without a rounding rule, bonuses are rounded to the đồng).
+    required: bool
+    #: The only values allowed, when not every amount in the range is.
+    steps: tuple[int, ...] = ()
+
+
+BASE_SALARY_SETTING = DatedAmount(BASE_SALARY, _l("mức lương cơ sở"), 1, MAX_BASE_SALARY, True)
+BONUS_ROUNDING_SETTING = DatedAmount(BONUS_ROUNDING, _l("mức làm tròn tiền thưởng"), 1,
+                                     max(BONUS_ROUNDING_STEPS), False, BONUS_ROUNDING_STEPS)
+DATED_AMOUNTS = {d.key: d for d in (BASE_SALARY_SETTING, BONUS_ROUNDING_SETTING)}
+
+
+def dated_values(authority_id: int, key: str) -> list[Setting]:
+    """The authority's values of a dated setting, the latest first."""
     return list(db.session.scalars(
-        select(Setting).where(Setting.authority_id == authority_id, Setting.key == BASE_SALARY)
+        select(Setting).where(Setting.authority_id == authority_id, Setting.key == key)
         .order_by(Setting.effective_from.desc())))
 
 
@@ -156,9 +182,9 @@ def _decision_in(authority_id: int, start: date, end: date | None):  # noqa: ANN
 
 
 def _hold_issuances_if_today(authority_id: int, start: date, end: date | None) -> None:
-    """A base salary in force today is what an issuance in progress reads: wait for those
-    under way, and hold the next ones until this change is committed (then they read it).
-    Past days' decisions are all committed, and none is issued on a day still to come."""
+    """A value in force today is what an issuance in progress reads: wait for those under
+    way, and hold the next ones until this change is committed (then they read it). Past
+    days' decisions are all committed, and none is issued on a day still to come."""
     from award_flow.decisions.numbering import lock_issuance
 
     today = local_today()
@@ -166,75 +192,80 @@ def _hold_issuances_if_today(authority_id: int, start: date, end: date | None) -
         lock_issuance(authority_id, today.year)
 
 
-def _next_start(authority_id: int, after: date) -> date | None:
+def _next_start(authority_id: int, key: str, after: date) -> date | None:
     return db.session.scalar(
         select(Setting.effective_from)
-        .where(Setting.authority_id == authority_id, Setting.key == BASE_SALARY,
+        .where(Setting.authority_id == authority_id, Setting.key == key,
                Setting.effective_from > after)
         .order_by(Setting.effective_from).limit(1))
 
 
-def add_base_salary(actor: User, authority: Authority, amount: int, effective_from: date,
-                    source: str) -> Setting:
-    """Record the base salary a new law sets, from the day it takes effect: decisions issued
-    from that day on pay bonuses from it."""
+def add_dated_amount(actor: User, authority: Authority, setting: DatedAmount, value: int,
+                     effective_from: date, source: str) -> Setting:
+    """Record the value a new rule sets, from the day it takes effect: decisions issued from
+    that day on pay their bonuses by it. A decision already issued keeps what it paid, so the
+    new value cannot begin on or before the day of a decision that the value before it paid."""
     source = " ".join((nfc(source) or "").split())
-    if not 0 < amount <= MAX_BASE_SALARY:
-        raise ValidationError(_("Mức lương cơ sở phải lớn hơn 0 và không quá %(max)s.",
-                                max=vn_money(MAX_BASE_SALARY)), field="amount")
+    if not setting.minimum <= value <= setting.maximum or (
+            setting.steps and value not in setting.steps):
+        raise ValidationError(_("%(what)s phải từ %(min)s đến %(max)s.",
+                                what=str(setting.what).capitalize(),
+                                min=vn_money(setting.minimum), max=vn_money(setting.maximum)),
+                              field="amount")
     if not source:
-        raise ValidationError(_("Cần ghi căn cứ pháp lý, ví dụ: Nghị định 73/2024/NĐ-CP, "
-                                "Điều 3."), field="source")
-    taken = _("Đã có mức lương cơ sở áp dụng từ ngày %(date)s.",
+        raise ValidationError(_("Cần ghi căn cứ, ví dụ: Nghị định 73/2024/NĐ-CP, Điều 3."),
+                              field="source")
+    taken = _("Đã có %(what)s áp dụng từ ngày %(date)s.", what=setting.what,
               date=vn_short_date(effective_from))
     if db.session.scalar(select(Setting.id).where(
-            Setting.authority_id == authority.id, Setting.key == BASE_SALARY,
+            Setting.authority_id == authority.id, Setting.key == setting.key,
             Setting.effective_from == effective_from)):
         raise ValidationError(taken, field="effective_from")
-    end = _next_start(authority.id, effective_from)
+    end = _next_start(authority.id, setting.key, effective_from)
     _hold_issuances_if_today(authority.id, effective_from, end)
     issued = _decision_in(authority.id, effective_from, end)
     if issued is not None:
         raise ValidationError(_(
-            "Quyết định %(number)s ngày %(date)s đã tính tiền thưởng theo mức lương cơ sở đang "
-            "áp dụng khi ban hành; mức mới chỉ có thể áp dụng từ sau ngày đó.",
-            number=issued.reference, date=vn_short_date(issued.issued_on)),
+            "Quyết định %(number)s ngày %(date)s đã tính tiền thưởng theo %(what)s đang áp dụng "
+            "khi ban hành; mức mới chỉ có thể áp dụng từ sau ngày đó.",
+            number=issued.reference, date=vn_short_date(issued.issued_on), what=setting.what),
             field="effective_from")
-    setting = Setting(authority=authority, key=BASE_SALARY, value=str(amount),
-                      effective_from=effective_from, source=source)
-    db.session.add(setting)
+    row = Setting(authority=authority, key=setting.key, value=str(value),
+                  effective_from=effective_from, source=source)
+    db.session.add(row)
     flush_unique(taken, "effective_from")
-    audit.record("add_base_salary", actor,
-                 comment=f"{amount} from {effective_from.isoformat()} ({source})")
-    return setting
+    audit.record(f"add_{setting.key}", actor,
+                 comment=f"{value} from {effective_from.isoformat()} ({source})")
+    return row
 
 
-def removable_base_salaries(authority_id: int) -> set[int]:
-    """Ids of the base salaries `remove_base_salary` would remove (the page offers only
-    those)."""
-    salaries = base_salaries(authority_id)
-    if len(salaries) < 2:
+def removable(authority_id: int, key: str) -> set[int]:
+    """Ids of the values of a dated setting `remove_dated_amount` would remove (the page
+    offers only those)."""
+    values = dated_values(authority_id, key)
+    if DATED_AMOUNTS[key].required and len(values) < 2:
         return set()
-    ends = [None, *(s.effective_from for s in salaries[:-1])]  # the latest first
-    return {s.id for s, end in zip(salaries, ends, strict=True)
+    ends = [None, *(s.effective_from for s in values)][:len(values)]  # the latest first
+    return {s.id for s, end in zip(values, ends, strict=True)
             if _decision_in(authority_id, s.effective_from, end) is None}
 
 
-def remove_base_salary(actor: User, setting: Setting) -> None:
-    """Remove a base salary entered by mistake, as long as no decision was issued while it was
-    in force and another one remains."""
-    authority_id = setting.authority_id
-    if len(base_salaries(authority_id)) == 1:
-        raise NotAllowed(_("Đây là mức lương cơ sở duy nhất: hãy thêm mức đúng trước khi xóa "
-                           "mức này."))
-    end = _next_start(authority_id, setting.effective_from)
-    _hold_issuances_if_today(authority_id, setting.effective_from, end)
-    issued = _decision_in(authority_id, setting.effective_from, end)
+def remove_dated_amount(actor: User, row: Setting) -> None:
+    """Remove a value entered by mistake, as long as no decision was issued while it was in
+    force (and, for the base salary, another one remains)."""
+    setting = DATED_AMOUNTS[row.key]
+    authority_id = row.authority_id
+    if setting.required and len(dated_values(authority_id, row.key)) == 1:
+        raise NotAllowed(_("Đây là %(what)s duy nhất: hãy thêm mức đúng trước khi xóa mức này.",
+                           what=setting.what))
+    end = _next_start(authority_id, row.key, row.effective_from)
+    _hold_issuances_if_today(authority_id, row.effective_from, end)
+    issued = _decision_in(authority_id, row.effective_from, end)
     if issued is not None:
         raise NotAllowed(_("Không thể xóa: quyết định %(number)s ngày %(date)s đã tính tiền "
-                           "thưởng theo mức lương cơ sở này.", number=issued.reference,
-                           date=vn_short_date(issued.issued_on)))
-    audit.record("remove_base_salary", actor, comment=(
-        f"{setting.value} from {setting.effective_from.isoformat()} ({setting.source})"))
-    db.session.delete(setting)
+                           "thưởng theo %(what)s này.", number=issued.reference,
+                           date=vn_short_date(issued.issued_on), what=setting.what))
+    audit.record(f"remove_{row.key}", actor, comment=(
+        f"{row.value} from {row.effective_from.isoformat()} ({row.source})"))
+    db.session.delete(row)
     db.session.flush()

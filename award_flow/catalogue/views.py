@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from award_flow.auth.permissions import admin_required
 from award_flow.catalogue import operations as ops
-from award_flow.catalogue.forms import AwardTypeForm, BaseSalaryForm
+from award_flow.catalogue.forms import AwardTypeForm, BaseSalaryForm, BonusRoundingForm
 from award_flow.catalogue.models import (
+    BASE_SALARY,
+    BONUS_ROUNDING,
     AwardCategory,
     AwardType,
     ConferredBy,
@@ -19,6 +21,8 @@ from award_flow.catalogue.models import (
     Setting,
     base_salary_on,
     bonus_amount,
+    bonus_rounding_on,
+    rounding_label,
 )
 from award_flow.core.clock import local_today
 from award_flow.core.forms import EmptyForm
@@ -51,9 +55,11 @@ def award_types():
                                        a.category != AwardCategory.TITLE,
                                        alphabetical(a.name), a.subject != NomineeKind.INDIVIDUAL))
     salary = _salary_today()
-    bonuses = {a.id: bonus_amount(a.coefficient, salary) for a in rows} if salary else {}
+    rounding = bonus_rounding_on(_authority().id, local_today())
+    bonuses = {a.id: bonus_amount(a.coefficient, salary, rounding)
+               for a in rows} if salary else {}
     return render_template("catalogue/award_types.html", award_types=rows, salary=salary,
-                           bonuses=bonuses)
+                           rounding=rounding, rounding_label=rounding_label, bonuses=bonuses)
 
 
 @bp.route("/catalogue/new", methods=["GET", "POST"], defaults={"award_type_id": None})
@@ -85,27 +91,57 @@ def edit_award_type(award_type_id: int | None):
 @bp.route("/base-salary", methods=["GET", "POST"])
 @admin_required
 def base_salary():
+    """The base salary by the dates it takes effect, and how bonuses are rounded: what a
+    decision's bonuses are computed from."""
     form = BaseSalaryForm()
-    if form.validate_on_submit():
-        if perform_on(form, lambda: ops.add_base_salary(
-                current_user, _authority(), form.amount.data, form.effective_from.data,
-                form.source.data), _("Đã thêm mức lương cơ sở.")).ok:
-            return redirect(url_for(".base_salary"))
-    return render_template("catalogue/base_salary.html", form=form,
-                           salaries=ops.base_salaries(_authority().id),
-                           removable=ops.removable_base_salaries(_authority().id),
-                           salary=_salary_today(), today=local_today(), empty_form=EmptyForm())
+    if form.validate_on_submit() and _added(form, ops.BASE_SALARY_SETTING,
+                                            _("Đã thêm mức lương cơ sở.")):
+        return redirect(url_for(".base_salary"))
+    return _dated_amounts_page(form, BonusRoundingForm(formdata=None))
+
+
+@bp.post("/base-salary/rounding")
+@admin_required
+def add_rounding():
+    form = BonusRoundingForm()
+    if form.validate_on_submit() and _added(form, ops.BONUS_ROUNDING_SETTING,
+                                            _("Đã thêm mức làm tròn tiền thưởng.")):
+        return redirect(url_for(".base_salary", _anchor="rounding"))
+    return _dated_amounts_page(BaseSalaryForm(formdata=None), form)
+
+
+def _added(form, setting: ops.DatedAmount, done: str) -> bool:  # noqa: ANN001
+    return perform_on(form, lambda: ops.add_dated_amount(
+        current_user, _authority(), setting, int(form.amount.data), form.effective_from.data,
+        form.source.data), done).ok
+
+
+def _dated_amounts_page(form: BaseSalaryForm, rounding_form: BonusRoundingForm) -> str:
+    authority = _authority()
+    today = local_today()
+    salaries = ops.dated_values(authority.id, BASE_SALARY)
+    roundings = ops.dated_values(authority.id, BONUS_ROUNDING)
+    # The latest value of each that has taken effect (the lists are the latest first).
+    in_force = {next((s.id for s in rows if s.effective_from <= today), None)
+                for rows in (salaries, roundings)}
+    return render_template(
+        "catalogue/base_salary.html", form=form, rounding_form=rounding_form, today=today,
+        salaries=salaries, roundings=roundings, in_force=in_force,
+        removable=ops.removable(authority.id, BASE_SALARY)
+        | ops.removable(authority.id, BONUS_ROUNDING),
+        rounding=bonus_rounding_on(authority.id, today), rounding_label=rounding_label,
+        empty_form=EmptyForm())
 
 
 @bp.post("/base-salary/<int(min=1):setting_id>/delete")
 @admin_required
-def delete_base_salary(setting_id: int):
-    setting = db.session.get(Setting, setting_id)
-    if setting is None or setting.authority_id != _authority().id \
-            or setting.key != ops.BASE_SALARY:
+def delete_setting(setting_id: int):
+    row = db.session.get(Setting, setting_id)
+    if row is None or row.authority_id != _authority().id or row.key not in ops.DATED_AMOUNTS:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    perform(lambda: ops.remove_base_salary(current_user, setting),
-            _("Đã xóa mức lương cơ sở."))
+    done = _("Đã xóa mức lương cơ sở.") if row.key == BASE_SALARY \
+        else _("Đã xóa mức làm tròn tiền thưởng.")
+    perform(lambda: ops.remove_dated_amount(current_user, row), done)
     return redirect(url_for(".base_salary"))

@@ -44,7 +44,8 @@ def perform(operation: Callable[[], T], success: str | None = None, *,
 def perform_on(form: Form, operation: Callable[[], T], success: str | None = None) -> Result:
     """`perform` for a form's page: a refusal that names one of the form's fields is said
     under that field, as the form's own validation would (the page is rendered again)."""
-    result = perform(operation, success, shown_at=tuple(field.name for field in form))
+    # By the fields' own names: a prefixed form's "amount" is sent as "rounding-amount".
+    result = perform(operation, success, shown_at=tuple(field.short_name for field in form))
     if result.error is not None and result.error.field in form:
         form[result.error.field].errors.append(result.error.message)
     return result

@@ -11,7 +11,12 @@ from flask_babel import gettext as _
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import Role
-from award_flow.catalogue.models import MissingSetting, base_salary_on, bonus_amount
+from award_flow.catalogue.models import (
+    MissingSetting,
+    base_salary_on,
+    bonus_amount,
+    bonus_rounding_on,
+)
 from award_flow.core.clock import local_today
 from award_flow.core.errors import ValidationError
 from award_flow.decisions.models import Award, Decision, DecisionFile
@@ -70,11 +75,15 @@ def _recommended(proposal: Proposal) -> list[Nominee]:
     return [n for n in proposal.nominees if n.outcome == NomineeOutcome.RECOMMENDED]
 
 
-def _base_salary(authority_id: int, issued_on: date) -> Decimal:
+def _bonus(authority_id: int, coefficient: Decimal, issued_on: date) -> tuple[Decimal, Decimal]:
+    """The base salary in force on the day of issue, and the bonus it pays for an award of
+    this coefficient (rounded as the rule in force that day says)."""
     try:
-        return base_salary_on(authority_id, issued_on)
+        base_salary = base_salary_on(authority_id, issued_on)
     except MissingSetting as exc:
         raise ValidationError(_("Chưa khai báo mức lương cơ sở áp dụng cho ngày ban hành.")) from exc
+    return base_salary, bonus_amount(coefficient, base_salary,
+                                     bonus_rounding_on(authority_id, issued_on))
 
 
 def _check_decision_texts(authority: Authority) -> None:
@@ -140,8 +149,7 @@ def draft_decision_document(proposal: Proposal, signer: User) -> DecisionDocumen
     issued_on = local_today()
     try:
         _check_decision_texts(authority)
-        amount = bonus_amount(proposal.award_type.coefficient,
-                              _base_salary(authority.id, issued_on))
+        _salary, amount = _bonus(authority.id, proposal.award_type.coefficient, issued_on)
     except ValidationError:
         return None
     number = peek_next_decision_number(authority.id, issued_on.year)
@@ -168,9 +176,8 @@ def issue_decision(proposal: Proposal, signer: User,
     # The number first: its lock waits for a base salary being changed for today
     # (catalogue.operations), and the salary is read after it, as committed.
     number = next_decision_number(authority.id, issued_on.year)
-    base_salary = _base_salary(authority.id, issued_on)
+    base_salary, amount = _bonus(authority.id, award_type.coefficient, issued_on)
     nominees = _recommended(proposal)
-    amount = bonus_amount(award_type.coefficient, base_salary)
     document = _document(proposal, signer, number=number, issued_on=issued_on, amount=amount)
 
     decision = Decision(

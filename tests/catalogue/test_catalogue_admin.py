@@ -184,7 +184,7 @@ def test_another_authoritys_entry_is_not_found(client, world, other_world, login
 def test_a_new_base_salary_is_added_and_pays_the_decisions_from_its_date(client, world, login,
                                                                        monkeypatch):
     login(world.admin)
-    form = page_form(client, "/admin/base-salary")
+    form = page_form(client, "/admin/base-salary", "/admin/base-salary")
     response = client.post("/admin/base-salary", data=form.data(
         amount="2.530.000", effective_from="2026-07-01", source="Nghị định 99/2026/NĐ-CP"))
     assert response.status_code == 302
@@ -204,7 +204,7 @@ def test_a_new_base_salary_is_added_and_pays_the_decisions_from_its_date(client,
 @pytest.mark.parametrize("typed", ["2530000", "2.530.000", "2,530,000", "2 530 000"])
 def test_an_amount_is_read_with_or_without_thousands_separators(client, world, login, typed):
     login(world.admin)
-    form = page_form(client, "/admin/base-salary")
+    form = page_form(client, "/admin/base-salary", "/admin/base-salary")
     client.post("/admin/base-salary", data=form.data(
         amount=typed, effective_from="2026-07-01", source="Nghị định 99/2026/NĐ-CP"))
     assert db.session.scalar(select(Setting.value).where(
@@ -216,8 +216,9 @@ BASE_SALARY_REFUSALS = [
     ({"amount": "hai triệu"}, "amount", "Hãy nhập số tiền bằng chữ số"),
     ({"amount": "2,5"}, "amount", "Hãy nhập số tiền bằng chữ số"),
     ({"amount": "2.53.000"}, "amount", "Hãy nhập số tiền bằng chữ số"),
-    ({"amount": "0"}, "amount", "Mức lương cơ sở phải lớn hơn 0"),
-    ({"amount": "234.000.000"}, "amount", "không quá 99.999.999 đồng"),
+    ({"amount": "0"}, "amount", "Mức lương cơ sở phải từ 1 đồng đến 99.999.999 đồng."),
+    ({"amount": "234.000.000"}, "amount",
+     "Mức lương cơ sở phải từ 1 đồng đến 99.999.999 đồng."),
     ({"amount": ""}, "amount", "Trường này là bắt buộc."),
     ({"effective_from": "31/02/2026"}, "effective_from", "Ngày không hợp lệ."),
     ({"effective_from": ""}, "effective_from", "Trường này là bắt buộc."),
@@ -232,7 +233,7 @@ def test_a_wrong_base_salary_is_refused_at_its_field_and_nothing_is_saved(client
                                                                           sent, field,
                                                                           message):
     login(world.admin)
-    form = page_form(client, "/admin/base-salary")
+    form = page_form(client, "/admin/base-salary", "/admin/base-salary")
     before = db_snapshot()
     response = client.post("/admin/base-salary", data=form.data(**{
         "amount": "2.530.000", "effective_from": "2026-07-01",
@@ -247,7 +248,7 @@ def test_a_base_salary_cannot_begin_before_a_decision_issued_on_the_one_before(
         client, world, login, monkeypatch):
     proposal = _decided_on(world, monkeypatch, date(2026, 3, 2))
     login(world.admin)
-    form = page_form(client, "/admin/base-salary")
+    form = page_form(client, "/admin/base-salary", "/admin/base-salary")
     before = db_snapshot()
     response = client.post("/admin/base-salary", data=form.data(
         amount="2.530.000", effective_from="2026-03-01", source="Nghị định 99/2026/NĐ-CP"))
@@ -386,12 +387,13 @@ def _approve(proposal_id: int, user_id: int):  # noqa: ANN202
 
 def _add_salary(authority_id: int, admin_id: int):  # noqa: ANN202
     from award_flow.auth.models import User
-    from award_flow.catalogue.operations import add_base_salary
+    from award_flow.catalogue.operations import BASE_SALARY_SETTING, add_dated_amount
     from award_flow.org.models import Authority
 
     def job() -> None:
-        add_base_salary(db.session.get(User, admin_id), db.session.get(Authority, authority_id),
-                        2_530_000, RACE_DAY, "Nghị định 99/2026/NĐ-CP")
+        add_dated_amount(db.session.get(User, admin_id),
+                         db.session.get(Authority, authority_id), BASE_SALARY_SETTING,
+                         2_530_000, RACE_DAY, "Nghị định 99/2026/NĐ-CP")
     return job
 
 
@@ -454,3 +456,84 @@ def test_in_english_the_catalogue_keeps_its_vietnamese_names_marked(client, worl
     assert "Base salary in force: ₫2,340,000 a month." in html
     form = page_form(client, f"/admin/catalogue/{world.awards['GK_HGD'].id}/edit")
     assert form.data()["coefficient"] == "0.45"
+
+
+# --- how bonuses are rounded ----------------------------------------------------------------
+
+
+def test_a_rounding_rule_added_rounds_the_bonuses_of_decisions_from_its_date(client, world,
+                                                                            login,
+                                                                            monkeypatch):
+    login(world.admin)
+    page = client.get("/admin/base-salary").text
+    assert "rồi làm tròn lên theo mức đang áp dụng: Đến từng đồng" in page
+    form = page_form(client, "/admin/base-salary", "/admin/base-salary/rounding")
+    response = client.post("/admin/base-salary/rounding", data=form.data(**{
+        "rounding-amount": "10000", "rounding-effective_from": "2026-07-01",
+        "rounding-source": "Nghị định 98/2023/NĐ-CP"}))
+    assert response.headers["Location"] == "/admin/base-salary#rounding"
+    assert ("success", "Đã thêm mức làm tròn tiền thưởng.") in flashes(
+        client.get("/admin/base-salary").text)
+
+    before = _decided_on(world, monkeypatch, date(2026, 6, 30))
+    after = _decided_on(world, monkeypatch, date(2026, 7, 1))
+    assert before.decision.awards[0].amount == Decimal(702_000)
+    assert after.decision.awards[0].amount == Decimal(710_000)  # 0,3 × 2.340.000, up
+    assert after.decision.total_amount == Decimal(1_420_000)
+    assert db.session.scalars(select(AuditEvent.comment).where(
+        AuditEvent.action == "add_bonus_rounding")).one() == \
+        "10000 from 2026-07-01 (Nghị định 98/2023/NĐ-CP)"
+
+
+def test_the_catalogue_shows_bonuses_as_rounded_today(client, world, login):
+    _rounding = Setting(authority=world.authority, key="bonus_rounding", value="10000",
+                        effective_from=date(2024, 7, 1), source="Nghị định 98/2023/NĐ-CP")
+    db.session.add(_rounding)
+    db.session.commit()
+    login(world.admin)
+    html = client.get("/admin/catalogue").text
+    assert "710.000 đồng" in html and "702.000 đồng" not in html
+    assert "Làm tròn lên bội số của 10.000 đồng." in html
+
+
+def test_a_wrong_rounding_is_refused_at_its_field_on_its_own_form(client, world, login):
+    login(world.admin)
+    form = page_form(client, "/admin/base-salary", "/admin/base-salary/rounding")
+    before = db_snapshot()
+    response = client.post("/admin/base-salary/rounding", data=form.data(**{
+        "rounding-amount": "5000", "rounding-effective_from": "2026-07-01",
+        "rounding-source": "Nghị định 98/2023/NĐ-CP"}))
+    assert field_errors(response.text) == {"rounding-amount": ["Lựa chọn không hợp lệ."]}
+    assert db_snapshot() == before
+    # A refusal of the operation is said under the prefixed form's own field, once.
+    _salary(world, 2_530_000, date(2026, 7, 1))  # no clash: another setting
+    assert client.post("/admin/base-salary/rounding", data=form.data(**{
+        "rounding-amount": "10000", "rounding-effective_from": "2026-07-01",
+        "rounding-source": "Nghị định 98/2023/NĐ-CP"})).status_code == 302
+    client.get("/admin/base-salary")  # its confirmation, shown
+    response = client.post("/admin/base-salary/rounding", data=form.data(**{
+        "rounding-amount": "1000", "rounding-effective_from": "2026-07-01",
+        "rounding-source": "Nghị định 98/2023/NĐ-CP"}))
+    assert field_errors(response.text) == {"rounding-effective_from": [
+        "Đã có mức làm tròn tiền thưởng áp dụng từ ngày 01/7/2026."]}
+    assert flashes(response.text) == []
+
+
+def test_a_rounding_rule_can_be_removed_until_a_decision_used_it(client, world, login,
+                                                                monkeypatch):
+    rule = Setting(authority=world.authority, key="bonus_rounding", value="10000",
+                   effective_from=date(2026, 1, 1), source="Nghị định 98/2023/NĐ-CP")
+    db.session.add(rule)
+    db.session.commit()
+    login(world.admin)
+    assert f"/admin/base-salary/{rule.id}/delete" in client.get("/admin/base-salary").text
+    _decided_on(world, monkeypatch, date(2026, 3, 2))
+    page = client.get("/admin/base-salary").text
+    assert f"/admin/base-salary/{rule.id}/delete" not in page
+    before = db_snapshot()
+    client.post(f"/admin/base-salary/{rule.id}/delete",
+                data={"csrf_token": csrf_token(client, "/admin/base-salary")})
+    assert db_snapshot() == before
+    assert ("error", "Không thể xóa: quyết định 01/QĐ-UBND ngày 02/3/2026 đã tính tiền thưởng "
+                     "theo mức làm tròn tiền thưởng này.") in flashes(
+        client.get("/admin/base-salary").text)

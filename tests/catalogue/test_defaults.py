@@ -141,3 +141,18 @@ def test_a_household_gets_one_and_a_half_times_what_a_person_gets():
 def test_bonus_is_the_coefficient_times_the_base_salary_in_whole_dong(coefficient, base_salary,
                                                                       amount):
     assert bonus_amount(Decimal(coefficient), Decimal(base_salary)) == amount
+
+
+@pytest.mark.parametrize(("coefficient", "base_salary", "rounding", "amount"), [
+    ("0.3", 2_340_000, 1, 702_000),           # the default: to the đồng
+    ("0.3", 2_340_000, 10_000, 710_000),      # "làm tròn số lên hàng chục nghìn đồng"
+    ("0.45", 2_340_000, 10_000, 1_060_000),
+    ("1.0", 2_340_000, 10_000, 2_340_000),    # already a multiple: kept
+    ("0.8", 1_390_000, 10_000, 1_120_000),    # 1.112.000, the Central Board's 2018 example
+    ("0.6", 1_390_000, 10_000, 840_000),      # 834.000, the same answer
+    ("0.5", 2_340_003, 1_000, 1_171_000),     # 1.170.001,5 → 1.170.002 → up to 1.171.000
+    ("0", 2_340_000, 10_000, 0),
+])
+def test_a_bonus_is_rounded_up_to_the_multiple_in_force(coefficient, base_salary, rounding,
+                                                       amount):
+    assert bonus_amount(Decimal(coefficient), Decimal(base_salary), rounding) == amount

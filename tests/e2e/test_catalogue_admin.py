@@ -1,5 +1,5 @@
-"""In the browser: the administrator changes a coefficient of the catalogue, then records a
-new base salary ahead of its date and removes it again."""
+"""In the browser: the administrator changes a coefficient of the catalogue, records a new base
+salary ahead of its date and removes it again, then a rounding of bonuses."""
 
 from __future__ import annotations
 
@@ -30,12 +30,13 @@ def test_the_admin_changes_a_coefficient_and_the_base_salary(page: Page) -> None
     expect(row).to_contain_text("0,35")
     expect(row).to_contain_text("819.000 đồng")  # 0,35 × 2.340.000
 
-    page.get_by_role("link", name="Mức lương cơ sở theo thời gian").click()
+    page.get_by_role("link", name="Mức lương cơ sở và làm tròn tiền thưởng theo thời gian").click()
     ui.check()
-    page.get_by_label("Mức lương cơ sở (đồng/tháng)").fill("2.530.000")
-    page.get_by_label("Áp dụng từ ngày").fill("2099-01-01")
-    page.get_by_label("Căn cứ").fill("Nghị định 99/2099/NĐ-CP")
-    page.get_by_role("button", name="Thêm", exact=True).click()
+    new_salary = page.get_by_role("region", name="Thêm mức lương cơ sở mới")
+    new_salary.get_by_label("Mức lương cơ sở (đồng/tháng)").fill("2.530.000")
+    new_salary.get_by_label("Áp dụng từ ngày").fill("2099-01-01")
+    new_salary.get_by_label("Căn cứ").fill("Nghị định 99/2099/NĐ-CP")
+    new_salary.get_by_role("button", name="Thêm", exact=True).click()
     ui.flash("Đã thêm mức lương cơ sở.")
     upcoming = page.get_by_role("row").filter(has_text="01/01/2099")
     expect(upcoming).to_contain_text("Sắp áp dụng")
@@ -49,3 +50,12 @@ def test_the_admin_changes_a_coefficient_and_the_base_salary(page: Page) -> None
     ui.was_asked("Xóa mức lương cơ sở 2.530.000 đồng áp dụng từ ngày 01/01/2099?")
     ui.flash("Đã xóa mức lương cơ sở.")
     expect(page.get_by_role("row").filter(has_text="01/01/2099")).to_have_count(0)
+
+    # Bonuses rounded up to tens of thousands from a day on (Decree 98/2023's rule).
+    rounding = page.get_by_role("region", name="Thêm mức làm tròn")
+    rounding.get_by_label("Làm tròn tiền thưởng lên bội số của").select_option(label="10.000 đồng")
+    rounding.get_by_label("Áp dụng từ ngày").fill("2099-01-01")
+    rounding.get_by_label("Căn cứ").fill("Nghị định 98/2023/NĐ-CP")
+    rounding.get_by_role("button", name="Thêm mức làm tròn").click()
+    ui.flash("Đã thêm mức làm tròn tiền thưởng.")
+    expect(page.get_by_role("row").filter(has_text="01/01/2099")).to_contain_text("10.000 đồng")
