@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from award_flow.core.enums import enum_column_type
+from award_flow.core.formatting import vn_number
 from award_flow.extensions import db
 from award_flow.org.models import Authority
 
@@ -152,7 +153,7 @@ def rounding_label(step: int) -> str:
     """How a rounding step reads in a choice: "10.000 đồng"; 1 is "to the đồng"."""
     if step == 1:
         return str(_l("Đến từng đồng (không làm tròn thêm)"))
-    return str(_l("%(n)s đồng", n=f"{step:,}".replace(",", ".")))
+    return str(_l("%(n)s đồng", n=vn_number(step)))
 
 
 def bonus_rounding_on(authority_id: int, on: date) -> int:

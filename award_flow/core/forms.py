@@ -10,7 +10,7 @@ required." reads "Trường này là bắt buộc." in Vietnamese, and stays WTF
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app, request
 from flask_babel import Domain, get_babel
@@ -104,21 +104,15 @@ class EmptyForm(Form):
     """A bare POST button (delete): CSRF only."""
 
 
-def _vietnamese_page() -> bool:
-    from award_flow.web import vietnamese_page  # web imports the areas, which import forms
-
-    return vietnamese_page()
-
-
 #: An amount as people write it: "2340000", "2.340.000", "2,340,000" or "2 340 000".
 _GROUPED_AMOUNT = re.compile(r"\d+|\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*")
+#: A decimal as people write it: "0,3" (Vietnamese) or "0.3".
+_DECIMAL = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 class AmountField(StringField):
-    """A whole number of đồng, typed with or without thousands separators (the separator the
-    page shows is the page's language's). `data` is an int, or None when nothing was typed."""
-
-    widget_inputmode = "numeric"
+    """A whole number of đồng, typed with or without thousands separators, and shown as the
+    page's language writes numbers. `data` is an int, or None when nothing was typed."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
@@ -126,43 +120,38 @@ class AmountField(StringField):
         if not text:
             return
         if not _GROUPED_AMOUNT.fullmatch(text):
-            self.data = text
+            self.data = text  # shown again as typed
             raise ValueError(_("Hãy nhập số tiền bằng chữ số, ví dụ: 2.340.000."))
         self.data = int(re.sub(r"\D", "", text))
 
     def _value(self) -> str:
-        if isinstance(self.data, int):
-            text = f"{self.data:,}"
-            return text.replace(",", ".") if _vietnamese_page() else text
-        return self.data or ""
+        from award_flow.web import number  # web imports the areas, which import this module
+
+        return number(self.data) if isinstance(self.data, int) else (self.data or "")
 
     def __call__(self, **kwargs):  # noqa: ANN003, ANN204
-        kwargs.setdefault("inputmode", self.widget_inputmode)
+        kwargs.setdefault("inputmode", "numeric")
         return super().__call__(**kwargs)
 
 
 class DecimalCommaField(StringField):
-    """A decimal number written with a comma (Vietnamese: "0,3") or a point ("0.3"). `data`
-    is a Decimal, or None when nothing was typed."""
+    """A decimal number written with a comma ("0,3") or a point ("0.3"), and shown as the
+    page's language writes it. `data` is a Decimal, or None when nothing was typed."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
         text = (valuelist[0] if valuelist else "").strip()
         if not text:
             return
-        try:
-            if not re.fullmatch(r"\d+(?:[.,]\d+)?", text):
-                raise InvalidOperation
-            self.data = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            self.data = text
-            raise ValueError(_("Hãy nhập một số, ví dụ: 0,3.")) from None
+        if not _DECIMAL.fullmatch(text):
+            self.data = text  # shown again as typed
+            raise ValueError(_("Hãy nhập một số, ví dụ: 0,3."))
+        self.data = Decimal(text.replace(",", "."))
 
     def _value(self) -> str:
-        if isinstance(self.data, Decimal):
-            text = format(self.data.normalize(), "f")
-            return text.replace(".", ",") if _vietnamese_page() else text
-        return self.data or ""
+        from award_flow.web import decimal  # web imports the areas, which import this module
+
+        return decimal(self.data) if isinstance(self.data, Decimal) else (self.data or "")
 
     def __call__(self, **kwargs):  # noqa: ANN003, ANN204
         kwargs.setdefault("inputmode", "decimal")
