@@ -17,7 +17,8 @@ CAMPAIGN = "Phong trào thi đua thực hiện nhiệm vụ phát triển kinh t
 def test_the_secretariat_launches_a_campaign_that_units_then_propose_in(page: Page) -> None:
     ui = UI(page)
     ui.log_in("noivu")
-    page.get_by_role("link", name="Phong trào thi đua").click()
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Phong trào").click()
     ui.check()
     page.get_by_role("link", name="Phát động phong trào").click()
     ui.check()
