@@ -165,11 +165,13 @@ def vietnamese_page() -> bool:
     return str(get_locale() or "vi") == "vi"
 
 
-def data_choice(value: object, label: str) -> tuple:
+def data_choice(value: object, label: str, attributes: dict | None = None) -> tuple:
     """A <select> choice whose label is data written in Vietnamese (a campaign's, an award's,
     a unit's name): on a page in another language its <option> is marked lang="vi", as
-    templates/macros.html's vi() marks such text elsewhere (WCAG 3.1.2)."""
-    return (value, label) if vietnamese_page() else (value, label, {"lang": "vi"})
+    templates/macros.html's vi() marks such text elsewhere (WCAG 3.1.2). `attributes` are
+    the option's own (data-…)."""
+    attributes = {**(attributes or {}), **({} if vietnamese_page() else {"lang": "vi"})}
+    return (value, label, attributes) if attributes else (value, label)
 
 
 def date_text(value: date) -> str:

@@ -18,7 +18,9 @@ from award_flow.proposals.models import AttachmentKind, Gender, NomineeOutcome, 
 class ProposalForm(Form):
     title = StringField(_l("Trích yếu tờ trình"), validators=[DataRequired(), Length(max=400)])
     campaign_id = SelectField(_l("Phong trào thi đua"), coerce=int, validators=[InputRequired()])
-    phase_id = SelectField(_l("Đợt thi đua"), coerce=int, validators=[Optional()])
+    #: Grouped by campaign; the page's script offers only the chosen campaign's phases.
+    phase_id = SelectField(_l("Đợt thi đua"), coerce=int, validators=[Optional()],
+                           render_kw={"data-phases-of": "campaign_id"})
     award_type_id = SelectField(_l("Danh hiệu, hình thức khen thưởng"), coerce=int,
                                 validators=[InputRequired()])
     #: Not prefilled: in January a title is usually for the year just ended, and a guessed

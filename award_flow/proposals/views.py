@@ -192,7 +192,8 @@ def _fill_proposal_choices(form: ProposalForm) -> None:
     # its phases by their own short names.
     groups: dict[str | None, list[tuple[int, str]]] = {None: [(0, _("— Không theo đợt —"))]}
     for phase in phases:
-        groups.setdefault(phase.campaign.name, []).append(data_choice(phase.id, phase.name))
+        groups.setdefault(phase.campaign.name, []).append(
+            data_choice(phase.id, phase.name, {"data-campaign": phase.campaign_id}))
     form.phase_id.choices = groups
     award_types = db.session.scalars(
         select(AwardType)

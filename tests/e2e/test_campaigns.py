@@ -41,7 +41,13 @@ def test_the_secretariat_launches_a_campaign_that_units_then_propose_in(page: Pa
     ui.log_in("canbo.longhuu")
     page.goto("/proposals/new")
     ui.check()
-    page.get_by_label("Phong trào thi đua").select_option(label=CAMPAIGN)
-    # The new campaign's phases, under its name.
-    expect(page.get_by_label("Đợt thi đua").locator(f'optgroup[label="{CAMPAIGN}"] option')
-           ).to_have_text(["Đợt 1"])
+    campaign, phase = page.get_by_label("Phong trào thi đua"), page.get_by_label("Đợt thi đua")
+    offered = "s => [...s.options].filter(o => !o.hidden && !o.disabled).map(o => o.text)"
+    # The phases offered are the chosen campaign's only.
+    campaign.select_option(label=CAMPAIGN)
+    assert phase.evaluate(offered) == ["— Không theo đợt —", "Đợt 1"]
+    phase.select_option(value=phase.evaluate(
+        "s => [...s.options].find(o => !o.hidden && o.text === 'Đợt 1').value"))
+    campaign.select_option(index=1)  # the 2021 - 2025 campaign: its own phases, none chosen
+    assert phase.evaluate(offered) == ["— Không theo đợt —", "Đợt 1", "Đợt 2"]
+    expect(phase).to_have_value("0")

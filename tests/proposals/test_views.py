@@ -1039,10 +1039,13 @@ def test_the_award_must_be_chosen_not_left_at_the_first_item(client, world, logi
 
 
 def test_phases_are_grouped_under_their_campaign(client, world, login):
+    """And say whose they are, for the page's script that offers the chosen campaign's."""
     login(world.officer_a)
     page = client.get("/proposals/new").text
     assert re.search(r'<optgroup label="Phong trào thi đua 2021 - 2025">\s*'
-                     rf'<option value="{world.phase.id}">Đợt 1</option>', page)
+                     rf'<option data-campaign="{world.campaign.id}" value="{world.phase.id}">'
+                     r'Đợt 1</option>', page)
+    assert 'data-phases-of="campaign_id"' in page
 
 
 # --- WTForms' own messages in the user's language -------------------------------------------

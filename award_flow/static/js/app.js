@@ -212,6 +212,25 @@
       box.open = true;
     });
   }
+  // A proposal's phase is one of its campaign's: once a campaign is chosen, the other
+  // campaigns' phases are hidden (the server refuses a mismatch all the same).
+  document.querySelectorAll("select[data-phases-of]").forEach(function (phases) {
+    var campaign = document.getElementById(phases.getAttribute("data-phases-of"));
+    if (!campaign) { return; }
+    var narrow = function () {
+      phases.querySelectorAll("option[data-campaign]").forEach(function (option) {
+        var other = option.getAttribute("data-campaign") !== campaign.value;
+        option.hidden = other;
+        option.disabled = other;
+        if (other && option.selected) { phases.selectedIndex = 0; }
+      });
+      phases.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
+    };
+    campaign.addEventListener("change", narrow);
+    narrow();
+  });
   // A page that comes back with errors takes the keyboard to the first one: the first field
   // marked invalid (aria-invalid, templates/macros.html), or else the error message itself,
   // so that a keyboard or screen-reader user starts where the problem is, not at the top.
