@@ -1,10 +1,11 @@
-"""Changing the catalogue and the base salary (the admin's pages; RULES.md: every number is
-data an admin can change).
+"""Changing the catalogue, the base salary and the rounding of bonuses (the admin's pages;
+RULES.md: every number is data an admin can change).
 
 What was issued stays as issued: a decision keeps the amounts and the base salary it was
 issued with (`Award.amount`, `Decision.base_salary`). So a coefficient changed here counts
-from the next decision on, and a base salary can neither be removed nor begin on a date that
-would change the salary in force on the day of a decision already issued.
+from the next decision on, and a dated amount (base salary, rounding) can neither be removed
+nor begin on a date that would change the value in force on the day of a decision already
+issued.
 """
 
 from __future__ import annotations
