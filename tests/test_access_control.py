@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from flask import current_app, g
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from award_flow.auth.roles import Role
 from award_flow.campaigns.models import Campaign, CampaignKind
-from award_flow.catalogue.models import BASE_SALARY, Setting
+from award_flow.catalogue.models import BASE_SALARY, AwardCoefficient, Setting
 from award_flow.extensions import db
 from award_flow.org.operations import save_unit
 from award_flow.proposals.models import Proposal, ProposalState
@@ -413,7 +414,13 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
             "active": "y"})),
         "/admin/catalogue/<int(min=1):award_type_id>/edit": (w.admin, lambda: (
             f"/admin/catalogue/{w.awards['LDTT'].id}/edit", {
-                "name": "Lao động tiên tiến", "coefficient": "0,4", "active": "y"})),
+                "name": "Lao động tiên tiến", "active": "y"})),
+        "/admin/catalogue/<int(min=1):award_type_id>/coefficients": (w.admin, lambda: (
+            f"/admin/catalogue/{w.awards['LDTT'].id}/coefficients", {
+                "coefficient": "0,4", "effective_from": "2026-07-01",
+                "source": "Nghị định 99/2026/NĐ-CP"})),
+        "/admin/catalogue/coefficients/<int(min=1):coefficient_id>/delete": (w.admin, lambda: (
+            f"/admin/catalogue/coefficients/{_future_coefficient(w).id}/delete", {})),
         "/admin/base-salary": (w.admin, lambda: ("/admin/base-salary", {
             "amount": "2.530.000", "effective_from": "2026-07-01",
             "source": "Nghị định 99/2026/NĐ-CP"})),
@@ -453,6 +460,8 @@ CSRF_RULES = ["/login", "/logout", "/language/<code>", "/proposals/new",
               "/admin/units/<int(min=1):unit_id>/edit", "/admin/users/new",
               "/admin/users/<int(min=1):user_id>/edit", "/admin/authority",
               "/admin/catalogue/new", "/admin/catalogue/<int(min=1):award_type_id>/edit",
+              "/admin/catalogue/<int(min=1):award_type_id>/coefficients",
+              "/admin/catalogue/coefficients/<int(min=1):coefficient_id>/delete",
               "/admin/base-salary", "/admin/base-salary/rounding",
               "/admin/base-salary/<int(min=1):setting_id>/delete",
               "/campaigns/new", "/campaigns/<int(min=1):campaign_id>/edit",
@@ -557,12 +566,23 @@ def _future_salary(world: World) -> Setting:
     return setting
 
 
+def _future_coefficient(world: World) -> AwardCoefficient:
+    """A coefficient entered ahead of its date (one an admin may still remove)."""
+    row = AwardCoefficient(award_type=world.awards["LDTT"], coefficient=Decimal("0.4"),
+                           effective_from=date(2099, 1, 1), source="Nghị định 99/2099/NĐ-CP")
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
 ADMIN_PAGES = ["/admin/units", "/admin/units/new", "/admin/units/{unit}/edit", "/admin/users",
                "/admin/users/new", "/admin/users/{user}/edit", "/admin/authority",
                "/admin/catalogue", "/admin/catalogue/new", "/admin/catalogue/{award}/edit",
                "/admin/base-salary"]
 #: The administration's buttons that only post.
-ADMIN_POSTS = ["/admin/base-salary/rounding", "/admin/base-salary/{salary}/delete"]
+ADMIN_POSTS = ["/admin/base-salary/rounding", "/admin/base-salary/{salary}/delete",
+               "/admin/catalogue/{award}/coefficients",
+               "/admin/catalogue/coefficients/{coefficient}/delete"]
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN])
@@ -570,7 +590,8 @@ def test_administration_is_forbidden_to_everyone_but_the_admin(client, world, lo
     login(world.by_role(role))
     token = csrf_token(client, "/decisions/")
     ids = {"unit": world.unit_a.id, "user": world.officer_a.id,
-           "award": world.awards["LDTT"].id, "salary": _future_salary(world).id}
+           "award": world.awards["LDTT"].id, "salary": _future_salary(world).id,
+           "coefficient": _future_coefficient(world).id}
     before = db_snapshot()
     for page in ADMIN_PAGES + ADMIN_POSTS:
         path = page.format(**ids)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from award_flow.catalogue.models import (
     BASE_SALARY,
     AwardCategory,
+    AwardCoefficient,
     AwardType,
     ConferredBy,
     NomineeKind,
@@ -51,6 +52,13 @@ DEFAULT_AWARD_TYPES: tuple[tuple[str, str, AwardCategory, NomineeKind, Conferred
     ("CSTD_TINH", "Chiến sĩ thi đua cấp tỉnh", T, I, PARENT, "3.0",
      "Trình tỉnh quyết định; Hội đồng biểu quyết ≥ 90%"),
 )
+
+#: The default coefficients are in force from the day the Law on Emulation and Commendation
+#: 2022 took effect (RULES.md "Legal frame"), which the catalogue above follows; an
+#: authority records a coefficient a later rule changes from that rule's day.
+DEFAULT_COEFFICIENTS_FROM = date(2024, 1, 1)
+DEFAULT_COEFFICIENTS_SOURCE = ("Luật Thi đua, khen thưởng 2022 (hiệu lực 01/01/2024); "
+                               "hệ số theo Nghị định 152/2025/NĐ-CP, Điều 50-54")
 
 # key, value, effective from, source
 DEFAULT_SETTINGS: tuple[tuple[str, str, date, str], ...] = (
@@ -154,8 +162,10 @@ def install_defaults(authority: Authority) -> None:
         if code not in have:
             db.session.add(AwardType(
                 authority=authority, code=code, name=names[code], category=category,
-                subject=subject,
-                conferred_by=conferred_by, coefficient=Decimal(coefficient), notes=notes))
+                subject=subject, conferred_by=conferred_by, notes=notes,
+                coefficients=[AwardCoefficient(coefficient=Decimal(coefficient),
+                                               effective_from=DEFAULT_COEFFICIENTS_FROM,
+                                               source=DEFAULT_COEFFICIENTS_SOURCE)]))
     have_settings = set(db.session.execute(
         select(Setting.key, Setting.effective_from).where(Setting.authority_id == authority.id)
     ).tuples())

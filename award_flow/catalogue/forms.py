@@ -37,9 +37,8 @@ class AwardTypeForm(Form):
     conferred_by = SelectField(_l("Thẩm quyền quyết định"), choices=[])
     coefficient = DecimalCommaField(
         _l("Hệ số tiền thưởng"), validators=[InputRequired()],
-        description=_l("Tiền thưởng = hệ số × mức lương cơ sở, làm tròn đến đồng. Hệ số mới áp "
-                       "dụng cho các quyết định ban hành từ nay; quyết định đã ban hành giữ số "
-                       "tiền đã ghi."))
+        description=_l("Tiền thưởng = hệ số × mức lương cơ sở. Áp dụng từ hôm nay; khi một văn "
+                       "bản đổi hệ số, thêm hệ số mới kèm ngày áp dụng ở trang sửa."))
     notes = TextAreaField(_l("Ghi chú, căn cứ"), validators=[Optional(), Length(max=1000)])
     active = BooleanField(_l("Đang áp dụng"), default=True,
                           description=_l("Bỏ chọn để tờ trình mới không chọn được nữa; tờ trình "
@@ -52,9 +51,20 @@ class AwardTypeForm(Form):
         self.conferred_by.choices = [(k.value, str(v)) for k, v in CONFERRED_BY_LABELS.items()]
 
     def keep_only_what_changes(self) -> None:
-        """An existing entry: its code, category, kind and authority are shown, not edited."""
-        for name in ("code", "category", "subject", "conferred_by"):
+        """An existing entry: its code, category, kind and authority are shown, not edited;
+        its coefficients have their own form, each with its date (CoefficientForm)."""
+        for name in ("code", "category", "subject", "conferred_by", "coefficient"):
             del self[name]
+
+
+class CoefficientForm(Form):
+    """An award's coefficient from the day a rule sets it."""
+
+    coefficient = DecimalCommaField(_l("Hệ số mới"), validators=[InputRequired()],
+                                    description=_l("Ví dụ: 0,3"))
+    effective_from = DateField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
+    source = StringField(_l("Căn cứ"), validators=[DataRequired(), Length(max=300)],
+                         description=_l("Ví dụ: Nghị định 152/2025/NĐ-CP, Điều 51"))
 
 
 class BaseSalaryForm(Form):

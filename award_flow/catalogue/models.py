@@ -7,7 +7,16 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    desc,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from award_flow.core.enums import enum_column_type
@@ -66,10 +75,7 @@ CONFERRED_BY_LABELS = {
 class AwardType(db.Model):
     """One entry of an authority's award catalogue (RULES.md "Award catalogue")."""
 
-    __table_args__ = (
-        UniqueConstraint("authority_id", "code"),
-        CheckConstraint("coefficient >= 0", name="coefficient_not_negative"),
-    )
+    __table_args__ = (UniqueConstraint("authority_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
@@ -81,12 +87,19 @@ class AwardType(db.Model):
     #: Who can receive it: an individual, a collective or a household.
     subject: Mapped[NomineeKind] = mapped_column(enum_column_type(NomineeKind, "award_subject"))
     conferred_by: Mapped[ConferredBy] = mapped_column(enum_column_type(ConferredBy, "conferred_by"))
-    #: Bonus = coefficient × base salary.
-    coefficient: Mapped[Decimal] = mapped_column(Numeric(6, 3))
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 
     authority: Mapped[Authority] = relationship()
+    #: Bonus = coefficient × base salary: its coefficients by the dates they take effect, the
+    #: latest first.
+    coefficients: Mapped[list[AwardCoefficient]] = relationship(
+        back_populates="award_type", cascade="all, delete-orphan",
+        order_by=lambda: desc(AwardCoefficient.effective_from))
+
+    def coefficient_on(self, on: date) -> AwardCoefficient | None:
+        """The coefficient in force on a day, from the loaded history (no query once loaded)."""
+        return next((c for c in self.coefficients if c.effective_from <= on), None)
 
     @property
     def label(self) -> str:
@@ -99,6 +112,44 @@ class AwardType(db.Model):
 
     def __repr__(self) -> str:
         return f"<AwardType {self.code}>"
+
+
+class MissingSetting(LookupError):
+    """No value of a required setting is in force on the given date."""
+
+
+class AwardCoefficient(db.Model):
+    """An award's bonus coefficient from the day a rule sets it (RULES.md: every number is data,
+    with the date it takes effect). A decision pays by the one in force on its day."""
+
+    __table_args__ = (
+        UniqueConstraint("award_type_id", "effective_from"),
+        CheckConstraint("coefficient >= 0", name="not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id"))
+    coefficient: Mapped[Decimal] = mapped_column(Numeric(6, 3))
+    effective_from: Mapped[date]
+    #: Legal source, e.g. "Nghị định 152/2025/NĐ-CP, Điều 51".
+    source: Mapped[str] = mapped_column(String(300), default="")
+
+    award_type: Mapped[AwardType] = relationship(back_populates="coefficients")
+
+
+def coefficient_in_force(award_type_id: int, on: date) -> Decimal:
+    """The award's coefficient in force on `on`, as committed (read again, not from the
+    session's copy: an issuance reads it once it holds the issuing lock)."""
+    value = db.session.scalar(
+        select(AwardCoefficient.coefficient)
+        .where(AwardCoefficient.award_type_id == award_type_id,
+               AwardCoefficient.effective_from <= on)
+        .order_by(AwardCoefficient.effective_from.desc())
+        .limit(1)
+    )
+    if value is None:
+        raise MissingSetting("coefficient")
+    return value
 
 
 class Setting(db.Model):
@@ -115,10 +166,6 @@ class Setting(db.Model):
     source: Mapped[str] = mapped_column(String(300), default="")
 
     authority: Mapped[Authority] = relationship()
-
-
-class MissingSetting(LookupError):
-    """No value of a required setting is in force on the given date."""
 
 
 def setting_on(authority_id: int, key: str, on: date) -> str:

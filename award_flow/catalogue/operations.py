@@ -1,11 +1,11 @@
 """Changing the catalogue, the base salary and the rounding of bonuses (the admin's pages;
 RULES.md: every number is data an admin can change).
 
-What was issued stays as issued: a decision keeps the amounts and the base salary it was
-issued with (`Award.amount`, `Decision.base_salary`). So a coefficient changed here counts
-from the next decision on, and a dated amount (base salary, rounding) can neither be removed
-nor begin on a date that would change the value in force on the day of a decision already
-issued.
+Every number a bonus is computed from is in force from a date: an award's coefficient, the
+base salary, the rounding. A decision pays by the values in force on its day, and keeps what
+it paid (`Award.coefficient`, `Award.amount`, `Decision.base_salary`). So a dated value can
+neither be removed nor begin on a date that would change the value in force on the day of a
+decision already issued under it.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from award_flow.catalogue.models import (
     BASE_SALARY,
     BONUS_ROUNDING,
     BONUS_ROUNDING_STEPS,
     AwardCategory,
+    AwardCoefficient,
     AwardType,
     ConferredBy,
     NomineeKind,
@@ -54,12 +55,13 @@ MAX_BASE_SALARY = 99_999_999
 
 @dataclass(frozen=True)
 class AwardTypeData:
-    """One entry of the catalogue as the admin writes it. The code, category, subject and
-    who confers it are given for a new entry only: proposals, nominees and decisions rely on
-    them once it exists."""
+    """One entry of the catalogue as the admin writes it. The code, category, subject, who
+    confers it and its first coefficient (in force from today) are given for a new entry
+    only: proposals, nominees and decisions rely on them once it exists, and a later
+    coefficient is added with the date it takes effect (`add_coefficient`)."""
 
     name: str
-    coefficient: Decimal
+    coefficient: Decimal | None = None
     notes: str = ""
     active: bool = True
     code: str = ""
@@ -101,12 +103,16 @@ def _new_award_type(authority: Authority, data: AwardTypeData) -> AwardType:
 
 def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
                     award_type: AwardType | None = None) -> AwardType:
-    """Add an entry to the authority's catalogue, or change one's printed name, coefficient,
-    notes or whether new proposals may choose it."""
+    """Add an entry to the authority's catalogue, with its coefficient from today; or change
+    one's printed name, notes or whether new proposals may choose it."""
     name = " ".join((nfc(data.name) or "").split())
     if not name:
         raise ValidationError(_("Cần nhập tên danh hiệu, hình thức khen thưởng."), field="name")
-    _check_coefficient(data.coefficient)
+    new = award_type is None
+    if new:
+        if data.coefficient is None:
+            raise ValidationError(_("Cần nhập hệ số tiền thưởng."), field="coefficient")
+        _check_coefficient(data.coefficient)
     subject = award_type.subject if award_type is not None else data.subject
     # The form's choices read "name (kind)": two entries of one name for one kind of
     # nominee could not be told apart.
@@ -119,26 +125,133 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
         raise ValidationError(_("Danh mục đã có “%(name)s” (mã %(code)s) cho %(kind)s.",
                                 name=clash.name, code=clash.code,
                                 kind=subject.label.lower()), field="name")
-    new = award_type is None
     if new:
         award_type = _new_award_type(authority, data)
-    before = (award_type.name, award_type.coefficient)
+        award_type.coefficients.append(AwardCoefficient(
+            coefficient=data.coefficient, effective_from=local_today(), source=""))
+    before = award_type.name
     award_type.name = name
-    award_type.coefficient = data.coefficient
     award_type.notes = nfc(data.notes) or ""
     award_type.active = data.active
     flush_unique(_code_taken(award_type.code), "code")
-    changes = [] if new else [
-        f"{label}: {was} → {now}" for label, was, now in (
-            ("name", before[0], award_type.name),
-            ("coefficient", _plain(before[1]), _plain(award_type.coefficient))) if was != now]
+    first = f" ×{_plain(data.coefficient)}" if new else ""
+    changes = [f"name: {before} → {name}"] if not new and before != name else []
     audit.record("save_award_type", actor, comment="; ".join(
-        [f"{award_type.code}: {award_type.name} ×{_plain(award_type.coefficient)}"
+        [f"{award_type.code}: {award_type.name}{first}"
          + ("" if award_type.active else " (inactive)"), *changes]))
     return award_type
 
 
-# --- dated amounts: the base salary, and how bonuses are rounded ----------------------------
+# --- dated values: a coefficient, the base salary, the rounding -----------------------------
+
+
+def _decision_in(authority_id: int, start: date, end: date | None,
+                 award_type_id: int | None = None):  # noqa: ANN202
+    """The first decision of the authority issued on a day in [start, end) (end None: from
+    start on), of one award type if given; None when there is none."""
+    from award_flow.decisions.models import Award, Decision  # decisions import the catalogue
+
+    query = select(Decision).where(Decision.authority_id == authority_id,
+                                   Decision.issued_on >= start)
+    if end is not None:
+        query = query.where(Decision.issued_on < end)
+    if award_type_id is not None:
+        query = query.where(exists().where(Award.decision_id == Decision.id,
+                                           Award.award_type_id == award_type_id))
+    return db.session.scalar(query.order_by(Decision.issued_on, Decision.id).limit(1))
+
+
+def _hold_issuances_if_today(authority_id: int, start: date, end: date | None) -> None:
+    """A value in force today is what an issuance in progress reads: wait for those under
+    way, and hold the next ones until this change is committed (then they read it). Past
+    days' decisions are all committed, and none is issued on a day still to come."""
+    from award_flow.decisions.numbering import lock_issuance
+
+    today = local_today()
+    if start <= today and (end is None or today < end):
+        lock_issuance(authority_id, today.year)
+
+
+def _used_by(issued, what: LazyString):  # noqa: ANN001, ANN202
+    return _("Quyết định %(number)s ngày %(date)s đã tính tiền thưởng theo %(what)s đang áp "
+             "dụng khi ban hành; mức mới chỉ có thể áp dụng từ sau ngày đó.",
+             number=issued.reference, date=vn_short_date(issued.issued_on), what=what)
+
+
+def _ends(starts: list[date]) -> list[date | None]:
+    """Where each of the values starting on `starts` (the latest first) stops being in force."""
+    return [None, *starts][:len(starts)]
+
+
+def coefficients_removable(award_type: AwardType) -> set[int]:
+    """Ids of the coefficients `remove_coefficient` would remove: not the only one, and none
+    a decision of this award was issued under."""
+    rows = award_type.coefficients
+    if len(rows) < 2:
+        return set()
+    return {c.id for c, end in zip(rows, _ends([c.effective_from for c in rows]), strict=True)
+            if _decision_in(award_type.authority_id, c.effective_from, end,
+                            award_type.id) is None}
+
+
+def _coefficient_end(award_type: AwardType, start: date) -> date | None:
+    """The day after the coefficient starting on `start` is in force (None: no later one)."""
+    return db.session.scalar(
+        select(AwardCoefficient.effective_from)
+        .where(AwardCoefficient.award_type_id == award_type.id,
+               AwardCoefficient.effective_from > start)
+        .order_by(AwardCoefficient.effective_from).limit(1))
+
+
+def add_coefficient(actor: User, award_type: AwardType, coefficient: Decimal,
+                    effective_from: date, source: str) -> AwardCoefficient:
+    """Record the coefficient a new rule gives an award, from the day it takes effect:
+    decisions of that award issued from then on pay by it. A decision already issued keeps
+    what it paid, so it cannot begin on or before the day of a decision of this award that
+    the coefficient before it paid."""
+    _check_coefficient(coefficient)
+    source = " ".join((nfc(source) or "").split())
+    if not source:
+        raise ValidationError(_("Cần ghi căn cứ, ví dụ: Nghị định 152/2025/NĐ-CP, Điều 51."),
+                              field="source")
+    taken = _("Đã có hệ số áp dụng từ ngày %(date)s.", date=vn_short_date(effective_from))
+    if any(c.effective_from == effective_from for c in award_type.coefficients):
+        raise ValidationError(taken, field="effective_from")
+    authority_id = award_type.authority_id
+    end = _coefficient_end(award_type, effective_from)
+    _hold_issuances_if_today(authority_id, effective_from, end)
+    issued = _decision_in(authority_id, effective_from, end, award_type.id)
+    if issued is not None:
+        raise ValidationError(_used_by(issued, _("hệ số")), field="effective_from")
+    row = AwardCoefficient(award_type=award_type, coefficient=coefficient,
+                           effective_from=effective_from, source=source)
+    db.session.add(row)
+    flush_unique(taken, "effective_from")
+    audit.record("add_coefficient", actor, comment=(
+        f"{award_type.code}: ×{_plain(coefficient)} from {effective_from.isoformat()} "
+        f"({source})"))
+    return row
+
+
+def remove_coefficient(actor: User, row: AwardCoefficient) -> None:
+    """Remove a coefficient entered by mistake, as long as another remains and no decision of
+    its award was issued while it was in force."""
+    award_type = row.award_type
+    if len(award_type.coefficients) == 1:
+        raise NotAllowed(_("Đây là hệ số duy nhất: hãy thêm hệ số đúng trước khi xóa hệ số "
+                           "này."))
+    end = _coefficient_end(award_type, row.effective_from)
+    _hold_issuances_if_today(award_type.authority_id, row.effective_from, end)
+    issued = _decision_in(award_type.authority_id, row.effective_from, end, award_type.id)
+    if issued is not None:
+        raise NotAllowed(_("Không thể xóa: quyết định %(number)s ngày %(date)s đã tính tiền "
+                           "thưởng theo hệ số này.", number=issued.reference,
+                           date=vn_short_date(issued.issued_on)))
+    audit.record("remove_coefficient", actor, comment=(
+        f"{award_type.code}: ×{_plain(row.coefficient)} from "
+        f"{row.effective_from.isoformat()} ({row.source})"))
+    award_type.coefficients.remove(row)
+    db.session.flush()
 
 
 @dataclass(frozen=True)
@@ -168,29 +281,6 @@ def dated_values(authority_id: int, key: str) -> list[Setting]:
     return list(db.session.scalars(
         select(Setting).where(Setting.authority_id == authority_id, Setting.key == key)
         .order_by(Setting.effective_from.desc())))
-
-
-def _decision_in(authority_id: int, start: date, end: date | None):  # noqa: ANN202
-    """The first decision of the authority issued on a day in [start, end) (end None: from
-    start on), with its number; None when there is none."""
-    from award_flow.decisions.models import Decision  # decisions import the catalogue
-
-    query = select(Decision).where(Decision.authority_id == authority_id,
-                                   Decision.issued_on >= start)
-    if end is not None:
-        query = query.where(Decision.issued_on < end)
-    return db.session.scalar(query.order_by(Decision.issued_on, Decision.id).limit(1))
-
-
-def _hold_issuances_if_today(authority_id: int, start: date, end: date | None) -> None:
-    """A value in force today is what an issuance in progress reads: wait for those under
-    way, and hold the next ones until this change is committed (then they read it). Past
-    days' decisions are all committed, and none is issued on a day still to come."""
-    from award_flow.decisions.numbering import lock_issuance
-
-    today = local_today()
-    if start <= today and (end is None or today < end):
-        lock_issuance(authority_id, today.year)
 
 
 def _next_start(authority_id: int, key: str, after: date) -> date | None:
@@ -226,11 +316,7 @@ def add_dated_amount(actor: User, authority: Authority, setting: DatedAmount, va
     _hold_issuances_if_today(authority.id, effective_from, end)
     issued = _decision_in(authority.id, effective_from, end)
     if issued is not None:
-        raise ValidationError(_(
-            "Quyết định %(number)s ngày %(date)s đã tính tiền thưởng theo %(what)s đang áp dụng "
-            "khi ban hành; mức mới chỉ có thể áp dụng từ sau ngày đó.",
-            number=issued.reference, date=vn_short_date(issued.issued_on), what=setting.what),
-            field="effective_from")
+        raise ValidationError(_used_by(issued, setting.what), field="effective_from")
     row = Setting(authority=authority, key=setting.key, value=str(value),
                   effective_from=effective_from, source=source)
     db.session.add(row)
@@ -246,7 +332,7 @@ def removable(authority_id: int, key: str) -> set[int]:
     values = dated_values(authority_id, key)
     if DATED_AMOUNTS[key].required and len(values) < 2:
         return set()
-    ends = [None, *(s.effective_from for s in values)][:len(values)]  # the latest first
+    ends = _ends([s.effective_from for s in values])
     return {s.id for s, end in zip(values, ends, strict=True)
             if _decision_in(authority_id, s.effective_from, end) is None}
 

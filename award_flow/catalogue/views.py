@@ -6,14 +6,21 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from award_flow.auth.permissions import admin_required
 from award_flow.catalogue import operations as ops
-from award_flow.catalogue.forms import AwardTypeForm, BaseSalaryForm, BonusRoundingForm
+from award_flow.catalogue.forms import (
+    AwardTypeForm,
+    BaseSalaryForm,
+    BonusRoundingForm,
+    CoefficientForm,
+)
 from award_flow.catalogue.models import (
     BASE_SALARY,
     BONUS_ROUNDING,
     AwardCategory,
+    AwardCoefficient,
     AwardType,
     ConferredBy,
     MissingSetting,
@@ -49,28 +56,38 @@ def _salary_today():  # noqa: ANN202
 @admin_required
 def award_types():
     rows = db.session.scalars(select(AwardType).where(
-        AwardType.authority_id == _authority().id)).all()
+        AwardType.authority_id == _authority().id).options(
+            selectinload(AwardType.coefficients))).all()
     # This authority's own awards first, then what it forwards; titles before forms.
     rows = sorted(rows, key=lambda a: (a.conferred_by != ConferredBy.SELF,
                                        a.category != AwardCategory.TITLE,
                                        alphabetical(a.name), a.subject != NomineeKind.INDIVIDUAL))
+    today = local_today()
+    in_force = {a.id: c for a in rows if (c := a.coefficient_on(today)) is not None}
+    # A coefficient a rule changes from a day to come: the page says so beside today's.
+    coming = {a.id: a.coefficients[0] for a in rows
+              if a.coefficients and a.coefficients[0].effective_from > today}
     salary = _salary_today()
-    rounding = bonus_rounding_on(_authority().id, local_today())
-    bonuses = {a.id: bonus_amount(a.coefficient, salary, rounding)
-               for a in rows} if salary else {}
+    rounding = bonus_rounding_on(_authority().id, today)
+    bonuses = {a_id: bonus_amount(c.coefficient, salary, rounding)
+               for a_id, c in in_force.items()} if salary else {}
     return render_template("catalogue/award_types.html", award_types=rows, salary=salary,
-                           rounding=rounding, rounding_label=rounding_label, bonuses=bonuses)
+                           rounding=rounding, rounding_label=rounding_label, bonuses=bonuses,
+                           in_force=in_force, coming=coming)
+
+
+def _award_type_or_404(award_type_id: int) -> AwardType:
+    award_type = db.session.get(AwardType, award_type_id)
+    if award_type is None or award_type.authority_id != _authority().id:
+        abort(404)
+    return award_type
 
 
 @bp.route("/catalogue/new", methods=["GET", "POST"], defaults={"award_type_id": None})
 @bp.route("/catalogue/<int(min=1):award_type_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_award_type(award_type_id: int | None):
-    award_type = None
-    if award_type_id is not None:
-        award_type = db.session.get(AwardType, award_type_id)
-        if award_type is None or award_type.authority_id != _authority().id:
-            abort(404)
+    award_type = None if award_type_id is None else _award_type_or_404(award_type_id)
     form = AwardTypeForm(obj=award_type)
     if award_type is not None:
         form.keep_only_what_changes()
@@ -78,14 +95,55 @@ def edit_award_type(award_type_id: int | None):
         fixed = {} if award_type is not None else {
             "code": form.code.data, "category": AwardCategory(form.category.data),
             "subject": NomineeKind(form.subject.data),
-            "conferred_by": ConferredBy(form.conferred_by.data)}
-        data = ops.AwardTypeData(name=form.name.data, coefficient=form.coefficient.data,
-                                 notes=form.notes.data or "", active=form.active.data, **fixed)
+            "conferred_by": ConferredBy(form.conferred_by.data),
+            "coefficient": form.coefficient.data}
+        data = ops.AwardTypeData(name=form.name.data, notes=form.notes.data or "",
+                                 active=form.active.data, **fixed)
         if perform_on(form, lambda: ops.save_award_type(current_user, _authority(), data,
                                                         award_type),
                       _("Đã lưu danh mục khen thưởng.")).ok:
             return redirect(url_for(".award_types"))
-    return render_template("catalogue/award_type_form.html", form=form, award_type=award_type)
+    return _award_type_page(form, award_type, CoefficientForm(formdata=None))
+
+
+@bp.post("/catalogue/<int(min=1):award_type_id>/coefficients")
+@admin_required
+def add_coefficient(award_type_id: int):
+    award_type = _award_type_or_404(award_type_id)
+    form = CoefficientForm()
+    if form.validate_on_submit() and perform_on(form, lambda: ops.add_coefficient(
+            current_user, award_type, form.coefficient.data, form.effective_from.data,
+            form.source.data), _("Đã thêm hệ số tiền thưởng.")).ok:
+        return redirect(url_for(".edit_award_type", award_type_id=award_type.id,
+                                _anchor="coefficients"))
+    entry_form = AwardTypeForm(obj=award_type, formdata=None)
+    entry_form.keep_only_what_changes()
+    return _award_type_page(entry_form, award_type, form)
+
+
+def _award_type_page(form: AwardTypeForm, award_type: AwardType | None,
+                     coefficient_form: CoefficientForm) -> str:
+    today = local_today()
+    in_force = award_type.coefficient_on(today) if award_type is not None else None
+    return render_template(
+        "catalogue/award_type_form.html", form=form, award_type=award_type, today=today,
+        coefficient_form=coefficient_form, in_force={in_force.id} if in_force else set(),
+        removable=ops.coefficients_removable(award_type) if award_type is not None else set(),
+        empty_form=EmptyForm())
+
+
+@bp.post("/catalogue/coefficients/<int(min=1):coefficient_id>/delete")
+@admin_required
+def delete_coefficient(coefficient_id: int):
+    row = db.session.get(AwardCoefficient, coefficient_id)
+    if row is None or row.award_type.authority_id != _authority().id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    award_type_id = row.award_type_id
+    perform(lambda: ops.remove_coefficient(current_user, row), _("Đã xóa hệ số tiền thưởng."))
+    return redirect(url_for(".edit_award_type", award_type_id=award_type_id,
+                            _anchor="coefficients"))
 
 
 @bp.route("/base-salary", methods=["GET", "POST"])

@@ -12,10 +12,12 @@ from flask_babel import gettext as _
 from award_flow.auth.models import User
 from award_flow.auth.roles import Role
 from award_flow.catalogue.models import (
+    AwardType,
     MissingSetting,
     base_salary_on,
     bonus_amount,
     bonus_rounding_on,
+    coefficient_in_force,
 )
 from award_flow.core.clock import local_today
 from award_flow.core.errors import ValidationError
@@ -75,15 +77,31 @@ def _recommended(proposal: Proposal) -> list[Nominee]:
     return [n for n in proposal.nominees if n.outcome == NomineeOutcome.RECOMMENDED]
 
 
-def _bonus(authority_id: int, coefficient: Decimal, issued_on: date) -> tuple[Decimal, Decimal]:
-    """The base salary in force on the day of issue, and the bonus it pays for an award of
-    this coefficient (rounded as the rule in force that day says)."""
+@dataclass(frozen=True)
+class Bonus:
+    """What one award of a decision pays, and what it was computed from (all in force on the
+    day of issue)."""
+
+    base_salary: Decimal
+    coefficient: Decimal
+    amount: Decimal
+
+
+def _bonus(award_type: AwardType, issued_on: date) -> Bonus:
+    """The bonus an award of this type issued on this day pays: its coefficient and the base
+    salary in force that day, rounded as the rule in force that day says."""
+    authority_id = award_type.authority_id
     try:
         base_salary = base_salary_on(authority_id, issued_on)
     except MissingSetting as exc:
         raise ValidationError(_("Chưa khai báo mức lương cơ sở áp dụng cho ngày ban hành.")) from exc
-    return base_salary, bonus_amount(coefficient, base_salary,
-                                     bonus_rounding_on(authority_id, issued_on))
+    try:
+        coefficient = coefficient_in_force(award_type.id, issued_on)
+    except MissingSetting as exc:
+        raise ValidationError(_("Chưa khai báo hệ số tiền thưởng của “%(award)s” áp dụng cho "
+                                "ngày ban hành.", award=award_type.name)) from exc
+    return Bonus(base_salary, coefficient, bonus_amount(
+        coefficient, base_salary, bonus_rounding_on(authority_id, issued_on)))
 
 
 def _check_decision_texts(authority: Authority) -> None:
@@ -149,11 +167,11 @@ def draft_decision_document(proposal: Proposal, signer: User) -> DecisionDocumen
     issued_on = local_today()
     try:
         _check_decision_texts(authority)
-        _salary, amount = _bonus(authority.id, proposal.award_type.coefficient, issued_on)
+        bonus = _bonus(proposal.award_type, issued_on)
     except ValidationError:
         return None
     number = peek_next_decision_number(authority.id, issued_on.year)
-    return _document(proposal, signer, number=number, issued_on=issued_on, amount=amount)
+    return _document(proposal, signer, number=number, issued_on=issued_on, amount=bonus.amount)
 
 
 def render_draft(document: DecisionDocument) -> RenderedDecision:
@@ -173,12 +191,13 @@ def issue_decision(proposal: Proposal, signer: User,
     award_type = proposal.award_type
     issued_on = local_today()
     _check_decision_texts(authority)
-    # The number first: its lock waits for a base salary being changed for today
-    # (catalogue.operations), and the salary is read after it, as committed.
+    # The number first: its lock waits for a base salary or coefficient being changed for
+    # today (catalogue.operations), and they are read after it, as committed.
     number = next_decision_number(authority.id, issued_on.year)
-    base_salary, amount = _bonus(authority.id, award_type.coefficient, issued_on)
+    bonus = _bonus(award_type, issued_on)
     nominees = _recommended(proposal)
-    document = _document(proposal, signer, number=number, issued_on=issued_on, amount=amount)
+    document = _document(proposal, signer, number=number, issued_on=issued_on,
+                         amount=bonus.amount)
 
     decision = Decision(
         authority=authority,
@@ -190,8 +209,8 @@ def issue_decision(proposal: Proposal, signer: User,
         signer_id=signer.id,
         signer_name=signer.full_name,
         signer_is_vice=document.signer_is_vice,
-        base_salary=base_salary,
-        total_amount=amount * len(nominees),
+        base_salary=bonus.base_salary,
+        total_amount=bonus.amount * len(nominees),
         award_count=len(nominees),
         priority_count=sum(1 for n in nominees if n.priority_group.is_priority),
     )
@@ -202,8 +221,8 @@ def issue_decision(proposal: Proposal, signer: User,
                 decision=decision,
                 nominee=nominee,
                 award_type=award_type,
-                coefficient=award_type.coefficient,
-                amount=amount,
+                coefficient=bonus.coefficient,
+                amount=bonus.amount,
             )
         )
     db.session.flush()

@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from award_flow.catalogue.models import BASE_SALARY, AwardType, Setting
+from award_flow.catalogue.models import BASE_SALARY, AwardCoefficient, AwardType, Setting
+from award_flow.core.clock import local_today
 from award_flow.core.audit import AuditEvent
 from award_flow.core.errors import DomainError
 from award_flow.decisions import operations as decision_ops
@@ -55,25 +56,27 @@ def test_the_catalogue_lists_each_entry_with_its_bonus_at_todays_base_salary(cli
     assert html.index("Lao động tiên tiến") < html.index("Bằng khen của Chủ tịch")
 
 
-def test_an_entry_is_edited_through_its_form_with_a_decimal_comma(client, world, login):
+def test_an_entry_is_edited_through_its_form(client, world, login):
     award = world.awards["LDTT"]
     login(world.admin)
     form = page_form(client, f"/admin/catalogue/{award.id}/edit")
-    assert form.data()["coefficient"] == "0,3"
-    assert "code" not in form.data()  # the code and kind are shown, not edited
+    # The code and kind are shown, not edited; the coefficients have their own dated form.
+    assert "code" not in form.data() and "coefficient" not in form.data()
 
     response = client.post(f"/admin/catalogue/{award.id}/edit", data=form.data(
-        coefficient="0,35", name=unicodedata.normalize("NFD", "Lao động  tiên tiến"),
-        code="HACK", subject="household"))
+        name=unicodedata.normalize("NFD", "Lao động  tiên tiến xuất sắc"),
+        code="HACK", subject="household", coefficient="9"))
 
     assert response.status_code == 302 and response.headers["Location"] == "/admin/catalogue"
     db.session.refresh(award)
-    assert (award.coefficient, award.name, award.code, award.subject.value) == (
-        Decimal("0.35"), "Lao động tiên tiến", "LDTT", "individual")
+    assert (award.name, award.code, award.subject.value) == (
+        "Lao động tiên tiến xuất sắc", "LDTT", "individual")
+    assert [c.coefficient for c in award.coefficients] == [Decimal("0.3")]
     event = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "save_award_type")).one()
     assert event.actor_id == world.admin.id and event.comment == (
-        "LDTT: Lao động tiên tiến ×0.35; coefficient: 0.3 → 0.35")
+        "LDTT: Lao động tiên tiến xuất sắc; name: Lao động tiên tiến → "
+        "Lao động tiên tiến xuất sắc")
     assert ("success", "Đã lưu danh mục khen thưởng.") in flashes(
         client.get("/admin/catalogue").text)
 
@@ -86,8 +89,11 @@ def test_a_new_entry_is_added_and_offered_to_new_proposals(client, world, login)
         subject="household", conferred_by="self", coefficient="0.6", notes="Quy chế địa phương"))
     assert response.status_code == 302
     award = db.session.scalar(select(AwardType).where(AwardType.code == "GK_GDVH"))
-    assert (award.authority_id, award.subject.value, award.coefficient, award.active) == (
-        world.authority.id, "household", Decimal("0.6"), True)
+    assert (award.authority_id, award.subject.value, award.active) == (
+        world.authority.id, "household", True)
+    # Its first coefficient is in force from today.
+    assert [(c.coefficient, c.effective_from) for c in award.coefficients] == [
+        (Decimal("0.6"), local_today())]
 
     login(world.officer_a)
     assert "Giấy khen gia đình văn hóa tiêu biểu" in client.get("/proposals/new").text
@@ -152,20 +158,186 @@ def test_a_switched_off_entry_is_no_longer_offered_and_its_proposals_go_on(clien
     assert client.get(f"/proposals/{proposal.id}").status_code == 200
 
 
-def test_a_new_coefficient_counts_from_the_next_decision_and_the_issued_keep_theirs(
-        world, monkeypatch):
-    from award_flow.catalogue.operations import AwardTypeData, save_award_type
+# --- an award's coefficients by date --------------------------------------------------------
 
-    first = _decided_on(world, monkeypatch, date(2026, 3, 2))
-    award = world.awards["LDTT"]
-    save_award_type(world.admin, world.authority, AwardTypeData(
-        name=award.name, coefficient=Decimal("0.5")), award)
+
+def _coefficient_form(client, award: AwardType):  # noqa: ANN202
+    return page_form(client, f"/admin/catalogue/{award.id}/edit",
+                     f"/admin/catalogue/{award.id}/coefficients")
+
+
+def _coefficient(award: AwardType, value: str, on: date,
+                 source: str = "Nghị định 99/2026/NĐ-CP") -> AwardCoefficient:
+    row = AwardCoefficient(award_type=award, coefficient=Decimal(value), effective_from=on,
+                           source=source)
+    db.session.add(row)
     db.session.commit()
-    second = _decided_on(world, monkeypatch, date(2026, 3, 3))
+    return row
 
-    amounts = {a.decision_id: a.amount for a in db.session.scalars(select(Award))}
-    assert amounts[first.decision_id] == Decimal(702_000)
-    assert amounts[second.decision_id] == Decimal(1_170_000)
+
+def test_a_new_coefficient_pays_the_decisions_from_its_date_and_the_issued_keep_theirs(
+        client, world, login, monkeypatch):
+    award = world.awards["LDTT"]
+    login(world.admin)
+    response = client.post(f"/admin/catalogue/{award.id}/coefficients",
+                           data=_coefficient_form(client, award).data(
+                               coefficient="0,5", effective_from="2026-07-01",
+                               source=" Nghị định  99/2026/NĐ-CP "))
+    assert response.headers["Location"] == f"/admin/catalogue/{award.id}/edit#coefficients"
+    page = client.get(f"/admin/catalogue/{award.id}/edit").text
+    assert ("success", "Đã thêm hệ số tiền thưởng.") in flashes(page)
+    assert "01/7/2026" in page and "Nghị định 99/2026/NĐ-CP" in page
+
+    before = _decided_on(world, monkeypatch, date(2026, 6, 30))
+    after = _decided_on(world, monkeypatch, date(2026, 7, 1))
+    assert [(a.coefficient, a.amount) for a in before.decision.awards] == [
+        (Decimal("0.3"), Decimal(702_000))] * 2
+    assert [(a.coefficient, a.amount) for a in after.decision.awards] == [
+        (Decimal("0.5"), Decimal(1_170_000))] * 2
+    assert db.session.scalars(select(AuditEvent.comment).where(
+        AuditEvent.action == "add_coefficient")).one() == \
+        "LDTT: ×0.5 from 2026-07-01 (Nghị định 99/2026/NĐ-CP)"
+
+
+#: (fields sent, beside valid ones) → the field that says why, and what it says
+COEFFICIENT_REFUSALS = [
+    ({"coefficient": "-1"}, "coefficient", "Hãy nhập một số, ví dụ: 0,3."),
+    ({"coefficient": "1000"}, "coefficient", "Hệ số phải từ 0 đến 999,999"),
+    ({"coefficient": "0,0005"}, "coefficient", "tối đa ba chữ số thập phân"),
+    ({"coefficient": ""}, "coefficient", "Trường này là bắt buộc."),
+    ({"effective_from": "31/02/2026"}, "effective_from", "Ngày không hợp lệ."),
+    ({"effective_from": ""}, "effective_from", "Trường này là bắt buộc."),
+    ({"effective_from": "2024-01-01"}, "effective_from",
+     "Đã có hệ số áp dụng từ ngày 01/01/2024."),
+    ({"source": " "}, "source", "Trường này là bắt buộc."),
+]
+
+
+@pytest.mark.parametrize(("sent", "field", "message"), COEFFICIENT_REFUSALS)
+def test_a_wrong_coefficient_is_refused_at_its_field_and_nothing_is_saved(client, world, login,
+                                                                         sent, field, message):
+    award = world.awards["LDTT"]
+    login(world.admin)
+    form = _coefficient_form(client, award)
+    before = db_snapshot()
+    response = client.post(f"/admin/catalogue/{award.id}/coefficients", data=form.data(**{
+        "coefficient": "0,5", "effective_from": "2026-07-01",
+        "source": "Nghị định 99/2026/NĐ-CP", **sent}))
+    assert response.status_code == 200
+    errors = field_errors(response.text).get(field, [])
+    assert any(message in error for error in errors), field_errors(response.text)
+    assert db_snapshot() == before
+
+
+def test_a_coefficient_cannot_begin_before_a_decision_of_its_award_issued_on_the_one_before(
+        client, world, login, monkeypatch):
+    proposal = _decided_on(world, monkeypatch, date(2026, 3, 2))  # LDTT
+    login(world.admin)
+    ldtt, gk = world.awards["LDTT"], world.awards["GK_CN"]
+    before = db_snapshot()
+    response = client.post(f"/admin/catalogue/{ldtt.id}/coefficients",
+                           data=_coefficient_form(client, ldtt).data(
+                               coefficient="0,5", effective_from="2026-03-01",
+                               source="Nghị định 99/2026/NĐ-CP"))
+    assert field_errors(response.text)["effective_from"] == [
+        f"Quyết định {proposal.decision.reference} ngày 02/3/2026 đã tính tiền thưởng theo hệ "
+        "số đang áp dụng khi ban hành; mức mới chỉ có thể áp dụng từ sau ngày đó."]
+    assert db_snapshot() == before
+    # Another award paid nothing by LDTT's coefficient; and LDTT's from the day after is fine.
+    for award, day in ((gk, "2026-03-01"), (ldtt, "2026-03-03")):
+        response = client.post(f"/admin/catalogue/{award.id}/coefficients",
+                               data=_coefficient_form(client, award).data(
+                                   coefficient="0,5", effective_from=day,
+                                   source="Nghị định 99/2026/NĐ-CP"))
+        assert response.status_code == 302, field_errors(response.text)
+
+
+def test_a_coefficient_no_decision_used_is_removed_and_a_used_one_is_not(client, world, login,
+                                                                       monkeypatch):
+    award = world.awards["LDTT"]
+    original = award.coefficients[0]
+    _decided_on(world, monkeypatch, date(2026, 3, 2))  # paid by the original
+    mistyped = _coefficient(award, "5", date(2026, 7, 1))
+    login(world.admin)
+    page = client.get(f"/admin/catalogue/{award.id}/edit").text
+    # Only what can be removed has a button.
+    assert f"/admin/catalogue/coefficients/{mistyped.id}/delete" in page
+    assert f"/admin/catalogue/coefficients/{original.id}/delete" not in page
+    token = csrf_token(client, "/admin/catalogue")
+
+    before = db_snapshot()
+    response = client.post(f"/admin/catalogue/coefficients/{original.id}/delete",
+                           data={"csrf_token": token})
+    assert response.headers["Location"] == f"/admin/catalogue/{award.id}/edit#coefficients"
+    assert db_snapshot() == before
+    assert ("error", "Không thể xóa: quyết định 01/QĐ-UBND ngày 02/3/2026 đã tính tiền thưởng "
+                     "theo hệ số này.") in flashes(
+        client.get(f"/admin/catalogue/{award.id}/edit").text)
+
+    assert client.post(f"/admin/catalogue/coefficients/{mistyped.id}/delete",
+                       data={"csrf_token": token}).status_code == 302
+    db.session.expire_all()
+    assert [c.coefficient for c in award.coefficients] == [Decimal("0.3")]
+    assert db.session.scalars(select(AuditEvent.comment).where(
+        AuditEvent.action == "remove_coefficient")).one() == \
+        "LDTT: ×5 from 2026-07-01 (Nghị định 99/2026/NĐ-CP)"
+
+
+def test_the_only_coefficient_is_not_removed(client, world, login):
+    award = world.awards["LDTT"]
+    only = award.coefficients[0]
+    login(world.admin)
+    page = client.get(f"/admin/catalogue/{award.id}/edit").text
+    assert f"/admin/catalogue/coefficients/{only.id}/delete" not in page
+    before = db_snapshot()
+    client.post(f"/admin/catalogue/coefficients/{only.id}/delete",
+                data={"csrf_token": csrf_token(client, "/admin/catalogue")})
+    assert db_snapshot() == before
+    assert ("error", "Đây là hệ số duy nhất: hãy thêm hệ số đúng trước khi xóa hệ số này.") in \
+        flashes(client.get(f"/admin/catalogue/{award.id}/edit").text)
+
+
+def test_the_pages_say_which_coefficient_is_in_force_and_which_is_to_come(client, world, login,
+                                                                          monkeypatch):
+    from award_flow.catalogue import views
+
+    monkeypatch.setattr(views, "local_today", lambda: date(2026, 12, 6))
+    award = world.awards["LDTT"]
+    _coefficient(award, "0.4", date(2027, 7, 1))
+    login(world.admin)
+    rows = client.get(f"/admin/catalogue/{award.id}/edit").text.split("<tbody>")[1].split("</tr>")
+    assert "01/7/2027" in rows[0] and "Sắp áp dụng" in rows[0] and "0,4" in rows[0]
+    assert "01/01/2024" in rows[1] and "Đang áp dụng" in rows[1] and "0,3" in rows[1]
+    # The catalogue pays today's, and says what is coming.
+    html = client.get("/admin/catalogue").text
+    row = next(r for r in html.split("<tr>") if "<code>LDTT</code>" in r)
+    assert '0,3<br><small class="muted">0,4 từ 01/7/2027</small>' in row
+    assert "702.000 đồng" in row
+
+
+def test_a_decision_is_refused_while_its_award_has_no_coefficient_in_force(world):
+    from award_flow.proposals import operations as proposal_ops
+
+    proposal = make_proposal(world, state=S.AWAITING_DECISION, award="LDTT")
+    world.awards["LDTT"].coefficients[0].effective_from = date(2099, 1, 1)  # none yet
+    db.session.commit()
+    with pytest.raises(DomainError) as refused:
+        proposal_ops.approve_proposal(proposal, world.chairman)
+    assert refused.value.message == (
+        "Chưa khai báo hệ số tiền thưởng của “Lao động tiên tiến” áp dụng cho ngày ban hành.")
+
+
+def test_another_authoritys_coefficients_are_not_found(client, world, other_world, login):
+    stranger = other_world.awards["LDTT"]
+    login(world.admin)
+    token = csrf_token(client, "/admin/catalogue")
+    before = db_snapshot()
+    assert client.post(f"/admin/catalogue/{stranger.id}/coefficients", data={
+        "csrf_token": token, "coefficient": "9", "effective_from": "2026-07-01",
+        "source": "X"}).status_code == 404
+    assert client.post(f"/admin/catalogue/coefficients/{stranger.coefficients[0].id}/delete",
+                       data={"csrf_token": token}).status_code == 404
+    assert db_snapshot() == before
 
 
 def test_another_authoritys_entry_is_not_found(client, world, other_world, login):
@@ -174,7 +346,7 @@ def test_another_authoritys_entry_is_not_found(client, world, other_world, login
     assert client.get(f"/admin/catalogue/{stranger.id}/edit").status_code == 404
     before = db_snapshot()
     response = client.post(f"/admin/catalogue/{stranger.id}/edit", data={
-        "csrf_token": csrf_token(client, "/admin/catalogue"), "name": "X", "coefficient": "9"})
+        "csrf_token": csrf_token(client, "/admin/catalogue"), "name": "X"})
     assert response.status_code == 404 and db_snapshot() == before
 
 
@@ -420,6 +592,40 @@ def test_a_decision_issued_while_todays_base_salary_is_added_waits_and_pays_it(a
     assert decision.awards[0].amount == Decimal(759_000)
 
 
+def _add_coefficient(award_type_id: int, admin_id: int):  # noqa: ANN202
+    from award_flow.auth.models import User
+    from award_flow.catalogue.operations import add_coefficient
+
+    def job() -> None:
+        add_coefficient(db.session.get(User, admin_id), db.session.get(AwardType, award_type_id),
+                        Decimal("0.5"), RACE_DAY, "Nghị định 99/2026/NĐ-CP")
+    return job
+
+
+@pytest.mark.slow
+def test_a_decision_issued_while_todays_coefficient_is_added_waits_and_pays_it(app, world,
+                                                                              monkeypatch):
+    proposal_id, _authority_id, admin_id, chairman_id = _race_setup(world, monkeypatch)
+    award_type_id = world.awards["LDTT"].id
+    db.session.commit()
+    release = threading.Event()
+    admin = _Transaction(app, _add_coefficient(award_type_id, admin_id), release)
+    admin.start()
+    assert admin.ready.wait(30) and admin.outcome is None
+    chairman = _Transaction(app, _approve(proposal_id, chairman_id))
+    chairman.start()
+
+    chairman.join(1.0)
+    assert chairman.is_alive(), "the issuance did not wait for the coefficient being added"
+    release.set()
+    admin.join(30)
+    chairman.join(60)
+
+    assert (admin.outcome, chairman.outcome) == ("ok", "ok")
+    award = db.session.scalar(select(Decision)).awards[0]
+    assert (award.coefficient, award.amount) == (Decimal("0.5"), Decimal(1_170_000))
+
+
 @pytest.mark.slow
 def test_todays_base_salary_added_while_a_decision_is_issued_waits_and_is_refused(app, world,
                                                                                  monkeypatch):
@@ -454,8 +660,8 @@ def test_in_english_the_catalogue_keeps_its_vietnamese_names_marked(client, worl
     assert "<strong lang=\"vi\">Lao động tiên tiến</strong>" in html
     assert "<td class=\"num\" data-label=\"Coefficient\">0.3</td>" in html
     assert "Base salary in force: ₫2,340,000 a month." in html
-    form = page_form(client, f"/admin/catalogue/{world.awards['GK_HGD'].id}/edit")
-    assert form.data()["coefficient"] == "0.45"
+    assert '<td class="num" data-label="Coefficient">0.45</td>' in client.get(
+        f"/admin/catalogue/{world.awards['GK_HGD'].id}/edit").text
 
 
 # --- how bonuses are rounded ----------------------------------------------------------------

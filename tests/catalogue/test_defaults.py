@@ -3,12 +3,18 @@ complete enough to issue a decision (the admin adapts them on "Cơ quan ban hàn
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from award_flow.catalogue.defaults import DEFAULT_LEGAL_BASES, install_defaults, locality_of
+from award_flow.catalogue.defaults import (
+    DEFAULT_COEFFICIENTS_SOURCE,
+    DEFAULT_LEGAL_BASES,
+    install_defaults,
+    locality_of,
+)
 from award_flow.catalogue.models import AwardType, bonus_amount
 from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
@@ -113,19 +119,27 @@ RULES_CATALOGUE = {
 }
 
 
+def _coefficients_today(authority) -> dict[str, Decimal]:  # noqa: ANN001
+    return {a.code: a.coefficient_on(date.today()).coefficient for a in db.session.scalars(
+        select(AwardType).where(AwardType.authority_id == authority.id))}
+
+
 def test_a_new_authority_gets_the_catalogue_of_the_rules():
     authority = create_authority(**LONG_HUU)
     rows = db.session.scalars(select(AwardType).where(AwardType.authority_id == authority.id))
-    got = {a.code: (a.category.value, a.subject.value, a.conferred_by.value, a.coefficient)
+    got = {a.code: (a.category.value, a.subject.value, a.conferred_by.value,
+                    [(c.coefficient, c.effective_from, c.source) for c in a.coefficients])
            for a in rows}
-    assert got == {code: (*row[:3], Decimal(row[3])) for code, row in RULES_CATALOGUE.items()}
+    # Each with one coefficient, in force since the Law of 2022, saying where it comes from.
+    assert got == {code: (*row[:3], [(Decimal(row[3]), date(2024, 1, 1),
+                                      DEFAULT_COEFFICIENTS_SOURCE)])
+                   for code, row in RULES_CATALOGUE.items()}
+    assert "Nghị định 152/2025/NĐ-CP" in DEFAULT_COEFFICIENTS_SOURCE
 
 
 def test_a_household_gets_one_and_a_half_times_what_a_person_gets():
     """RULES.md: GK_HGD is "1.5 × individual"; stored as its own coefficient, it must stay so."""
-    authority = create_authority(**LONG_HUU)
-    coefficient = {a.code: a.coefficient for a in db.session.scalars(
-        select(AwardType).where(AwardType.authority_id == authority.id))}
+    coefficient = _coefficients_today(create_authority(**LONG_HUU))
     assert coefficient["GK_HGD"] == Decimal("1.5") * coefficient["GK_CN"]
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from award_flow.catalogue.operations import add_coefficient
+from award_flow.core.clock import local_today
 from award_flow.decisions.models import Award, Decision, DecisionCounter, DecisionFile
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
@@ -58,8 +60,10 @@ def test_approval_awards_the_recommended_nominees_with_bonus_from_data(world):
 
 
 def test_coefficient_change_applies_to_later_decisions(world):
-    world.awards["GK_CN"].coefficient = Decimal("0.75")
+    add_coefficient(world.admin, world.awards["GK_CN"], Decimal("0.75"), local_today(),
+                    "Nghị định 99/2026/NĐ-CP")
     proposal = make_proposal(world, state=S.DECIDED)
+    assert [a.coefficient for a in proposal.decision.awards] == [Decimal("0.75")] * 2
     assert [a.amount for a in proposal.decision.awards] == [Decimal("1755000")] * 2
     assert proposal.decision.total_amount == Decimal("3510000")  # each awardee's bonus
 

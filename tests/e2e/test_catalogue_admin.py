@@ -1,5 +1,5 @@
-"""In the browser: the administrator changes a coefficient of the catalogue, records a new base
-salary ahead of its date and removes it again, then a rounding of bonuses."""
+"""In the browser: the administrator records a coefficient of the catalogue and a base salary
+ahead of their dates and removes them again, then a rounding of bonuses."""
 
 from __future__ import annotations
 
@@ -21,14 +21,31 @@ def test_the_admin_changes_a_coefficient_and_the_base_salary(page: Page) -> None
 
     page.get_by_role("link", name="Sửa LDTT").click()
     ui.check()
-    coefficient = page.get_by_label("Hệ số tiền thưởng")
-    expect(coefficient).to_have_value("0,3")
-    coefficient.fill("0,35")
-    page.get_by_role("button", name="Lưu").click()
-    ui.flash("Đã lưu danh mục khen thưởng.")
+    # A decree changes the coefficient from a day to come: entered ahead, with its basis.
+    new_coefficient = page.get_by_role("region", name="Thêm hệ số mới")
+    new_coefficient.get_by_label("Hệ số mới").fill("0,35")
+    new_coefficient.get_by_label("Áp dụng từ ngày").fill("2099-01-01")
+    new_coefficient.get_by_label("Căn cứ").fill("Nghị định 99/2099/NĐ-CP")
+    new_coefficient.get_by_role("button", name="Thêm hệ số").click()
+    ui.flash("Đã thêm hệ số tiền thưởng.")
+    upcoming = page.get_by_role("row").filter(has_text="01/01/2099")
+    expect(upcoming).to_contain_text("Sắp áp dụng")
+    expect(upcoming).to_contain_text("0,35")
+    expect(page.get_by_role("row").filter(has_text="01/01/2024")).to_contain_text("Đang áp dụng")
+
+    page.get_by_role("link", name="Danh mục khen thưởng").first.click()
+    ui.check()
     row = page.get_by_role("row").filter(has=page.get_by_text("LDTT", exact=True))
-    expect(row).to_contain_text("0,35")
-    expect(row).to_contain_text("819.000 đồng")  # 0,35 × 2.340.000
+    expect(row).to_contain_text("0,35 từ 01/01/2099")
+    expect(row).to_contain_text("702.000 đồng")  # today's: 0,3 × 2.340.000
+
+    page.get_by_role("link", name="Sửa LDTT").click()
+    page.get_by_role("row").filter(has_text="01/01/2099").get_by_role(
+        "button", name="Xóa 01/01/2099").click()
+    ui.was_asked("Xóa hệ số 0,35 áp dụng từ ngày 01/01/2099?")
+    ui.flash("Đã xóa hệ số tiền thưởng.")
+    expect(page.get_by_role("row").filter(has_text="01/01/2099")).to_have_count(0)
+    page.get_by_role("link", name="Danh mục khen thưởng").first.click()
 
     page.get_by_role("link", name="Mức lương cơ sở và làm tròn tiền thưởng theo thời gian").click()
     ui.check()
