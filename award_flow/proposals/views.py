@@ -107,6 +107,19 @@ def _authority_id() -> int:
     return current_user.unit.authority_id
 
 
+def _require_editable(proposal: Proposal) -> None:
+    """403 unless the user may change the proposal's content (its unit, while it is with it)."""
+    if not can_edit(current_user, proposal):
+        abort(403)
+
+
+def _editable_proposal(proposal_id: int, *, for_update: bool = False) -> Proposal:
+    """A proposal the user may see (404 otherwise) and change (403 otherwise)."""
+    proposal = get_visible_proposal(proposal_id, current_user, for_update=for_update)
+    _require_editable(proposal)
+    return proposal
+
+
 def _filter_options(queue: bool) -> dict:
     authority_id = _authority_id()
     return {
@@ -235,10 +248,7 @@ def create():
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(proposal_id: int):
-    proposal = get_visible_proposal(proposal_id, current_user,
-                                    for_update=request.method == "POST")
-    if not can_edit(current_user, proposal):
-        abort(403)
+    proposal = _editable_proposal(proposal_id, for_update=request.method == "POST")
     form = ProposalForm(obj=proposal)
     if request.method == "GET":
         form.phase_id.data = proposal.phase_id or 0
@@ -590,10 +600,7 @@ def _nominee_page(form: NomineeForm, proposal: Proposal, nominee):  # noqa: ANN0
 @bp.route("/proposals/<int:proposal_id>/nominees/new", methods=["GET", "POST"])
 @login_required
 def add_nominee(proposal_id: int):
-    proposal = get_visible_proposal(proposal_id, current_user,
-                                    for_update=request.method == "POST")
-    if not can_edit(current_user, proposal):
-        abort(403)
+    proposal = _editable_proposal(proposal_id, for_update=request.method == "POST")
     form = NomineeForm(kind=proposal.award_type.subject)
     if form.validate_on_submit():
         if perform_on(form, lambda: ops.add_nominee(current_user, proposal,
@@ -608,8 +615,7 @@ def add_nominee(proposal_id: int):
 def edit_nominee(nominee_id: int):
     nominee = get_visible_nominee(nominee_id, current_user, for_update=request.method == "POST")
     proposal = nominee.proposal
-    if not can_edit(current_user, proposal):
-        abort(403)
+    _require_editable(proposal)
     form = NomineeForm(obj=nominee, kind=proposal.award_type.subject)
     if request.method == "GET":
         if form.gender:
@@ -628,8 +634,7 @@ def edit_nominee(nominee_id: int):
 def delete_nominee(nominee_id: int):
     nominee = get_visible_nominee(nominee_id, current_user, for_update=True)
     proposal_id = nominee.proposal_id
-    if not can_edit(current_user, nominee.proposal):
-        abort(403)
+    _require_editable(nominee.proposal)
     if not EmptyForm().validate_on_submit():
         abort(400)
     perform(lambda: ops.remove_nominee(current_user, nominee), _("Đã xóa người được đề nghị."))
@@ -650,9 +655,7 @@ def _flash_errors(form: FlaskForm) -> None:
 @login_required
 def blank_nominee_list(proposal_id: int):
     """The blank list of nominees for this proposal's award (its kind of nominee)."""
-    proposal = get_visible_proposal(proposal_id, current_user)
-    if not can_edit(current_user, proposal):
-        abort(403)
+    proposal = _editable_proposal(proposal_id)
     kind = proposal.award_type.subject
     response = send_file(io.BytesIO(nominee_list.blank_list(kind)), mimetype=XLSX_TYPE,
                          as_attachment=True, download_name=nominee_list.blank_list_name(kind))
@@ -663,9 +666,7 @@ def blank_nominee_list(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/nominees/list")
 @login_required
 def import_nominee_list(proposal_id: int):
-    proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
-    if not can_edit(current_user, proposal):
-        abort(403)
+    proposal = _editable_proposal(proposal_id, for_update=True)
     form = NomineeListForm(prefix=NOMINEE_LIST_PREFIX)
     if not form.validate_on_submit():
         _flash_errors(form)
@@ -683,9 +684,7 @@ def import_nominee_list(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/attachments")
 @login_required
 def upload(proposal_id: int):
-    proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
-    if not can_edit(current_user, proposal):
-        abort(403)
+    proposal = _editable_proposal(proposal_id, for_update=True)
     form = AttachmentForm()
     # A refused upload comes back with the kind chosen (the file has to be chosen again: a
     # browser never lets a page fill in a file).
@@ -721,8 +720,7 @@ def download(attachment_id: int):
 def delete_attachment(attachment_id: int):
     attachment = get_visible_attachment(attachment_id, current_user, for_update=True)
     proposal_id = attachment.proposal_id
-    if not can_edit(current_user, attachment.proposal):
-        abort(403)
+    _require_editable(attachment.proposal)
     if not EmptyForm().validate_on_submit():
         abort(400)
     perform(lambda: ops.remove_attachment(current_user, attachment), _("Đã xóa tệp."))
