@@ -183,15 +183,34 @@ def _ends(starts: list[date]) -> list[date | None]:
     return [None, *starts][:len(starts)]
 
 
+def _gap_if_removed(starts: list[date], start: date) -> date | None:
+    """Of values in force from `starts`, removing the one from `start` would leave the days
+    from today until the returned day without any: when it is the earliest and the next one
+    is still to come. None when another would be in force (or none is needed before)."""
+    later = [s for s in starts if s > start]
+    if not later or any(s < start for s in starts):
+        return None
+    first_later = min(later)
+    return first_later if first_later > local_today() else None
+
+
+def _gap_refusal(until: date, what: LazyString | str) -> str:
+    return _("Không thể xóa: khi đó từ nay đến trước ngày %(date)s không có %(what)s nào áp "
+             "dụng.", date=vn_short_date(until), what=what)
+
+
 def coefficients_removable(award_type: AwardType) -> set[int]:
-    """Ids of the coefficients `remove_coefficient` would remove: not the only one, and none
-    a decision of this award was issued under."""
+    """Ids of the coefficients `remove_coefficient` would remove: not the only one, nor the
+    one in force until a later one begins, and none a decision of this award was issued
+    under."""
     rows = award_type.coefficients
     if len(rows) < 2:
         return set()
-    return {c.id for c, end in zip(rows, _ends([c.effective_from for c in rows]), strict=True)
-            if _decision_in(award_type.authority_id, c.effective_from, end,
-                            award_type.id) is None}
+    starts = [c.effective_from for c in rows]
+    return {c.id for c, end in zip(rows, _ends(starts), strict=True)
+            if _gap_if_removed(starts, c.effective_from) is None
+            and _decision_in(award_type.authority_id, c.effective_from, end,
+                             award_type.id) is None}
 
 
 def _coefficient_end(award_type: AwardType, start: date) -> date | None:
@@ -234,12 +253,16 @@ def add_coefficient(actor: User, award_type: AwardType, coefficient: Decimal,
 
 
 def remove_coefficient(actor: User, row: AwardCoefficient) -> None:
-    """Remove a coefficient entered by mistake, as long as another remains and no decision of
-    its award was issued while it was in force."""
+    """Remove a coefficient entered by mistake, as long as another is in force in its place
+    and no decision of its award was issued while it was in force."""
     award_type = row.award_type
     if len(award_type.coefficients) == 1:
         raise NotAllowed(_("Đây là hệ số duy nhất: hãy thêm hệ số đúng trước khi xóa hệ số "
                            "này."))
+    gap = _gap_if_removed([c.effective_from for c in award_type.coefficients],
+                          row.effective_from)
+    if gap is not None:
+        raise NotAllowed(_gap_refusal(gap, _("hệ số")))
     end = _coefficient_end(award_type, row.effective_from)
     _hold_issuances_if_today(award_type.authority_id, row.effective_from, end)
     issued = _decision_in(award_type.authority_id, row.effective_from, end, award_type.id)
@@ -330,21 +353,27 @@ def removable(authority_id: int, key: str) -> set[int]:
     """Ids of the values of a dated setting `remove_dated_amount` would remove (the page
     offers only those)."""
     values = dated_values(authority_id, key)
-    if DATED_AMOUNTS[key].required and len(values) < 2:
+    required = DATED_AMOUNTS[key].required
+    if required and len(values) < 2:
         return set()
-    ends = _ends([s.effective_from for s in values])
-    return {s.id for s, end in zip(values, ends, strict=True)
-            if _decision_in(authority_id, s.effective_from, end) is None}
+    starts = [s.effective_from for s in values]
+    return {s.id for s, end in zip(values, _ends(starts), strict=True)
+            if not (required and _gap_if_removed(starts, s.effective_from))
+            and _decision_in(authority_id, s.effective_from, end) is None}
 
 
 def remove_dated_amount(actor: User, row: Setting) -> None:
     """Remove a value entered by mistake, as long as no decision was issued while it was in
-    force (and, for the base salary, another one remains)."""
+    force (and, for the base salary, another one is in force in its place)."""
     setting = DATED_AMOUNTS[row.key]
     authority_id = row.authority_id
-    if setting.required and len(dated_values(authority_id, row.key)) == 1:
+    starts = [s.effective_from for s in dated_values(authority_id, row.key)]
+    if setting.required and len(starts) == 1:
         raise NotAllowed(_("Đây là %(what)s duy nhất: hãy thêm mức đúng trước khi xóa mức này.",
                            what=setting.what))
+    gap = _gap_if_removed(starts, row.effective_from) if setting.required else None
+    if gap is not None:
+        raise NotAllowed(_gap_refusal(gap, setting.what))
     end = _next_start(authority_id, row.key, row.effective_from)
     _hold_issuances_if_today(authority_id, row.effective_from, end)
     issued = _decision_in(authority_id, row.effective_from, end)

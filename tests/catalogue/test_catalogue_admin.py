@@ -283,6 +283,39 @@ def test_a_coefficient_no_decision_used_is_removed_and_a_used_one_is_not(client,
         "LDTT: ×5 from 2026-07-01 (Nghị định 99/2026/NĐ-CP)"
 
 
+#: page, what to add ahead of its date → the refusal to remove the one in force until then
+IN_FORCE_UNTIL_A_LATER_ONE = [
+    ("coefficient", "Không thể xóa: khi đó từ nay đến trước ngày 01/01/2099 không có hệ số nào "
+                    "áp dụng."),
+    ("salary", "Không thể xóa: khi đó từ nay đến trước ngày 01/01/2099 không có mức lương cơ sở "
+               "nào áp dụng."),
+]
+
+
+@pytest.mark.parametrize(("kind", "refusal"), IN_FORCE_UNTIL_A_LATER_ONE)
+def test_the_value_in_force_until_a_later_one_begins_is_not_removed(client, world, login, kind,
+                                                                    refusal):
+    """Removing it would leave the days until the later one without any: no decision could
+    be issued meanwhile. The later one, entered ahead, can be removed."""
+    award = world.awards["LDTT"]
+    if kind == "coefficient":
+        page, current = f"/admin/catalogue/{award.id}/edit", award.coefficients[0]
+        later = _coefficient(award, "0.4", date(2099, 1, 1))
+        delete = "/admin/catalogue/coefficients/{}/delete"
+    else:
+        page = "/admin/base-salary"
+        current = db.session.scalar(select(Setting).where(Setting.key == BASE_SALARY))
+        later = _salary(world, 2_530_000, date(2099, 1, 1))
+        delete = "/admin/base-salary/{}/delete"
+    login(world.admin)
+    html = client.get(page).text
+    assert delete.format(current.id) not in html and delete.format(later.id) in html
+    before = db_snapshot()
+    client.post(delete.format(current.id), data={"csrf_token": csrf_token(client, page)})
+    assert db_snapshot() == before
+    assert ("error", refusal) in flashes(client.get(page).text)
+
+
 def test_the_only_coefficient_is_not_removed(client, world, login):
     award = world.awards["LDTT"]
     only = award.coefficients[0]
