@@ -602,29 +602,6 @@ def _add_salary(authority_id: int, admin_id: int):  # noqa: ANN202
     return job
 
 
-@pytest.mark.slow
-def test_a_decision_issued_while_todays_base_salary_is_added_waits_and_pays_it(app, world,
-                                                                               monkeypatch):
-    proposal_id, authority_id, admin_id, chairman_id = _race_setup(world, monkeypatch)
-    release = threading.Event()
-    admin = _Transaction(app, _add_salary(authority_id, admin_id), release)
-    admin.start()
-    assert admin.ready.wait(30) and admin.outcome is None
-    chairman = _Transaction(app, _approve(proposal_id, chairman_id))
-    chairman.start()
-
-    chairman.join(1.0)
-    assert chairman.is_alive(), "the issuance did not wait for the salary being added"
-    release.set()
-    admin.join(30)
-    chairman.join(60)
-
-    assert (admin.outcome, chairman.outcome) == ("ok", "ok")
-    decision = db.session.scalar(select(Decision))
-    assert decision.base_salary == 2_530_000
-    assert decision.awards[0].amount == Decimal(759_000)
-
-
 def _add_coefficient(award_type_id: int, admin_id: int):  # noqa: ANN202
     from award_flow.auth.models import User
     from award_flow.catalogue.operations import add_coefficient
@@ -635,28 +612,40 @@ def _add_coefficient(award_type_id: int, admin_id: int):  # noqa: ANN202
     return job
 
 
+#: what the admin adds for the day while a decision of the day is issued → what its awards pay
+#: (base salary, coefficient, amount)
+ADDED_FOR_TODAY = [
+    ("base salary", (2_530_000, Decimal("0.3"), Decimal(759_000))),
+    ("coefficient", (2_340_000, Decimal("0.5"), Decimal(1_170_000))),
+]
+
+
 @pytest.mark.slow
-def test_a_decision_issued_while_todays_coefficient_is_added_waits_and_pays_it(app, world,
-                                                                              monkeypatch):
-    proposal_id, _authority_id, admin_id, chairman_id = _race_setup(world, monkeypatch)
+@pytest.mark.parametrize(("added", "paid"), ADDED_FOR_TODAY)
+def test_a_decision_issued_while_a_value_for_today_is_added_waits_and_pays_it(
+        app, world, monkeypatch, added, paid):
+    proposal_id, authority_id, admin_id, chairman_id = _race_setup(world, monkeypatch)
     award_type_id = world.awards["LDTT"].id
-    db.session.commit()
+    db.session.commit()  # that read's transaction, ended before the threads run
+    job = _add_salary(authority_id, admin_id) if added == "base salary" \
+        else _add_coefficient(award_type_id, admin_id)
     release = threading.Event()
-    admin = _Transaction(app, _add_coefficient(award_type_id, admin_id), release)
+    admin = _Transaction(app, job, release)
     admin.start()
     assert admin.ready.wait(30) and admin.outcome is None
     chairman = _Transaction(app, _approve(proposal_id, chairman_id))
     chairman.start()
 
     chairman.join(1.0)
-    assert chairman.is_alive(), "the issuance did not wait for the coefficient being added"
+    assert chairman.is_alive(), f"the issuance did not wait for the {added} being added"
     release.set()
     admin.join(30)
     chairman.join(60)
 
     assert (admin.outcome, chairman.outcome) == ("ok", "ok")
-    award = db.session.scalar(select(Decision)).awards[0]
-    assert (award.coefficient, award.amount) == (Decimal("0.5"), Decimal(1_170_000))
+    decision = db.session.scalar(select(Decision))
+    assert [(decision.base_salary, a.coefficient, a.amount) for a in decision.awards] == [
+        paid] * len(decision.awards)
 
 
 @pytest.mark.slow
