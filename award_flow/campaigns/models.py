@@ -6,10 +6,11 @@ from datetime import date
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from award_flow.core.enums import enum_column_type
+from award_flow.core.text import same_name_key
 from award_flow.extensions import db
 from award_flow.org.models import Authority
 
@@ -34,17 +35,26 @@ CAMPAIGN_KIND_LABELS = {
 class Campaign(db.Model):
     """Phong trào thi đua."""
 
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
+                      UniqueConstraint("authority_id", "name_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
     name: Mapped[str] = mapped_column(String(400))
+    #: `same_name_key(name)`, set whenever the name is set and unique per authority (as
+    #: `Unit.name_key`).
+    name_key: Mapped[str] = mapped_column(Text)
     kind: Mapped[CampaignKind] = mapped_column(enum_column_type(CampaignKind, "campaign_kind"))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
 
     authority: Mapped[Authority] = relationship()
     phases: Mapped[list[Phase]] = relationship(back_populates="campaign", order_by="Phase.starts_on")
+
+    @validates("name")
+    def _set_name_key(self, _attribute: str, name: str) -> str:
+        self.name_key = same_name_key(name)
+        return name
 
 
 class Phase(db.Model):

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from award_flow.campaigns.models import Campaign, CampaignKind, Phase
 from award_flow.core import audit
+from award_flow.core.database import flush_unique
 from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.formatting import vn_short_date
 from award_flow.core.text import nfc, same_name_key
@@ -98,12 +99,16 @@ def save_campaign(actor: User, authority: Authority, data: CampaignData,
                   campaign: Campaign | None = None) -> Campaign:
     """Launch a campaign, or change its name, kind or dates."""
     name = _clean_name(data.name, _("Cần nhập tên phong trào thi đua."))
-    key = same_name_key(name)
-    clash = next((other for other in db.session.scalars(
-        select(Campaign).where(Campaign.authority_id == authority.id))
-        if other is not campaign and same_name_key(other.name) == key), None)
+    # Campaign.name_key is unique per authority: two admins launching one campaign at the
+    # same moment both pass this check, and the second is refused by flush_unique below.
+    same_name = select(Campaign).where(Campaign.authority_id == authority.id,
+                                       Campaign.name_key == same_name_key(name))
+    if campaign is not None:
+        same_name = same_name.where(Campaign.id != campaign.id)
+    clash = db.session.scalar(same_name)
+    taken = _("Đã có phong trào “%(name)s”.", name=clash.name if clash else name)
     if clash is not None:
-        raise ValidationError(_("Đã có phong trào “%(name)s”.", name=clash.name), field="name")
+        raise ValidationError(taken, field="name")
     _check_order(data.starts_on, data.ends_on)
     if campaign is not None:
         for phase in campaign.phases:
@@ -119,7 +124,7 @@ def save_campaign(actor: User, authority: Authority, data: CampaignData,
         db.session.add(campaign)
     campaign.name, campaign.kind = name, data.kind
     campaign.starts_on, campaign.ends_on = data.starts_on, data.ends_on
-    db.session.flush()
+    flush_unique(taken, "name")
     audit.record("save_campaign", actor, comment=(
         f"{campaign.id}: {campaign.name} ({campaign.kind.value}, "
         f"{campaign.starts_on.isoformat()} – {campaign.ends_on.isoformat()})"))

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from award_flow.core.enums import enum_column_type
 from award_flow.core.model_base import utcnow
+from award_flow.core.text import same_name_key
 from award_flow.extensions import db
 
 if TYPE_CHECKING:
@@ -109,17 +110,27 @@ class Authority(db.Model):
 class Unit(db.Model):
     """An agency, commune, ward or mass organisation that files proposals."""
 
-    __table_args__ = (UniqueConstraint("authority_id", "name"),)
+    __table_args__ = (UniqueConstraint("authority_id", "name"),
+                      UniqueConstraint("authority_id", "name_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    #: `same_name_key(name)`, set whenever the name is set (`_set_name_key`) and unique per
+    #: authority: "xã long hữu" beside "Xã Long Hữu" would be a second unit in every list and
+    #: filter. TEXT: a key can be longer than its name ("trường", key "trương̀": migration 0012).
+    name_key: Mapped[str] = mapped_column(Text)
     kind: Mapped[UnitKind] = mapped_column(enum_column_type(UnitKind, "unit_kind"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     authority: Mapped[Authority] = relationship(back_populates="units")
     users: Mapped[list[User]] = relationship(back_populates="unit")
+
+    @validates("name")
+    def _set_name_key(self, _attribute: str, name: str) -> str:
+        self.name_key = same_name_key(name)
+        return name
 
     def __repr__(self) -> str:
         return f"<Unit {self.name}>"

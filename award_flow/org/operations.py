@@ -31,7 +31,6 @@ from award_flow.core.text import nfc, same_name_key
 from award_flow.documents.render import header_parent_fits
 from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
-from award_flow.org.queries import units_of
 
 
 def active_admin_ids(authority_id: int, *, lock: bool = False) -> set[int]:
@@ -83,9 +82,13 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
     if not name:
         raise ValidationError(_("Cần nhập tên đơn vị."), field="name")
     # "xã long hữu" beside "Xã Long Hữu" would be a second unit in every list and filter.
-    key = same_name_key(name)
-    clash = next((other for other in units_of(authority.id)
-                  if other is not unit and same_name_key(other.name) == key), None)
+    # Unit.name_key is unique per authority: two admins saving one name at the same moment
+    # both pass this check, and the second is refused by flush_unique below.
+    same_name = select(Unit).where(Unit.authority_id == authority.id,
+                                   Unit.name_key == same_name_key(name))
+    if unit is not None:
+        same_name = same_name.where(Unit.id != unit.id)
+    clash = db.session.scalar(same_name)
     taken = _("Đã có đơn vị “%(name)s”: tên chỉ khác chữ hoa, chữ thường hoặc vị trí dấu "
               "thanh là cùng một đơn vị.", name=clash.name if clash else name)
     if clash is not None:

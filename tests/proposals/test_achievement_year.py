@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from flask_migrate import downgrade, upgrade
+from flask_migrate import check, downgrade, upgrade
 from sqlalchemy import inspect, select, text, update
 
 from award_flow.core.errors import ValidationError
@@ -214,6 +214,8 @@ def test_0010_adds_an_empty_year_and_downgrades(app, tmp_path):
         assert db.session.execute(text("SELECT id, achievement_year FROM proposal")).all() == [
             (1, None)]
         db.session.remove()
+        upgrade()  # on to head: the models agree with what 0010 built
+        check()
 
         downgrade(revision="0009")
         columns = {c["name"] for c in inspect(db.session.connection()).get_columns("proposal")}
