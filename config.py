@@ -92,6 +92,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = SESSION_COOKIE_SAMESITE
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; a clerk's form may stay open all day
+    #: A session signed in without "remember me" ends after this many minutes without a
+    #: request (auth/views.py); the page warns two minutes before and keeps it while the
+    #: user types. 0: never.
+    SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -229,8 +229,10 @@ def test_another_authoritys_decisions_do_not_exist_for_reviewers(app, world, oth
 
 # --- anonymous users ------------------------------------------------------------------------
 
-#: Pages anyone may open without signing in.
-PUBLIC = {"static", "main.index", "main.health", "auth.login"}
+#: Pages anyone may open without signing in; and what the page's script asks of a session,
+#: which says 401 without one instead of sending to the sign-in page
+#: (tests/auth/test_idle_sessions.py).
+PUBLIC = {"static", "main.index", "main.health", "auth.login", "auth.session_alive"}
 
 
 def _get_rules():  # noqa: ANN202

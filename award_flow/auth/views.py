@@ -18,6 +18,7 @@ time (`operations.authenticate`)."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import (
@@ -25,6 +26,7 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -32,6 +34,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_url, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -52,6 +55,13 @@ bp = Blueprint("auth", __name__)
 _REFUSED = "award_flow.login_refused"
 #: What the session keeps across signing in and out: the interface language (web.py).
 KEPT_SESSION_KEYS = ("lang",)
+#: When the session's last request came (epoch seconds), in a session signed in without
+#: "remember me": idle for longer than SESSION_IDLE_MINUTES it ends, so that an office
+#: computer left signed in does not stay in the clerk's name. "Remember me" is the user's own
+#: choice to stay signed in on a device of theirs, and has no such end.
+IDLE_SEEN = "seen"
+#: A request writes the time again once it is this old (each write sends a new cookie).
+IDLE_REFRESH_SECONDS = 60
 
 
 @login_manager.user_loader
@@ -173,6 +183,61 @@ def _fresh_session() -> None:
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
+def idle_limit_seconds() -> int:
+    """How long a session signed in without "remember me" may stay idle (0: for ever)."""
+    return int(float(current_app.config["SESSION_IDLE_MINUTES"]) * 60)
+
+
+def idle_seconds_left() -> int | None:
+    """How long this session may stay idle from now before it ends; None when it has no
+    such end (not signed in, "remember me", or no limit configured)."""
+    seen, limit = session.get(IDLE_SEEN), idle_limit_seconds()
+    if seen is None or limit <= 0 or not current_user.is_authenticated:
+        return None
+    return max(0, limit - (int(time.time()) - seen))
+
+
+@bp.before_app_request
+def end_idle_session() -> None:
+    """Sign out a session idle for longer than the limit (the request goes on signed out: a
+    page that needs a user sends it to sign in, as for any ended session); a session in use
+    has its time written again."""
+    seen = session.get(IDLE_SEEN)
+    if seen is None or request.endpoint == "static":
+        return
+    now, limit = int(time.time()), idle_limit_seconds()
+    if 0 < limit < now - seen:
+        logout_user()
+        _fresh_session()
+        if request.method in ("GET", "HEAD"):  # a form sent is told by `unauthorized`
+            minutes = max(1, round(limit / 60))
+            flash(ngettext("Phiên đăng nhập đã kết thúc vì không hoạt động quá %(num)s phút. "
+                           "Hãy đăng nhập lại.",
+                           "Phiên đăng nhập đã kết thúc vì không hoạt động quá %(num)s phút. "
+                           "Hãy đăng nhập lại.", minutes), "info")
+        return
+    if now - seen >= IDLE_REFRESH_SECONDS or request.endpoint == "auth.session_alive":
+        session[IDLE_SEEN] = now
+
+
+@bp.app_context_processor
+def idle_context() -> dict:
+    return {"idle_seconds_left": idle_seconds_left}
+
+
+@bp.get("/session/alive")
+def session_alive():
+    """The page's script asks it when the user works in a page without sending anything
+    (typing a long text), and when they answer the warning that the session is about to
+    end: the request itself keeps the session (`end_idle_session`); the answer says for how
+    long, or 401 once it has ended."""
+    signed_in = current_user.is_authenticated
+    response = jsonify(seconds_left=idle_seconds_left() if signed_in else 0)
+    response.status_code = 200 if signed_in else 401
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_refused)
 @limiter.limit(_username_limit, methods=["POST"], key_func=_username_limit_key,
@@ -187,6 +252,8 @@ def login():
             db.session.commit()  # a hash made again with stronger parameters, or in NFC
             _fresh_session()
             login_user(user, remember=form.remember.data)
+            if not form.remember.data:
+                session[IDLE_SEEN] = int(time.time())
             return _remember_device(redirect(_safe_next(request.args.get("next"))), user)
         # A locked account counts against the limits too: every refusal does, and only
         # whoever typed the right password is told why this one was refused.

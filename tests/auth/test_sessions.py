@@ -142,7 +142,8 @@ def test_signing_in_keeps_the_language_and_nothing_else_of_the_session(client, w
     assert post_login(client, "officer.a").status_code == 302
 
     kept = session_of(client)
-    assert set(kept) - FLASK_LOGIN_KEYS == {"lang"}
+    # and when the session began, for its idle limit (tests/auth/test_idle_sessions.py)
+    assert set(kept) - FLASK_LOGIN_KEYS == {"lang", "seen"}
     assert kept["lang"] == "en"
     assert kept["_user_id"] == world.officer_a.session_token
     assert '<html lang="en"' in client.get("/work").text

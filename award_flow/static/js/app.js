@@ -261,3 +261,101 @@
     target.focus();
   }
 }());
+
+// A session signed in without "remember me" ends after a while without a request
+// (SESSION_IDLE_MINUTES, auth/views.py), and typing a long text sends none. While the user
+// works in the page (keys, clicks), it asks the server now and then to keep the session;
+// shortly before the end it says so, with a button to go on; at the end it says what is lost.
+// Tabs share the end (localStorage): work in one keeps the others' count going too.
+(function () {
+  "use strict";
+  var body = document.body;
+  var left = parseInt(body.getAttribute("data-idle-left"), 10);
+  var total = parseInt(body.getAttribute("data-idle-total"), 10) * 1000;
+  var aliveUrl = body.getAttribute("data-idle-alive");
+  if (isNaN(left) || !(total > 0) || !aliveUrl || !window.fetch) { return; }
+  var KEY = "award_flow.idle-end";
+  var warnBefore = Math.min(120000, total / 2);
+  var keepEvery = Math.min(300000, total / 4);
+  var end = Date.now() + left * 1000;
+  var lastKept = Date.now();
+  var notice = null;
+  var ended = false;
+
+  function sharedEnd() {
+    try { return parseInt(window.localStorage.getItem(KEY), 10) || 0; } catch (e) { return 0; }
+  }
+  function setEnd(value) {
+    end = value;
+    try { window.localStorage.setItem(KEY, String(value)); } catch (e) { /* private mode */ }
+  }
+  if (end > sharedEnd()) { setEnd(end); }
+
+  function show(text, action) {
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.className = "idle-notice";
+      notice.setAttribute("role", "alertdialog");
+      notice.setAttribute("aria-labelledby", "idle-notice-text");
+      document.body.appendChild(notice);
+    }
+    notice.innerHTML = "";
+    var p = document.createElement("p");
+    p.id = "idle-notice-text";
+    p.textContent = text;
+    notice.appendChild(p);
+    notice.appendChild(action);
+    action.focus();
+  }
+  function hide() {
+    if (notice) { notice.remove(); notice = null; }
+  }
+  function finish() {
+    ended = true;
+    var again = document.createElement("a");
+    again.className = "button";
+    again.href = body.getAttribute("data-idle-login") + "?next=" +
+      encodeURIComponent(window.location.pathname + window.location.search);
+    again.textContent = body.getAttribute("data-idle-again");
+    show(body.getAttribute("data-idle-ended"), again);
+  }
+  function keep() {
+    lastKept = Date.now();
+    window.fetch(aliveUrl, {credentials: "same-origin", cache: "no-store",
+                            headers: {"Accept": "application/json"}})
+      .then(function (response) {
+        if (response.status === 401) { finish(); return null; }
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (data && typeof data.seconds_left === "number") {
+          setEnd(Date.now() + data.seconds_left * 1000);
+          hide();
+        }
+      })
+      .catch(function () { /* offline: the next activity asks again */ });
+  }
+  ["keydown", "pointerdown"].forEach(function (type) {
+    document.addEventListener(type, function () {
+      if (!ended && Date.now() - lastKept > keepEvery) { keep(); }
+    }, true);
+  });
+  window.setInterval(function () {
+    if (ended) { return; }
+    var rest = Math.max(end, sharedEnd()) - Date.now();
+    // Said ended a little after the end, so that the server, counting in whole seconds, has
+    // ended it too when the user answers.
+    if (rest <= -2000) {
+      finish();
+    } else if (rest <= warnBefore && !notice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button";
+      button.textContent = body.getAttribute("data-idle-keep");
+      button.addEventListener("click", keep);
+      show(body.getAttribute("data-idle-warning"), button);
+    } else if (rest > warnBefore && notice) {
+      hide();  // another tab kept the session
+    }
+  }, Math.min(5000, warnBefore / 4));
+}());
