@@ -1,5 +1,6 @@
 """What several test modules need that is neither a factory nor a web helper: running
-operations at the same moment in threads, and importing config.py under an environment."""
+operations at the same moment in threads, one held open while another starts, and importing
+config.py under an environment."""
 
 from __future__ import annotations
 
@@ -12,6 +13,36 @@ from types import ModuleType
 from award_flow import PROJECT_ROOT
 from award_flow.core.errors import DomainError
 from award_flow.extensions import db
+
+
+class HeldTransaction(threading.Thread):
+    """`job` in its own thread, app context and transaction, committed once `release` is set
+    (at once without one); `ready` is set when the job has run, before the commit, so that a
+    test can start a second one while the first holds what it wrote. `outcome`: "ok", or the
+    exception that rolled it back (its message, field and cause for the test to read)."""
+
+    def __init__(self, app, job: Callable[[], object],  # noqa: ANN001
+                 release: threading.Event | None = None) -> None:
+        super().__init__(daemon=True)
+        self.app, self.job, self.release = app, job, release
+        self.ready = threading.Event()
+        self.outcome: str | Exception | None = None
+
+    def run(self) -> None:
+        with self.app.app_context():
+            try:
+                self.job()
+                self.ready.set()
+                if self.release is not None:
+                    self.release.wait(30)
+                db.session.commit()
+                self.outcome = "ok"
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                db.session.rollback()
+                self.outcome = error
+            finally:
+                self.ready.set()
+                db.session.remove()
 
 
 def run_at_once(app, jobs: list[Callable[[], object]], *,  # noqa: ANN001

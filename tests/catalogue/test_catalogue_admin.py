@@ -21,6 +21,7 @@ from award_flow.decisions.models import Award, Decision
 from award_flow.extensions import db
 from award_flow.proposals.models import ProposalState
 from tests.factories import make_proposal
+from tests.support import HeldTransaction
 from tests.web_helpers import csrf_token, db_snapshot, field_errors, flashes, page_form
 
 S = ProposalState
@@ -538,32 +539,6 @@ def test_another_authoritys_base_salary_is_not_found(client, world, other_world,
 RACE_DAY = date(2026, 7, 1)
 
 
-class _Transaction(threading.Thread):
-    """`job` in its own app context and transaction, committed once `release` is set (at once
-    without one); `ready` is set when the job has run, before the commit."""
-
-    def __init__(self, app, job, release: threading.Event | None = None) -> None:  # noqa: ANN001
-        super().__init__(daemon=True)
-        self.app, self.job, self.release = app, job, release
-        self.ready, self.outcome = threading.Event(), None
-
-    def run(self) -> None:
-        with self.app.app_context():
-            try:
-                self.job()
-                self.ready.set()
-                if self.release is not None:
-                    self.release.wait(30)
-                db.session.commit()
-                self.outcome = "ok"
-            except DomainError as error:
-                db.session.rollback()
-                self.outcome = error.message
-            finally:
-                self.ready.set()
-                db.session.remove()
-
-
 def _race_setup(world, monkeypatch) -> tuple[int, int, int, int]:
     """A proposal awaiting the decision; the ids the threads need: proposal, authority,
     admin, chairman (read now: the test holds no transaction, on SQLite no lock, while the
@@ -630,10 +605,10 @@ def test_a_decision_issued_while_a_value_for_today_is_added_waits_and_pays_it(
     job = _add_salary(authority_id, admin_id) if added == "base salary" \
         else _add_coefficient(award_type_id, admin_id)
     release = threading.Event()
-    admin = _Transaction(app, job, release)
+    admin = HeldTransaction(app, job, release)
     admin.start()
     assert admin.ready.wait(30) and admin.outcome is None
-    chairman = _Transaction(app, _approve(proposal_id, chairman_id))
+    chairman = HeldTransaction(app, _approve(proposal_id, chairman_id))
     chairman.start()
 
     chairman.join(1.0)
@@ -653,10 +628,10 @@ def test_todays_base_salary_added_while_a_decision_is_issued_waits_and_is_refuse
                                                                                  monkeypatch):
     proposal_id, authority_id, admin_id, chairman_id = _race_setup(world, monkeypatch)
     release = threading.Event()
-    chairman = _Transaction(app, _approve(proposal_id, chairman_id), release)
+    chairman = HeldTransaction(app, _approve(proposal_id, chairman_id), release)
     chairman.start()
     assert chairman.ready.wait(60) and chairman.outcome is None
-    admin = _Transaction(app, _add_salary(authority_id, admin_id))
+    admin = HeldTransaction(app, _add_salary(authority_id, admin_id))
     admin.start()
 
     admin.join(1.0)
@@ -666,7 +641,7 @@ def test_todays_base_salary_added_while_a_decision_is_issued_waits_and_is_refuse
     admin.join(30)
 
     assert chairman.outcome == "ok"
-    assert admin.outcome == (
+    assert admin.outcome.message == (
         "Quyết định 01/QĐ-UBND ngày 01/7/2026 đã tính tiền thưởng theo mức lương cơ sở đang áp "
         "dụng khi ban hành; mức mới chỉ có thể áp dụng từ sau ngày đó.")
     assert db.session.scalars(select(Setting.value)).all() == ["2340000"]

@@ -28,6 +28,7 @@ from award_flow.extensions import db
 from award_flow.org import operations as org_ops
 from award_flow.org.models import Authority, Unit, UnitKind
 from award_flow.org.operations import save_unit
+from tests.support import HeldTransaction
 from tests.web_helpers import db_snapshot
 
 
@@ -184,34 +185,6 @@ def test_saving_a_row_that_shares_its_key_asks_for_another_name(world, what):
     assert renamed.name_key == same_name_key("Tên khác hẳn")
 
 
-class _Save(threading.Thread):
-    """One save in its own app context and transaction, committed once `release` is set (at
-    once without one); `ready` is set when the save has flushed, before the commit. The
-    refusal, if any, is kept whole (its field, its cause)."""
-
-    def __init__(self, app, job: Callable[[], object],  # noqa: ANN001
-                 release: threading.Event | None = None) -> None:
-        super().__init__(daemon=True)
-        self.app, self.job, self.release = app, job, release
-        self.ready, self.outcome = threading.Event(), None
-
-    def run(self) -> None:
-        with self.app.app_context():
-            try:
-                self.job()
-                self.ready.set()
-                if self.release is not None:
-                    self.release.wait(30)
-                db.session.commit()
-                self.outcome = "ok"
-            except Exception as error:  # noqa: BLE001 - reported to the test
-                db.session.rollback()
-                self.outcome = error
-            finally:
-                self.ready.set()
-                db.session.remove()
-
-
 def _saving(what: Named, actor_id: int, authority_id: int, name: str):  # noqa: ANN202
     return lambda: what.save(db.session.get(User, actor_id),
                              db.session.get(Authority, authority_id), name)
@@ -231,10 +204,10 @@ def test_two_saves_of_one_new_name_at_once_one_is_refused_at_the_field(app, worl
     db.session.commit()  # hold no transaction (SQLite: no lock) while the threads run
 
     release = threading.Event()
-    first = _Save(app, _saving(what, *ids, first_name), release)
+    first = HeldTransaction(app, _saving(what, *ids, first_name), release)
     first.start()
     assert first.ready.wait(30) and first.outcome is None
-    second = _Save(app, _saving(what, *ids, second_name))
+    second = HeldTransaction(app, _saving(what, *ids, second_name))
     second.start()
     second.join(1.0)
     assert second.is_alive(), "the second save did not wait for the first"
