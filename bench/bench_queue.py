@@ -502,8 +502,11 @@ def build_fixture(now: datetime) -> Fixture:
                                 starts_on=start, ends_on=end))
     db.session.add_all(phases)
     db.session.flush()
-    awards = {a.code: (a.id, a.subject.value, float(a.coefficient)) for a in db.session.scalars(
-        select(AwardType).where(AwardType.authority_id == authority.id))}
+    # The default catalogue's coefficients (one each; the decisions generated here only need
+    # an amount to store).
+    awards = {a.code: (a.id, a.subject.value, float(a.coefficients[0].coefficient))
+              for a in db.session.scalars(
+                  select(AwardType).where(AwardType.authority_id == authority.id))}
     fixture = Fixture(
         unit_ids=[u.id for u in units.values()],
         officer_by_unit={uid: u.id for uid, u in officer_by_unit.items()},
