@@ -265,11 +265,67 @@
 // A session signed in without "remember me" ends after a while without a request
 // (SESSION_IDLE_MINUTES, auth/views.py), and typing a long text sends none. While the user
 // works in the page (keys, clicks), it asks the server now and then to keep the session;
-// shortly before the end it says so, with a button to go on; at the end it says what is lost.
+// shortly before the end it says so, with a button to go on. At the end, what was typed in
+// the page's forms is kept in this tab (sessionStorage), and filled in again when the same
+// user, signed in again, is back on the page: never for another user of the computer.
 // Tabs share the end (localStorage): work in one keeps the others' count going too.
 (function () {
   "use strict";
   var body = document.body;
+  var user = body.getAttribute("data-idle-user");
+  var TYPED = "award_flow.typed";
+  var here = window.location.pathname + window.location.search;
+
+  function typedFields() {
+    var fields = [];
+    document.querySelectorAll("main form[method=post]").forEach(function (form, index) {
+      form.querySelectorAll("textarea, input[type=text]").forEach(function (field) {
+        if (field.name) { fields.push({form: index, field: field}); }
+      });
+    });
+    return fields;
+  }
+  function keepTyped() {
+    var typed = typedFields().filter(function (f) {
+      return f.field.value && f.field.value !== f.field.defaultValue;
+    }).map(function (f) { return {form: f.form, name: f.field.name, value: f.field.value}; });
+    if (!typed.length) { return false; }
+    try {
+      window.sessionStorage.setItem(TYPED, JSON.stringify({user: user, page: here, typed: typed}));
+      return true;
+    } catch (e) { return false; }
+  }
+  (function fillTypedAgain() {
+    var kept = null;
+    try { kept = JSON.parse(window.sessionStorage.getItem(TYPED) || "null"); } catch (e) { return; }
+    if (!kept || !user) { return; }
+    // Another user signed in on this computer never sees it; the same user, on another page,
+    // still finds it on the page it was typed on.
+    if (kept.user !== user) { window.sessionStorage.removeItem(TYPED); return; }
+    if (kept.page !== here) { return; }
+    window.sessionStorage.removeItem(TYPED);
+    var forms = document.querySelectorAll("main form[method=post]");
+    var filled = 0;
+    kept.typed.forEach(function (entry) {
+      var form = forms[entry.form];
+      var field = form && form.elements.namedItem(entry.name);
+      if (field && field.matches && field.matches("textarea, input[type=text]") &&
+          (!field.value || field.value === field.defaultValue)) {
+        field.value = entry.value;
+        field.dispatchEvent(new Event("input", {bubbles: true}));
+        filled += 1;
+      }
+    });
+    var main = document.getElementById("main");
+    if (filled && main && body.getAttribute("data-idle-refilled")) {
+      var note = document.createElement("div");
+      note.className = "flash flash-info";
+      note.setAttribute("role", "status");
+      note.textContent = body.getAttribute("data-idle-refilled");
+      main.insertBefore(note, main.firstChild);
+    }
+  }());
+
   var left = parseInt(body.getAttribute("data-idle-left"), 10);
   var total = parseInt(body.getAttribute("data-idle-total"), 10) * 1000;
   var aliveUrl = body.getAttribute("data-idle-alive");
@@ -314,10 +370,9 @@
     ended = true;
     var again = document.createElement("a");
     again.className = "button";
-    again.href = body.getAttribute("data-idle-login") + "?next=" +
-      encodeURIComponent(window.location.pathname + window.location.search);
+    again.href = body.getAttribute("data-idle-login") + "?next=" + encodeURIComponent(here);
     again.textContent = body.getAttribute("data-idle-again");
-    show(body.getAttribute("data-idle-ended"), again);
+    show(body.getAttribute(keepTyped() ? "data-idle-ended-kept" : "data-idle-ended"), again);
   }
   function keep() {
     lastKept = Date.now();
