@@ -222,7 +222,7 @@ def end_idle_session() -> None:
 
 @bp.app_context_processor
 def idle_context() -> dict:
-    return {"idle_seconds_left": idle_seconds_left}
+    return {"idle_seconds_left": idle_seconds_left, "idle_limit_seconds": idle_limit_seconds}
 
 
 @bp.get("/session/alive")

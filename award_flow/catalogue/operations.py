@@ -178,9 +178,10 @@ def _used_by(issued, what: LazyString):  # noqa: ANN001, ANN202
              number=issued.reference, date=vn_short_date(issued.issued_on), what=what)
 
 
-def _ends(starts: list[date]) -> list[date | None]:
-    """Where each of the values starting on `starts` (the latest first) stops being in force."""
-    return [None, *starts][:len(starts)]
+def _next_after(starts: list[date], start: date) -> date | None:
+    """Where the value in force from `start`, of values in force from `starts`, stops being
+    in force (None: no later one)."""
+    return min((s for s in starts if s > start), default=None)
 
 
 def _gap_if_removed(starts: list[date], start: date) -> date | None:
@@ -199,27 +200,43 @@ def _gap_refusal(until: date, what: LazyString | str) -> str:
              "dụng.", date=vn_short_date(until), what=what)
 
 
+def _removal_refusal(authority_id: int, starts: list[date], start: date, *,
+                     what: LazyString | str, only: LazyString, required: bool = True,
+                     award_type_id: int | None = None) -> str | None:
+    """Why the value in force from `start`, of values in force from `starts`, cannot be
+    removed; None when it can. The page offers a button only where this says None, and the
+    operation refuses with it: the two cannot disagree.
+
+    A value that must always be there (`required`) is not removed when it is the only one
+    (`only` says so) nor while it is in force until a later one begins; no value is removed
+    that a decision (of `award_type_id`, if given) was issued under."""
+    if required and len(starts) == 1:
+        return str(only)
+    gap = _gap_if_removed(starts, start) if required else None
+    if gap is not None:
+        return _gap_refusal(gap, what)
+    issued = _decision_in(authority_id, start, _next_after(starts, start), award_type_id)
+    if issued is not None:
+        return _("Không thể xóa: quyết định %(number)s ngày %(date)s đã tính tiền thưởng "
+                 "theo %(what)s này.", number=issued.reference,
+                 date=vn_short_date(issued.issued_on), what=what)
+    return None
+
+
+_ONLY_COEFFICIENT = _l("Đây là hệ số duy nhất: hãy thêm hệ số đúng trước khi xóa hệ số này.")
+
+
 def coefficients_removable(award_type: AwardType) -> set[int]:
-    """Ids of the coefficients `remove_coefficient` would remove: not the only one, nor the
-    one in force until a later one begins, and none a decision of this award was issued
-    under."""
-    rows = award_type.coefficients
-    if len(rows) < 2:
-        return set()
-    starts = [c.effective_from for c in rows]
-    return {c.id for c, end in zip(rows, _ends(starts), strict=True)
-            if _gap_if_removed(starts, c.effective_from) is None
-            and _decision_in(award_type.authority_id, c.effective_from, end,
-                             award_type.id) is None}
+    """Ids of the coefficients `remove_coefficient` would remove (the page offers only those)."""
+    starts = [c.effective_from for c in award_type.coefficients]
+    return {c.id for c in award_type.coefficients if _removal_refusal(
+        award_type.authority_id, starts, c.effective_from, what=_("hệ số"),
+        only=_ONLY_COEFFICIENT, award_type_id=award_type.id) is None}
 
 
-def _coefficient_end(award_type: AwardType, start: date) -> date | None:
-    """The day after the coefficient starting on `start` is in force (None: no later one)."""
-    return db.session.scalar(
-        select(AwardCoefficient.effective_from)
-        .where(AwardCoefficient.award_type_id == award_type.id,
-               AwardCoefficient.effective_from > start)
-        .order_by(AwardCoefficient.effective_from).limit(1))
+def _coefficient_starts(award_type_id: int) -> list[date]:
+    return list(db.session.scalars(select(AwardCoefficient.effective_from).where(
+        AwardCoefficient.award_type_id == award_type_id)))
 
 
 def add_coefficient(actor: User, award_type: AwardType, coefficient: Decimal,
@@ -237,7 +254,7 @@ def add_coefficient(actor: User, award_type: AwardType, coefficient: Decimal,
     if any(c.effective_from == effective_from for c in award_type.coefficients):
         raise ValidationError(taken, field="effective_from")
     authority_id = award_type.authority_id
-    end = _coefficient_end(award_type, effective_from)
+    end = _next_after(_coefficient_starts(award_type.id), effective_from)
     _hold_issuances_if_today(authority_id, effective_from, end)
     issued = _decision_in(authority_id, effective_from, end, award_type.id)
     if issued is not None:
@@ -256,20 +273,14 @@ def remove_coefficient(actor: User, row: AwardCoefficient) -> None:
     """Remove a coefficient entered by mistake, as long as another is in force in its place
     and no decision of its award was issued while it was in force."""
     award_type = row.award_type
-    if len(award_type.coefficients) == 1:
-        raise NotAllowed(_("Đây là hệ số duy nhất: hãy thêm hệ số đúng trước khi xóa hệ số "
-                           "này."))
-    gap = _gap_if_removed([c.effective_from for c in award_type.coefficients],
-                          row.effective_from)
-    if gap is not None:
-        raise NotAllowed(_gap_refusal(gap, _("hệ số")))
-    end = _coefficient_end(award_type, row.effective_from)
-    _hold_issuances_if_today(award_type.authority_id, row.effective_from, end)
-    issued = _decision_in(award_type.authority_id, row.effective_from, end, award_type.id)
-    if issued is not None:
-        raise NotAllowed(_("Không thể xóa: quyết định %(number)s ngày %(date)s đã tính tiền "
-                           "thưởng theo hệ số này.", number=issued.reference,
-                           date=vn_short_date(issued.issued_on)))
+    starts = _coefficient_starts(award_type.id)
+    _hold_issuances_if_today(award_type.authority_id, row.effective_from,
+                             _next_after(starts, row.effective_from))
+    refusal = _removal_refusal(award_type.authority_id, starts, row.effective_from,
+                               what=_("hệ số"), only=_ONLY_COEFFICIENT,
+                               award_type_id=award_type.id)
+    if refusal is not None:
+        raise NotAllowed(refusal)
     audit.record("remove_coefficient", actor, comment=(
         f"{award_type.code}: ×{_plain(row.coefficient)} from "
         f"{row.effective_from.isoformat()} ({row.source})"))
@@ -306,14 +317,6 @@ def dated_values(authority_id: int, key: str) -> list[Setting]:
         .order_by(Setting.effective_from.desc())))
 
 
-def _next_start(authority_id: int, key: str, after: date) -> date | None:
-    return db.session.scalar(
-        select(Setting.effective_from)
-        .where(Setting.authority_id == authority_id, Setting.key == key,
-               Setting.effective_from > after)
-        .order_by(Setting.effective_from).limit(1))
-
-
 def add_dated_amount(actor: User, authority: Authority, setting: DatedAmount, value: int,
                      effective_from: date, source: str) -> Setting:
     """Record the value a new rule sets, from the day it takes effect: decisions issued from
@@ -335,7 +338,8 @@ def add_dated_amount(actor: User, authority: Authority, setting: DatedAmount, va
             Setting.authority_id == authority.id, Setting.key == setting.key,
             Setting.effective_from == effective_from)):
         raise ValidationError(taken, field="effective_from")
-    end = _next_start(authority.id, setting.key, effective_from)
+    end = _next_after([s.effective_from for s in dated_values(authority.id, setting.key)],
+                      effective_from)
     _hold_issuances_if_today(authority.id, effective_from, end)
     issued = _decision_in(authority.id, effective_from, end)
     if issued is not None:
@@ -349,17 +353,20 @@ def add_dated_amount(actor: User, authority: Authority, setting: DatedAmount, va
     return row
 
 
+def _only_value(setting: DatedAmount) -> LazyString:
+    return _l("Đây là %(what)s duy nhất: hãy thêm mức đúng trước khi xóa mức này.",
+              what=setting.what)
+
+
 def removable(authority_id: int, key: str) -> set[int]:
     """Ids of the values of a dated setting `remove_dated_amount` would remove (the page
     offers only those)."""
+    setting = DATED_AMOUNTS[key]
     values = dated_values(authority_id, key)
-    required = DATED_AMOUNTS[key].required
-    if required and len(values) < 2:
-        return set()
     starts = [s.effective_from for s in values]
-    return {s.id for s, end in zip(values, _ends(starts), strict=True)
-            if not (required and _gap_if_removed(starts, s.effective_from))
-            and _decision_in(authority_id, s.effective_from, end) is None}
+    return {s.id for s in values if _removal_refusal(
+        authority_id, starts, s.effective_from, what=setting.what, only=_only_value(setting),
+        required=setting.required) is None}
 
 
 def remove_dated_amount(actor: User, row: Setting) -> None:
@@ -368,19 +375,12 @@ def remove_dated_amount(actor: User, row: Setting) -> None:
     setting = DATED_AMOUNTS[row.key]
     authority_id = row.authority_id
     starts = [s.effective_from for s in dated_values(authority_id, row.key)]
-    if setting.required and len(starts) == 1:
-        raise NotAllowed(_("Đây là %(what)s duy nhất: hãy thêm mức đúng trước khi xóa mức này.",
-                           what=setting.what))
-    gap = _gap_if_removed(starts, row.effective_from) if setting.required else None
-    if gap is not None:
-        raise NotAllowed(_gap_refusal(gap, setting.what))
-    end = _next_start(authority_id, row.key, row.effective_from)
-    _hold_issuances_if_today(authority_id, row.effective_from, end)
-    issued = _decision_in(authority_id, row.effective_from, end)
-    if issued is not None:
-        raise NotAllowed(_("Không thể xóa: quyết định %(number)s ngày %(date)s đã tính tiền "
-                           "thưởng theo %(what)s này.", number=issued.reference,
-                           date=vn_short_date(issued.issued_on), what=setting.what))
+    _hold_issuances_if_today(authority_id, row.effective_from,
+                             _next_after(starts, row.effective_from))
+    refusal = _removal_refusal(authority_id, starts, row.effective_from, what=setting.what,
+                               only=_only_value(setting), required=setting.required)
+    if refusal is not None:
+        raise NotAllowed(refusal)
     audit.record(f"remove_{row.key}", actor, comment=(
         f"{row.value} from {row.effective_from.isoformat()} ({row.source})"))
     db.session.delete(row)
