@@ -17,10 +17,11 @@ from sqlalchemy import (
     desc,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from award_flow.core.enums import enum_column_type
 from award_flow.core.formatting import vn_number
+from award_flow.core.text import same_name_key
 from award_flow.extensions import db
 from award_flow.org.models import Authority
 
@@ -75,7 +76,8 @@ CONFERRED_BY_LABELS = {
 class AwardType(db.Model):
     """One entry of an authority's award catalogue (RULES.md "Award catalogue")."""
 
-    __table_args__ = (UniqueConstraint("authority_id", "code"),)
+    __table_args__ = (UniqueConstraint("authority_id", "code"),
+                      UniqueConstraint("authority_id", "subject", "name_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
@@ -83,6 +85,10 @@ class AwardType(db.Model):
     #: The name as printed on documents: "Giấy khen của Chủ tịch UBND". Room for a default
     #: name ("Giấy khen của Chủ tịch " and an authority's name of up to 200 characters).
     name: Mapped[str] = mapped_column(String(300))
+    #: `same_name_key(name)`, set whenever the name is set and unique per authority and kind
+    #: of nominee: a form's choices read "name (kind)", so two entries of one name for one
+    #: kind could not be told apart (as `Unit.name_key`; migration 0013).
+    name_key: Mapped[str] = mapped_column(Text)
     category: Mapped[AwardCategory] = mapped_column(enum_column_type(AwardCategory, "award_category"))
     #: Who can receive it: an individual, a collective or a household.
     subject: Mapped[NomineeKind] = mapped_column(enum_column_type(NomineeKind, "award_subject"))
@@ -96,6 +102,11 @@ class AwardType(db.Model):
     coefficients: Mapped[list[AwardCoefficient]] = relationship(
         back_populates="award_type", cascade="all, delete-orphan",
         order_by=lambda: desc(AwardCoefficient.effective_from))
+
+    @validates("name")
+    def _set_name_key(self, _attribute: str, name: str) -> str:
+        self.name_key = same_name_key(name)
+        return name
 
     def coefficient_on(self, on: date) -> AwardCoefficient | None:
         """The coefficient in force on a day, from the loaded history (no query once loaded)."""

@@ -115,16 +115,21 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
         _check_coefficient(data.coefficient)
     subject = award_type.subject if award_type is not None else data.subject
     # The form's choices read "name (kind)": two entries of one name for one kind of
-    # nominee could not be told apart.
-    key = same_name_key(name)
-    clash = next((other for other in db.session.scalars(
-        select(AwardType).where(AwardType.authority_id == authority.id,
-                                AwardType.subject == subject))
-        if other is not award_type and same_name_key(other.name) == key), None)
+    # nominee could not be told apart. AwardType.name_key is unique per authority and kind:
+    # two admins adding one name at the same moment both pass this check, and the second is
+    # refused by flush_unique below (knowing only its own spelling).
+    same_name = select(AwardType).where(AwardType.authority_id == authority.id,
+                                        AwardType.subject == subject,
+                                        AwardType.name_key == same_name_key(name))
+    if award_type is not None:
+        same_name = same_name.where(AwardType.id != award_type.id)
+    clash = db.session.scalar(same_name)
     if clash is not None:
         raise ValidationError(_("Danh mục đã có “%(name)s” (mã %(code)s) cho %(kind)s.",
                                 name=clash.name, code=clash.code,
                                 kind=subject.label.lower()), field="name")
+    name_taken = _("Danh mục đã có “%(name)s” cho %(kind)s.", name=name,
+                   kind=subject.label.lower())
     if new:
         award_type = _new_award_type(authority, data)
         award_type.coefficients.append(AwardCoefficient(
@@ -133,7 +138,8 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
     award_type.name = name
     award_type.notes = nfc(data.notes) or ""
     award_type.active = data.active
-    flush_unique(_code_taken(award_type.code), "code")
+    flush_unique(_code_taken(award_type.code), "code",
+                 by_column={"name_key": (name_taken, "name")})
     first = f" ×{_plain(data.coefficient)}" if new else ""
     changes = [f"name: {before} → {name}"] if not new and before != name else []
     audit.record("save_award_type", actor, comment="; ".join(

@@ -69,11 +69,38 @@ def configure_engines(app: Flask, engines) -> None:  # noqa: ANN001
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
 
-def flush_unique(message: str, field: str | None = None) -> None:
+def unique_columns(error: IntegrityError) -> frozenset[str]:
+    """The columns of the unique constraint a statement broke; empty when the database does
+    not say (or another kind of constraint failed). PostgreSQL names the constraint
+    (psycopg's `diag`), SQLite its columns ("UNIQUE constraint failed: unit.authority_id,
+    unit.name")."""
+    diag = getattr(error.orig, "diag", None)
+    if diag is not None and diag.constraint_name:
+        table = db.metadata.tables.get(diag.table_name or "")
+        for constraint in () if table is None else (*table.constraints, *table.indexes):
+            if constraint.name == diag.constraint_name:
+                return frozenset(column.name for column in constraint.columns)
+        return frozenset()
+    message = str(error.orig)
+    prefix = "UNIQUE constraint failed: "
+    if not message.startswith(prefix):
+        return frozenset()
+    return frozenset(part.strip().rpartition(".")[2]
+                     for part in message[len(prefix):].split(","))
+
+
+def flush_unique(message: str, field: str | None = None, *,
+                 by_column: Mapping[str, tuple[str, str | None]] | None = None) -> None:
     """Flush; a unique constraint that fails (someone else took the name or code between an
     operation's check and its insert) is refused with the check's own message rather than a
-    server error."""
+    server error. A table with more than one such constraint names, in `by_column`, the
+    refusal of the one that has a column ({"name_key": (message, "name")}); any other is
+    refused with `message` at `field`."""
     try:
         db.session.flush()
     except IntegrityError as exc:
+        columns = unique_columns(exc)
+        for column, (refusal, at) in (by_column or {}).items():
+            if column in columns:
+                raise ValidationError(refusal, field=at) from exc
         raise ValidationError(message, field=field) from exc

@@ -1,16 +1,19 @@
-"""A unit's and a campaign's name are taken once per authority, whatever the spelling
-(`same_name_key`: case, spacing and where a word's tone mark sits left aside). The database
-keeps it: each row stores its key (`name_key`, set with the name) under UNIQUE (authority_id,
-name_key), migration 0012. The operations' check names the clash; a second spelling that it
-could not see (another admin's row, not yet committed) is refused by the constraint with the
-same message, at the same field."""
+"""A unit's and a campaign's name are taken once per authority, and an award's once per
+authority and kind of nominee, whatever the spelling (`same_name_key`: case, spacing and where
+a word's tone mark sits left aside). The database keeps it: each row stores its key
+(`name_key`, set with the name) under UNIQUE (authority_id, name_key), migration 0012, or
+(authority_id, subject, name_key), migration 0013. The operations' check names the clash; a
+second spelling that it could not see (another admin's row, not yet committed) is refused by
+the constraint at the same field, with the check's message as far as the refusal knows it."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -20,7 +23,11 @@ from award_flow.auth.models import User
 from award_flow.campaigns import operations as campaign_ops
 from award_flow.campaigns.models import Campaign, CampaignKind
 from award_flow.campaigns.operations import CampaignData, save_campaign
+from award_flow.catalogue import operations as catalogue_ops
+from award_flow.catalogue.models import AwardCategory, AwardType, ConferredBy, NomineeKind
+from award_flow.catalogue.operations import AwardTypeData, save_award_type
 from award_flow.core.audit import AuditEvent
+from award_flow.core.database import flush_unique, unique_columns
 from award_flow.core.errors import ValidationError
 from award_flow.core.model_base import utcnow
 from award_flow.core.text import same_name_key
@@ -34,20 +41,28 @@ from tests.web_helpers import db_snapshot
 
 @dataclass(frozen=True)
 class Named:
-    """What the tests do alike to units and campaigns."""
+    """What the tests do alike to units, campaigns and award types."""
 
     model: type
     #: the module whose check looks the key up (made blind below)
     operations: object
     action: str
+    #: who saves it: an attribute of `world`
+    actor: str
     #: a name `world` has already
     existing: str
+    #: the check's refusal: {name} and {code} of the row it clashes with
     taken: str
     save: Callable  # (actor, authority, name, row=None) → row
     columns: Callable[[Authority, str], dict]  # every column of a raw row but the key
+    #: the constraint's refusal: {name} being saved (the other row's is unknown); None: `taken`
+    taken_behind: str | None = None
 
-    def refusal(self, name: str) -> str:
-        return self.taken.format(name)
+    def refusal(self, name: str, code: str | None = None) -> str:
+        return self.taken.format(name=name, code=code)
+
+    def refusal_behind(self, name: str) -> str:
+        return (self.taken_behind or self.taken).format(name=name)
 
 
 def _save_unit(actor, authority, name, row=None):  # noqa: ANN001, ANN202
@@ -60,23 +75,43 @@ def _save_campaign(actor, authority, name, row=None):  # noqa: ANN001, ANN202
         ends_on=date(2026, 12, 31)), campaign=row)
 
 
+_codes = itertools.count(1)
+
+
+def _save_award_type(actor, authority, name, row=None):  # noqa: ANN001, ANN202
+    if row is not None:
+        return save_award_type(actor, authority, AwardTypeData(name=name), row)
+    return save_award_type(actor, authority, AwardTypeData(
+        name=name, coefficient=Decimal("0.3"), code=f"TEN_{next(_codes)}",
+        category=AwardCategory.TITLE, subject=NomineeKind.INDIVIDUAL))
+
+
 UNIT = Named(
-    Unit, org_ops, "save_unit", "Xã Long Hữu",
-    "Đã có đơn vị “{}”: tên chỉ khác chữ hoa, chữ thường hoặc vị trí dấu thanh là cùng một "
+    Unit, org_ops, "save_unit", "admin", "Xã Long Hữu",
+    "Đã có đơn vị “{name}”: tên chỉ khác chữ hoa, chữ thường hoặc vị trí dấu thanh là cùng một "
     "đơn vị.", _save_unit,
     lambda authority, name: {"authority_id": authority.id, "name": name,
                              "kind": UnitKind.COMMUNE, "active": True, "created_at": utcnow()})
 CAMPAIGN = Named(
-    Campaign, campaign_ops, "save_campaign", "Phong trào thi đua 2021 - 2025",
-    "Đã có phong trào “{}”.", _save_campaign,
+    Campaign, campaign_ops, "save_campaign", "secretariat", "Phong trào thi đua 2021 - 2025",
+    "Đã có phong trào “{name}”.", _save_campaign,
     lambda authority, name: {"authority_id": authority.id, "name": name,
                              "kind": CampaignKind.REGULAR, "starts_on": date(2026, 1, 1),
                              "ends_on": date(2026, 12, 31)})
-BOTH = [pytest.param(UNIT, id="unit"), pytest.param(CAMPAIGN, id="campaign")]
+AWARD_TYPE = Named(
+    AwardType, catalogue_ops, "save_award_type", "admin", "Lao động tiên tiến",
+    "Danh mục đã có “{name}” (mã {code}) cho cá nhân.", _save_award_type,
+    lambda authority, name: {"authority_id": authority.id, "code": f"RAW_{next(_codes)}",
+                             "name": name, "category": AwardCategory.TITLE,
+                             "subject": NomineeKind.INDIVIDUAL,
+                             "conferred_by": ConferredBy.SELF, "notes": "", "active": True},
+    taken_behind="Danh mục đã có “{name}” cho cá nhân.")
+BOTH = [pytest.param(UNIT, id="unit"), pytest.param(CAMPAIGN, id="campaign"),
+        pytest.param(AWARD_TYPE, id="award type")]
 
 
 def _actor(world, what: Named) -> User:  # noqa: ANN001
-    return world.admin if what is UNIT else world.secretariat
+    return getattr(world, what.actor)
 
 
 def _rows_keyed(what: Named, name: str) -> int:
@@ -134,6 +169,7 @@ def test_another_authority_may_have_the_same_name(world, other_world, what):
 #: the longest name a form takes, with words whose key is a character longer ("trường":
 #: the tone mark moved to the end does not compose with the "g")
 @pytest.mark.parametrize(("what", "length"), [pytest.param(UNIT, 200, id="unit"),
+                                              pytest.param(AWARD_TYPE, 300, id="award type"),
                                               pytest.param(CAMPAIGN, 400, id="campaign")])
 def test_a_name_of_the_longest_length_is_saved_though_its_key_is_longer(world, what, length):
     name = ("Trường " * length)[:length - 1] + "x"
@@ -155,7 +191,8 @@ def test_what_the_check_could_not_see_the_constraint_refuses_at_the_field(world,
     with pytest.raises(ValidationError) as refused:
         what.save(_actor(world, what), world.authority, spelling)
 
-    assert (refused.value.field, refused.value.message) == ("name", what.refusal(spelling))
+    assert (refused.value.field, refused.value.message) == ("name",
+                                                            what.refusal_behind(spelling))
     assert isinstance(refused.value.__cause__, IntegrityError)
     assert "name_key" in str(refused.value.__cause__)
     db.session.rollback()
@@ -177,7 +214,8 @@ def test_saving_a_row_that_shares_its_key_asks_for_another_name(world, what):
 
     with pytest.raises(ValidationError) as refused:
         what.save(_actor(world, what), world.authority, spelling, duplicate)
-    assert (refused.value.field, refused.value.message) == ("name", what.refusal(what.existing))
+    assert (refused.value.field, refused.value.message) == (
+        "name", what.refusal(what.existing, "LDTT"))
     db.session.rollback()
 
     renamed = what.save(_actor(world, what), world.authority, "Tên khác hẳn", duplicate)
@@ -221,13 +259,37 @@ def test_two_saves_of_one_new_name_at_once_one_is_refused_at_the_field(app, worl
     assert refused.field == "name"
     if db.engine.dialect.name == "postgresql":
         assert isinstance(refused.__cause__, IntegrityError)
-        assert "uq_" + what.model.__tablename__ + "_authority_id_name_key" in str(
-            refused.__cause__)
-        assert refused.message == what.refusal(second_name)  # its own spelling: all it knows
+        constraint = refused.__cause__.orig.diag.constraint_name
+        assert constraint.startswith(f"uq_{what.model.__tablename__}_authority_id_")
+        assert constraint.endswith("_name_key")
+        assert refused.message == what.refusal_behind(second_name)  # all it knows
     else:
         assert refused.__cause__ is None
-        assert refused.message == what.refusal(first_name)
+        first_row = db.session.scalar(select(what.model).where(what.model.name == first_name))
+        assert refused.message == what.refusal(first_name, getattr(first_row, "code", None))
     assert db.session.scalars(select(what.model.name).where(
         what.model.name_key == same_name_key(first_name))).all() == [first_name]
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.action == what.action)) == audit_events + 1
+
+
+#: which of an award type's two unique constraints a second row breaks → the refusal's field
+CLASHES = [("code", "code"), ("name", "name")]
+
+
+@pytest.mark.parametrize(("clash", "field"), CLASHES)
+def test_a_table_with_two_unique_constraints_is_refused_at_the_one_broken(world, clash,
+                                                                         field):
+    existing = world.awards["LDTT"]
+    columns = AWARD_TYPE.columns(world.authority, "Tên chưa có")
+    columns["code" if clash == "code" else "name"] = getattr(existing, clash)
+    db.session.add(AwardType(**columns))
+
+    with pytest.raises(ValidationError) as refused:
+        flush_unique("code taken", "code", by_column={"name_key": ("name taken", "name")})
+
+    assert (refused.value.field, refused.value.message) == (field, f"{clash} taken")
+    broken = {"code": {"authority_id", "code"},
+              "name": {"authority_id", "subject", "name_key"}}[clash]
+    assert unique_columns(refused.value.__cause__) == broken
+    db.session.rollback()
