@@ -178,6 +178,18 @@ def _hold_issuances_if_today(authority_id: int, start: date, end: date | None) -
         lock_issuance(authority_id, today.year)
 
 
+def _hold_dated_values(model: type[AwardType] | type[Authority], row_id: int) -> None:
+    """Wait for another admin's change to the same dated values (an award's coefficients:
+    its row; the authority's settings: the authority's), and hold the next until this one
+    ends: two removals at once each saw the other's value still there, and both passed
+    `_removal_refusal`. SQLite's write lock (BEGIN IMMEDIATE) already holds them.
+
+    FOR NO KEY UPDATE: rows that refer to the award or the authority (a proposal, an audit
+    event) are still written meanwhile."""
+    db.session.execute(select(model.id).where(model.id == row_id)
+                       .with_for_update(key_share=True))
+
+
 def _used_by(issued, what: LazyString):  # noqa: ANN001, ANN202
     return _("Quyết định %(number)s ngày %(date)s đã tính tiền thưởng theo %(what)s đang áp "
              "dụng khi ban hành; mức mới chỉ có thể áp dụng từ sau ngày đó.",
@@ -256,8 +268,9 @@ def add_coefficient(actor: User, award_type: AwardType, coefficient: Decimal,
     if not source:
         raise ValidationError(_("Cần ghi căn cứ, ví dụ: Nghị định 152/2025/NĐ-CP, Điều 51."),
                               field="source")
+    _hold_dated_values(AwardType, award_type.id)
     taken = _("Đã có hệ số áp dụng từ ngày %(date)s.", date=vn_short_date(effective_from))
-    if any(c.effective_from == effective_from for c in award_type.coefficients):
+    if effective_from in _coefficient_starts(award_type.id):
         raise ValidationError(taken, field="effective_from")
     authority_id = award_type.authority_id
     end = _next_after(_coefficient_starts(award_type.id), effective_from)
@@ -279,6 +292,7 @@ def remove_coefficient(actor: User, row: AwardCoefficient) -> None:
     """Remove a coefficient entered by mistake, as long as another is in force in its place
     and no decision of its award was issued while it was in force."""
     award_type = row.award_type
+    _hold_dated_values(AwardType, award_type.id)
     starts = _coefficient_starts(award_type.id)
     _hold_issuances_if_today(award_type.authority_id, row.effective_from,
                              _next_after(starts, row.effective_from))
@@ -338,6 +352,7 @@ def add_dated_amount(actor: User, authority: Authority, setting: DatedAmount, va
     if not source:
         raise ValidationError(_("Cần ghi căn cứ, ví dụ: Nghị định 73/2024/NĐ-CP, Điều 3."),
                               field="source")
+    _hold_dated_values(Authority, authority.id)
     taken = _("Đã có %(what)s áp dụng từ ngày %(date)s.", what=setting.what,
               date=vn_short_date(effective_from))
     if db.session.scalar(select(Setting.id).where(
@@ -380,6 +395,7 @@ def remove_dated_amount(actor: User, row: Setting) -> None:
     force (and, for the base salary, another one is in force in its place)."""
     setting = DATED_AMOUNTS[row.key]
     authority_id = row.authority_id
+    _hold_dated_values(Authority, authority_id)
     starts = [s.effective_from for s in dated_values(authority_id, row.key)]
     _hold_issuances_if_today(authority_id, row.effective_from,
                              _next_after(starts, row.effective_from))

@@ -647,6 +647,61 @@ def test_todays_base_salary_added_while_a_decision_is_issued_waits_and_is_refuse
     assert db.session.scalars(select(Setting.value)).all() == ["2340000"]
 
 
+def _removing(model: type, row_id: int, admin_id: int):  # noqa: ANN202
+    from award_flow.auth.models import User
+    from award_flow.catalogue.operations import remove_coefficient, remove_dated_amount
+
+    remove = remove_coefficient if model is AwardCoefficient else remove_dated_amount
+    return lambda: remove(db.session.get(User, admin_id), db.session.get(model, row_id))
+
+
+#: a history of two values, each removable alone → what is left when both are removed at once
+TWO_REMOVED_AT_ONCE = [
+    ("coefficient", AwardCoefficient,
+     "Đây là hệ số duy nhất: hãy thêm hệ số đúng trước khi xóa hệ số này."),
+    ("base salary", Setting,
+     "Đây là mức lương cơ sở duy nhất: hãy thêm mức đúng trước khi xóa mức này."),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("what", "model", "only"), TWO_REMOVED_AT_ONCE)
+def test_two_admins_removing_the_two_values_at_once_leave_one(app, world, what, model, only):
+    """Each removal alone leaves the other value in force; at once, each saw the other's
+    still there. The second waits for the first (the award's or the authority's row;
+    SQLite: the write lock), then sees one value left and is refused."""
+    if model is AwardCoefficient:
+        award = world.awards["LDTT"]
+        later = _coefficient(award, "0.35", date(2026, 1, 1))
+        ids = [award.coefficients[-1].id, later.id]
+    else:
+        first = db.session.scalar(select(Setting).where(
+            Setting.authority_id == world.authority.id, Setting.key == BASE_SALARY))
+        ids = [first.id, _salary(world, 2_530_000, date(2026, 1, 1)).id]
+    admin_id = world.admin.id
+    db.session.commit()  # hold no transaction (SQLite: no lock) while the threads run
+
+    release = threading.Event()
+    first_admin = HeldTransaction(app, _removing(model, ids[0], admin_id), release)
+    first_admin.start()
+    assert first_admin.ready.wait(30) and first_admin.outcome is None
+    second_admin = HeldTransaction(app, _removing(model, ids[1], admin_id))
+    second_admin.start()
+    second_admin.join(1.0)
+    assert second_admin.is_alive(), f"the second {what} removal did not wait for the first"
+    release.set()
+    first_admin.join(30)
+    second_admin.join(60)
+
+    assert first_admin.outcome == "ok"
+    assert isinstance(second_admin.outcome, DomainError), second_admin.outcome
+    assert second_admin.outcome.message == only
+    left = select(model.id).where(
+        AwardCoefficient.award_type_id == world.awards["LDTT"].id if model is AwardCoefficient
+        else Setting.key == BASE_SALARY)
+    assert db.session.scalars(left).all() == [ids[1]]
+
+
 def test_in_english_the_catalogue_keeps_its_vietnamese_names_marked(client, world, login):
     from tests.test_accessibility import in_english
 
