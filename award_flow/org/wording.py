@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import has_request_context
 from flask_babel import LazyString, gettext
 from flask_login import current_user
+from markupsafe import escape
 
 from award_flow.org.models import DEFAULT_SECRETARIAT_NAME
 
@@ -23,7 +24,16 @@ def secretariat_name() -> str:
     return DEFAULT_SECRETARIAT_NAME
 
 
+class _LazyStringOfData(LazyString):
+    """A lazy message whose text holds data. Flask-Babel's `LazyString.__html__` gives the
+    text as it is, which Jinja takes for safe markup: right for a translator's message, not
+    for a name an admin typed ("NV<meta http-equiv=refresh …>")."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
 def secretariat_l(message: str) -> LazyString:
     """`lazy_gettext` for a message that names the secretariat as `%(secretariat)s` (an
-    extraction keyword, see the Makefile)."""
-    return LazyString(lambda: gettext(message, secretariat=secretariat_name()))
+    extraction keyword, see the Makefile); escaped in a page, as the name is data."""
+    return _LazyStringOfData(lambda: gettext(message, secretariat=secretariat_name()))

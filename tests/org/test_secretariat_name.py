@@ -129,3 +129,21 @@ def test_0009_keeps_the_name_existing_authorities_showed_and_downgrades(app, tmp
             c["name"] for c in inspect(db.session.connection()).get_columns("authority")}
         assert db.session.scalar(text("SELECT count(*) FROM unit")) == 1
 
+
+
+MARKUP_NAME = 'Phòng Nội vụ<meta http-equiv="refresh" content="0;url=https://example.com">'
+
+
+@pytest.mark.parametrize(("who", "state", "where"), [
+    ("committee", S.IN_COMMITTEE, "proposal"),  # the "Chuyển lại …" button and its legend
+    ("chairman", S.AWAITING_DECISION, "proposal"),
+    ("secretariat", S.SUBMITTED, "account"),  # the role "Cán bộ …"
+])
+def test_a_name_with_markup_is_shown_as_text(client, world, login, who, state, where):
+    world.authority.secretariat_name = MARKUP_NAME
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    login(getattr(world, who))
+    page = client.get(f"/proposals/{proposal.id}" if where == "proposal" else "/account").text
+    assert "<meta http-equiv" not in page
+    assert "Phòng Nội vụ&lt;meta http-equiv=&#34;refresh&#34;" in page
