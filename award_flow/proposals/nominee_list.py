@@ -40,6 +40,8 @@ from award_flow.proposals.models import PRIORITY_GROUPS_BY_KIND, Gender, Priorit
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 #: Errors said at once: enough to fix a sheet in one go, not a wall of text.
 MAX_REPORTED = 20
+#: The blank list's hidden sheet of drop-down choices (the list itself is the first sheet).
+CHOICES_SHEET = "Lựa chọn"
 
 
 @dataclass(frozen=True)
@@ -78,26 +80,29 @@ def columns_for(kind: NomineeKind) -> list[Column]:
     return [_NUMBER, _NAMES[kind], *people, _PLACE, _PRIORITY, _SUMMARY]
 
 
-def _vi(text: object) -> str:
+def _vi(choice: Gender | PriorityGroup | NomineeKind) -> str:
+    """A choice's label in Vietnamese, whatever the page's language: the list is a form
+    filed with the authority, read back in any language. (`label` gives the text in the
+    language in force where it is read, so it is read in here.)"""
     with force_locale("vi"):
-        return str(text)
+        return choice.label
 
 
 @functools.cache
 def _group_labels(kind: NomineeKind) -> dict[str, PriorityGroup]:
     """Folded Vietnamese label → priority group, for the groups `kind` may be in."""
-    return {fold(_vi(group.label)): group for group in PRIORITY_GROUPS_BY_KIND[kind]}
+    return {fold(_vi(group)): group for group in PRIORITY_GROUPS_BY_KIND[kind]}
 
 
 @functools.cache
 def _genders() -> dict[str, Gender]:
     """Folded Vietnamese label ("nam", "nu") or value ("male", "female") → gender."""
-    return {key: gender for gender in Gender for key in (fold(_vi(gender.label)), gender.value)}
+    return {key: gender for gender in Gender for key in (fold(_vi(gender)), gender.value)}
 
 
 def blank_list_name(kind: NomineeKind) -> str:
     """The blank list's file name: "danh-sach-ca-nhan.xlsx"."""
-    return f"danh-sach-{fold(_vi(kind.label)).replace(' ', '-')}.xlsx"
+    return f"danh-sach-{fold(_vi(kind)).replace(' ', '-')}.xlsx"
 
 
 def blank_list(kind: NomineeKind) -> bytes:
@@ -114,13 +119,21 @@ def blank_list(kind: NomineeKind) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[cell.column_letter].width = column.width
     sheet.freeze_panes = "A2"
-    choices = {"gender": [_vi(g.label) for g in (Gender.MALE, Gender.FEMALE)],
-               "priority_group": [_vi(g.label) for g in PRIORITY_GROUPS_BY_KIND[kind]]}
+    choices = {"gender": [_vi(g) for g in (Gender.MALE, Gender.FEMALE)],
+               "priority_group": [_vi(g) for g in PRIORITY_GROUPS_BY_KIND[kind]]}
+    # The choices are cells of a hidden sheet, not a quoted list in the rule: Excel splits
+    # a quoted list at its commas, and "Người trực tiếp lao động, công tác khác" has one.
+    lists = workbook.create_sheet(CHOICES_SHEET)
+    lists.sheet_state = "hidden"
     for index, column in enumerate(columns, start=1):
         if column.field in choices:
-            letter = sheet.cell(row=1, column=index).column_letter
-            rule = DataValidation(type="list", allow_blank=True,
-                                  formula1='"' + ",".join(choices[column.field]) + '"')
+            labels = choices[column.field]
+            source = get_column_letter(len(sheet.data_validations.dataValidation) + 1)
+            for row, label in enumerate(labels, start=1):
+                lists[f"{source}{row}"] = label
+            rule = DataValidation(type="list", allow_blank=True, formula1=(
+                f"'{CHOICES_SHEET}'!${source}$1:${source}${len(labels)}"))
+            letter = get_column_letter(index)
             rule.add(f"{letter}2:{letter}5000")
             sheet.add_data_validation(rule)
     out = io.BytesIO()
@@ -248,6 +261,6 @@ def choices_of(row: ListRow, kind: NomineeKind) -> tuple[Gender | None, Priority
     if group_text and group_text not in groups:
         raise ValidationError(_("nhóm ưu tiên “%(value)s” không có trong danh mục: %(groups)s.",
                                 value=row.values["priority_group"],
-                                groups=", ".join(_vi(g.label)
+                                groups=", ".join(f"“{_vi(g)}”"
                                                  for g in PRIORITY_GROUPS_BY_KIND[kind])))
     return gender, group

@@ -65,20 +65,70 @@ HEADINGS = {
 }
 
 
+#: The award's kind of nominee → the drop-down choices of its blank list, one list a column
+GROUPS = {
+    NomineeKind.INDIVIDUAL: ["Nông dân", "Công nhân", "Chiến sĩ lực lượng vũ trang",
+                             "Người trực tiếp lao động, công tác khác",
+                             "Không thuộc nhóm ưu tiên"],
+    NomineeKind.COLLECTIVE: ["Tập thể nhỏ", "Không thuộc nhóm ưu tiên"],
+    NomineeKind.HOUSEHOLD: ["Nông dân", "Không thuộc nhóm ưu tiên"],
+}
+
+
+def drop_downs(data: bytes) -> dict[str, list[str]]:
+    """The list sheet's drop-downs: the cells they apply to → the choices they offer, read
+    from the cells their rule points at (as Excel does)."""
+    book = load_workbook(io.BytesIO(data))
+    found = {}
+    for rule in book.worksheets[0].data_validations.dataValidation:
+        sheet, cells = rule.formula1.rsplit("!", 1)
+        source = book[sheet.strip("'")]
+        found[str(rule.sqref)] = [c.value for row in source[cells.replace("$", "")]
+                                  for c in row]
+    return found
+
+
 @pytest.mark.parametrize("kind", list(NomineeKind))
 def test_the_blank_list_has_the_columns_of_the_nominee_form(app, kind):
     with app.test_request_context():
         data = nominee_list.blank_list(kind)
-    sheet = load_workbook(io.BytesIO(data)).active
-    assert [c.value for c in sheet[1]] == HEADINGS[kind]
-    choices = sorted(rule.formula1 for rule in sheet.data_validations.dataValidation)
-    groups = {NomineeKind.INDIVIDUAL: "Nông dân,Công nhân,Chiến sĩ lực lượng vũ trang,Người "
-                                      "trực tiếp lao động, công tác khác,Không thuộc nhóm ưu "
-                                      "tiên",
-              NomineeKind.COLLECTIVE: "Tập thể nhỏ,Không thuộc nhóm ưu tiên",
-              NomineeKind.HOUSEHOLD: "Nông dân,Không thuộc nhóm ưu tiên"}[kind]
-    expected = [f'"{groups}"'] + (['"Nam,Nữ"'] if kind == NomineeKind.INDIVIDUAL else [])
-    assert choices == sorted(expected)
+    book = load_workbook(io.BytesIO(data))
+    assert [c.value for c in book.worksheets[0][1]] == HEADINGS[kind]
+    assert [s.sheet_state for s in book.worksheets] == ["visible", "hidden"]
+    # Each choice whole, commas and all (a quoted list in the rule is split at its commas).
+    expected = {"F2:F5000": GROUPS[kind], "C2:C5000": ["Nam", "Nữ"]} \
+        if kind == NomineeKind.INDIVIDUAL else {"D2:D5000": GROUPS[kind]}
+    assert drop_downs(data) == expected
+
+
+def test_in_english_the_blank_list_is_the_vietnamese_one_and_reads_back(client, world,
+                                                                       login, draft):
+    """The list is a form filed with the authority: its headings, choices and name are
+    Vietnamese whatever the page's language, and a sheet filled in Vietnamese is read the
+    same after an English page as before it (nothing of one language is kept for the next)."""
+    from tests.test_accessibility import in_english
+
+    nominee_list._genders.cache_clear()
+    nominee_list._group_labels.cache_clear()
+    login(world.officer_a)
+    in_english(client, f"/proposals/{draft.id}")
+    blank = client.get(f"/proposals/{draft.id}/nominees/list.xlsx")
+    assert 'filename=danh-sach-ca-nhan.xlsx' in blank.headers["Content-Disposition"]
+    assert drop_downs(blank.data) == {"F2:F5000": GROUPS[NomineeKind.INDIVIDUAL],
+                                      "C2:C5000": ["Nam", "Nữ"]}
+    book = load_workbook(io.BytesIO(blank.data))
+    book.worksheets[0].append([1, "Nguyễn Thị Út", "Nữ", "Công nhân", "Ấp Cây Da",
+                               "Người trực tiếp lao động, công tác khác", ""])
+    filled = io.BytesIO()
+    book.save(filled)
+    form = page_form(client, f"/proposals/{draft.id}", f"/proposals/{draft.id}/nominees/list")
+
+    response = client.post(form.action, data=form.data(
+        **{"list-file": (io.BytesIO(filled.getvalue()), "danh-sach.xlsx")}))
+
+    assert response.status_code == 302
+    assert names(draft) == [("Nguyễn Thị Út", Gender.FEMALE, "Công nhân", "Ấp Cây Da",
+                             PriorityGroup.DIRECT_WORKER, "")]
 
 
 def test_the_officer_downloads_the_blank_list_and_sends_it_back_filled(client, world, login,
@@ -144,9 +194,9 @@ REFUSED = [
     (people([1, "Nguyễn Văn Út", "", "Nông dân", "", "", ""],
             [2, "Trần Thị Bích Ngọc", "Nữ", "", "", "Bộ đội", ""]),
      "Chưa thêm ai: 2 dòng của danh sách cần sửa.\nDòng 2: Cần chọn giới tính của người được "
-     "đề nghị.\nDòng 3: nhóm ưu tiên “Bộ đội” không có trong danh mục: Nông dân, Công nhân, "
-     "Chiến sĩ lực lượng vũ trang, Người trực tiếp lao động, công tác khác, Không thuộc nhóm "
-     "ưu tiên."),
+     "đề nghị.\nDòng 3: nhóm ưu tiên “Bộ đội” không có trong danh mục: “Nông dân”, “Công "
+     "nhân”, “Chiến sĩ lực lượng vũ trang”, “Người trực tiếp lao động, công tác khác”, "
+     "“Không thuộc nhóm ưu tiên”."),
     (people([1, "Nguyễn Văn Út", "Nam", "", "", "", ""],
             [2, "nguyen van ut", "Nam", "", "", "", ""]),
      "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 3: “Nguyễn Văn Út” đã có trong tờ "
