@@ -126,6 +126,25 @@ def flashes(html: str) -> list[tuple[str, str]]:
             for category, text in _FLASH.findall(html)]
 
 
+#: What the proposing unit's own users are told when a change to the dossier comes after the
+#: proposal has left them (the page they sent it from was older): on the proposal's page.
+EDITING_CLOSED = ("Không sửa được hồ sơ nữa: tờ trình đang ở trạng thái “{state}”. Không có "
+                  "thay đổi nào được lưu.")
+FORBIDDEN = 403
+
+
+def refusal_of(client, response, proposal_id: int) -> str | int:  # noqa: ANN001
+    """How a request about a proposal was refused: the error message said on the proposal's
+    page it was sent back to, or else the status code (403: not the user's to do at all)."""
+    if response.status_code == 302 and response.headers["Location"] == (
+            f"/proposals/{proposal_id}"):
+        errors = [text for kind, text in flashes(client.get(response.headers["Location"]).text)
+                  if kind == "error"]
+        if len(errors) == 1:
+            return errors[0]
+    return response.status_code
+
+
 _FIELD_ERRORS = re.compile(r'<div id="([\w-]+)-error">(.*?)</div>', re.S)
 
 

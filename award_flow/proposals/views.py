@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import NoReturn
 
 from flask import (
     Blueprint,
@@ -82,8 +83,11 @@ from award_flow.proposals.workflow import (
     can_create,
     can_edit,
     can_propose_again,
+    editing_closed,
     event_label,
+    filed_again_already,
     may,
+    moved_on,
     offered_actions,
     refiled_whole,
     sees_audit_details,
@@ -107,10 +111,23 @@ def _authority_id() -> int:
     return current_user.unit.authority_id
 
 
+def _moved_on(proposal: Proposal, message: str) -> NoReturn:
+    """End the request on the proposal's page, saying why the page the user acted from no
+    longer applies (someone else moved the proposal on meanwhile); nothing was changed."""
+    flash(message, "error")
+    abort(redirect(url_for(".detail", proposal_id=proposal.id)))
+
+
 def _require_editable(proposal: Proposal) -> None:
-    """403 unless the user may change the proposal's content (its unit, while it is with it)."""
-    if not can_edit(current_user, proposal):
-        abort(403)
+    """403 unless the user may change the proposal's content (its unit, while it is with it);
+    its own unit's user, once it has left the unit, is told so on its page."""
+    if can_edit(current_user, proposal):
+        return
+    if editing_closed(current_user, proposal):
+        _moved_on(proposal, _("Không sửa được hồ sơ nữa: tờ trình đang ở trạng thái "
+                              "“%(state)s”. Không có thay đổi nào được lưu.",
+                              state=proposal.state.label))
+    abort(403)
 
 
 def _editable_proposal(proposal_id: int, *, for_update: bool = False) -> Proposal:
@@ -497,6 +514,9 @@ def propose_again(proposal_id: int):
     of a decided one, every nominee of one withdrawn or not approved."""
     proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
     if not can_propose_again(current_user, proposal):
+        if filed_again_already(current_user, proposal):
+            _moved_on(proposal, _("Tờ trình này vừa được lập lại (“%(title)s”). Không có thay "
+                                  "đổi nào được lưu.", title=proposal.follow_up.title))
         abort(403)
     form = EmptyForm()
     if not form.validate_on_submit():
@@ -520,6 +540,10 @@ def conclude(proposal_id: int):
     proposal = get_visible_proposal(proposal_id, current_user,
                                     for_update=request.method == "POST")
     if not may(current_user, Action.CONCLUDE, proposal):
+        if moved_on(current_user, Action.CONCLUDE, proposal):
+            _moved_on(proposal, _("Tờ trình không còn chờ Thường trực Hội đồng kết luận (hiện "
+                                  "ở trạng thái “%(state)s”). Không có thay đổi nào được lưu.",
+                                  state=proposal.state.label))
         abort(403)
     form = ActionForm(version=proposal.version)
     form.comment.label.text = str(TRANSITIONS[Action.CONCLUDE].comment_box_label)

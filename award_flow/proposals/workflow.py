@@ -337,6 +337,18 @@ def can_edit(user: User, proposal: Proposal) -> bool:
     )
 
 
+def editing_closed(user: User, proposal: Proposal) -> bool:
+    """The proposing unit's own officer or head, on a proposal that has left the states it
+    is edited in (the head sent it while the officer's page was open): told so, not refused
+    as if it were someone else's."""
+    return (
+        can_view(user, proposal)
+        and user.role in UNIT_ROLES
+        and proposal.unit_id == user.unit_id
+        and proposal.state not in EDITABLE_STATES
+    )
+
+
 def works_on_proposals(user: User) -> bool:
     """Whether proposals and decisions are any of the user's business (not the admin's)."""
     return user.is_authenticated and user.is_active and (
@@ -401,6 +413,27 @@ def may(user: User, action: Action, proposal: Proposal) -> bool:
     if recuses(user, proposal):
         return False
     return proposal.state in transition.sources
+
+
+def moved_on(user: User, action: Action, proposal: Proposal) -> bool:
+    """`user` would take `action` on `proposal` but for its state: someone acted first, or
+    the page is old. Told what became of it, not refused as one who may never act."""
+    return (
+        can_view(user, proposal)
+        and user.role in TRANSITIONS[action].roles
+        and not recuses(user, proposal)
+        and proposal.state not in TRANSITIONS[action].sources
+    )
+
+
+def filed_again_already(user: User, proposal: Proposal) -> bool:
+    """The proposing unit would file a closed proposal again, but someone of it did first."""
+    return (
+        can_create(user)
+        and can_view(user, proposal)
+        and proposal.unit_id == user.unit_id
+        and proposal.follow_up is not None
+    )
 
 
 def lacks(action: Action, proposal: Proposal) -> object | None:

@@ -19,7 +19,16 @@ from award_flow.proposals import operations as ops
 from award_flow.proposals.models import Gender, Nominee, PriorityGroup
 from award_flow.proposals.models import ProposalState as S
 from tests.factories import PDF_BYTES, make_proposal
-from tests.web_helpers import csrf_token, db_snapshot, flashes, history, page_form
+from tests.web_helpers import (
+    EDITING_CLOSED,
+    FORBIDDEN,
+    csrf_token,
+    db_snapshot,
+    flashes,
+    history,
+    page_form,
+    refusal_of,
+)
 
 PEOPLE_HEADINGS = ["STT", "Họ và tên", "Giới tính", "Chức vụ", "Đơn vị công tác hoặc địa chỉ",
                    "Nhóm ưu tiên", "Tóm tắt thành tích"]
@@ -287,31 +296,38 @@ def test_a_word_file_is_not_a_list(world, draft):
 # --- who may ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("state", "who", "offered"), [
-    (S.DRAFT, "officer_a", True),
-    (S.DRAFT, "head_a", True),
-    (S.RETURNED, "officer_a", True),
-    (S.SUBMITTED, "officer_a", False),
-    (S.SUBMITTED, "secretariat", False),
-])
+#: (state, who) → how the blank list and a list sent are refused: None, offered; the unit's
+#: own users are told on the proposal's page that it has left them; others are forbidden
+WHO_MAY = [
+    (S.DRAFT, "officer_a", None),
+    (S.DRAFT, "head_a", None),
+    (S.RETURNED, "officer_a", None),
+    (S.SUBMITTED, "officer_a", EDITING_CLOSED.format(state=S.SUBMITTED.label)),
+    (S.SUBMITTED, "secretariat", FORBIDDEN),
+]
+
+
+@pytest.mark.parametrize(("state", "who", "refused"), WHO_MAY)
 def test_the_list_is_offered_while_the_unit_may_edit(client, world, login, state, who,
-                                                     offered):
+                                                     refused):
     proposal = make_proposal(world, state=state)
     db.session.commit()
     login(getattr(world, who))
     page = client.get(f"/proposals/{proposal.id}").text
-    assert ("Nhập danh sách từ tệp Excel" in page) is offered
-    assert client.get(f"/proposals/{proposal.id}/nominees/list.xlsx").status_code == (
-        200 if offered else 403)
+    assert ("Nhập danh sách từ tệp Excel" in page) is (refused is None)
+    blank = client.get(f"/proposals/{proposal.id}/nominees/list.xlsx")
+    assert blank.status_code == 200 if refused is None else \
+        refusal_of(client, blank, proposal.id) == refused
     before = db_snapshot()
     response = client.post(f"/proposals/{proposal.id}/nominees/list", data={
         "list-csrf_token": csrf_token(client, "/work"),
         "list-file": (io.BytesIO(people([1, "Người lạ", "Nam", "", "", "", ""])), "ds.xlsx")})
-    assert response.status_code == (302 if offered else 403)
-    if offered:
+    if refused is None:
+        assert response.status_code == 302
         db.session.refresh(proposal)
         assert proposal.nominee_count == 3
     else:
+        assert refusal_of(client, response, proposal.id) == refused
         assert db_snapshot() == before
 
 

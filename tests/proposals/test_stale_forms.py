@@ -13,7 +13,15 @@ from award_flow.core.audit import AuditEvent
 from award_flow.extensions import db
 from award_flow.proposals.models import ProposalState
 from tests.factories import PDF_BYTES, make_proposal, make_user
-from tests.web_helpers import client_as, db_snapshot, flashes, forms, page_form
+from tests.web_helpers import (
+    EDITING_CLOSED,
+    client_as,
+    db_snapshot,
+    flashes,
+    forms,
+    page_form,
+    refusal_of,
+)
 
 S = ProposalState
 
@@ -125,4 +133,77 @@ def test_a_unit_head_submitting_a_draft_the_officer_just_changed_is_told_to_relo
     late = head.post(submit.action, data=submit.data(), follow_redirects=True)
 
     assert ("error", STALE.format(state=S.DRAFT.label)) in flashes(late.text)
+    assert db_snapshot() == before
+
+
+# --- pages of their own (not a button): the one who comes second is told, not forbidden ----
+
+
+def _conclusion(client, proposal):  # noqa: ANN001, ANN202
+    form = page_form(client, f"/proposals/{proposal.id}/conclude")
+    return form, {f"outcome-{n.id}": "recommended" for n in proposal.nominees}
+
+
+def _conclude_race(app, world, proposal):  # noqa: ANN001, ANN202
+    """Two members of the Standing Committee open the conclusion page; one concludes."""
+    colleague = make_user("committee.2", Role.COMMITTEE_MEMBER, world.home_affairs,
+                          "Lâm Văn Đức")
+    db.session.commit()
+    one, two = client_as(app, world.committee), client_as(app, colleague)
+    form_one, outcomes = _conclusion(one, proposal)
+    form_two, _outcomes = _conclusion(two, proposal)
+    assert one.post(form_one.action or f"/proposals/{proposal.id}/conclude",
+                    data=form_one.data(**outcomes)).status_code == 302
+    return two, lambda: two.post(f"/proposals/{proposal.id}/conclude",
+                                 data=form_two.data(**outcomes))
+
+
+def _edit_race(app, world, proposal):  # noqa: ANN001, ANN202
+    """The officer opens a nominee's form; the head sends the proposal meanwhile."""
+    officer, head = client_as(app, world.officer_a), client_as(app, world.head_a)
+    nominee = proposal.nominees[0]
+    form = page_form(officer, f"/nominees/{nominee.id}/edit")
+    submit = button(head.get(f"/proposals/{proposal.id}").text, proposal.id, "submit")
+    assert head.post(submit.action, data=submit.data()).status_code == 302
+    return officer, lambda: officer.post(f"/nominees/{nominee.id}/edit",
+                                         data=form.data(position="Tổ trưởng"))
+
+
+def _propose_again_race(app, world, proposal):  # noqa: ANN001, ANN202
+    """The head and the officer both have the withdrawn proposal open; the officer files it
+    again first."""
+    head, officer = client_as(app, world.head_a), client_as(app, world.officer_a)
+    action = f"/proposals/{proposal.id}/propose-again"
+    head_form = page_form(head, f"/proposals/{proposal.id}", action)
+    officer_form = page_form(officer, f"/proposals/{proposal.id}", action)
+    assert officer.post(action, data=officer_form.data()).status_code == 302
+    return head, lambda: head.post(action, data=head_form.data())
+
+
+#: what two people do at once on a page of its own → the state both saw, and what the second
+#: is told on the proposal's page (its state then)
+PAGE_RACES = {
+    "two members conclude": (_conclude_race, S.IN_COMMITTEE,
+                             "Tờ trình không còn chờ Thường trực Hội đồng kết luận (hiện ở "
+                             "trạng thái “{state}”). Không có thay đổi nào được lưu."),
+    "the officer edits a nominee the head has sent": (_edit_race, S.DRAFT, EDITING_CLOSED),
+    "two file a withdrawn proposal again": (_propose_again_race, S.WITHDRAWN,
+                                            "Tờ trình này vừa được lập lại (“{title}”). Không "
+                                            "có thay đổi nào được lưu."),
+}
+
+
+@pytest.mark.parametrize("race", list(PAGE_RACES))
+def test_the_second_of_two_on_a_page_of_its_own_is_told_what_happened(app, world, race):
+    setup, state, told = PAGE_RACES[race]
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    second, late = setup(app, world, proposal)
+    db.session.expire_all()
+    before = db_snapshot()
+
+    response = late()
+
+    assert refusal_of(second, response, proposal.id) == told.format(
+        state=proposal.state.label, title=getattr(proposal.follow_up, "title", None))
     assert db_snapshot() == before

@@ -21,7 +21,7 @@ from award_flow.core.audit import AuditEvent
 from award_flow.extensions import db
 from award_flow.proposals.models import Attachment, ProposalState
 from tests.factories import PDF_BYTES, PNG_BYTES, make_proposal
-from tests.web_helpers import flashes, forms, page_form
+from tests.web_helpers import EDITING_CLOSED, FORBIDDEN, flashes, forms, page_form, refusal_of
 
 S = ProposalState
 
@@ -346,11 +346,14 @@ def test_the_page_lists_the_cleaned_name_escaped(client, draft):
     assert unescape(shown) == 'Tờ trình <b>số 2<b> & "x".pdf' == attachment.original_name
 
 
-@pytest.mark.parametrize(("state", "who"), [(S.SUBMITTED, "officer_a"), (S.SUBMITTED, "head_a"),
-                                            (S.UNDER_REVIEW, "head_a"),
-                                            (S.SUBMITTED, "secretariat"),
-                                            (S.WITHDRAWN, "officer_a")])
-def test_no_upload_once_the_proposal_is_filed(client, world, login, state, who):
+#: (state, who) → the refusal: the unit's own users are told on the proposal's page
+FILED = [(S.SUBMITTED, "officer_a", "closed"), (S.SUBMITTED, "head_a", "closed"),
+         (S.UNDER_REVIEW, "head_a", "closed"), (S.SUBMITTED, "secretariat", FORBIDDEN),
+         (S.WITHDRAWN, "officer_a", "closed")]
+
+
+@pytest.mark.parametrize(("state", "who", "refused"), FILED)
+def test_no_upload_once_the_proposal_is_filed(client, world, login, state, who, refused):
     proposal = make_proposal(world, state=state)
     db.session.commit()
     login(getattr(world, who))
@@ -363,7 +366,8 @@ def test_no_upload_once_the_proposal_is_filed(client, world, login, state, who):
     response = client.post(f"/proposals/{proposal.id}/attachments", data=body,
                            content_type=content_type)
 
-    assert response.status_code == 403
+    assert refusal_of(client, response, proposal.id) == (
+        FORBIDDEN if refused == FORBIDDEN else EDITING_CLOSED.format(state=state.label))
     assert files_now() == files
     assert (attachment_count(), audit_count()) == (rows, events)
 
@@ -433,7 +437,8 @@ def test_a_filed_proposals_attachment_cannot_be_deleted(client, world, login):
 
     response = client.post(f"/attachments/{attachment.id}/delete", data={"csrf_token": token})
 
-    assert response.status_code == 403
+    assert refusal_of(client, response, proposal.id) == EDITING_CLOSED.format(
+        state=S.SUBMITTED.label)
     assert db.session.get(Attachment, attachment.id) is not None
     assert (upload_folder() / attachment.stored_name).is_file()
 

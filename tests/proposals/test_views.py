@@ -33,6 +33,8 @@ from award_flow.proposals.workflow import TRANSITIONS, Action, event_label
 from award_flow.auth.roles import Role
 from tests.factories import DEFAULT_NOMINEES, PDF_BYTES, drive, make_proposal, make_user
 from tests.web_helpers import (
+    EDITING_CLOSED,
+    FORBIDDEN,
     HistoryEntry,
     csrf_token,
     db_snapshot,
@@ -42,6 +44,7 @@ from tests.web_helpers import (
     history,
     listed_ids,
     page_form,
+    refusal_of,
     upload_folder_files,
 )
 
@@ -449,9 +452,11 @@ def test_a_filed_proposal_cannot_be_edited(client, world, login, state):
     login(world.officer_a)
     html = client.get(f"/proposals/{proposal.id}").text
     assert f"/proposals/{proposal.id}/edit" not in html
-    assert client.get(f"/proposals/{proposal.id}/edit").status_code == 403
-    assert client.get(f"/proposals/{proposal.id}/nominees/new").status_code == 403
-    assert client.get(f"/nominees/{proposal.nominees[0].id}/edit").status_code == 403
+    for page in (f"/proposals/{proposal.id}/edit", f"/proposals/{proposal.id}/nominees/new",
+                 f"/nominees/{proposal.nominees[0].id}/edit"):
+        # An old link or a page left open: its own unit is told why, on the proposal's page.
+        assert refusal_of(client, client.get(page), proposal.id) == EDITING_CLOSED.format(
+            state=state.label)
 
 
 # --- nominees -------------------------------------------------------------------------------
@@ -1098,13 +1103,16 @@ def test_a_dossier_file_is_sent_private_and_not_stored_by_any_cache(client, worl
 
 # --- only who may edit the proposal changes its nominees and dossier ------------------------
 
-#: (state, who may see the proposal but not edit it)
+#: (state, who may see the proposal but not edit it) → the refusal: the unit's own users are
+#: told on the proposal's page that it has left them (their page was older), a reviewer is
+#: forbidden
 SEE_NOT_EDIT = [
-    (S.SUBMITTED, "officer_a"), (S.SUBMITTED, "head_a"), (S.UNDER_REVIEW, "head_a"),
-    (S.WITHDRAWN, "officer_a"), (S.SUBMITTED, "secretariat"), (S.UNDER_REVIEW, "secretariat"),
-    (S.IN_COMMITTEE, "committee"), (S.AWAITING_DECISION, "chairman"),
+    (S.SUBMITTED, "officer_a", "closed"), (S.SUBMITTED, "head_a", "closed"),
+    (S.UNDER_REVIEW, "head_a", "closed"), (S.WITHDRAWN, "officer_a", "closed"),
+    (S.SUBMITTED, "secretariat", FORBIDDEN), (S.UNDER_REVIEW, "secretariat", FORBIDDEN),
+    (S.IN_COMMITTEE, "committee", FORBIDDEN), (S.AWAITING_DECISION, "chairman", FORBIDDEN),
 ]
-#: the button (endpoint, how to send it): each answers 403 before reading the form, so an
+#: the button (endpoint, how to send it): each is refused before reading the form, so an
 #: empty or a full body is refused alike.
 EDITS = {
     "upload": lambda p: (f"/proposals/{p.id}/attachments",
@@ -1116,10 +1124,10 @@ EDITS = {
 
 
 @pytest.mark.parametrize("edit", list(EDITS))
-@pytest.mark.parametrize(("state", "who"), SEE_NOT_EDIT, ids=[f"{s.value}-{w}"
-                                                               for s, w in SEE_NOT_EDIT])
-def test_who_may_see_but_not_edit_is_forbidden_and_nothing_changes(client, world, login, state,
-                                                                   who, edit):
+@pytest.mark.parametrize(("state", "who", "refused"), SEE_NOT_EDIT,
+                         ids=[f"{s.value}-{w}" for s, w, _r in SEE_NOT_EDIT])
+def test_who_may_see_but_not_edit_is_refused_and_nothing_changes(client, world, login, state,
+                                                                 who, refused, edit):
     proposal = make_proposal(world, state=state)
     db.session.commit()
     login(getattr(world, who))
@@ -1130,8 +1138,11 @@ def test_who_may_see_but_not_edit_is_forbidden_and_nothing_changes(client, world
 
     response = client.post(path, data={**data, "csrf_token": token})
 
-    assert response.status_code == 403
-    assert "Bạn không có quyền truy cập trang này." in response.text
+    if refused == FORBIDDEN:
+        assert "Bạn không có quyền truy cập trang này." in response.text
+    else:
+        refused = EDITING_CLOSED.format(state=state.label)
+    assert refusal_of(client, response, proposal.id) == refused
     assert db_snapshot() == before and upload_folder_files() == files
 
 
