@@ -78,6 +78,10 @@ _ROMAN = ("I", "II", "III")
 # The annex's name column says what the names are, for the kinds it lists.
 _NAME_HEADERS = (("individual", "Họ và tên"), ("collective", "Tên tập thể"),
                  ("household", "Tên hộ gia đình"))
+#: What the column after the name holds, by the first of the kinds the annex has: a person's
+#: position and unit (or address), a collective's unit or address, a household's address.
+_DESCRIPTION_HEADERS = (("individual", "Chức vụ, đơn vị hoặc địa chỉ"),
+                        ("collective", "Đơn vị hoặc địa chỉ"), ("household", "Địa chỉ"))
 _HONORIFICS = {"male": "Ông", "female": "Bà"}
 # Where the name of an administrative unit starts: the header breaks the body's name there
 # ("ỦY BAN NHÂN DÂN" / "THỊ XÃ DUYÊN HẢI"), as bodies print it, rather than where the
@@ -251,18 +255,31 @@ def _header_lines(name: str) -> list[str]:
     return [upper[:cut], upper[cut + 1:]]
 
 
-# What must not be broken across lines: a span of years ("2021 - 2025") and "Ủy ban"
-# ("ỦY BAN"), joined with no-break spaces in the printed text, never in the stored data. A
-# line may still break after a hyphen followed by a no-break space (UAX #14, LB12a): a word
-# joiner, which prints nothing, holds the hyphen to the year after it.
+# What must not be broken across lines: a span of years ("2021 - 2025"), a year after
+# "năm" ("năm 2025"), "Ủy ban" ("ỦY BAN") and the place's name ("Duyên Hải", "DUYÊN HẢI"),
+# joined with no-break spaces in the printed text, never in the stored data. A line may
+# still break after a hyphen followed by a no-break space (UAX #14, LB12a): a word joiner,
+# which prints nothing, holds the hyphen to the year after it.
 _NBSP = "\u00a0"
 _WJ = "\u2060"
 _YEAR_SPAN = re.compile(r"(\d{4})\s+([-–])\s+(\d{4})")
+_YEAR_OF = re.compile(r"\b(năm)\s+(\d{4})\b", re.IGNORECASE)
 _UY_BAN = re.compile(r"\b(ủy|uỷ)\s+(ban)\b", re.IGNORECASE)
 
 
-def _keep_together(text: str) -> str:
+def _place_pattern(place_name: str) -> re.Pattern[str] | None:
+    """The words of a place's name, in any case, as `_keep_together` finds them."""
+    words = place_name.split()
+    if len(words) < 2:
+        return None
+    return re.compile(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
+
+
+def _keep_together(text: str, place: re.Pattern[str] | None = None) -> str:
     text = _YEAR_SPAN.sub(rf"\1{_NBSP}\2{_WJ}{_NBSP}\3", text)
+    text = _YEAR_OF.sub(rf"\1{_NBSP}\2", text)
+    if place is not None:
+        text = place.sub(lambda found: _NBSP.join(found.group(0).split()), text)
     return _UY_BAN.sub(rf"\1{_NBSP}\2", text)
 
 
@@ -457,6 +474,11 @@ def decision_context(
         if a.kind not in KINDS:
             raise ValueError(f"unknown awardee kind {a.kind!r} for {a.name!r}")
 
+    place = _place_pattern(doc.place_name)
+
+    def keep(text: str) -> str:
+        return _keep_together(text, place)
+
     groups = []
     counts: dict[str, int] = {}
     for kind, label in _GROUPS:
@@ -466,9 +488,9 @@ def decision_context(
             rows = [
                 {
                     "no": i,
-                    "name": _keep_together(_annex_name(a)),
-                    "description": _keep_together(a.description),
-                    "award_name": _keep_together(a.award_name),
+                    "name": keep(_annex_name(a)),
+                    "description": keep(a.description),
+                    "award_name": keep(a.award_name),
                     "amount": vn_number(a.amount),
                 }
                 for i, a in enumerate(members, start=1)
@@ -512,7 +534,6 @@ def decision_context(
     award_column = len(award_names) > 1
     if award_column:
         annex_award = "ĐƯỢC KHEN THƯỞNG"
-    keep = _keep_together
     parent = parent_line(doc.parent_body) if doc.parent_body and doc.parent_body.strip() \
         else None
     return {
@@ -548,6 +569,9 @@ def decision_context(
         "annex_title": keep(f"DANH SÁCH {_upper(_join_vi(party_words))} {annex_award}"),
         "award_column": award_column,
         "name_header": " / ".join(header for kind, header in _NAME_HEADERS if counts[kind]),
+        "description_header": next(
+            (header for kind, header in _DESCRIPTION_HEADERS if counts[kind]),
+            _DESCRIPTION_HEADERS[0][1]),
         # "... của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải": body name as given.
         "annex_reference": keep(
             f"(Kèm theo Quyết định số {number} ngày {vn_short_date(doc.issued_on)} "

@@ -350,7 +350,7 @@ def test_printed_text_keeps_spans_of_years_and_uy_ban_together():
     assert ctx["authority"].startswith(f"CHỦ TỊCH ỦY{NBSP}BAN ")
     assert ctx["executors"] == f"Chánh Văn phòng Hội đồng nhân dân và Ủy{NBSP}ban nhân dân thị xã"
     assert ctx["recipients"][0] == f"CT, các PCT ủy{NBSP}ban nhân dân thị xã;"
-    assert ctx["annex_reference"].endswith(f"của Chủ tịch Ủy{NBSP}ban nhân dân thị xã Duyên Hải)")
+    assert ctx["annex_reference"].endswith(f"của Chủ tịch Ủy{NBSP}ban nhân dân thị xã Duyên{NBSP}Hải)")
     assert doc.subject.count(NBSP) == 0  # the document's values (as stored) are untouched
 
 
@@ -378,9 +378,37 @@ def test_spans_of_years_and_uy_ban_never_break_across_lines(monkeypatch):
                               subject=f"Về việc khen thưởng {'x' * pad} {pair} {pair} {pair}")
 
     assert set().union(*(_broken_pairs(render_decision_pdf(d)) for d in docs())) == set()
-    monkeypatch.setattr(R, "_keep_together", lambda text: text)
+    monkeypatch.setattr(R, "_keep_together", lambda text, place=None: text)
     assert set().union(*(_broken_pairs(render_decision_pdf(d)) for d in docs())) == {
         "2021 - 2025", "Ủy ban"}
+
+
+def test_a_year_after_nam_and_the_places_name_are_kept_together():
+    doc = replace(make_doc(collectives=0, individuals=1),
+                  subject="Về việc công nhận danh hiệu “Lao động tiên tiến” năm 2025")
+    ctx = decision_context(doc)
+    assert ctx["subject"].endswith(f"” năm{NBSP}2025")
+    assert ctx["issuing_body"][-1] == f"THỊ XÃ DUYÊN{NBSP}HẢI"
+    assert ctx["annex_reference"].endswith(f"thị xã Duyên{NBSP}Hải)")
+    assert f"năm{NBSP}2022" in ctx["legal_bases"][1]
+    assert "năm học 2024" in ctx["subject"] + decision_context(make_doc())["subject"]
+
+
+#: a legal basis of two lines, repeated: with 7 to 9 of them the signature row came alone at
+#: the top of page 2, Article 3 ending at the foot of page 1
+LONG_BASIS = ("Căn cứ Nghị định số 152/2025/NĐ-CP ngày 30 tháng 6 năm 2025 của Chính phủ quy "
+              "định chi tiết một số điều của Luật Thi đua, khen thưởng")
+
+
+@pytest.mark.slow
+def test_the_signature_never_begins_a_page_without_the_end_of_the_text_it_signs():
+    for count in range(1, 13):
+        doc = replace(make_doc(collectives=0, individuals=1),
+                      legal_bases=(LONG_BASIS,) * count)
+        pages = page_texts(render_decision_pdf(doc))
+        signed = next(p for p in pages if "Nơi nhận:" in p)
+        above = signed.split("Nơi nhận:")[0]
+        assert "chịu trách nhiệm thi hành Quyết định này./." in above, count
 
 
 def test_annex_on_new_page(vice_pdf):
@@ -445,7 +473,7 @@ def test_context_punctuation_and_prefixes():
     assert all(b.endswith(";") for b in ctx["legal_bases"][:-1])
     assert ctx["achievement"] == "đã có thành tích tốt"
     assert ctx["recipients"][-1] == "Lưu: VT, NV."
-    assert ctx["authority"] == f"CHỦ TỊCH ỦY{NBSP}BAN NHÂN DÂN THỊ XÃ DUYÊN HẢI"
+    assert ctx["authority"] == f"CHỦ TỊCH ỦY{NBSP}BAN NHÂN DÂN THỊ XÃ DUYÊN{NBSP}HẢI"
 
 
 # --------------------------------------------------------------------------- fonts
@@ -586,13 +614,16 @@ def test_renderer_turns_refusals_into_render_error(monkeypatch):
 
 
 @pytest.mark.parametrize(("kinds", "header"), [
-    ({"individuals": 2, "collectives": 0}, "STT Họ và tên Chức vụ"),
-    ({"individuals": 0, "collectives": 2}, "STT Tên tập thể Chức vụ"),
-    ({"individuals": 0, "collectives": 0, "households": 2}, "STT Tên hộ gia đình Chức vụ"),
+    ({"individuals": 2, "collectives": 0}, "STT Họ và tên Chức vụ, đơn vị hoặc địa chỉ Số"),
+    ({"individuals": 0, "collectives": 2}, "STT Tên tập thể Đơn vị hoặc địa chỉ Số"),
+    ({"individuals": 0, "collectives": 0, "households": 2}, "STT Tên hộ gia đình Địa chỉ Số"),
+    ({"individuals": 0, "collectives": 1, "households": 1},
+     "STT Tên tập thể / Tên hộ gia đình Đơn vị hoặc địa chỉ Số"),
     ({"individuals": 1, "collectives": 1, "households": 1},
-     "STT Họ và tên / Tên tập thể / Tên hộ gia đình Chức vụ"),
-], ids=["people", "collectives", "households", "all three"])
-def test_the_name_column_says_what_the_names_are(kinds, header):
+     "STT Họ và tên / Tên tập thể / Tên hộ gia đình Chức vụ, đơn vị hoặc địa chỉ Số"),
+], ids=["people", "collectives", "households", "collectives and households", "all three"])
+def test_the_name_and_next_columns_say_what_they_hold(kinds, header):
+    """A collective or a household has no position: the column says what it holds."""
     annex = page_texts(render_decision_pdf(make_doc(**kinds)))[-1]
     assert header in " ".join(annex.split())
 
