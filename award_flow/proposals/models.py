@@ -78,11 +78,14 @@ class PriorityGroup(StrEnum):
 
 
 #: Which priority groups each kind of nominee can be in (RULES.md "Priority"): the people
-#: groups for individuals; a farming household counts as farmers; a collective can be small.
+#: groups for individuals; a household by how it makes its living (farming, a worker's
+#: household, or other direct work: fishing, salt-making, a craft), not as soldiers, which
+#: a household is not; a collective can be small.
 PRIORITY_GROUPS_BY_KIND: dict[NomineeKind, tuple[PriorityGroup, ...]] = {
     NomineeKind.INDIVIDUAL: (PriorityGroup.FARMER, PriorityGroup.WORKER, PriorityGroup.SOLDIER,
                              PriorityGroup.DIRECT_WORKER, PriorityGroup.NONE),
-    NomineeKind.HOUSEHOLD: (PriorityGroup.FARMER, PriorityGroup.NONE),
+    NomineeKind.HOUSEHOLD: (PriorityGroup.FARMER, PriorityGroup.WORKER,
+                            PriorityGroup.DIRECT_WORKER, PriorityGroup.NONE),
     NomineeKind.COLLECTIVE: (PriorityGroup.SMALL_COLLECTIVE, PriorityGroup.NONE),
 }
 

@@ -80,7 +80,8 @@ GROUPS = {
                              "Người trực tiếp lao động, công tác khác",
                              "Không thuộc nhóm ưu tiên"],
     NomineeKind.COLLECTIVE: ["Tập thể nhỏ", "Không thuộc nhóm ưu tiên"],
-    NomineeKind.HOUSEHOLD: ["Nông dân", "Không thuộc nhóm ưu tiên"],
+    NomineeKind.HOUSEHOLD: ["Nông dân", "Công nhân", "Người trực tiếp lao động, công tác khác",
+                            "Không thuộc nhóm ưu tiên"],
 }
 
 

@@ -767,7 +767,9 @@ def test_no_outcome_is_chosen_for_the_committee(client, world, login):
     ("GK_TT", "farmer", False),
     ("GK_TT", "soldier", False),
     ("GK_HGD", "farmer", True),
-    ("GK_HGD", "worker", False),
+    ("GK_HGD", "direct_worker", True),  # a fishing or salt-making household
+    ("GK_HGD", "soldier", False),
+    ("GK_HGD", "small_collective", False),
 ])
 def test_a_priority_group_must_fit_the_kind_of_nominee(client, world, login, award, group,
                                                        accepted):
