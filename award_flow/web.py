@@ -354,7 +354,9 @@ def register_web(app: Flask) -> None:
             return ""
         if not vietnamese_page():
             return format_datetime(value, "MMM d, y, HH:mm")  # in the user's time zone
-        return to_user_timezone(value).strftime("%d/%m/%Y %H:%M")
+        # The short date every other page prints (vn_short_date: "09/3/2026 14:05").
+        local = to_user_timezone(value)
+        return f"{formatting.vn_short_date(local)} {local:%H:%M}"
 
     static_version = StaticVersions(app)
     app.session_interface = StaticFilesSessionInterface()

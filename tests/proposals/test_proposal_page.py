@@ -562,3 +562,24 @@ def test_a_name_made_only_of_format_characters_is_refused_by_the_operation_too(w
     with pytest.raises(ValidationError, match="Cần nhập họ tên"):
         ops.add_nominee(world.officer_a, proposal, ops.NomineeData(
             kind=proposal.award_type.subject, name="\u200b\u2060", gender=Gender.MALE))
+
+
+#: when an event was recorded (UTC) → how the history says it, in Vietnamese: the short date
+#: of every other page (the month padded only in January and February, as in the date line)
+#: and the time in Việt Nam
+HISTORY_TIMES = [
+    (datetime(2026, 3, 9, 7, 5, tzinfo=UTC), "09/3/2026 14:05"),
+    (datetime(2026, 1, 5, 1, 30, tzinfo=UTC), "05/01/2026 08:30"),
+    (datetime(2026, 12, 31, 17, 0, tzinfo=UTC), "01/01/2027 00:00"),
+]
+
+
+@pytest.mark.parametrize(("recorded", "shown"), HISTORY_TIMES)
+def test_the_history_dates_its_events_as_the_lists_do(client, world, login, recorded, shown):
+    proposal = make_proposal(world)
+    db.session.add(AuditEvent(proposal_id=proposal.id, actor_id=world.officer_a.id,
+                              action="update_proposal", comment="", created_at=recorded))
+    db.session.commit()
+    login(world.officer_a)
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert f"<time>{shown}</time>" in section(page, "history")
