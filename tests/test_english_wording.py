@@ -7,6 +7,11 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
+
+from award_flow.extensions import db
+from award_flow.proposals.models import Gender, PriorityGroup, ProposalState
+from tests.factories import make_proposal
 from tests.test_accessibility import in_english
 
 
@@ -32,3 +37,44 @@ def test_the_achievement_hint_keeps_its_vietnamese_example_in_english(client, wo
     assert "Printed in Article 1 of the decision as typed" in hint
     assert "in Vietnamese" in hint
     assert hint.endswith("e.g. đã có thành tích xuất sắc trong phong trào thi đua ... năm 2025")
+
+
+# --- headings over counts are plural ------------------------------------------------------
+
+#: award → the nominees' section heading, in English (the Vietnamese has no plural).
+NOMINEES_SECTIONS = {
+    "GK_CN": "Nominees (2)",
+    "GK_TT": "Nominated collectives (2)",
+    "GK_HGD": "Nominated households (2)",
+}
+
+
+@pytest.mark.parametrize("award", list(NOMINEES_SECTIONS))
+def test_the_nominees_section_is_headed_in_the_plural(client, world, login, award):
+    people = (("Nguyễn Văn Út", "", "", Gender.MALE, PriorityGroup.NONE),
+              ("Trần Thị Bích Ngọc", "", "", Gender.FEMALE, PriorityGroup.NONE))
+    others = (("Tổ hòa giải ấp Cây Da", "", "Ấp Cây Da", None, PriorityGroup.NONE),
+              ("Hộ ông Nguyễn Văn Út", "", "Ấp Giồng Ổi", None, PriorityGroup.NONE))
+    proposal = make_proposal(world, award=award, nominees=people if award == "GK_CN" else others,
+                             state=ProposalState.IN_COMMITTEE)
+    db.session.commit()
+    login(world.committee)
+    in_english(client, f"/proposals/{proposal.id}")
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert f"<h2>{NOMINEES_SECTIONS[award]}</h2>" in page
+    # The conclusion table's column holds one nominee a row: its heading stays singular.
+    conclude = client.get(f"/proposals/{proposal.id}/conclude").text
+    singular = {"GK_CN": "Nominee", "GK_TT": "Nominated collective",
+                "GK_HGD": "Nominated household"}[award]
+    assert f"<thead><tr><th>{singular}</th>" in conclude
+
+
+def test_the_phases_count_their_proposals_under_a_plural_heading(client, world, login):
+    make_proposal(world)
+    db.session.commit()
+    login(world.secretariat)
+    path = f"/campaigns/{world.campaign.id}/phases"
+    in_english(client, path)
+    page = client.get(path).text
+    assert '<th class="num">Proposals</th>' in page
+    assert '<td class="num" data-label="Proposals">1</td>' in page

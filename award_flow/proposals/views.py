@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_pgettext, ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -363,8 +363,15 @@ def _submit_note(proposal: Proposal) -> str | None:
     return _("Bản nháp đã có thể gửi; Thủ trưởng đơn vị sẽ gửi tờ trình.")
 
 
-#: How the nominees' section and the name column are called, by the award's kind of nominee.
+#: How the nominees' section is headed, above its count, by the award's kind of nominee: a
+#: list ("danh sách"), in the plural where the language has one ("Nominees (2)").
 NOMINEES_HEADINGS = {
+    NomineeKind.INDIVIDUAL: lazy_pgettext("danh sách", "Người được đề nghị"),
+    NomineeKind.COLLECTIVE: lazy_pgettext("danh sách", "Tập thể được đề nghị"),
+    NomineeKind.HOUSEHOLD: lazy_pgettext("danh sách", "Hộ gia đình được đề nghị"),
+}
+#: The conclusion table's column of nominees, one a row.
+NOMINEE_COLUMNS = {
     NomineeKind.INDIVIDUAL: _l("Người được đề nghị"),
     NomineeKind.COLLECTIVE: _l("Tập thể được đề nghị"),
     NomineeKind.HOUSEHOLD: _l("Hộ gia đình được đề nghị"),
@@ -589,7 +596,7 @@ def _conclude_page(proposal: Proposal, form: ActionForm, chosen: dict | None):  
                            outcomes=outcome_choices(), chosen=chosen,
                            banner=_banner(proposal, latest_moves([proposal.id]).get(proposal.id)),
                            comment_max_length=COMMENT_MAX_LENGTH,
-                           nominees_heading=NOMINEES_HEADINGS[proposal.award_type.subject])
+                           nominee_column=NOMINEE_COLUMNS[proposal.award_type.subject])
 
 
 # --- nominees -----------------------------------------------------------------------------
