@@ -187,8 +187,10 @@ def money(value: int | Decimal) -> str:
 
 
 def file_size(size: int) -> str:
-    """A file's size in the page's language: "10,2 MB" / "10.2 MB"."""
-    return formatting.vn_file_size(size, "," if vietnamese_page() else ".")
+    """A file's size in the page's language: "10,2 MB" / "10.2 MB", "193 byte" / "193 bytes"."""
+    return formatting.vn_file_size(
+        size, "," if vietnamese_page() else ".",
+        in_bytes=lambda n: ngettext("%(num)s byte", "%(num)s byte", n))
 
 
 def number(value: int | Decimal) -> str:

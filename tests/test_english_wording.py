@@ -8,10 +8,12 @@ import re
 from html import unescape
 
 import pytest
+from flask import session
 
 from award_flow.extensions import db
 from award_flow.proposals.models import Gender, PriorityGroup, ProposalState
-from tests.factories import make_proposal
+from award_flow.web import file_size
+from tests.factories import PDF_BYTES, decided_with_one_deferred, make_proposal
 from tests.test_accessibility import in_english
 
 
@@ -78,3 +80,35 @@ def test_the_phases_count_their_proposals_under_a_plural_heading(client, world, 
     page = client.get(path).text
     assert '<th class="num">Proposals</th>' in page
     assert '<td class="num" data-label="Proposals">1</td>' in page
+
+
+# --- counts and units take the plural -----------------------------------------------------
+
+
+def test_a_small_file_is_counted_in_bytes_in_the_pages_language(client, world, login):
+    proposal = make_proposal(world)  # its letter: PDF_BYTES, under a kilobyte
+    db.session.commit()
+    size = len(PDF_BYTES)
+    login(world.officer_a)
+    assert f'<small class="muted">{size} byte</small>' in client.get(
+        f"/proposals/{proposal.id}").text
+    in_english(client, f"/proposals/{proposal.id}")
+    assert f'<small class="muted">{size} bytes</small>' in client.get(
+        f"/proposals/{proposal.id}").text
+
+
+def test_a_file_size_of_one_byte_is_singular_in_english(app):
+    with app.test_request_context():
+        session["lang"] = "en"
+        assert (file_size(1), file_size(2), file_size(2048)) == ("1 byte", "2 bytes", "2 KB")
+
+
+def test_the_priority_shares_count_in_the_singular_and_the_plural(client, world, login):
+    """A decided proposal of two nominees, one awarded (a farmer), one deferred."""
+    proposal = decided_with_one_deferred(world)
+    login(world.secretariat)
+    in_english(client, f"/proposals/{proposal.id}")
+    assert "1 of 2 nominees in a priority group" in _text(
+        client.get(f"/proposals/{proposal.id}").text)
+    assert "1 of 1 awardee in a priority group" in _text(
+        client.get(f"/decisions/{proposal.decision.id}").text)

@@ -6,6 +6,7 @@ February take a leading zero (other months are written without one, e.g. "tháng
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -47,13 +48,15 @@ def document_number(number: int, symbol: str) -> str:
     return f"{number:02d}/{symbol}"
 
 
-def vn_file_size(size: int, decimal_mark: str = ",") -> str:
+def vn_file_size(size: int, decimal_mark: str = ",",
+                 in_bytes: Callable[[int], str] = "{} byte".format) -> str:
     """`10 MB`, `1,5 MB`, `512 KB` (Vietnamese decimal comma; `decimal_mark="."` for English).
     A size that rounds up to the next unit is written in it: 1.048.575 bytes are "1 MB", not
-    "1024 KB"."""
+    "1024 KB". Below a kilobyte, `in_bytes` writes the count with its word: "900 byte" in
+    Vietnamese, which has no plural (the pages pass their language's, web.file_size)."""
     for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
         value = round(size / scale, 1)
         if value >= 1:
             text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", decimal_mark)
             return f"{text} {unit}"
-    return f"{size} byte"
+    return in_bytes(size)
