@@ -112,3 +112,22 @@ def test_the_priority_shares_count_in_the_singular_and_the_plural(client, world,
         client.get(f"/proposals/{proposal.id}").text)
     assert "1 of 1 awardee in a priority group" in _text(
         client.get(f"/decisions/{proposal.decision.id}").text)
+
+
+# --- numbers as the page writes them -------------------------------------------------------
+
+
+def _rounding_options(html: str) -> list[str]:
+    choices = re.search(r'<select[^>]*name="rounding-amount".*?</select>', html, re.S).group(0)
+    return [unescape(o) for o in re.findall(r"<option[^>]*>(.*?)</option>", choices)]
+
+
+def test_the_rounding_choices_write_amounts_as_the_page_does(client, world, login):
+    login(world.admin)
+    assert _rounding_options(client.get("/admin/base-salary").text)[3:5] == [
+        "1.000 đồng", "10.000 đồng"]
+    in_english(client, "/admin/base-salary")
+    page = client.get("/admin/base-salary").text
+    assert "₫2,340,000" in page
+    assert _rounding_options(page) == [
+        "To the đồng (no further rounding)", "₫10", "₫100", "₫1,000", "₫10,000", "₫100,000"]

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
@@ -20,7 +21,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from award_flow.core.enums import enum_column_type
-from award_flow.core.formatting import vn_number
 from award_flow.core.text import same_name_key
 from award_flow.extensions import db
 from award_flow.org.models import Authority
@@ -208,10 +208,11 @@ BONUS_ROUNDING_STEPS = (1, 10, 100, 1_000, 10_000, 100_000)
 
 
 def rounding_label(step: int) -> str:
-    """How a rounding step reads in a choice: "10.000 đồng"; 1 is "to the đồng"."""
-    if step == 1:
-        return str(_l("Đến từng đồng (không làm tròn thêm)"))
-    return str(_l("%(n)s đồng", n=vn_number(step)))
+    """How a rounding step reads in a choice, as the page writes amounts (web.money):
+    "10.000 đồng" in Vietnamese, "₫10,000" in English; 1 is "to the đồng"."""
+    from award_flow.web import money  # web imports the areas, which import this module
+
+    return _("Đến từng đồng (không làm tròn thêm)") if step == 1 else money(step)
 
 
 def bonus_rounding_on(authority_id: int, on: date) -> int:
