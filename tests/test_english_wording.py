@@ -131,3 +131,14 @@ def test_the_rounding_choices_write_amounts_as_the_page_does(client, world, logi
     assert "₫2,340,000" in page
     assert _rounding_options(page) == [
         "To the đồng (no further rounding)", "₫10", "₫100", "₫1,000", "₫10,000", "₫100,000"]
+
+
+def test_the_rounding_rule_reads_in_lower_case_within_its_sentence(client, world, login):
+    """No rounding set: the rule is "to the đồng", a choice's label, in lower case after the
+    sentence's colon."""
+    login(world.admin)
+    assert ("rồi làm tròn lên theo mức đang áp dụng: đến từng đồng (không làm tròn thêm)."
+            in _text(client.get("/admin/base-salary").text))
+    in_english(client, "/admin/base-salary")
+    assert ("then rounded up by the rule in force: to the đồng (no further rounding)."
+            in _text(client.get("/admin/base-salary").text))

@@ -724,7 +724,7 @@ def test_a_rounding_rule_added_rounds_the_bonuses_of_decisions_from_its_date(cli
                                                                             monkeypatch):
     login(world.admin)
     page = client.get("/admin/base-salary").text
-    assert "rồi làm tròn lên theo mức đang áp dụng: Đến từng đồng" in page
+    assert "theo mức đang áp dụng: đến từng đồng (không làm tròn thêm)." in page
     form = page_form(client, "/admin/base-salary", "/admin/base-salary/rounding")
     response = client.post("/admin/base-salary/rounding", data=form.data(**{
         "rounding-amount": "10000", "rounding-effective_from": "2026-07-01",
