@@ -15,6 +15,7 @@ from award_flow.proposals.models import Gender, PriorityGroup, ProposalState
 from award_flow.web import file_size
 from tests.factories import PDF_BYTES, decided_with_one_deferred, make_proposal
 from tests.test_accessibility import in_english
+from tests.web_helpers import flashes, forms
 
 
 def _text(html: str) -> str:
@@ -142,3 +143,25 @@ def test_the_rounding_rule_reads_in_lower_case_within_its_sentence(client, world
     in_english(client, "/admin/base-salary")
     assert ("then rounded up by the rule in force: to the đồng (no further rounding)."
             in _text(client.get("/admin/base-salary").text))
+
+
+# --- one name for one thing ----------------------------------------------------------------
+
+
+def test_a_decision_refused_for_missing_texts_names_the_page_that_exists(client, world, login):
+    proposal = make_proposal(world, state=ProposalState.AWAITING_DECISION)
+    world.authority.decision_executors = ""
+    db.session.commit()
+    login(world.admin)
+    in_english(client, "/admin/authority")
+    page_name = re.search(r"<h1>(.*?)</h1>", client.get("/admin/authority").text).group(1)
+    assert page_name == "Issuing authority"
+    login(world.chairman)
+    in_english(client, f"/proposals/{proposal.id}")
+    (button,) = [f for f in forms(client.get(f"/proposals/{proposal.id}").text)
+                 if f.action.endswith("/actions/approve")]
+    response = client.post(button.action, data=button.data(), follow_redirects=True)
+    (message,) = [text for category, text in flashes(response.text) if category == "error"]
+    assert message.startswith("The decision cannot be issued yet: the issuing authority has "
+                              "not filled in Executed by (Article 3).")
+    assert f"on the “{page_name}” page." in message
