@@ -8,6 +8,7 @@ import re
 from html import unescape
 
 import pytest
+from babel.messages.pofile import read_po
 from flask import session
 
 from award_flow.extensions import db
@@ -15,6 +16,7 @@ from award_flow.proposals.models import Gender, PriorityGroup, ProposalState
 from award_flow.web import file_size
 from tests.factories import PDF_BYTES, decided_with_one_deferred, make_proposal
 from tests.test_accessibility import in_english
+from tests.test_translations import CATALOGUE
 from tests.web_helpers import flashes, forms
 
 
@@ -165,3 +167,28 @@ def test_a_decision_refused_for_missing_texts_names_the_page_that_exists(client,
     assert message.startswith("The decision cannot be issued yet: the issuing authority has "
                               "not filled in Executed by (Article 3).")
     assert f"on the “{page_name}” page." in message
+
+
+#: What English calls signing in and out: "sign in", "sign out", "signed out" (never "log in",
+#: "log out", "logged out", "login" as a verb).
+OTHER_WORDING = re.compile(r"\blog(?:ged)?[ -]?(?:in|out)\b|\blogin\b", re.I)
+
+
+def test_english_says_sign_in_and_sign_out_everywhere():
+    with CATALOGUE.open("rb") as f:
+        strings = [s for m in read_po(f) if m.id
+                   for s in ((m.string,) if isinstance(m.string, str) else m.string)]
+    assert [s for s in strings if OTHER_WORDING.search(s)] == []
+
+
+def test_the_sign_in_page_and_the_sign_out_button_say_so_in_english(client, world, login):
+    login(world.officer_a)
+    in_english(client, "/work")
+    page = client.get("/work").text
+    assert re.search(r'<button class="button small secondary" type="submit">Sign out</button>',
+                     page)
+    (sign_out,) = [f for f in forms(page) if f.action == "/logout"]
+    response = client.post(sign_out.action, data=sign_out.data(), follow_redirects=True)
+    assert ("info", "You have been signed out.") in flashes(response.text)
+    assert "<h1>Sign in</h1>" in response.text
+    assert '<button class="button" type="submit">Sign in</button>' in response.text

@@ -55,7 +55,7 @@ def test_the_language_switches_to_english_and_back(app, world):
     assert to_english.status_code == 302 and to_english.headers["Location"].startswith("/login")
     english = page.get("/login").text
     assert _lang(english) == "en"
-    assert "<h1>Log in</h1>" in english and "Tiếng Việt" in english
+    assert "<h1>Sign in</h1>" in english and "Tiếng Việt" in english
 
     back = _switch(page)
 
