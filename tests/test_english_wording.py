@@ -10,11 +10,16 @@ from html import unescape
 import pytest
 from babel.messages.pofile import read_po
 from flask import session
+from flask_babel import force_locale
 
+from award_flow.campaigns import operations as campaign_ops
+from award_flow.core.errors import DomainError
 from award_flow.extensions import db
+from award_flow.proposals import operations as ops
 from award_flow.proposals.models import Gender, PriorityGroup, ProposalState
 from award_flow.web import file_size
 from tests.factories import PDF_BYTES, decided_with_one_deferred, make_proposal
+from tests.proposals.test_nominee_list import people
 from tests.test_accessibility import in_english
 from tests.test_translations import CATALOGUE
 from tests.web_helpers import flashes, forms
@@ -115,6 +120,39 @@ def test_the_priority_shares_count_in_the_singular_and_the_plural(client, world,
         client.get(f"/proposals/{proposal.id}").text)
     assert "1 of 1 awardee in a priority group" in _text(
         client.get(f"/decisions/{proposal.decision.id}").text)
+
+
+def _refusal(action) -> str:  # noqa: ANN001
+    """The message an operation refuses with, in English."""
+    with force_locale("en"), pytest.raises(DomainError) as refused:
+        action()
+    db.session.rollback()
+    return refused.value.message
+
+
+def test_a_phase_or_campaign_with_one_proposal_says_so_in_the_singular(world):
+    make_proposal(world)  # in world's campaign and Đợt 1
+    db.session.commit()
+    assert _refusal(lambda: campaign_ops.remove_phase(world.secretariat, world.phase)) == \
+        "Đợt 1 cannot be removed: 1 proposal was filed in it."
+    assert _refusal(lambda: campaign_ops.remove_campaign(world.secretariat, world.campaign)) == \
+        "A campaign with 1 proposal cannot be removed."
+
+
+def test_a_list_with_one_row_to_fix_says_so_in_the_singular(world):
+    draft = make_proposal(world, award="LDTT", nominees=())
+    db.session.commit()
+    refusal = _refusal(lambda: ops.import_nominees(
+        world.officer_a, draft, "ds.xlsx", people([1, "Nguyễn Văn Út", "Ông", "", "", "", ""])))
+    assert refusal.splitlines()[0] == "Nobody was added: 1 row of the list needs fixing."
+
+
+def test_switching_a_unit_off_counts_its_accounts_in_the_plural(client, world, login):
+    login(world.admin)
+    path = f"/admin/units/{world.unit_b.id}/edit"
+    in_english(client, path)
+    assert ("Untick to switch the unit off: its 2 accounts will no longer be able to sign in "
+            "(until the unit is switched on again).") in unescape(client.get(path).text)
 
 
 # --- numbers as the page writes them -------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from award_flow.campaigns.models import Campaign, CampaignKind, Phase
@@ -178,8 +179,10 @@ def remove_phase(actor: User, phase: Phase) -> None:
     """Remove a phase no proposal was filed in."""
     count = phase_proposal_counts(phase.campaign).get(phase.id, 0)
     if count:
-        raise NotAllowed(_("Không thể xóa %(phase)s: đã có %(n)s tờ trình trong đợt này.",
-                           phase=phase.name, n=count))
+        raise NotAllowed(ngettext(
+            "Không thể xóa %(phase)s: đã có %(num)s tờ trình trong đợt này.",
+            "Không thể xóa %(phase)s: đã có %(num)s tờ trình trong đợt này.",
+            count, phase=phase.name))
     audit.record("remove_phase", actor, comment=f"{phase.campaign_id}/{phase.id}: {phase.name}")
     phase.campaign.phases.remove(phase)
     db.session.delete(phase)
@@ -190,7 +193,8 @@ def remove_campaign(actor: User, campaign: Campaign) -> None:
     """Remove a campaign no proposal was filed in (launched by mistake), with its phases."""
     count = proposal_counts([campaign.id]).get(campaign.id, 0)
     if count:
-        raise NotAllowed(_("Không thể xóa phong trào đã có %(n)s tờ trình.", n=count))
+        raise NotAllowed(ngettext("Không thể xóa phong trào đã có %(num)s tờ trình.",
+                                  "Không thể xóa phong trào đã có %(num)s tờ trình.", count))
     audit.record("remove_campaign", actor, comment=f"{campaign.id}: {campaign.name}")
     for phase in list(campaign.phases):
         db.session.delete(phase)

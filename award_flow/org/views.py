@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
@@ -65,13 +66,17 @@ def edit_unit(unit_id: int | None):
     # Switching a unit off locks its people out: said before, and counted when done.
     signed_in = sum(1 for member in unit.users if member.active) if unit else 0
     if unit is not None and unit.active and signed_in:
-        form.active.description = _(
-            "Bỏ chọn để ngừng hoạt động: %(n)s tài khoản của đơn vị sẽ không đăng nhập được "
-            "nữa (cho đến khi đơn vị hoạt động lại).", n=signed_in)
+        form.active.description = ngettext(
+            "Bỏ chọn để ngừng hoạt động: %(num)s tài khoản của đơn vị sẽ không đăng nhập được "
+            "nữa (cho đến khi đơn vị hoạt động lại).",
+            "Bỏ chọn để ngừng hoạt động: %(num)s tài khoản của đơn vị sẽ không đăng nhập được "
+            "nữa (cho đến khi đơn vị hoạt động lại).", signed_in)
     if form.validate_on_submit():
         stopping = unit is not None and unit.active and not form.active.data
-        done = _("Đã lưu đơn vị. Đơn vị đã ngừng hoạt động: %(n)s tài khoản của đơn vị không "
-                 "đăng nhập được nữa.", n=signed_in) if stopping and signed_in \
+        done = ngettext("Đã lưu đơn vị. Đơn vị đã ngừng hoạt động: %(num)s tài khoản của đơn "
+                        "vị không đăng nhập được nữa.",
+                        "Đã lưu đơn vị. Đơn vị đã ngừng hoạt động: %(num)s tài khoản của đơn "
+                        "vị không đăng nhập được nữa.", signed_in) if stopping and signed_in \
             else _("Đã lưu đơn vị.")
         if perform_on(form, lambda: save_unit(current_user, _authority(), form.name.data,
                                               UnitKind(form.kind.data), unit=unit,

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -386,9 +387,11 @@ def import_nominees(actor: User, proposal: Proposal, filename: str, data: bytes)
     if wrong:
         # One row a line (the message box keeps them): a sheet is fixed row by row.
         more = len(wrong) - nominee_list.MAX_REPORTED
-        lines = [_("Chưa thêm ai: %(n)s dòng của danh sách cần sửa.", n=len(wrong)),
+        lines = [ngettext("Chưa thêm ai: %(num)s dòng của danh sách cần sửa.",
+                          "Chưa thêm ai: %(num)s dòng của danh sách cần sửa.", len(wrong)),
                  *wrong[:nominee_list.MAX_REPORTED],
-                 *([_("… và %(n)s dòng nữa.", n=more)] if more > 0 else [])]
+                 *([ngettext("… và %(num)s dòng nữa.", "… và %(num)s dòng nữa.", more)]
+                   if more > 0 else [])]
         raise ValidationError("\n".join(lines))
     _refresh_counts(proposal)
     _flush_dossier_change(proposal)
