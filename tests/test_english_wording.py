@@ -72,6 +72,10 @@ def test_the_nominees_section_is_headed_in_the_plural(client, world, login, awar
     in_english(client, f"/proposals/{proposal.id}")
     page = client.get(f"/proposals/{proposal.id}").text
     assert f"<h2>{NOMINEES_SECTIONS[award]}</h2>" in page
+    # Its name column, as the nominee form labels the name.
+    name = {"GK_CN": "Full name", "GK_TT": "Name of the collective",
+            "GK_HGD": "Name of the household (head of household)"}[award]
+    assert f"<thead><tr><th>#</th><th>{name}</th>" in page
     # The conclusion table's column holds one nominee a row: its heading stays singular.
     conclude = client.get(f"/proposals/{proposal.id}/conclude").text
     singular = {"GK_CN": "Nominee", "GK_TT": "Nominated collective",
