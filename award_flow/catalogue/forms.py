@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -17,9 +18,21 @@ from award_flow.catalogue.models import (
     BONUS_ROUNDING_STEPS,
     CONFERRED_BY_LABELS,
     NOMINEE_KIND_LABELS,
-    rounding_label,
 )
 from award_flow.core.forms import AmountField, DecimalCommaField, Form
+
+
+def rounding_label(step: int, *, in_sentence: bool = False) -> str:
+    """How a rounding step reads in a choice, as the page writes amounts (web.money):
+    "10.000 đồng" in Vietnamese, "₫10,000" in English; 1 is "to the đồng", capitalised as
+    a choice or a cell, in lower case `in_sentence` ("…đang áp dụng: đến từng đồng …")."""
+    from award_flow.web import money  # web imports the areas, which import this module
+
+    if step != 1:
+        return money(step)
+    if in_sentence:
+        return _("đến từng đồng (không làm tròn thêm)")
+    return _("Đến từng đồng (không làm tròn thêm)")
 
 
 class AwardTypeForm(Form):

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
@@ -205,19 +204,6 @@ def base_salary_on(authority_id: int, on: date) -> Decimal:
 #: (10.000); RULES.md's "coefficient × base salary" is the default (no such row: 1).
 BONUS_ROUNDING = "bonus_rounding"
 BONUS_ROUNDING_STEPS = (1, 10, 100, 1_000, 10_000, 100_000)
-
-
-def rounding_label(step: int, *, in_sentence: bool = False) -> str:
-    """How a rounding step reads in a choice, as the page writes amounts (web.money):
-    "10.000 đồng" in Vietnamese, "₫10,000" in English; 1 is "to the đồng", capitalised as
-    a choice or a cell, in lower case `in_sentence` ("…đang áp dụng: đến từng đồng …")."""
-    from award_flow.web import money  # web imports the areas, which import this module
-
-    if step != 1:
-        return money(step)
-    if in_sentence:
-        return _("đến từng đồng (không làm tròn thêm)")
-    return _("Đến từng đồng (không làm tròn thêm)")
 
 
 def bonus_rounding_on(authority_id: int, on: date) -> int:

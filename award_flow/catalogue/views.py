@@ -15,6 +15,7 @@ from award_flow.catalogue.forms import (
     BaseSalaryForm,
     BonusRoundingForm,
     CoefficientForm,
+    rounding_label,
 )
 from award_flow.catalogue.models import (
     BASE_SALARY,
@@ -29,7 +30,6 @@ from award_flow.catalogue.models import (
     base_salary_on,
     bonus_amount,
     bonus_rounding_on,
-    rounding_label,
 )
 from award_flow.core.clock import local_today
 from award_flow.core.forms import EmptyForm
