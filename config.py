@@ -57,6 +57,9 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Flask-Limiter's default, pinned: a login attempt that does not count gives its place
+    #: back by counting its window down (auth/views.py), which a fixed window's counter allows.
+    RATELIMIT_STRATEGY = "fixed-window"
     #: When the store (Redis) cannot be reached, count in this process's memory meanwhile
     #: rather than failing every sign-in; Flask-Limiter returns to the store when it is back.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

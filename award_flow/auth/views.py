@@ -5,7 +5,10 @@ unknown user, a locked account even with its right password): per client address
 (`LOGIN_RATE_LIMIT`), so that one address cannot try many accounts, and per username
 (`LOGIN_USERNAME_RATE_LIMIT`), so that one account cannot be tried from many addresses.
 Behind a reverse proxy the address is the client's only with `PROXY_FIX_X_FOR` set
-(award_flow/__init__.py).
+(award_flow/__init__.py). Yet every attempt takes its place under the limits before its
+password is checked, and one that turns out not to count gives it back
+(`give_back_uncounted_attempt`): attempts sent at once cannot all pass a limit that has room
+for one more.
 
 The per-username limit would let anyone lock an account out (ten wrong passwords for the
 chairman, and his right one gets 429): a browser where the account signed in before carries
@@ -35,6 +38,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_url, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -51,7 +55,8 @@ from award_flow.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
 
-#: Marks, in the request's WSGI environment, a sign-in refused for its credentials.
+#: Marks, in the request's WSGI environment, a sign-in refused for its credentials (or a
+#: wrong current password): an attempt that counts against the limits.
 _REFUSED = "award_flow.login_refused"
 #: What the session keeps across signing in and out: the interface language (web.py).
 KEPT_SESSION_KEYS = ("lang",)
@@ -165,8 +170,23 @@ def _remember_device(response, user: User):  # noqa: ANN001, ANN202
     return response
 
 
-def _refused(_response) -> bool:  # noqa: ANN001 - Flask-Limiter's deduct_when
-    return bool(request.environ.get(_REFUSED))
+@bp.after_request
+def give_back_uncounted_attempt(response):  # noqa: ANN001, ANN201
+    """Every attempt took its place under the login limits (this blueprint's only limits)
+    before the view ran: Flask-Limiter's hit adds to the store's counter and compares in one
+    step, where `deduct_when`'s test first and count afterwards let attempts sent at once all
+    pass. One that turns out not to count gives back the places it took: signed in, a form
+    refused for its shape, or refused with 429 (under the other limit too)."""
+    if not request.environ.get(_REFUSED):
+        for taken in limiter.current_limits:
+            _give_back(taken)
+    return response
+
+
+def _give_back(taken: RequestLimit) -> None:
+    """One place under a limit taken back: its fixed window's counter (RATELIMIT_STRATEGY,
+    config.py) counted down, in the store that counted it up."""
+    limiter.limiter.storage.incr(taken.key, taken.limit.get_expiry(), amount=-1)
 
 
 def _safe_next(target: str | None) -> str:
@@ -239,9 +259,9 @@ def session_alive():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_refused)
+@limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_username_limit, methods=["POST"], key_func=_username_limit_key,
-               deduct_when=_refused, exempt_when=_known_device)
+               exempt_when=_known_device)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("proposals.my_work"))
@@ -277,7 +297,7 @@ def login():
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_refused)
+@limiter.limit(_login_limit, methods=["POST"])
 def account():
     """The signed-in user's account, and a new password of their own. A wrong current
     password counts against the same per-address limit as a refused sign-in: a session left

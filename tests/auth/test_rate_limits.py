@@ -5,23 +5,27 @@ limits and for the audit trail alike."""
 
 from __future__ import annotations
 
+import os
+import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
+import redis
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from award_flow import create_app
+from award_flow.auth import views
 from award_flow.auth.views import username_key
 from award_flow.core.audit import AuditEvent
-from award_flow.extensions import db
+from award_flow.extensions import db, limiter
 from config import TestingConfig
 from tests.auth.helpers import post_login, signed_in
 from tests.factories import PASSWORD
-from tests.support import fresh_config_module
-from tests.web_helpers import browser, csrf_token, page_form
+from tests.support import fresh_config_module, run_at_once
+from tests.web_helpers import browser, client_as, csrf_token, page_form
 
 A, B, C, D = "192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"
 BAD = "not the password"
@@ -79,6 +83,26 @@ def test_refused_attempts_count_per_address_and_per_username(app, world, limits,
     device = browser(app)
     assert post_login(device, username, PASSWORD, ip=ip).status_code == status
     assert signed_in(device) is (status == 302)
+
+
+#: (refused attempts that spend one limit), then (address, username) stopped by it three
+#: times with 429, then (address, username) under the other limit with the right password.
+STOPPED = [
+    pytest.param([(B, "officer.a"), (C, "officer.a"), (D, "officer.a")], (A, "officer.a"),
+                 (A, "officer.b"), id="stopped by the username limit: the address keeps room"),
+    pytest.param([(A, "officer.b"), (A, "head.a"), (A, "khong.co.ai")], (A, "officer.a"),
+                 (B, "officer.a"), id="stopped by the address limit: the username keeps room"),
+]
+
+
+@pytest.mark.parametrize(("spent", "stopped", "then"), STOPPED)
+def test_attempts_one_limit_stops_take_no_room_under_the_other(app, world, limits, spent,
+                                                               stopped, then):
+    for ip, username in spent:
+        assert post_login(browser(app), username, BAD, ip=ip).status_code == 200
+    for _ in range(3):
+        assert post_login(browser(app), stopped[1], BAD, ip=stopped[0]).status_code == 429
+    assert post_login(browser(app), then[1], ip=then[0]).status_code == 302
 
 
 @pytest.mark.parametrize(("typed", "same_as"), [
@@ -276,3 +300,121 @@ def test_a_known_browser_is_still_limited_per_address(app, world, limits):
     for _ in range(3):
         assert post_login(device, "officer.a", BAD, ip=A).status_code == 200
     assert post_login(device, "officer.a", ip=A).status_code == 429
+
+
+# --- attempts sent at once: each takes its place before its password is checked -------------
+
+#: A Redis database and key prefix of this test run's own (production counts in Redis).
+REDIS = "redis://127.0.0.1:6379/15"
+AT_ONCE = 12
+
+
+@contextmanager
+def limits_counted_in(app, uri: str, **options: str) -> Iterator[None]:  # noqa: ANN001
+    """The limits counted in the store at `uri` meanwhile, then in the app's own again (the
+    limiter is one object per process: it is bound to the app again with these settings)."""
+    saved = {key: app.config[key] for key in ("RATELIMIT_STORAGE_URI",
+                                              "RATELIMIT_STORAGE_OPTIONS")}
+    app.config.update(RATELIMIT_STORAGE_URI=uri,
+                      RATELIMIT_STORAGE_OPTIONS={**saved["RATELIMIT_STORAGE_OPTIONS"],
+                                                 **options})
+    limiter.init_app(app)
+    try:
+        yield
+    finally:
+        limiter.reset()  # this run's keys only: those under its prefix
+        limiter.storage.storage.close()
+        app.config.update(saved)
+        limiter.init_app(app)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def store(request, app):  # noqa: ANN001, ANN201
+    """Where the limits are counted: this process's memory (the default), or Redis as in
+    production, where attempts at once come from several processes (gunicorn's workers)."""
+    if request.param == "memory":
+        yield
+        return
+    probe = redis.Redis.from_url(REDIS, socket_connect_timeout=0.5, socket_timeout=0.5)
+    try:
+        probe.ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {REDIS}")
+    finally:
+        probe.close()
+    with limits_counted_in(app, REDIS, key_prefix=f"award_flow_tests_{os.getpid()}"):
+        yield
+
+
+@pytest.fixture
+def checks_of(monkeypatch) -> Callable[[str], list[str]]:  # noqa: ANN001
+    """`checks_of(name)`: from now on, the passwords that the view module's `name`
+    (`authenticate`, `change_own_password`) checks, in a list. Each check first takes a
+    moment, as a real hash does, so that attempts sent together are all under way at once;
+    and takes it outside the request's transaction: on SQLite that transaction holds the write
+    lock (BEGIN IMMEDIATE, core/database.py), which would make the requests take turns where
+    PostgreSQL lets them run together."""
+
+    def watch(name: str) -> list[str]:
+        check, checked = getattr(views, name), []
+
+        def slow_check(*args: str, **kwargs: str) -> object:
+            checked.append(args[1])  # (username or user, password, ...)
+            db.session.rollback()
+            time.sleep(0.3)
+            return check(*args, **kwargs)
+
+        monkeypatch.setattr(views, name, slow_check)
+        return checked
+
+    return watch
+
+
+def _login_later(app, ip: str, username: str) -> Callable[[], int]:  # noqa: ANN001
+    """A job for run_at_once: a new browser's login form, read now, sent with a wrong
+    password when the job runs; it returns the answer's status."""
+    device = browser(app)
+    data = {"username": username, "password": BAD, "csrf_token": csrf_token(device, "/login")}
+    return lambda: device.post("/login", data=data,
+                               environ_base={"REMOTE_ADDR": ip}).status_code
+
+
+#: Who sends the attempts at once: (address, username) of each.
+SENDERS = [
+    pytest.param([(A, f"khong.co.ai.{n}") for n in range(AT_ONCE)],
+                 id="one address tries many accounts"),
+    pytest.param([(f"198.51.100.{n}", "officer.a") for n in range(AT_ONCE)],
+                 id="one account is tried from many addresses"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("senders", SENDERS)
+def test_sign_ins_sent_at_once_cannot_pass_the_limit(app, world, limits, store, checks_of,
+                                                      senders):
+    jobs = [_login_later(app, ip, username) for ip, username in senders]
+    checked = checks_of("authenticate")
+    db.session.commit()  # hold no transaction (SQLite: no lock) while the threads run
+    results = run_at_once(app, jobs)
+
+    assert sorted(results) == [("ok", 200)] * 3 + [("ok", 429)] * (AT_ONCE - 3), results
+    assert checked == [BAD] * 3
+
+
+@pytest.mark.slow
+def test_wrong_current_passwords_sent_at_once_cannot_pass_the_limit(app, world, limits, store,
+                                                                    checks_of):
+    def change_later(client):  # noqa: ANN001, ANN202
+        data = page_form(client, "/account").data(
+            current_password=BAD, new_password="mật-khẩu-mới-2026",
+            confirm_password="mật-khẩu-mới-2026")
+        return lambda: client.post("/account", data=data,
+                                   environ_base={"REMOTE_ADDR": A}).status_code
+
+    jobs = [change_later(client_as(app, world.officer_a)) for _ in range(AT_ONCE)]
+    checked = checks_of("change_own_password")
+    db.session.commit()
+    results = run_at_once(app, jobs)
+
+    assert sorted(results) == [("ok", 200)] * 3 + [("ok", 429)] * (AT_ONCE - 3), results
+    assert checked == [BAD] * 3
