@@ -185,8 +185,17 @@ def give_back_uncounted_attempt(response):  # noqa: ANN001, ANN201
 
 def _give_back(taken: RequestLimit) -> None:
     """One place under a limit taken back: its fixed window's counter (RATELIMIT_STRATEGY,
-    config.py) counted down, in the store that counted it up."""
-    limiter.limiter.storage.incr(taken.key, taken.limit.get_expiry(), amount=-1)
+    config.py) counted down, in the store that counted it up. A window that ended meanwhile
+    owes the attempt nothing: the counter never goes below zero (should the next window have
+    counted attempts already, it counts one fewer: at most one per attempt under way as a
+    window ends)."""
+    store, expiry = limiter.limiter.storage, taken.limit.get_expiry()
+    try:
+        if store.incr(taken.key, expiry, amount=-1) < 0:
+            store.incr(taken.key, expiry)
+    except store.base_exceptions:
+        # Left taken (a sign-in is not refused for that): a store down errs on counting.
+        current_app.logger.warning("login limits: the store did not take back a place")
 
 
 def _safe_next(target: str | None) -> str:

@@ -418,3 +418,39 @@ def test_wrong_current_passwords_sent_at_once_cannot_pass_the_limit(app, world, 
 
     assert sorted(results) == [("ok", 200)] * 3 + [("ok", 429)] * (AT_ONCE - 3), results
     assert checked == [BAD] * 3
+
+
+# --- a place given back ----------------------------------------------------------------------
+
+
+def test_a_window_that_ends_during_a_sign_in_owes_it_nothing(app, world, limits, store,
+                                                             monkeypatch):
+    """The sign-in's places are given back in the next window: that one keeps its whole
+    limit, not one more."""
+    real = views.authenticate
+
+    def window_ends(*args: str) -> object:
+        limiter.reset()  # as a window's end does, while the password is checked
+        return real(*args)
+
+    monkeypatch.setattr(views, "authenticate", window_ends)
+    assert post_login(browser(app), "officer.a", ip=A).status_code == 302
+    monkeypatch.setattr(views, "authenticate", real)
+    statuses = [post_login(browser(app), "officer.a", BAD, ip=A).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_a_store_that_cannot_give_a_place_back_does_not_fail_the_sign_in(app, world, limits,
+                                                                         monkeypatch):
+    memory = limiter.limiter.storage
+    count = memory.incr
+
+    def cannot_count_down(key: str, expiry: int, amount: int = 1) -> int:
+        if amount < 0:
+            raise ValueError("the store went away")  # the memory store's own kind of error
+        return count(key, expiry, amount)
+
+    monkeypatch.setattr(memory, "incr", cannot_count_down)
+    device = browser(app)
+    assert post_login(device, "officer.a", ip=A).status_code == 302
+    assert signed_in(device)
