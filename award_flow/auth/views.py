@@ -309,8 +309,8 @@ def login():
 @limiter.limit(_login_limit, methods=["POST"])
 def account():
     """The signed-in user's account, and a new password of their own. A wrong current
-    password counts against the same per-address limit as a refused sign-in: a session left
-    open is not a way to guess it."""
+    password counts against a per-address limit of the same size as a refused sign-in's (a
+    count of its own): a session left open is not a way to guess it."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
         done = perform_on(form, lambda: change_own_password(
