@@ -413,7 +413,7 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
         "/admin/catalogue/new": (w.admin, lambda: ("/admin/catalogue/new", {
             "code": "GK_MOI", "name": "Giấy khen mới", "category": "form",
             "subject": "individual", "conferred_by": "self", "coefficient": "0,3",
-            "active": "y"})),
+            "coefficient_source": "Nghị định 152/2025/NĐ-CP", "active": "y"})),
         "/admin/catalogue/<int(min=1):award_type_id>/edit": (w.admin, lambda: (
             f"/admin/catalogue/{w.awards['LDTT'].id}/edit", {
                 "name": "Lao động tiên tiến", "active": "y"})),

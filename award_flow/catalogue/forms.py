@@ -52,6 +52,9 @@ class AwardTypeForm(Form):
         _l("Hệ số tiền thưởng"), validators=[InputRequired()],
         description=_l("Tiền thưởng = hệ số × mức lương cơ sở. Áp dụng từ hôm nay; khi một văn "
                        "bản đổi hệ số, thêm hệ số mới kèm ngày áp dụng ở trang sửa."))
+    coefficient_source = StringField(
+        _l("Căn cứ của hệ số"), validators=[DataRequired(), Length(max=300)],
+        description=_l("Ví dụ: Nghị định 152/2025/NĐ-CP, Điều 51"))
     notes = TextAreaField(_l("Ghi chú, căn cứ"), validators=[Optional(), Length(max=1000)])
     active = BooleanField(_l("Đang áp dụng"), default=True,
                           description=_l("Bỏ chọn để tờ trình mới không chọn được nữa; tờ trình "
@@ -66,7 +69,8 @@ class AwardTypeForm(Form):
     def keep_only_what_changes(self) -> None:
         """An existing entry: its code, category, kind and authority are shown, not edited;
         its coefficients have their own form, each with its date (CoefficientForm)."""
-        for name in ("code", "category", "subject", "conferred_by", "coefficient"):
+        for name in ("code", "category", "subject", "conferred_by", "coefficient",
+                     "coefficient_source"):
             del self[name]
 
 

@@ -62,6 +62,8 @@ class AwardTypeData:
 
     name: str
     coefficient: Decimal | None = None
+    #: The legal basis of the first coefficient (RULES.md: every number with its source).
+    coefficient_source: str = ""
     notes: str = ""
     active: bool = True
     code: str = ""
@@ -113,6 +115,7 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
         if data.coefficient is None:
             raise ValidationError(_("Cần nhập hệ số tiền thưởng."), field="coefficient")
         _check_coefficient(data.coefficient)
+        source = _source(data.coefficient_source, field="coefficient_source")
     subject = award_type.subject if award_type is not None else data.subject
     # The form's choices read "name (kind)": two entries of one name for one kind of
     # nominee could not be told apart. AwardType.name_key is unique per authority and kind:
@@ -133,14 +136,14 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
     if new:
         award_type = _new_award_type(authority, data)
         award_type.coefficients.append(AwardCoefficient(
-            coefficient=data.coefficient, effective_from=local_today(), source=""))
+            coefficient=data.coefficient, effective_from=local_today(), source=source))
     before = award_type.name
     award_type.name = name
     award_type.notes = nfc(data.notes) or ""
     award_type.active = data.active
     flush_unique(_code_taken(award_type.code), "code",
                  by_column={"name_key": (name_taken, "name")})
-    first = f" ×{_plain(data.coefficient)}" if new else ""
+    first = f" ×{_plain(data.coefficient)} ({source})" if new else ""
     changes = [f"name: {before} → {name}"] if not new and before != name else []
     audit.record("save_award_type", actor, comment="; ".join(
         [f"{award_type.code}: {award_type.name}{first}"
@@ -176,6 +179,15 @@ def _hold_issuances_if_today(authority_id: int, start: date, end: date | None) -
     today = local_today()
     if start <= today and (end is None or today < end):
         lock_issuance(authority_id, today.year)
+
+
+def _source(typed: str, field: str = "source") -> str:
+    """A coefficient's legal basis as typed, its spacing tidied; refused when empty."""
+    source = " ".join((nfc(typed) or "").split())
+    if not source:
+        raise ValidationError(_("Cần ghi căn cứ, ví dụ: Nghị định 152/2025/NĐ-CP, Điều 51."),
+                              field=field)
+    return source
 
 
 def _hold_dated_values(model: type[AwardType] | type[Authority], row_id: int) -> None:
@@ -264,10 +276,7 @@ def add_coefficient(actor: User, award_type: AwardType, coefficient: Decimal,
     what it paid, so it cannot begin on or before the day of a decision of this award that
     the coefficient before it paid."""
     _check_coefficient(coefficient)
-    source = " ".join((nfc(source) or "").split())
-    if not source:
-        raise ValidationError(_("Cần ghi căn cứ, ví dụ: Nghị định 152/2025/NĐ-CP, Điều 51."),
-                              field="source")
+    source = _source(source)
     _hold_dated_values(AwardType, award_type.id)
     taken = _("Đã có hệ số áp dụng từ ngày %(date)s.", date=vn_short_date(effective_from))
     if effective_from in _coefficient_starts(award_type.id):

@@ -96,7 +96,8 @@ def edit_award_type(award_type_id: int | None):
             "code": form.code.data, "category": AwardCategory(form.category.data),
             "subject": NomineeKind(form.subject.data),
             "conferred_by": ConferredBy(form.conferred_by.data),
-            "coefficient": form.coefficient.data}
+            "coefficient": form.coefficient.data,
+            "coefficient_source": form.coefficient_source.data}
         data = ops.AwardTypeData(name=form.name.data, notes=form.notes.data or "",
                                  active=form.active.data, **fixed)
         if perform_on(form, lambda: ops.save_award_type(current_user, _authority(), data,

@@ -87,14 +87,15 @@ def test_a_new_entry_is_added_and_offered_to_new_proposals(client, world, login)
     form = page_form(client, "/admin/catalogue/new")
     response = client.post("/admin/catalogue/new", data=form.data(
         code="gk_gdvh", name="Giấy khen gia đình văn hóa tiêu biểu", category="form",
-        subject="household", conferred_by="self", coefficient="0.6", notes="Quy chế địa phương"))
+        subject="household", conferred_by="self", coefficient="0.6",
+        coefficient_source="  Quyết định  12/2026/QĐ-UBND ", notes="Quy chế địa phương"))
     assert response.status_code == 302
     award = db.session.scalar(select(AwardType).where(AwardType.code == "GK_GDVH"))
     assert (award.authority_id, award.subject.value, award.active) == (
         world.authority.id, "household", True)
-    # Its first coefficient is in force from today.
-    assert [(c.coefficient, c.effective_from) for c in award.coefficients] == [
-        (Decimal("0.6"), local_today())]
+    # Its first coefficient is in force from today, with its legal basis.
+    assert [(c.coefficient, c.effective_from, c.source) for c in award.coefficients] == [
+        (Decimal("0.6"), local_today(), "Quyết định 12/2026/QĐ-UBND")]
 
     login(world.officer_a)
     assert "Giấy khen gia đình văn hóa tiêu biểu" in client.get("/proposals/new").text
@@ -113,6 +114,8 @@ NEW_ENTRY_REFUSALS = [
     ({"coefficient": "0,0005"}, "coefficient", "tối đa ba chữ số thập phân"),
     ({"coefficient": ""}, "coefficient", "Trường này là bắt buộc."),
     ({"subject": "nobody"}, "subject", "Lựa chọn không hợp lệ."),
+    # Every number with its legal basis (RULES.md), the first coefficient too.
+    ({"coefficient_source": "  "}, "coefficient_source", "Trường này là bắt buộc."),
 ]
 
 
@@ -124,10 +127,27 @@ def test_a_wrong_new_entry_is_refused_at_its_field_and_nothing_is_saved(client, 
     before = db_snapshot()
     response = client.post("/admin/catalogue/new", data=form.data(**{
         "code": "GK_MOI", "name": "Giấy khen mới", "category": "form", "subject": "individual",
-        "conferred_by": "self", "coefficient": "0,3", **sent}))
+        "conferred_by": "self", "coefficient": "0,3",
+        "coefficient_source": "Nghị định 152/2025/NĐ-CP, Điều 51", **sent}))
     assert response.status_code == 200
     assert any(message in error for error in field_errors(response.text).get(field, [])), \
         field_errors(response.text)
+    assert db_snapshot() == before
+
+
+def test_the_operation_refuses_a_first_coefficient_without_its_basis(world):
+    """The form requires it; the operation refuses it too, whoever calls it."""
+    from award_flow.catalogue.operations import AwardTypeData, save_award_type
+    from award_flow.core.errors import ValidationError
+
+    before = db_snapshot()
+    with pytest.raises(ValidationError) as refused:
+        save_award_type(world.admin, world.authority, AwardTypeData(
+            name="Giấy khen mới", coefficient=Decimal("0.3"), code="GK_MOI",
+            coefficient_source=" \u00a0"))
+    assert (refused.value.field, refused.value.message) == (
+        "coefficient_source", "Cần ghi căn cứ, ví dụ: Nghị định 152/2025/NĐ-CP, Điều 51.")
+    db.session.rollback()
     assert db_snapshot() == before
 
 
@@ -137,7 +157,7 @@ def test_the_same_name_for_another_kind_of_nominee_is_another_entry(client, worl
     form = page_form(client, "/admin/catalogue/new")
     response = client.post("/admin/catalogue/new", data=form.data(
         code="LDTT_HGD", name="Lao động tiên tiến", category="title", subject="household",
-        conferred_by="self", coefficient="0,3"))
+        conferred_by="self", coefficient="0,3", coefficient_source="Nghị định 152/2025/NĐ-CP"))
     assert response.status_code == 302
 
 

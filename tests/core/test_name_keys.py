@@ -83,6 +83,7 @@ def _save_award_type(actor, authority, name, row=None):  # noqa: ANN001, ANN202
         return save_award_type(actor, authority, AwardTypeData(name=name), row)
     return save_award_type(actor, authority, AwardTypeData(
         name=name, coefficient=Decimal("0.3"), code=f"TEN_{next(_codes)}",
+        coefficient_source="Nghị định 152/2025/NĐ-CP",
         category=AwardCategory.TITLE, subject=NomineeKind.INDIVIDUAL))
 
 
