@@ -45,6 +45,28 @@ class HeldTransaction(threading.Thread):
                 db.session.remove()
 
 
+def second_waits_for_first(app, first_job: Callable[[], object],  # noqa: ANN001
+                           second_job: Callable[[], object], waited: str,
+                           ) -> tuple[HeldTransaction, HeldTransaction]:
+    """`first_job` run and its transaction held open; `second_job` started meanwhile, and
+    checked still waiting a second later (else the test fails saying `waited`); then the first
+    committed and both ended. The two threads, for the test to read their outcomes.
+
+    The caller commits first and holds no transaction (on SQLite, no lock) meanwhile."""
+    release = threading.Event()
+    first = HeldTransaction(app, first_job, release)
+    first.start()
+    assert first.ready.wait(60) and first.outcome is None, first.outcome
+    second = HeldTransaction(app, second_job)
+    second.start()
+    second.join(1.0)
+    assert second.is_alive(), waited
+    release.set()
+    first.join(60)
+    second.join(60)
+    return first, second
+
+
 def run_at_once(app, jobs: list[Callable[[], object]], *,  # noqa: ANN001
                 timeout: float = 120) -> list[tuple[str, object]]:
     """Run each job in its own thread and app context, all starting together (a barrier,

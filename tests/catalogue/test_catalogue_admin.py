@@ -4,7 +4,6 @@ can change, from the date it takes effect); what was issued keeps what it was is
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -21,7 +20,7 @@ from award_flow.decisions.models import Award, Decision
 from award_flow.extensions import db
 from award_flow.proposals.models import ProposalState
 from tests.factories import make_proposal
-from tests.support import HeldTransaction
+from tests.support import second_waits_for_first
 from tests.web_helpers import csrf_token, db_snapshot, field_errors, flashes, page_form
 
 S = ProposalState
@@ -624,18 +623,9 @@ def test_a_decision_issued_while_a_value_for_today_is_added_waits_and_pays_it(
     db.session.commit()  # that read's transaction, ended before the threads run
     job = _add_salary(authority_id, admin_id) if added == "base salary" \
         else _add_coefficient(award_type_id, admin_id)
-    release = threading.Event()
-    admin = HeldTransaction(app, job, release)
-    admin.start()
-    assert admin.ready.wait(30) and admin.outcome is None
-    chairman = HeldTransaction(app, _approve(proposal_id, chairman_id))
-    chairman.start()
-
-    chairman.join(1.0)
-    assert chairman.is_alive(), f"the issuance did not wait for the {added} being added"
-    release.set()
-    admin.join(30)
-    chairman.join(60)
+    admin, chairman = second_waits_for_first(
+        app, job, _approve(proposal_id, chairman_id),
+        f"the issuance did not wait for the {added} being added")
 
     assert (admin.outcome, chairman.outcome) == ("ok", "ok")
     decision = db.session.scalar(select(Decision))
@@ -647,18 +637,9 @@ def test_a_decision_issued_while_a_value_for_today_is_added_waits_and_pays_it(
 def test_todays_base_salary_added_while_a_decision_is_issued_waits_and_is_refused(app, world,
                                                                                  monkeypatch):
     proposal_id, authority_id, admin_id, chairman_id = _race_setup(world, monkeypatch)
-    release = threading.Event()
-    chairman = HeldTransaction(app, _approve(proposal_id, chairman_id), release)
-    chairman.start()
-    assert chairman.ready.wait(60) and chairman.outcome is None
-    admin = HeldTransaction(app, _add_salary(authority_id, admin_id))
-    admin.start()
-
-    admin.join(1.0)
-    assert admin.is_alive(), "the salary was added while a decision of the day was issued"
-    release.set()
-    chairman.join(60)
-    admin.join(30)
+    chairman, admin = second_waits_for_first(
+        app, _approve(proposal_id, chairman_id), _add_salary(authority_id, admin_id),
+        "the salary was added while a decision of the day was issued")
 
     assert chairman.outcome == "ok"
     assert admin.outcome.message == (
@@ -701,17 +682,9 @@ def test_two_admins_removing_the_two_values_at_once_leave_one(app, world, what, 
     admin_id = world.admin.id
     db.session.commit()  # hold no transaction (SQLite: no lock) while the threads run
 
-    release = threading.Event()
-    first_admin = HeldTransaction(app, _removing(model, ids[0], admin_id), release)
-    first_admin.start()
-    assert first_admin.ready.wait(30) and first_admin.outcome is None
-    second_admin = HeldTransaction(app, _removing(model, ids[1], admin_id))
-    second_admin.start()
-    second_admin.join(1.0)
-    assert second_admin.is_alive(), f"the second {what} removal did not wait for the first"
-    release.set()
-    first_admin.join(30)
-    second_admin.join(60)
+    first_admin, second_admin = second_waits_for_first(
+        app, _removing(model, ids[0], admin_id), _removing(model, ids[1], admin_id),
+        f"the second {what} removal did not wait for the first")
 
     assert first_admin.outcome == "ok"
     assert isinstance(second_admin.outcome, DomainError), second_admin.outcome

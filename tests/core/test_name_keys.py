@@ -9,7 +9,6 @@ the constraint at the same field, with the check's message as far as the refusal
 from __future__ import annotations
 
 import itertools
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -35,7 +34,7 @@ from award_flow.extensions import db
 from award_flow.org import operations as org_ops
 from award_flow.org.models import Authority, Unit, UnitKind
 from award_flow.org.operations import save_unit
-from tests.support import HeldTransaction
+from tests.support import second_waits_for_first
 from tests.web_helpers import db_snapshot
 
 
@@ -242,17 +241,9 @@ def test_two_saves_of_one_new_name_at_once_one_is_refused_at_the_field(app, worl
         AuditEvent.action == what.action))
     db.session.commit()  # hold no transaction (SQLite: no lock) while the threads run
 
-    release = threading.Event()
-    first = HeldTransaction(app, _saving(what, *ids, first_name), release)
-    first.start()
-    assert first.ready.wait(30) and first.outcome is None
-    second = HeldTransaction(app, _saving(what, *ids, second_name))
-    second.start()
-    second.join(1.0)
-    assert second.is_alive(), "the second save did not wait for the first"
-    release.set()
-    first.join(30)
-    second.join(60)
+    first, second = second_waits_for_first(
+        app, _saving(what, *ids, first_name), _saving(what, *ids, second_name),
+        "the second save did not wait for the first")
 
     assert first.outcome == "ok"
     refused = second.outcome
