@@ -6,8 +6,6 @@ import hashlib
 import math
 import os
 import time
-from datetime import date
-from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -21,13 +19,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import (
-    format_currency,
-    format_date,
-    format_datetime,
-    format_decimal,
-    get_locale,
-)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -39,7 +31,16 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from award_flow.auth.permissions import can_administer, can_manage_campaigns
-from award_flow.core import formatting
+from award_flow.core import display
+from award_flow.core.display import (
+    date_text,
+    decimal,
+    file_size,
+    money,
+    number,
+    short_date,
+    vietnamese_page,
+)
 from award_flow.core.logs import request_id
 from award_flow.core.params import MAX_ID
 from award_flow.core.views import go_to
@@ -157,52 +158,6 @@ def set_language(code: str):
     return redirect(local_url(request.form.get("next")) or url_for("main.index"))
 
 
-# Dates and amounts on the pages: in Vietnamese as official documents write them ("ngày 05
-# tháng 01 năm 2026", "1.755.000 đồng"); in another language as that locale does (Babel).
-def vietnamese_page() -> bool:
-    """Is the page in Vietnamese? (Otherwise Vietnamese data on it is marked `lang="vi"`,
-    and dates, amounts and sizes follow the page's language.)"""
-    return str(get_locale() or "vi") == "vi"
-
-
-def data_choice(value: object, label: str, attributes: dict | None = None) -> tuple:
-    """A <select> choice whose label is data written in Vietnamese (a campaign's, an award's,
-    a unit's name): on a page in another language its <option> is marked lang="vi", as
-    templates/macros.html's vi() marks such text elsewhere (WCAG 3.1.2). `attributes` are
-    the option's own (data-…)."""
-    attributes = {**(attributes or {}), **({} if vietnamese_page() else {"lang": "vi"})}
-    return (value, label, attributes) if attributes else (value, label)
-
-
-def date_text(value: date) -> str:
-    return formatting.vn_date(value) if vietnamese_page() else format_date(value, "long")
-
-
-def short_date(value: date) -> str:
-    return formatting.vn_short_date(value) if vietnamese_page() else format_date(value, "medium")
-
-
-def money(value: int | Decimal) -> str:
-    return formatting.vn_money(value) if vietnamese_page() else format_currency(int(value), "VND")
-
-
-def file_size(size: int) -> str:
-    """A file's size in the page's language: "10,2 MB" / "10.2 MB", "193 byte" / "193 bytes"."""
-    return formatting.vn_file_size(
-        size, "," if vietnamese_page() else ".",
-        in_bytes=lambda n: ngettext("%(num)s byte", "%(num)s byte", n))
-
-
-def number(value: int | Decimal) -> str:
-    return formatting.vn_number(value) if vietnamese_page() else format_decimal(int(value))
-
-
-def decimal(value: Decimal) -> str:
-    """A coefficient: "0,3", "1,5" in Vietnamese; "0.3" in English (no trailing zeros)."""
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",") if vietnamese_page() else format_decimal(value.normalize())
-
-
 def _error_page(code: int, message: str):
     return render_template("error.html", code=code, message=message), code
 
@@ -314,7 +269,7 @@ def register_web(app: Flask) -> None:
             return http_error(error)
         db.session.rollback()
         flash(_("Tệp quá lớn: tối đa %(size)s.",
-                size=formatting.vn_file_size(app.config["MAX_ATTACHMENT_BYTES"])), "error")
+                size=file_size(app.config["MAX_ATTACHMENT_BYTES"])), "error")
         return go_to(url_for("proposals.detail", proposal_id=proposal_id, at="dossier",
                              _anchor="dossier"))
 
@@ -348,17 +303,7 @@ def register_web(app: Flask) -> None:
             "refiled_whole": workflow.refiled_whole,
         }
 
-    @app.template_filter("local_dt")
-    def local_dt(value):  # noqa: ANN001, ANN202
-        from flask_babel import to_user_timezone
-
-        if value is None:
-            return ""
-        if not vietnamese_page():
-            return format_datetime(value, "MMM d, y, HH:mm")  # in the user's time zone
-        # The short date every other page prints (vn_short_date: "09/3/2026 14:05").
-        local = to_user_timezone(value)
-        return f"{formatting.vn_short_date(local)} {local:%H:%M}"
+    app.add_template_filter(display.local_datetime, "local_dt")
 
     static_version = StaticVersions(app)
     app.session_interface = StaticFilesSessionInterface()

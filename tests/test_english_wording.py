@@ -5,6 +5,8 @@ page's language, and one word names one thing (the pages' own names, signing in)
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -13,6 +15,7 @@ from flask import session
 from flask_babel import force_locale
 
 from award_flow.campaigns import operations as campaign_ops
+from award_flow.catalogue import operations as catalogue_ops
 from award_flow.core.errors import DomainError
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
@@ -241,3 +244,46 @@ def test_the_sign_in_page_and_the_sign_out_button_say_so_in_english(client, worl
     assert ("info", "You have been signed out.") in flashes(response.text)
     assert "<h1>Sign in</h1>" in response.text
     assert '<button class="button" type="submit">Sign in</button>' in response.text
+
+
+# --- an operation's message writes dates and amounts as its page does ----------------------
+
+def _refused_in(language: str, action) -> str:  # noqa: ANN001
+    """The message an operation refuses with, on a page in `language`."""
+    with force_locale(language), pytest.raises(DomainError) as refused:
+        action()
+    db.session.rollback()
+    return refused.value.message
+
+
+#: (refused action, page language) → the message. Dates and amounts inside a message are
+#: the page's, as on the rest of the page: an English page does not read "01/8/2021".
+MESSAGES_WITH_VALUES = {
+    ("phase outside its campaign", "vi"):
+        "Đợt thi đua phải trong thời gian của phong trào (01/8/2021 - 31/12/2025).",
+    ("phase outside its campaign", "en"):
+        "A phase must lie within the campaign's dates (Aug 1, 2021 - Dec 31, 2025).",
+    ("coefficient already dated", "vi"): "Đã có hệ số áp dụng từ ngày 01/01/2024.",
+    ("coefficient already dated", "en"): (
+        "There is already a coefficient in force from Jan 1, 2024."),
+    ("rounding out of range", "vi"):
+        "Mức làm tròn tiền thưởng phải từ 1 đồng đến 100.000 đồng.",
+    ("rounding out of range", "en"): "Bonus rounding must be between ₫1 and ₫100,000.",
+}
+
+REFUSED_ACTIONS = {
+    "phase outside its campaign": lambda world: campaign_ops.save_phase(
+        world.secretariat, world.campaign,
+        campaign_ops.PhaseData("Đợt 9", date(2021, 1, 1), date(2021, 6, 30))),
+    "coefficient already dated": lambda world: catalogue_ops.add_coefficient(
+        world.admin, world.awards["LDTT"], Decimal("0.4"), date(2024, 1, 1), "Nghị định"),
+    "rounding out of range": lambda world: catalogue_ops.add_dated_amount(
+        world.admin, world.authority, catalogue_ops.BONUS_ROUNDING_SETTING, 200_000,
+        date(2030, 1, 1), "Nghị định"),
+}
+
+
+@pytest.mark.parametrize(("action", "language"), list(MESSAGES_WITH_VALUES))
+def test_a_refusal_writes_its_dates_and_amounts_in_the_pages_language(world, action, language):
+    message = _refused_in(language, lambda: REFUSED_ACTIONS[action](world))
+    assert message == MESSAGES_WITH_VALUES[action, language]

@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from award_flow.campaigns.models import Campaign, CampaignKind, Phase
 from award_flow.core import audit
 from award_flow.core.database import flush_unique
+from award_flow.core.display import short_date
 from award_flow.core.errors import NotAllowed, ValidationError
-from award_flow.core.formatting import vn_short_date
 from award_flow.core.text import nfc, same_name_key
 from award_flow.extensions import db
 from award_flow.org.models import Authority
@@ -44,7 +44,7 @@ class PhaseData:
 
 
 def _span(starts_on: date, ends_on: date) -> str:
-    return f"{vn_short_date(starts_on)} - {vn_short_date(ends_on)}"
+    return f"{short_date(starts_on)} - {short_date(ends_on)}"
 
 
 def _clean_name(name: str, message: str) -> str:

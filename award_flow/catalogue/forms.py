@@ -19,15 +19,14 @@ from award_flow.catalogue.models import (
     CONFERRED_BY_LABELS,
     NOMINEE_KIND_LABELS,
 )
+from award_flow.core.display import money
 from award_flow.core.forms import AmountField, DecimalCommaField, Form
 
 
 def rounding_label(step: int, *, in_sentence: bool = False) -> str:
-    """How a rounding step reads in a choice, as the page writes amounts (web.money):
+    """How a rounding step reads in a choice, as the page writes amounts (display.money):
     "10.000 đồng" in Vietnamese, "₫10,000" in English; 1 is "to the đồng", capitalised as
     a choice or a cell, in lower case `in_sentence` ("…đang áp dụng: đến từng đồng …")."""
-    from award_flow.web import money  # web imports the areas, which import this module
-
     if step != 1:
         return money(step)
     if in_sentence:

@@ -35,8 +35,8 @@ from award_flow.catalogue.models import (
 from award_flow.core import audit
 from award_flow.core.database import flush_unique
 from award_flow.core.clock import local_today
+from award_flow.core.display import money, short_date
 from award_flow.core.errors import NotAllowed, ValidationError
-from award_flow.core.formatting import vn_money, vn_short_date
 from award_flow.core.text import nfc, same_name_key
 from award_flow.extensions import db
 from award_flow.org.models import Authority
@@ -205,7 +205,7 @@ def _hold_dated_values(model: type[AwardType] | type[Authority], row_id: int) ->
 def _used_by(issued, what: LazyString):  # noqa: ANN001, ANN202
     return _("Quyết định %(number)s ngày %(date)s đã tính tiền thưởng theo %(what)s đang áp "
              "dụng khi ban hành; mức mới chỉ có thể áp dụng từ sau ngày đó.",
-             number=issued.reference, date=vn_short_date(issued.issued_on), what=what)
+             number=issued.reference, date=short_date(issued.issued_on), what=what)
 
 
 def _next_after(starts: list[date], start: date) -> date | None:
@@ -227,7 +227,7 @@ def _gap_if_removed(starts: list[date], start: date) -> date | None:
 
 def _gap_refusal(until: date, what: LazyString | str) -> str:
     return _("Không thể xóa: khi đó từ nay đến trước ngày %(date)s không có %(what)s nào áp "
-             "dụng.", date=vn_short_date(until), what=what)
+             "dụng.", date=short_date(until), what=what)
 
 
 def _removal_refusal(authority_id: int, starts: list[date], start: date, *,
@@ -249,7 +249,7 @@ def _removal_refusal(authority_id: int, starts: list[date], start: date, *,
     if issued is not None:
         return _("Không thể xóa: quyết định %(number)s ngày %(date)s đã tính tiền thưởng "
                  "theo %(what)s này.", number=issued.reference,
-                 date=vn_short_date(issued.issued_on), what=what)
+                 date=short_date(issued.issued_on), what=what)
     return None
 
 
@@ -278,7 +278,7 @@ def add_coefficient(actor: User, award_type: AwardType, coefficient: Decimal,
     _check_coefficient(coefficient)
     source = _source(source)
     _hold_dated_values(AwardType, award_type.id)
-    taken = _("Đã có hệ số áp dụng từ ngày %(date)s.", date=vn_short_date(effective_from))
+    taken = _("Đã có hệ số áp dụng từ ngày %(date)s.", date=short_date(effective_from))
     if effective_from in _coefficient_starts(award_type.id):
         raise ValidationError(taken, field="effective_from")
     authority_id = award_type.authority_id
@@ -356,14 +356,14 @@ def add_dated_amount(actor: User, authority: Authority, setting: DatedAmount, va
             setting.steps and value not in setting.steps):
         raise ValidationError(_("%(what)s phải từ %(min)s đến %(max)s.",
                                 what=str(setting.what).capitalize(),
-                                min=vn_money(setting.minimum), max=vn_money(setting.maximum)),
+                                min=money(setting.minimum), max=money(setting.maximum)),
                               field="amount")
     if not source:
         raise ValidationError(_("Cần ghi căn cứ, ví dụ: Nghị định 73/2024/NĐ-CP, Điều 3."),
                               field="source")
     _hold_dated_values(Authority, authority.id)
     taken = _("Đã có %(what)s áp dụng từ ngày %(date)s.", what=setting.what,
-              date=vn_short_date(effective_from))
+              date=short_date(effective_from))
     if db.session.scalar(select(Setting.id).where(
             Setting.authority_id == authority.id, Setting.key == setting.key,
             Setting.effective_from == effective_from)):

@@ -53,7 +53,7 @@ def vn_file_size(size: int, decimal_mark: str = ",",
     """`10 MB`, `1,5 MB`, `512 KB` (Vietnamese decimal comma; `decimal_mark="."` for English).
     A size that rounds up to the next unit is written in it: 1.048.575 bytes are "1 MB", not
     "1024 KB". Below a kilobyte, `in_bytes` writes the count with its word: "900 byte" in
-    Vietnamese, which has no plural (the pages pass their language's, web.file_size)."""
+    Vietnamese, which has no plural (the pages pass their language's, display.file_size)."""
     for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
         value = round(size / scale, 1)
         if value >= 1:

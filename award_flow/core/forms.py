@@ -21,6 +21,7 @@ from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from wtforms.fields import FileField, PasswordField, StringField
 from wtforms.i18n import messages_path
 
+from award_flow.core.display import decimal, number
 from award_flow.core.text import nfc_filter
 
 #: The gettext domain of WTForms' messages (and of Flask-WTF's file validators).
@@ -125,8 +126,6 @@ class AmountField(StringField):
         self.data = int(re.sub(r"\D", "", text))
 
     def _value(self) -> str:
-        from award_flow.web import number  # web imports the areas, which import this module
-
         return number(self.data) if isinstance(self.data, int) else (self.data or "")
 
     def __call__(self, **kwargs):  # noqa: ANN003, ANN204
@@ -149,8 +148,6 @@ class DecimalCommaField(StringField):
         self.data = Decimal(text.replace(",", "."))
 
     def _value(self) -> str:
-        from award_flow.web import decimal  # web imports the areas, which import this module
-
         return decimal(self.data) if isinstance(self.data, Decimal) else (self.data or "")
 
     def __call__(self, **kwargs):  # noqa: ANN003, ANN204

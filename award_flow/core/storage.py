@@ -21,8 +21,8 @@ import filetype
 from flask import current_app
 from flask_babel import gettext as _
 
+from award_flow.core.display import file_size
 from award_flow.core.errors import StorageError, ValidationError
-from award_flow.core.formatting import vn_file_size
 
 #: What a dossier may hold: detected kind → (MIME type, extension used for downloads).
 ALLOWED_TYPES: dict[str, tuple[str, str]] = {
@@ -142,7 +142,7 @@ def store_upload(stream: IO[bytes], max_bytes: int | None = None) -> StoredFile:
                 size += len(chunk)
                 if size > max_bytes:
                     raise ValidationError(
-                        _("Tệp quá lớn: tối đa %(size)s.", size=vn_file_size(max_bytes))
+                        _("Tệp quá lớn: tối đa %(size)s.", size=file_size(max_bytes))
                     )
                 if len(head) < 8192:
                     head += chunk[: 8192 - len(head)]

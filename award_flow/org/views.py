@@ -12,13 +12,13 @@ from award_flow.auth.forms import UserForm
 from award_flow.auth.models import User
 from award_flow.auth.permissions import admin_required
 from award_flow.auth.roles import Role
+from award_flow.core.display import data_choice
 from award_flow.core.views import perform_on
 from award_flow.extensions import db
 from award_flow.org.queries import units_of
 from award_flow.org.forms import AuthorityForm, UnitForm
 from award_flow.org.models import Unit, UnitKind
 from award_flow.org.operations import AuthorityData, save_unit, save_user, update_authority
-from award_flow.web import data_choice
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -10,7 +10,7 @@ from wtforms import IntegerField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from award_flow.catalogue.models import NomineeKind
-from award_flow.core.formatting import vn_file_size
+from award_flow.core.display import file_size
 from award_flow.core.forms import Form
 from award_flow.proposals.models import AttachmentKind, Gender, NomineeOutcome, PriorityGroup
 
@@ -94,14 +94,14 @@ class AttachmentForm(Form):
             (k.value, k.label) for k in AttachmentKind]
         max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
         self.file.description = _("PDF, DOCX, XLSX, JPG hoặc PNG; tối đa %(size)s.",
-                                  size=vn_file_size(max_bytes))
+                                  size=file_size(max_bytes))
         # static/js/app.js refuses a file over the limit before sending it (10 MB over a weak
         # link is minutes spent for a refusal), in the server's words; the server checks all
         # the same.
         self.file.render_kw = {
             "data-max-bytes": max_bytes,
             "data-too-big": _("Tệp “%(name)s”: %(problem)s", name="{name}", problem=_(
-                "Tệp quá lớn: tối đa %(size)s.", size=vn_file_size(max_bytes)))}
+                "Tệp quá lớn: tối đa %(size)s.", size=file_size(max_bytes)))}
 
 
 class NomineeListForm(Form):
@@ -116,7 +116,7 @@ class NomineeListForm(Form):
         self.file.render_kw = {
             "data-max-bytes": max_bytes,
             "data-too-big": _("Tệp “%(name)s”: %(problem)s", name="{name}", problem=_(
-                "Tệp quá lớn: tối đa %(size)s.", size=vn_file_size(max_bytes)))}
+                "Tệp quá lớn: tối đa %(size)s.", size=file_size(max_bytes)))}
 
 
 #: The longest comment a workflow button takes (its textarea's maxlength says the same).

@@ -25,8 +25,8 @@ from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core import audit
 from award_flow.core.clock import local_today
+from award_flow.core.display import file_size
 from award_flow.core.errors import ConflictError, InvalidTransition, NotAllowed, ValidationError
-from award_flow.core.formatting import vn_file_size
 from award_flow.core.model_base import utcnow
 from award_flow.core.storage import (
     clean_filename,
@@ -438,7 +438,7 @@ def add_attachment(
     track_new_file(db.session, stored.stored_name)  # removed again if this is refused below
     if sum(a.size for a in proposal.attachments) + stored.size > limits["MAX_DOSSIER_BYTES"]:
         raise ValidationError(_("Hồ sơ của một tờ trình tối đa %(size)s; tệp này vượt quá.",
-                                size=vn_file_size(limits["MAX_DOSSIER_BYTES"])))
+                                size=file_size(limits["MAX_DOSSIER_BYTES"])))
     attachment = Attachment(
         proposal=proposal,
         kind=kind,

@@ -31,6 +31,7 @@ from award_flow.campaigns.models import Campaign, Phase
 from award_flow.campaigns.queries import campaigns_of
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core.audit import AuditEvent
+from award_flow.core.display import data_choice, short_date
 from award_flow.core.errors import DomainError, ValidationError
 from award_flow.core.formatting import document_number
 from award_flow.core.forms import EmptyForm
@@ -96,7 +97,6 @@ from award_flow.proposals.workflow import (
     withheld_note,
     works_on_proposals,
 )
-from award_flow.web import data_choice, short_date
 
 bp = Blueprint("proposals", __name__)
 
