@@ -69,7 +69,8 @@ class Config:
         "socket_timeout": float(os.environ.get("RATELIMIT_STORAGE_TIMEOUT", "0.5")),
         "socket_connect_timeout": float(os.environ.get("RATELIMIT_STORAGE_TIMEOUT", "0.5")),
     }
-    #: Failed sign-ins allowed per client address (successful ones are not counted).
+    #: Failed sign-ins allowed per client address (successful ones are not counted); a wrong
+    #: current password on the account page takes from the same count.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     #: Failed sign-ins allowed per username (casefolded, NFC), whatever the address they come
     #: from: one account cannot be guessed at from many addresses.

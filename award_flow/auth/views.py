@@ -267,8 +267,15 @@ def session_alive():
     return response
 
 
+#: Password guesses from one address, counted once across the pages that check a password:
+#: a wrong one on the sign-in page and a wrong current password on "my account" (a session
+#: left open) take from the same count, so together they get no more guesses than either.
+guesses_per_address = limiter.shared_limit(_login_limit, scope="password-guesses",
+                                           methods=["POST"])
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@guesses_per_address
 @limiter.limit(_username_limit, methods=["POST"], key_func=_username_limit_key,
                exempt_when=_known_device)
 def login():
@@ -306,11 +313,11 @@ def login():
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_login_limit, methods=["POST"])
+@guesses_per_address
 def account():
     """The signed-in user's account, and a new password of their own. A wrong current
-    password counts against a per-address limit of the same size as a refused sign-in's (a
-    count of its own): a session left open is not a way to guess it."""
+    password counts against the address's limit of refused sign-ins (the same count): a
+    session left open is not a way to guess it."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
         done = perform_on(form, lambda: change_own_password(

@@ -93,6 +93,32 @@ def test_wrong_current_passwords_count_against_the_sign_in_limit(app, world, mon
     assert _change(client, PASSWORD, NEW, NEW).status_code == 429
 
 
+#: Wrong passwords sent from one address, in order, on the sign-in page ("login", for another
+#: account) and as the current password on "my account" ("account"), under a limit of two:
+#: the third guess is refused wherever it is sent.
+GUESSES_FROM_ONE_ADDRESS = [
+    pytest.param(("login", "account", "account"), id="a sign-in, then my account twice"),
+    pytest.param(("account", "login", "login"), id="my account, then the sign-in twice"),
+    pytest.param(("login", "account", "login"), id="taking turns"),
+]
+
+
+@pytest.mark.parametrize("pages", GUESSES_FROM_ONE_ADDRESS)
+def test_sign_in_and_account_page_guesses_share_one_count(app, world, monkeypatch, pages):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "2 per minute")
+    signed = client_as(app, world.officer_a)
+    ip = {"REMOTE_ADDR": "192.0.2.7"}
+
+    def guess(page: str) -> int:
+        if page == "login":
+            return post_login(browser(app), "head.a", "guess", ip=ip["REMOTE_ADDR"]).status_code
+        form = page_form(signed, "/account")
+        return signed.post("/account", environ_base=ip, data=form.data(
+            current_password="guess", new_password=NEW, confirm_password=NEW)).status_code
+
+    assert [guess(page) for page in pages] == [200, 200, 429]
+
+
 def test_the_account_page_needs_a_signed_in_user(client):
     assert client.get("/account").status_code == 302
     assert client.post("/account").status_code in (302, 400)
