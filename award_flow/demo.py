@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from award_flow.auth.models import User
+from award_flow.auth.passwords import verify_password
 from award_flow.auth.roles import Role
 from award_flow.campaigns.models import Campaign, CampaignKind, Phase
 from award_flow.catalogue.defaults import DEFAULT_LEGAL_BASES, install_defaults
@@ -224,10 +225,12 @@ def load_demo() -> dict[str, User]:
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
-    """(username, role, unit) of the demo accounts present in the database."""
-    users = db.session.scalars(
-        select(User).where(User.username.in_([a[0] for a in ACCOUNTS]), User.active.is_(True))
-    ).all()
+    """(username, role, unit) of the demo accounts present in the database: those of a demo
+    username that still have the demo password. A real installation's own `admin`, with a
+    password of its own, is not listed as having the demo's."""
+    users = [user for user in db.session.scalars(
+        select(User).where(User.username.in_([a[0] for a in ACCOUNTS]), User.active.is_(True)))
+        if verify_password(user.password_hash, DEMO_PASSWORD)]
     order = {a[0]: i for i, a in enumerate(ACCOUNTS)}
     return [(u.username, u.role.label, u.unit.name)
             for u in sorted(users, key=lambda u: order[u.username])]

@@ -50,6 +50,29 @@ def test_seed_demo_loads_once_and_prints_the_accounts(flask_cli):
     assert _count(Proposal) == proposals
 
 
+#: An account of a demo username, as the database holds it → listed as a demo account?
+DEMO_ACCOUNT_LISTED = [
+    pytest.param(DEMO_PASSWORD, True, True, id="the demo's, with the demo password"),
+    pytest.param("a-password-of-its-own", True, False, id="a real account of the same name"),
+    pytest.param(DEMO_PASSWORD, False, False, id="switched off"),
+]
+
+
+@pytest.mark.parametrize(("password", "active", "listed"), DEMO_ACCOUNT_LISTED)
+def test_only_accounts_that_have_the_demo_password_are_printed_as_demo_accounts(
+        flask_cli, world, password, active, listed):
+    """`make run` prints the demo accounts when the database has data: on a real
+    installation, an `admin` with its own password is not shown with the demo's."""
+    user = world.admin
+    user.username, user.active = "admin", active
+    user.set_password(password)
+    db.session.commit()
+    result = flask_cli("seed", "demo", "--if-empty")
+    assert result.exit_code == 0, result.output
+    assert ("admin" in result.output) is listed
+    assert (DEMO_PASSWORD in result.output) is listed
+
+
 def test_authority_create_sets_up_a_fresh_installation(flask_cli):
     """A real installation starts without the demo: the authority, then units, then users."""
     result = flask_cli("authority", "create",
