@@ -558,8 +558,11 @@ def return_proposal(proposal: Proposal, actor: User, *, comment: str,
 
 def forward_proposal(proposal: Proposal, actor: User, *, comment: str,
                      expected_version: int | None = None) -> None:
-    """To the Standing Committee, with the secretariat's appraisal opinion (required)."""
-    _move(proposal, Action.FORWARD, actor, comment=comment, expected_version=expected_version)
+    """To the Standing Committee, with the secretariat's appraisal opinion (required), once
+    one of its members may conclude it."""
+    comment = _check(proposal, Action.FORWARD, actor, comment, expected_version)
+    _require_ready(proposal, Action.FORWARD)
+    _apply(proposal, Action.FORWARD, actor, comment)
 
 
 def send_back_proposal(proposal: Proposal, actor: User, *, comment: str,

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ColumnElement, and_, event, false, select
+from sqlalchemy import CheckConstraint, ColumnElement, Select, and_, event, false, select
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import REVIEWER_ROLES, SIGNER_ROLES, UNIT_ROLES, Role
+from award_flow.extensions import db
+from award_flow.org.models import Unit
 from award_flow.org.wording import secretariat_l
 from award_flow.proposals.models import Nominee, NomineeOutcome, Proposal, ProposalState
 
@@ -164,6 +166,7 @@ TRANSITIONS: dict[Action, Transition] = {
                    needs_comment=True, comment_label=_l("Ý kiến thẩm định (bắt buộc)"),
                    missing_comment=_l("Cần ghi ý kiến thẩm định trước khi trình Thường trực "
                                       "Hội đồng."),
+                   withheld_note=_l("Chưa trình được Thường trực Hội đồng: %(missing)s"),
                    banner=secretariat_l("Ý kiến thẩm định của %(secretariat)s:")),
         Transition(action=Action.SEND_BACK,
                    sources=frozenset({S.IN_COMMITTEE, S.AWAITING_DECISION}),
@@ -400,6 +403,26 @@ def recuses(user: User, proposal: Proposal) -> bool:
     return user.role in RECUSING_ROLES and proposal.unit_id == user.unit_id
 
 
+def _a_council_member(authority_id: int) -> Select:
+    """One of the authority's active council members, of an active unit."""
+    return select(User.id).join(Unit, User.unit_id == Unit.id).where(
+        User.role.in_(RECUSING_ROLES), User.active.is_(True), Unit.active.is_(True),
+        Unit.authority_id == authority_id).limit(1)
+
+
+def someone_concludes(proposal: Proposal) -> bool:
+    """Is there a council member who may conclude `proposal` (one who does not recuse,
+    `recuses`)? Forwarding it otherwise would leave it with nobody to act."""
+    return db.session.scalar(_a_council_member(proposal.unit.authority_id).where(
+        User.unit_id != proposal.unit_id)) is not None
+
+
+#: What a council member sees on a proposal of their own unit while a member could act on
+#: it (conclude it, or send it back): why it offers them nothing.
+RECUSAL_NOTE = _l("Tờ trình của đơn vị bạn: bạn không tham gia xét tờ trình này (tránh xung "
+                  "đột lợi ích); các thành viên khác của Thường trực Hội đồng xét.")
+
+
 def may(user: User, action: Action, proposal: Proposal) -> bool:
     """May `user` take `action` on `proposal` now? (role, recusal and current state)
 
@@ -447,6 +470,13 @@ def lacks(action: Action, proposal: Proposal) -> object | None:
             return _l("Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...).")
         if proposal.award_type.is_title and proposal.achievement_year is None:
             return _l("Chưa nhập năm thành tích: danh hiệu thi đua được công nhận theo năm.")
+    if action == Action.FORWARD and not someone_concludes(proposal):
+        if db.session.scalar(_a_council_member(proposal.unit.authority_id)) is None:
+            return _l("Chưa có tài khoản thành viên Thường trực Hội đồng nào. Hãy đề nghị quản "
+                      "trị hệ thống tạo tài khoản.")
+        return _l("Các thành viên Thường trực Hội đồng đều thuộc đơn vị lập tờ trình nên không "
+                  "xét tờ trình này. Hãy đề nghị quản trị hệ thống tạo tài khoản cho thành viên "
+                  "khác.")
     if action == Action.APPROVE and not any(
             n.outcome == NomineeOutcome.RECOMMENDED for n in proposal.nominees):
         return secretariat_l("Thường trực Hội đồng không đề nghị khen thưởng trường hợp nào; "
@@ -464,6 +494,9 @@ def offered_actions(user: User, proposal: Proposal) -> tuple[list[Transition], l
             notes.append(note)
         else:
             offered.append(transition)
+    if recuses(user, proposal) and any(
+            user.role in t.roles and proposal.state in t.sources for t in TRANSITIONS.values()):
+        notes.append(RECUSAL_NOTE)
     return offered, notes
 
 
@@ -490,7 +523,11 @@ def allowed_actions(user: User, proposal: Proposal) -> list[Transition]:
 def queue_filter(user: User) -> ColumnElement[bool]:
     """SQL filter for what waits on the user's role (QUEUE_STATES, through `queue_key`)."""
     key = QUEUE_KEYS.get(user.role)
-    return Proposal.queue_key == key if key else false()
+    if not key:
+        return false()
+    if user.role in RECUSING_ROLES:  # their own unit's proposals wait on the other members
+        return and_(Proposal.queue_key == key, Proposal.unit_id != user.unit_id)
+    return Proposal.queue_key == key
 
 
 def transition_of(action: str) -> Transition | None:

@@ -1,0 +1,124 @@
+"""A council member does not review their own unit's proposals (RULES.md "Council voting": a
+member with a conflict of interest recuses). What that means for the queues and pages, and
+that no proposal is forwarded with nobody left to conclude it. (Who may act: the workflow
+table, test_workflow_table.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from award_flow.auth.roles import Role
+from award_flow.core.errors import ValidationError
+from award_flow.extensions import db
+from award_flow.org.models import UnitKind
+from award_flow.org.operations import save_unit
+from award_flow.proposals import operations as ops
+from award_flow.proposals.models import ProposalState as S
+from award_flow.proposals.workflow import RECUSAL_NOTE
+from tests.factories import make_proposal, make_user
+from tests.web_helpers import db_snapshot, listed_ids
+
+APPRAISAL = "Hồ sơ đầy đủ, đề nghị Thường trực Hội đồng xem xét."
+ALL_RECUSE = "Các thành viên Thường trực Hội đồng đều thuộc đơn vị lập tờ trình"
+NONE_AT_ALL = "Chưa có tài khoản thành viên Thường trực Hội đồng nào"
+
+
+def _council(world, where: str) -> None:  # noqa: ANN001
+    """Who sits on the Standing Committee, besides the world's member (of the home-affairs
+    agency), for a proposal of unit a."""
+    if where == "another unit":
+        return
+    if where == "the proposing unit only":
+        world.committee.unit = world.unit_a
+    elif where == "one of two in the proposing unit":
+        make_user("committee.a", Role.COMMITTEE_MEMBER, world.unit_a)
+    elif where == "nobody (account switched off)":
+        world.committee.active = False
+    elif where == "in a unit switched off":
+        world.committee.unit = save_unit(None, world.authority, "Ban Thi đua", UnitKind.AGENCY)
+        world.committee.unit.active = False
+    db.session.flush()
+
+
+#: Who sits on the council → forwarding a proposal of unit a: done, or refused with what.
+FORWARDING = [
+    pytest.param("another unit", None, id="a member of another unit concludes"),
+    pytest.param("one of two in the proposing unit", None, id="the other member concludes"),
+    pytest.param("the proposing unit only", ALL_RECUSE, id="every member recuses"),
+    pytest.param("nobody (account switched off)", NONE_AT_ALL, id="no member"),
+    pytest.param("in a unit switched off", NONE_AT_ALL, id="the member's unit is off"),
+]
+
+
+@pytest.mark.parametrize(("council", "refusal"), FORWARDING)
+def test_a_proposal_is_forwarded_only_when_someone_may_conclude_it(world, council, refusal):
+    proposal = make_proposal(world, state=S.UNDER_REVIEW)
+    _council(world, council)
+    db.session.commit()
+    before = db_snapshot()
+    if refusal is None:
+        ops.forward_proposal(proposal, world.secretariat, comment=APPRAISAL)
+        assert proposal.state == S.IN_COMMITTEE
+        return
+    with pytest.raises(ValidationError, match=refusal):
+        ops.forward_proposal(proposal, world.secretariat, comment=APPRAISAL)
+    db.session.rollback()
+    assert db_snapshot() == before
+
+
+def test_another_authoritys_members_do_not_count(world, other_world):
+    proposal = make_proposal(world, state=S.UNDER_REVIEW)
+    world.committee.unit = world.unit_a  # other_world has a council member of its own
+    db.session.commit()
+    with pytest.raises(ValidationError, match=ALL_RECUSE):
+        ops.forward_proposal(proposal, world.secretariat, comment=APPRAISAL)
+
+
+def test_the_secretariat_is_told_why_there_is_no_forward_button(client, world, login):
+    proposal = make_proposal(world, state=S.UNDER_REVIEW)
+    world.committee.unit = world.unit_a
+    db.session.commit()
+    login(world.secretariat)
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert f"Chưa trình được Thường trực Hội đồng: {ALL_RECUSE}" in page
+    assert "Trình Thường trực Hội đồng</button>" not in page
+    assert "Trả lại, bổ sung hồ sơ</button>" in page  # the other actions stay
+
+
+#: A council member of unit a, and a proposal before the committee → in their queue? and
+#: what the proposal page tells them.
+MEMBER_OF_A = [
+    pytest.param("a", False, True, id="their own unit's: not waiting on them, told why"),
+    pytest.param("b", True, False, id="another unit's: theirs to conclude"),
+]
+
+
+@pytest.mark.parametrize(("unit", "queued", "told"), MEMBER_OF_A)
+def test_a_recusing_member_neither_queues_nor_is_left_guessing(client, world, login, unit,
+                                                               queued, told):
+    member = make_user("committee.a", Role.COMMITTEE_MEMBER, world.unit_a)
+    proposal = make_proposal(world, state=S.IN_COMMITTEE, unit=unit)
+    db.session.commit()
+    login(member)
+    assert (proposal.id in listed_ids(client.get("/work").text)) is queued
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert (str(RECUSAL_NOTE) in page) is told
+    assert ("Kết luận" in page and f"/proposals/{proposal.id}/conclude" in page) is queued
+    # The other member has it in their queue either way.
+    login(world.committee)
+    assert proposal.id in listed_ids(client.get("/work").text)
+
+
+#: A proposal of the member's unit, by state → told they recuse? (while a council member could
+#: act on it: conclude it, or send it back from the chairman's desk)
+NOTED_STATES = [(S.UNDER_REVIEW, False), (S.IN_COMMITTEE, True), (S.AWAITING_DECISION, True),
+                (S.DECIDED, False)]
+
+
+@pytest.mark.parametrize(("state", "told"), NOTED_STATES)
+def test_the_recusal_is_said_while_a_member_could_act(client, world, login, state, told):
+    member = make_user("committee.a", Role.COMMITTEE_MEMBER, world.unit_a)
+    proposal = make_proposal(world, state=state)
+    db.session.commit()
+    login(member)
+    assert (str(RECUSAL_NOTE) in client.get(f"/proposals/{proposal.id}").text) is told
