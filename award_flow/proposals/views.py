@@ -142,8 +142,11 @@ def _filter_options(queue: bool) -> dict:
     return {
         "campaigns": campaigns_of(authority_id),
         "units": units_of(authority_id) if sees_every_unit(current_user) else [],
+        # The entries a proposal may be filed for: those the authority confers (the ones
+        # "forwarded to the province" are the province's to decide, and no proposal has one).
         "award_types": sorted(db.session.scalars(
-            select(AwardType).where(AwardType.authority_id == authority_id)
+            select(AwardType).where(AwardType.authority_id == authority_id,
+                                    AwardType.conferred_by == ConferredBy.SELF)
         ).all(), key=lambda award: alphabetical(award.label)),
         # "My work" holds only the states of the user's desk: the others would never match.
         "states": [s for s in ProposalState if s in QUEUE_STATES.get(current_user.role, ())]

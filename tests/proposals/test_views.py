@@ -1290,3 +1290,17 @@ def test_campaigns_are_listed_latest_first_in_the_form_and_the_filter(client, wo
         names = [unescape(n) for n in re.findall(r"<option[^>]*>([^<]+)</option>",
                                                  select_.group(1)) if "Phong trào" in n]
         assert names == [later.name, world.campaign.name], path
+
+
+@pytest.mark.parametrize("path", ["/proposals/new", "/work", "/proposals"])
+def test_the_award_filter_offers_what_a_proposal_can_be_filed_for(client, world, login, path):
+    """The entries "forwarded to the province" are the province's to decide: no proposal is
+    filed for one here, so neither the form nor a filter offers them."""
+    login(world.secretariat if path == "/proposals" else world.officer_a)
+    html = client.get(path).text
+    select_ = re.search(r'<select[^>]*name="award_type(?:_id)?"[^>]*>(.*?)</select>', html, re.S)
+    offered = {unescape(label) for label in re.findall(r"<option[^>]*>([^<]+)</option>",
+                                                       select_.group(1))}
+    confers = {a.label for a in world.awards.values() if a.conferred_by.value == "self"}
+    assert offered - {"Tất cả", "— Chọn —"} == confers
+
