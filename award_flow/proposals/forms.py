@@ -12,7 +12,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from award_flow.catalogue.models import NomineeKind
 from award_flow.core.display import file_size
 from award_flow.core.forms import Form
-from award_flow.proposals.models import AttachmentKind, Gender, NomineeOutcome, PriorityGroup
+from award_flow.proposals.models import (
+    PLACE_LABELS,
+    AttachmentKind,
+    Gender,
+    NomineeOutcome,
+    PriorityGroup,
+)
 
 
 class ProposalForm(Form):
@@ -59,6 +65,7 @@ class NomineeForm(Form):
         self.priority_group.choices = [(p.value, p.label) for p in PriorityGroup if p.fits(kind)]
         # Labels that fit the kind of nominee the award is for.
         self.name.label.text = str(NAME_LABELS[kind])
+        self.unit_or_address.label.text = str(PLACE_LABELS[kind])
         if kind in NAME_HINTS:
             self.name.description = NAME_HINTS[kind]
         if kind == NomineeKind.INDIVIDUAL:

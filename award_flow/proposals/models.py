@@ -89,6 +89,15 @@ PRIORITY_GROUPS_BY_KIND: dict[NomineeKind, tuple[PriorityGroup, ...]] = {
     NomineeKind.COLLECTIVE: (PriorityGroup.SMALL_COLLECTIVE, PriorityGroup.NONE),
 }
 
+#: What a nominee's "unit or address" holds, by kind, as the form and the blank list head it
+#: (the decision's annex heads its column so too): a person's workplace or address, a
+#: collective's unit or address, a household's address.
+PLACE_LABELS: dict[NomineeKind, object] = {
+    NomineeKind.INDIVIDUAL: _l("Đơn vị công tác hoặc địa chỉ"),
+    NomineeKind.COLLECTIVE: _l("Đơn vị hoặc địa chỉ"),
+    NomineeKind.HOUSEHOLD: _l("Địa chỉ"),
+}
+
 PRIORITY_LABELS = {
     PriorityGroup.FARMER: _l("Nông dân"),
     PriorityGroup.WORKER: _l("Công nhân"),

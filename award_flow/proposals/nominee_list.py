@@ -63,8 +63,17 @@ _NAMES = {
 }
 _GENDER = Column("gender", "Giới tính", 10)
 _POSITION = Column("position", "Chức vụ", 24, ("chuc danh",))
-_PLACE = Column("unit_or_address", "Đơn vị công tác hoặc địa chỉ", 40,
-                ("don vi", "dia chi", "don vi cong tac", "don vi, dia chi"))
+#: The place's heading by kind (as the nominee form's, models.PLACE_LABELS); any of them is
+#: read as the place, so a list downloaded before the headings differed by kind still reads.
+_PLACE_READ_AS = ("don vi", "dia chi", "don vi cong tac", "don vi, dia chi",
+                  "don vi cong tac hoac dia chi", "don vi hoac dia chi")
+_PLACES = {
+    NomineeKind.INDIVIDUAL: Column("unit_or_address", "Đơn vị công tác hoặc địa chỉ", 40,
+                                   _PLACE_READ_AS),
+    NomineeKind.COLLECTIVE: Column("unit_or_address", "Đơn vị hoặc địa chỉ", 40,
+                                   _PLACE_READ_AS),
+    NomineeKind.HOUSEHOLD: Column("unit_or_address", "Địa chỉ", 40, _PLACE_READ_AS),
+}
 _PRIORITY = Column("priority_group", "Nhóm ưu tiên", 30)
 _SUMMARY = Column("achievement_summary", "Tóm tắt thành tích", 60)
 
@@ -77,7 +86,7 @@ def columns_for(kind: NomineeKind) -> list[Column]:
     """The blank list's columns for an award's kind of nominee (as the nominee form: a
     collective or a household has no gender and no position)."""
     people = [_GENDER, _POSITION] if kind == NomineeKind.INDIVIDUAL else []
-    return [_NUMBER, _NAMES[kind], *people, _PLACE, _PRIORITY, _SUMMARY]
+    return [_NUMBER, _NAMES[kind], *people, _PLACES[kind], _PRIORITY, _SUMMARY]
 
 
 def _vi(choice: Gender | PriorityGroup | NomineeKind) -> str:

@@ -67,9 +67,9 @@ def draft(world):  # noqa: ANN001, ANN201
 #: gender and no position for a collective or a household).
 HEADINGS = {
     NomineeKind.INDIVIDUAL: PEOPLE_HEADINGS,
-    NomineeKind.COLLECTIVE: ["STT", "Tên tập thể", "Đơn vị công tác hoặc địa chỉ",
+    NomineeKind.COLLECTIVE: ["STT", "Tên tập thể", "Đơn vị hoặc địa chỉ",
                              "Nhóm ưu tiên", "Tóm tắt thành tích"],
-    NomineeKind.HOUSEHOLD: ["STT", "Tên hộ gia đình (chủ hộ)", "Đơn vị công tác hoặc địa chỉ",
+    NomineeKind.HOUSEHOLD: ["STT", "Tên hộ gia đình (chủ hộ)", "Địa chỉ",
                             "Nhóm ưu tiên", "Tóm tắt thành tích"],
 }
 
@@ -259,6 +259,8 @@ def test_the_list_checks_against_the_nominees_already_there(world):
 
 def test_a_collectives_list_has_no_gender_and_small_collectives_come_first(world):
     proposal = make_proposal(world, award="GK_TT", nominees=())
+    # The place headed as a person's (as blank lists were before their headings differed by
+    # kind) is read all the same.
     ops.import_nominees(world.officer_a, proposal, "ds.xlsx", workbook([
         ["Tên tập thể", "Đơn vị công tác hoặc địa chỉ", "Nhóm ưu tiên"],
         ["Tổ tự quản ấp Cây Da", "xã Long Hữu", "Tập thể nhỏ"]]))

@@ -1304,3 +1304,23 @@ def test_the_award_filter_offers_what_a_proposal_can_be_filed_for(client, world,
     confers = {a.label for a in world.awards.values() if a.conferred_by.value == "self"}
     assert offered - {"Tất cả", "— Chọn —"} == confers
 
+
+#: The award's kind of nominee → the nominee form's labels for the name and the place, as the
+#: decision's annex heads those columns.
+NOMINEE_FORM_LABELS = {
+    "GK_CN": ("Họ và tên", "Đơn vị công tác hoặc địa chỉ"),
+    "GK_TT": ("Tên tập thể", "Đơn vị hoặc địa chỉ"),
+    "GK_HGD": ("Tên hộ gia đình (chủ hộ)", "Địa chỉ"),
+}
+
+
+@pytest.mark.parametrize("award", list(NOMINEE_FORM_LABELS))
+def test_the_nominee_form_asks_for_the_place_the_kind_has(client, world, login, award):
+    proposal = make_proposal(world, award=award, nominees=())
+    db.session.commit()
+    login(world.officer_a)
+    page = client.get(f"/proposals/{proposal.id}/nominees/new").text
+    labels = [unescape(text) for text in re.findall(r'<label for="[^"]+"[^>]*>([^<]+)</label>',
+                                                     page)]
+    name, place = NOMINEE_FORM_LABELS[award]
+    assert labels[0] == name and place in labels
