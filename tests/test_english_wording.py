@@ -47,9 +47,10 @@ def test_the_achievement_hint_keeps_its_vietnamese_example_in_english(client, wo
     login(world.officer_a)
     in_english(client, "/proposals/new")
     hint = hint_of(client.get("/proposals/new").text, "achievement")
-    assert "Printed in Article 1 of the decision as typed" in hint
-    assert "in Vietnamese" in hint
-    assert hint.endswith("e.g. đã có thành tích xuất sắc trong phong trào thi đua ... năm 2025")
+    assert hint == ("Printed in Vietnamese in Article 1 of the decision, after “đã có”, e.g. "
+                    "thành tích xuất sắc trong phong trào thi đua ... năm 2025. A text that "
+                    "starts with “đã” is printed as typed, e.g. đã hoàn thành xuất sắc nhiệm "
+                    "vụ năm 2025.")
 
 
 # --- headings over counts are plural ------------------------------------------------------

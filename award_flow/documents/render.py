@@ -465,6 +465,40 @@ def _font_faces(static_dir: Path | None) -> list[dict[str, str | None]]:
 # ---------------------------------------------------------------------------------------
 
 
+def _achievement(text: str) -> str:
+    """The achievement as Article 1 prints it: after "đã có", unless it starts with "đã"
+    ("đã hoàn thành xuất sắc nhiệm vụ …")."""
+    achievement = _clean_end(text)
+    if achievement and not achievement.lower().startswith("đã "):
+        achievement = "đã có " + achievement
+    return achievement
+
+
+def _article_one_opening(doc: DecisionDocument) -> tuple[str, str]:
+    """Article 1 up to its parties ("Tặng Giấy khen … cho 2 tập thể và 3 cá nhân"), and what
+    is conferred (the award form, or "danh hiệu “…” năm 2025" for a title)."""
+    counts = {kind: sum(1 for a in doc.awardees if a.kind == kind) for kind, _ in _GROUPS}
+    count_parts = [f"{vn_number(counts[kind])} {word}" for kind, word in (
+        ("collective", "tập thể"), ("household", "hộ gia đình"), ("individual", "cá nhân"))
+        if counts[kind]]
+    award_form = doc.award_form.strip()
+    period = " ".join(doc.award_period.split())
+    if doc.award_is_title:
+        titled = f"danh hiệu “{award_form}”" + (f" {period}" if period else "")
+        return f"Công nhận {titled} cho {_join_vi(count_parts)}", titled
+    return f"Tặng {award_form} cho {_join_vi(count_parts)}", award_form
+
+
+def article_one(doc: DecisionDocument) -> str:
+    """Article 1 as the decision prints it (documents/decision.html), for the signer to read
+    before issuing."""
+    doc = _nfc(doc)
+    opening, _ = _article_one_opening(doc)
+    achievement = _achievement(doc.achievement)
+    return f"Điều 1. {opening} (có danh sách kèm theo)" + (
+        f" {achievement}" if achievement else "") + "."
+
+
 def decision_context(
     doc: DecisionDocument, static_font_dir: Path | None = None
 ) -> dict[str, Any]:
@@ -497,20 +531,10 @@ def decision_context(
             ]
             groups.append({"numeral": _ROMAN[len(groups)], "label": label, "rows": rows})
     total = sum(a.amount for a in doc.awardees)
-
-    count_parts = []
-    if counts["collective"]:
-        count_parts.append(f"{vn_number(counts['collective'])} tập thể")
-    if counts["household"]:
-        count_parts.append(f"{vn_number(counts['household'])} hộ gia đình")
-    if counts["individual"]:
-        count_parts.append(f"{vn_number(counts['individual'])} cá nhân")
     party_words = [w for k, w in (("collective", "tập thể"), ("household", "hộ gia đình"),
                                   ("individual", "cá nhân")) if counts[k]]
-
-    achievement = _clean_end(doc.achievement)
-    if achievement and not achievement.lower().startswith("đã "):
-        achievement = "đã có " + achievement
+    article_1, titled = _article_one_opening(doc)
+    achievement = _achievement(doc.achievement)
 
     proposer = _clean_end(doc.proposer)
     if proposer and not proposer.lower().startswith("theo đề nghị"):
@@ -519,15 +543,10 @@ def decision_context(
 
     number = document_number(doc.number, doc.symbol)
     chairman_of = f"Chủ tịch {doc.issuing_body.strip()}"
-    award_form = doc.award_form.strip()
-    period = " ".join(doc.award_period.split())
     if doc.award_is_title:
-        titled = f"danh hiệu “{award_form}”" + (f" {period}" if period else "")
-        article_1 = f"Công nhận {titled} cho {_join_vi(count_parts)}"
         annex_award = f"ĐƯỢC CÔNG NHẬN {_upper(titled)}"
     else:
-        article_1 = f"Tặng {award_form} cho {_join_vi(count_parts)}"
-        annex_award = f"ĐƯỢC TẶNG {_upper(award_form)}"
+        annex_award = f"ĐƯỢC TẶNG {_upper(titled)}"
     # One award for every row (one proposal, one award type): the annex title names it and
     # the table drops the column that would repeat it on every line.
     award_names = {a.award_name.strip() for a in doc.awardees}

@@ -39,7 +39,11 @@ class ProposalForm(Form):
     )
     achievement = TextAreaField(
         _l("Thành tích được khen thưởng"),
-        description=_l("Ví dụ: đã có thành tích xuất sắc trong phong trào thi đua ... năm 2025"),
+        # Article 1 reads "… (có danh sách kèm theo) đã có <this>", unless this starts with
+        # "đã" (documents.render).
+        description=_l("Điều 1 của quyết định in sau “đã có”, ví dụ: thành tích xuất sắc trong "
+                       "phong trào thi đua ... năm 2025. Nội dung bắt đầu bằng “đã” được in "
+                       "nguyên văn, ví dụ: đã hoàn thành xuất sắc nhiệm vụ năm 2025."),
         validators=[DataRequired(), Length(max=2000)],
     )
 

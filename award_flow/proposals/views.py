@@ -44,6 +44,7 @@ from award_flow.decisions.operations import (
     draft_decision_document,
     render_draft,
 )
+from award_flow.documents.render import article_one
 from award_flow.extensions import db
 from award_flow.org.queries import units_of
 from award_flow.proposals import nominee_list
@@ -290,7 +291,7 @@ def _approval_preview(proposal: Proposal) -> dict | None:
         return None
     amounts = [a.amount for a in document.awardees]
     return {"reference": document_number(document.number, document.symbol),
-            "subject": document.subject,
+            "subject": document.subject, "article_one": article_one(document),
             "count": len(amounts), "amount": amounts[0], "total": sum(amounts)}
 
 

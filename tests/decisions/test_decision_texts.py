@@ -256,3 +256,32 @@ def test_article_1_recognises_a_title_and_confers_a_form(world, award):
     assert article_1 in text and annex in text
     assert ("Công nhận danh hiệu" in text) is (award == "LDTT")
     assert ("ĐƯỢC TẶNG" in text) is (award == "GK_CN")
+
+
+#: The achievement as typed → Article 1 after its parties, as the signer reads it before
+#: approving and as the decision prints it.
+ARTICLE_ONE_ENDINGS = [
+    pytest.param("thành tích xuất sắc trong phong trào thi đua năm 2025",
+                 "đã có thành tích xuất sắc trong phong trào thi đua năm 2025.",
+                 id="a noun phrase follows 'đã có'"),
+    pytest.param("đã hoàn thành xuất sắc nhiệm vụ năm 2025.",
+                 "đã hoàn thành xuất sắc nhiệm vụ năm 2025.", id="'đã …' is printed as typed"),
+]
+
+
+@pytest.mark.parametrize(("typed", "printed"), ARTICLE_ONE_ENDINGS)
+def test_the_signer_reads_article_1_as_the_decision_prints_it(client, world, login, typed,
+                                                              printed):
+    proposal = make_proposal(world, state=S.AWAITING_DECISION)
+    proposal.achievement = typed
+    db.session.commit()
+    login(world.chairman)
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get(f"/proposals/{proposal.id}").text)
+                    .split())
+    expected = ("Điều 1. Tặng Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải cho 2 "
+                f"cá nhân (có danh sách kèm theo) {printed}")
+    assert f"Điều 1 sẽ in: {expected}" in page
+
+    ops.approve_proposal(proposal, world.chairman)
+    db.session.commit()
+    assert expected in pdf_text(_stored_pdf(proposal.decision))
