@@ -105,7 +105,14 @@ DEFAULT_EXECUTORS = (
     "Thủ trưởng các cơ quan, đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1",
 )
 DEFAULT_BONUS_FUND = "Quỹ thi đua, khen thưởng của {locality}"
-DEFAULT_RECIPIENTS = ("Như Điều 3", "Lưu: VT, NV")
+DEFAULT_RECIPIENTS = ("Như Điều 3", "{filed_with}")
+#: The last line of "Nơi nhận" (Decree 30): the copy kept by the clerk's office (VT) and by the
+#: body that drafted the decision, the secretariat of its level (DEFAULT_SECRETARIATS).
+DEFAULT_FILED_WITH = {
+    AuthorityLevel.PROVINCE: "Lưu: VT, SNV",
+    AuthorityLevel.DISTRICT: "Lưu: VT, NV",
+    AuthorityLevel.COMMUNE: "Lưu: VT, VHXH",
+}
 
 #: What the names of administrative bodies start with; the rest is the locality.
 _BODY_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd ")
@@ -133,7 +140,8 @@ def default_decision_texts(name: str, level: AuthorityLevel) -> dict[str, str]:
             line.format(locality=locality, office=office, proposer=proposer)
             for line in DEFAULT_EXECUTORS),
         "bonus_fund": DEFAULT_BONUS_FUND.format(locality=locality),
-        "decision_recipients": "\n".join(DEFAULT_RECIPIENTS),
+        "decision_recipients": "\n".join(
+            line.format(filed_with=DEFAULT_FILED_WITH[level]) for line in DEFAULT_RECIPIENTS),
     }
 
 

@@ -44,21 +44,24 @@ def test_a_new_authority_has_every_text_a_decision_prints():
         "Thủ trưởng các cơ quan, đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1",
     ]
     assert authority.bonus_fund == "Quỹ thi đua, khen thưởng của xã Long Hữu"
-    assert authority.decision_recipients.splitlines() == ["Như Điều 3", "Lưu: VT, NV"]
+    # Filed by the clerk's office and the commune's Phòng Văn hóa - Xã hội, which drafted it.
+    assert authority.decision_recipients.splitlines() == ["Như Điều 3", "Lưu: VT, VHXH"]
 
 
-@pytest.mark.parametrize(("level", "name", "proposer", "office"), [
+@pytest.mark.parametrize(("level", "name", "proposer", "office", "filed_with"), [
     (AuthorityLevel.DISTRICT, "Ủy ban nhân dân thị xã Duyên Hải",
      "Trưởng phòng Nội vụ thị xã Duyên Hải",
-     "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân thị xã Duyên Hải"),
+     "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân thị xã Duyên Hải", "Lưu: VT, NV"),
     (AuthorityLevel.PROVINCE, "Ủy ban nhân dân tỉnh Vĩnh Long", "Giám đốc Sở Nội vụ",
-     "Chánh Văn phòng Ủy ban nhân dân tỉnh Vĩnh Long"),
+     "Chánh Văn phòng Ủy ban nhân dân tỉnh Vĩnh Long", "Lưu: VT, SNV"),
 ])
-def test_the_default_proposer_and_executors_follow_the_level(level, name, proposer, office):
+def test_the_default_proposer_executors_and_filing_follow_the_level(level, name, proposer,
+                                                                     office, filed_with):
     authority = create_authority(name=name, place_name="X", level=level,
                                  parent_name="Cơ quan cấp trên")
     assert authority.decision_proposer == proposer
     assert authority.decision_executors.splitlines()[:2] == [office, proposer]
+    assert authority.decision_recipients.splitlines()[-1] == filed_with
 
 
 def test_the_demo_cites_the_same_decree_as_the_defaults():
