@@ -52,21 +52,23 @@ def register_cli(app: Flask) -> None:
     @authority.command("create")
     @click.argument("name")
     @click.option("--place", "place_name", required=True,
-                  help="Place name of the date line, e.g. \"Duyên Hải\".")
+                  help="Place name of the date line, e.g. \"Long Hữu\".")
     @click.option("--level", type=click.Choice([lvl.value for lvl in AuthorityLevel]),
-                  required=True)
+                  required=True,
+                  help="Since 07/2025 commune or province: the district level is gone "
+                       "(district stays for the demo's 2021 plan).")
     @click.option("--parent", "parent_name", default=None,
                   help="The superior body whose chairman confers the awards this authority "
-                       "proposes, e.g. \"Ủy ban nhân dân tỉnh Trà Vinh\" (required).")
+                       "proposes, e.g. \"Ủy ban nhân dân tỉnh Vĩnh Long\" (required).")
     @click.option("--header-parent", default=None,
                   help="The managing body printed on one line above the issuer in a "
                        "decision's header; leave it out for a People's Committee.")
     @click.option("--issuer-code", default="UBND", show_default=True,
                   help="Issuer part of document symbols (15/QĐ-UBND).")
     @click.option("--secretariat", "secretariat_name", default=None,
-                  help="The Council's standing body as the pages name it, e.g. \"Cơ quan Tổ "
-                       "chức - Nội vụ\"; by default the level's (Sở Nội vụ, Phòng Nội vụ, "
-                       "Phòng Văn hóa - Xã hội).")
+                  help="The Council's standing body as the pages name it (\"Chuyển lại "
+                       "…\"); by default the level's: Phòng Văn hóa - Xã hội (commune), Sở "
+                       "Nội vụ (province), Phòng Nội vụ (district).")
     def create_authority_command(name: str, place_name: str, level: str,
                                  parent_name: str | None, header_parent: str | None,
                                  issuer_code: str, secretariat_name: str | None) -> None:

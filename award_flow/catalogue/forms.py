@@ -42,8 +42,8 @@ class AwardTypeForm(Form):
                        description=_l("Chữ in hoa không dấu, chữ số hoặc dấu gạch dưới, ví dụ: "
                                       "GK_CN. Không đổi được sau khi thêm."))
     name = StringField(_l("Tên in trên quyết định"), validators=[DataRequired(), Length(max=300)],
-                       description=_l("Ví dụ: Giấy khen của Chủ tịch Ủy ban nhân dân thị xã "
-                                      "Duyên Hải"))
+                       description=_l("Ví dụ: Giấy khen của Chủ tịch Ủy ban nhân dân xã Long "
+                                      "Hữu"))
     category = SelectField(_l("Loại"), choices=[])
     subject = SelectField(_l("Khen cho"), choices=[])
     conferred_by = SelectField(_l("Thẩm quyền quyết định"), choices=[])

@@ -22,26 +22,26 @@ class AuthorityForm(Form):
     """The issuing People's Committee and what its decisions print (one item per line)."""
 
     name = StringField(_l("Tên cơ quan ban hành"), validators=[DataRequired(), Length(max=200)],
-                       description=_l("Ví dụ: Ủy ban nhân dân thị xã Duyên Hải"))
+                       description=_l("Ví dụ: Ủy ban nhân dân xã Long Hữu"))
     place_name = StringField(_l("Địa danh ghi ở ngày tháng"),
                              validators=[DataRequired(), Length(max=100)],
-                             description=_l("Ví dụ: Duyên Hải"))
+                             description=_l("Ví dụ: Long Hữu"))
     parent_name = StringField(
         _l("Cơ quan cấp trên"), validators=[Optional(), Length(max=200)],
         description=_l("Cơ quan có Chủ tịch tặng các hình thức khen thưởng cấp trên mà cơ quan "
-                       "này trình, ví dụ: Ủy ban nhân dân tỉnh Trà Vinh (trong “Bằng khen của "
-                       "Chủ tịch Ủy ban nhân dân tỉnh Trà Vinh”)."))
+                       "này trình, ví dụ: Ủy ban nhân dân tỉnh Vĩnh Long (trong “Bằng khen của "
+                       "Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long”)."))
     header_parent = StringField(
         _l("Cơ quan chủ quản (dòng trên tên cơ quan ban hành)"),
         validators=[Optional(), Length(max=200)],
         description=_l("Để trống đối với Ủy ban nhân dân: tiêu đề quyết định chỉ gồm tên cơ "
                        "quan ban hành. Nếu dùng, dòng này được in hoa trên một dòng; tên dài "
-                       "nên viết tắt cụm từ thông dụng, ví dụ: UBND tỉnh Trà Vinh."))
+                       "nên viết tắt cụm từ thông dụng, ví dụ: UBND xã Long Hữu."))
     secretariat_name = StringField(
         _l("Cơ quan thường trực Hội đồng Thi đua - Khen thưởng"),
         validators=[DataRequired(), Length(max=200)],
-        description=_l("Tên gọi trên các trang và nút thao tác, ví dụ: Cơ quan Tổ chức - Nội "
-                       "vụ (trong “Chuyển lại Cơ quan Tổ chức - Nội vụ”)."))
+        description=_l("Tên gọi trên các trang và nút thao tác, ví dụ: Phòng Văn hóa - Xã "
+                       "hội (trong “Chuyển lại Phòng Văn hóa - Xã hội”)."))
     issuer_code = StringField(_l("Ký hiệu cơ quan ban hành"),
                               validators=[DataRequired(), Length(max=20)],
                               description=_l("Phần sau “QĐ-” trong số, ký hiệu: 15/QĐ-UBND"))

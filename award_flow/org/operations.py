@@ -180,8 +180,8 @@ def _check_authority_names(name: str | None, place_name: str | None, issuer_code
                                 "thưởng."))
     if header_parent and not header_parent_fits(header_parent):
         raise ValidationError(_("Tên cơ quan chủ quản quá dài để in trên một dòng của tiêu đề "
-                                "quyết định; hãy viết tắt cụm từ thông dụng, ví dụ: UBND tỉnh "
-                                "Trà Vinh."), field="header_parent")
+                                "quyết định; hãy viết tắt cụm từ thông dụng, ví dụ: UBND xã "
+                                "Long Hữu."), field="header_parent")
     if db.session.scalar(select(Authority.id).where(Authority.name == name,
                                                     Authority.id != (other_than or 0))):
         raise ValidationError(_("Đã có cơ quan khác mang tên này."))
