@@ -47,7 +47,7 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.group()
     def authority() -> None:
-        """The issuing People's Committee."""
+        """The issuing People's Committee (one per installation)."""
 
     @authority.command("create")
     @click.argument("name")
@@ -72,13 +72,16 @@ def register_cli(app: Flask) -> None:
     def create_authority_command(name: str, place_name: str, level: str,
                                  parent_name: str | None, header_parent: str | None,
                                  issuer_code: str, secretariat_name: str | None) -> None:
-        """Set up the authority with the default award catalogue, base salary and decision
-        texts (edit them on the admin page "Cơ quan ban hành")."""
+        """Set up the authority of an empty database with the default award catalogue, base
+        salary and decision texts (edit them on the admin page "Cơ quan ban hành"). Its
+        checks answer in Vietnamese, as the pages do."""
         from award_flow.org.operations import create_authority
 
         if db.session.scalar(select(Authority.id).limit(1)) is not None:
-            raise click.ClickException("An authority exists already; this installation "
-                                       "serves one (edit it on the admin page).")
+            raise click.ClickException(
+                f"An authority exists already in {db.engine.url.render_as_string()}; one "
+                "installation (one database) serves one authority. Edit it on the admin "
+                "page, or set DATABASE_URL to an empty database for another.")
         try:
             created = create_authority(name=name, place_name=place_name,
                                        level=AuthorityLevel(level), parent_name=parent_name,
@@ -97,6 +100,7 @@ def register_cli(app: Flask) -> None:
     @click.argument("name")
     @click.option("--kind", type=click.Choice([k.value for k in UnitKind]), required=True)
     def create_unit(name: str, kind: str) -> None:
+        """Add a unit of the authority (its checks answer in Vietnamese)."""
         try:
             unit = save_unit(None, _authority(), name, UnitKind(kind))
             db.session.commit()
@@ -116,6 +120,7 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def create_user(username: str, full_name: str, role: str, unit_name: str,
                     password: str) -> None:
+        """Add an account in a unit (its checks answer in Vietnamese)."""
         unit = db.session.scalar(select(Unit).where(
             Unit.authority_id == _authority().id, Unit.name == nfc(unit_name)))
         if unit is None:
