@@ -56,7 +56,8 @@ class AuthorityForm(Form):
                                            "được khen của từng quyết định, ví dụ “các hộ gia "
                                            "đình có tên tại Điều 1”."))
     decision_recipients = TextAreaField(DECISION_TEXT_LABELS["decision_recipients"],
-                                        description=_l("Mỗi nơi một dòng; dòng cuối thường là "
-                                                       "“Lưu: VT, NV”."))
+                                        description=_l("Mỗi nơi một dòng; dòng cuối là nơi lưu: "
+                                                       "văn thư và cơ quan soạn thảo, ví dụ "
+                                                       "“Lưu: VT, VHXH”."))
     bonus_fund = StringField(DECISION_TEXT_LABELS["bonus_fund"],
                              validators=[Optional(), Length(max=300)])

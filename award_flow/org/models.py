@@ -86,7 +86,7 @@ class Authority(db.Model):
     decision_proposer: Mapped[str] = mapped_column(String(300), default="")
     #: Who executes a decision (Điều 3), one per line.
     decision_executors: Mapped[str] = mapped_column(Text, default="")
-    #: "Nơi nhận" lines, the last one "Lưu: VT, NV".
+    #: "Nơi nhận" lines, the last one where it is filed ("Lưu: VT, VHXH").
     decision_recipients: Mapped[str] = mapped_column(Text, default="")
     #: Where the bonus is paid from (Điều 2).
     bonus_fund: Mapped[str] = mapped_column(String(300), default="")
