@@ -29,6 +29,9 @@ class UnitKind(StrEnum):
     AGENCY = "agency"
     COMMUNE = "commune"
     WARD = "ward"
+    #: A commune's ấp, khóm, thôn, tổ dân phố, bản, buôn… (a commune-level authority's
+    #: units beside its offices and mass organisations).
+    HAMLET = "hamlet"
     ORGANISATION = "organisation"
 
     @property
@@ -40,6 +43,7 @@ UNIT_KIND_LABELS = {
     UnitKind.AGENCY: _l("Cơ quan, ban ngành"),
     UnitKind.COMMUNE: _l("Xã"),
     UnitKind.WARD: _l("Phường"),
+    UnitKind.HAMLET: _l("Ấp, khóm, thôn, tổ dân phố"),
     UnitKind.ORGANISATION: _l("Đoàn thể"),
 }
 
@@ -108,7 +112,7 @@ class Authority(db.Model):
 
 
 class Unit(db.Model):
-    """An agency, commune, ward or mass organisation that files proposals."""
+    """An agency, commune, ward, hamlet or mass organisation that files proposals."""
 
     __table_args__ = (UniqueConstraint("authority_id", "name"),
                       UniqueConstraint("authority_id", "name_key"))
