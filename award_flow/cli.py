@@ -10,7 +10,13 @@ from award_flow.auth.roles import Role
 from award_flow.core.errors import DomainError
 from award_flow.core.text import nfc
 from award_flow.extensions import db
-from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
+from award_flow.org.models import (
+    UNIT_KINDS_BY_LEVEL,
+    Authority,
+    AuthorityLevel,
+    Unit,
+    UnitKind,
+)
 from award_flow.org.operations import save_unit, save_user
 
 
@@ -98,7 +104,11 @@ def register_cli(app: Flask) -> None:
 
     @units.command("create")
     @click.argument("name")
-    @click.option("--kind", type=click.Choice([k.value for k in UnitKind]), required=True)
+    @click.option("--kind", type=click.Choice([k.value for k in UnitKind]), required=True,
+                  help="The unit's kind (hamlet: an ấp, khóm, thôn, tổ dân phố, bản, buôn…). "
+                       "The authority's level gives the kinds it has under it: " + "; ".join(
+                           f"{level.value}: {', '.join(kind.value for kind in kinds)}"
+                           for level, kinds in UNIT_KINDS_BY_LEVEL.items()) + ".")
     def create_unit(name: str, kind: str) -> None:
         """Add a unit of the authority (its checks answer in Vietnamese)."""
         try:

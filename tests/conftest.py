@@ -112,6 +112,15 @@ def other_world(world):
 
 
 @pytest.fixture
+def commune_world():
+    """A commune-level authority with the same shape as `world`: two hamlets and its office,
+    its users (named "lh.…"), campaign and catalogue."""
+    w = factories.make_commune_world()
+    db.session.commit()
+    return w
+
+
+@pytest.fixture
 def login(client):
     """`login(user)` signs the client in as that user (through the real login form)."""
 

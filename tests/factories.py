@@ -106,14 +106,28 @@ def make_other_world() -> World:
                     prefix="cn.")
 
 
+def make_commune_world() -> World:
+    """A commune People's Committee, which confers awards since 07/2025, set up as `flask
+    authority create --level commune` sets one up: its units are two hamlets and its office
+    (usernames "lh.…")."""
+    authority = create_authority(name="Ủy ban nhân dân xã Long Hữu", place_name="Long Hữu",
+                                 level=AuthorityLevel.COMMUNE,
+                                 parent_name="Ủy ban nhân dân tỉnh Vĩnh Long")
+    return _staffed(authority, units=("Ấp Long Khánh", "Ấp Giồng Giếng",
+                                      "Văn phòng HĐND và UBND xã"),
+                    kinds=(UnitKind.HAMLET, UnitKind.HAMLET, UnitKind.AGENCY), prefix="lh.")
+
+
 def _staffed(authority: Authority, *, units: tuple[str, str, str], prefix: str,
+             kinds: tuple[UnitKind, UnitKind, UnitKind] = (
+                 UnitKind.COMMUNE, UnitKind.WARD, UnitKind.AGENCY),
              full_names: dict[str, str] | None = None) -> World:
-    """Two units and the home-affairs agency of `authority`, one user per role, a campaign
-    with one phase, and the authority's catalogue."""
+    """Two units and the home-affairs agency of `authority` (of these `kinds`), one user per
+    role, a campaign with one phase, and the authority's catalogue."""
     names = full_names or {}
-    unit_a = save_unit(None, authority, units[0], UnitKind.COMMUNE)
-    unit_b = save_unit(None, authority, units[1], UnitKind.WARD)
-    home = save_unit(None, authority, units[2], UnitKind.AGENCY)
+    unit_a = save_unit(None, authority, units[0], kinds[0])
+    unit_b = save_unit(None, authority, units[1], kinds[1])
+    home = save_unit(None, authority, units[2], kinds[2])
     campaign = Campaign(authority=authority, name="Phong trào thi đua 2021 - 2025",
                         kind=CampaignKind.PHASED, starts_on=date(2021, 8, 1),
                         ends_on=date(2025, 12, 31))

@@ -189,3 +189,35 @@ def test_documents_prepare_fonts_reports_where_the_fonts_are(flask_cli):
     result = flask_cli("documents", "prepare-fonts")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Fonts ready in ")
+
+
+#: a commune-level authority's `units create --kind` → created (else refused, naming the
+#: kinds it has: a commune has no communes or wards under it)
+COMMUNE_KINDS = [("hamlet", True), ("agency", True), ("organisation", True),
+                 ("commune", False), ("ward", False)]
+
+
+@pytest.mark.parametrize(("kind", "created"), COMMUNE_KINDS)
+def test_units_create_gives_a_commune_the_kinds_of_its_level(flask_cli, commune_world, kind,
+                                                             created):
+    before = _count(Unit)
+    result = flask_cli("units", "create", "Ấp Giồng Ổi", "--kind", kind)
+    if created:
+        assert result.exit_code == 0, result.output
+        unit = db.session.scalar(select(Unit).where(Unit.name == "Ấp Giồng Ổi"))
+        assert (unit.kind, unit.authority_id) == (UnitKind(kind), commune_world.authority.id)
+        return
+    assert result.exit_code != 0
+    assert "Ủy ban nhân dân xã Long Hữu không có đơn vị loại" in result.output
+    assert "“Ấp, khóm, thôn, tổ dân phố”" in result.output
+    assert _count(Unit) == before
+
+
+def test_units_create_help_names_every_kind_and_those_of_each_level(flask_cli):
+    result = flask_cli("units", "create", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "--kind [agency|commune|ward|hamlet|organisation]" in text
+    assert "hamlet: an ấp, khóm, thôn, tổ dân phố, bản, buôn…" in text
+    assert ("province: agency, commune, ward, organisation; district: agency, commune, ward, "
+            "organisation; commune: agency, hamlet, organisation.") in text

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -9,13 +11,16 @@ from award_flow.org.models import DECISION_TEXT_LABELS, UnitKind
 
 
 class UnitForm(Form):
+    """A unit's name, its kind among `kinds` (`Authority.unit_kinds`) and whether it is
+    active."""
+
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Loại đơn vị"), choices=[])
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, kinds: Iterable[UnitKind], **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k.value, k.label) for k in UnitKind]
+        self.kind.choices = [(k.value, k.label) for k in kinds]
 
 
 class AuthorityForm(Form):

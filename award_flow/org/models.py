@@ -29,8 +29,8 @@ class UnitKind(StrEnum):
     AGENCY = "agency"
     COMMUNE = "commune"
     WARD = "ward"
-    #: A commune's ấp, khóm, thôn, tổ dân phố, bản, buôn… (a commune-level authority's
-    #: units beside its offices and mass organisations).
+    #: A commune's ấp, khóm, thôn, tổ dân phố, bản, buôn…: units of a commune-level
+    #: authority (see UNIT_KINDS_BY_LEVEL).
     HAMLET = "hamlet"
     ORGANISATION = "organisation"
 
@@ -45,6 +45,20 @@ UNIT_KIND_LABELS = {
     UnitKind.WARD: _l("Phường"),
     UnitKind.HAMLET: _l("Ấp, khóm, thôn, tổ dân phố"),
     UnitKind.ORGANISATION: _l("Đoàn thể"),
+}
+
+#: The kinds of unit an authority of each level has under it: what the admin form and
+#: `flask units create` offer, checked by `org.operations.save_unit`. Since 07/2025 a commune
+#: People's Committee confers awards (RULES.md, "Legal frame"): its units are its offices,
+#: its mass organisations and its hamlets and residential groups, and it has no communes or
+#: wards under it. A province's or a district's hamlets take part through their commune.
+#: A unit keeps a kind its level does not have (`Authority.unit_kinds`).
+UNIT_KINDS_BY_LEVEL: dict[AuthorityLevel, tuple[UnitKind, ...]] = {
+    AuthorityLevel.PROVINCE: (UnitKind.AGENCY, UnitKind.COMMUNE, UnitKind.WARD,
+                              UnitKind.ORGANISATION),
+    AuthorityLevel.DISTRICT: (UnitKind.AGENCY, UnitKind.COMMUNE, UnitKind.WARD,
+                              UnitKind.ORGANISATION),
+    AuthorityLevel.COMMUNE: (UnitKind.AGENCY, UnitKind.HAMLET, UnitKind.ORGANISATION),
 }
 
 
@@ -100,6 +114,15 @@ class Authority(db.Model):
         String(200), default=DEFAULT_SECRETARIAT_NAME, server_default=DEFAULT_SECRETARIAT_NAME)
 
     units: Mapped[list[Unit]] = relationship(back_populates="authority", order_by="Unit.name")
+
+    def unit_kinds(self, unit: Unit | None = None) -> list[UnitKind]:
+        """The kinds `unit` (a new unit: None) may be given, in UnitKind's order: those of
+        the authority's level, and the unit's own kind even when the level has it not (a
+        commune's hamlet filed as "Xã" before there was a kind for it), so that the unit's
+        other fields can still be saved."""
+        offered = UNIT_KINDS_BY_LEVEL[self.level]
+        return [kind for kind in UnitKind
+                if kind in offered or (unit is not None and kind == unit.kind)]
 
     @property
     def missing_decision_texts(self) -> list[str]:

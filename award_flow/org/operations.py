@@ -93,6 +93,13 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
               "thanh là cùng một đơn vị.", name=clash.name if clash else name)
     if clash is not None:
         raise ValidationError(taken, field="name")
+    kinds = authority.unit_kinds(unit)
+    if kind not in kinds:
+        # The admin form offers these only; the CLI is told here.
+        raise ValidationError(_(
+            "%(authority)s không có đơn vị loại “%(kind)s”: chọn một trong %(kinds)s.",
+            authority=authority.name, kind=kind.label,
+            kinds=", ".join(f"“{k.label}”" for k in kinds)), field="kind")
     stopping = unit is not None and unit.active and not active
     if stopping:
         _check_unit_may_stop(actor, unit)

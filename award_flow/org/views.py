@@ -60,7 +60,7 @@ def units():
 @admin_required
 def edit_unit(unit_id: int | None):
     unit = _own_unit_or_404(unit_id) if unit_id else None
-    form = UnitForm(obj=unit)
+    form = UnitForm(obj=unit, kinds=_authority().unit_kinds(unit))
     if unit is not None and not form.is_submitted():
         form.kind.data = unit.kind.value
     # Switching a unit off locks its people out: said before, and counted when done.
