@@ -65,7 +65,8 @@ def register_cli(app: Flask) -> None:
                        "(district stays for the demo's 2021 plan).")
     @click.option("--parent", "parent_name", default=None,
                   help="The superior body whose chairman confers the awards this authority "
-                       "proposes, e.g. \"Ủy ban nhân dân tỉnh Vĩnh Long\" (required).")
+                       "proposes, e.g. \"Ủy ban nhân dân tỉnh Vĩnh Long\" (required, but for a "
+                       "province).")
     @click.option("--header-parent", default=None,
                   help="The managing body printed on one line above the issuer in a "
                        "decision's header; leave it out for a People's Committee.")

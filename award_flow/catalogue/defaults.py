@@ -1,5 +1,4 @@
-"""Default catalogue, settings and decision texts for a district- or commune-level People's
-Committee.
+"""Default catalogue, settings and decision texts of a new People's Committee, by its level.
 
 Loaded once per authority as data (RULES.md "Award catalogue"); admins change the rows, not
 this file. Sources are kept in the notes so a reviewer can check them.
@@ -52,6 +51,28 @@ DEFAULT_AWARD_TYPES: tuple[tuple[str, str, AwardCategory, NomineeKind, Conferred
     ("CSTD_TINH", "Chiến sĩ thi đua cấp tỉnh", T, I, PARENT, "3.0",
      "Trình tỉnh quyết định; Hội đồng biểu quyết ≥ 90%"),
 )
+#: A province-level People's Committee decides what a district or a commune forwards to the
+#: province (RULES.md's catalogue, "forwarded to the province"), named after itself. RULES.md
+#: gives no more for a province (what it forwards to the central level has no coefficients
+#: there): its admin adds the rest on "Danh mục khen thưởng".
+PROVINCE_AWARD_TYPES: tuple[tuple[str, str, AwardCategory, NomineeKind, ConferredBy, str, str],
+                            ...] = (
+    ("BK_TINH_CN", "Bằng khen của Chủ tịch {issuer}", F, I, SELF, "1.0",
+     "Hệ số cá nhân chưa kiểm chứng"),
+    ("BK_TINH_TT", "Bằng khen của Chủ tịch {issuer}", F, C, SELF, "3.0", ""),
+    ("TTLDXS", "Tập thể lao động xuất sắc", T, C, SELF, "1.5", ""),
+    ("CSTD_TINH", "Chiến sĩ thi đua cấp tỉnh", T, I, SELF, "3.0", "Hội đồng biểu quyết ≥ 90%"),
+)
+
+
+def default_award_types(level: AuthorityLevel) -> tuple[tuple, ...]:
+    """The catalogue an authority of `level` starts with."""
+    return PROVINCE_AWARD_TYPES if level == AuthorityLevel.PROVINCE else DEFAULT_AWARD_TYPES
+
+
+def needs_parent(level: AuthorityLevel) -> bool:
+    """Does the default catalogue of `level` name the superior body (what it forwards)?"""
+    return any("{parent}" in name for _code, name, *_rest in default_award_types(level))
 
 #: The default coefficients are in force from the day the Law on Emulation and Commendation
 #: 2022 took effect (RULES.md "Legal frame"), which the catalogue above follows; an
@@ -145,28 +166,30 @@ def default_decision_texts(name: str, level: AuthorityLevel) -> dict[str, str]:
     }
 
 
-def _default_names(authority_name: str, parent_name: str | None) -> dict[str, str]:
+def _default_names(authority_name: str, parent_name: str | None,
+                   level: AuthorityLevel) -> dict[str, str]:
     """Catalogue code → its default printed name for an authority and parent of these names
     (without the entries naming the parent when there is none)."""
     names = {"issuer": authority_name, "parent": parent_name}
-    return {code: name.format(**names) for code, name, *_rest in DEFAULT_AWARD_TYPES
+    return {code: name.format(**names) for code, name, *_rest in default_award_types(level)
             if parent_name or "{parent}" not in name}
 
 
-def require_parent_name(parent_name: str | None) -> None:
+def require_parent_name(parent_name: str | None, level: AuthorityLevel) -> None:
     # The entries the superior body confers are named after it: no generic stand-in.
-    if not (parent_name or "").strip():
+    if needs_parent(level) and not (parent_name or "").strip():
         raise ValidationError(_("Cần nhập cơ quan cấp trên: tên các hình thức khen thưởng "
                                 "của cấp trên được ghi theo cơ quan này."))
 
 
 def install_defaults(authority: Authority) -> None:
     """Give an authority the default catalogue and settings (rows it does not have yet)."""
-    require_parent_name(authority.parent_name)
+    require_parent_name(authority.parent_name, authority.level)
     have = set(db.session.scalars(
         select(AwardType.code).where(AwardType.authority_id == authority.id)))
-    names = _default_names(authority.name, authority.parent_name)
-    for code, _name, category, subject, conferred_by, coefficient, notes in DEFAULT_AWARD_TYPES:
+    names = _default_names(authority.name, authority.parent_name, authority.level)
+    for code, _name, category, subject, conferred_by, coefficient, notes in \
+            default_award_types(authority.level):
         if code not in have:
             db.session.add(AwardType(
                 authority=authority, code=code, name=names[code], category=category,
@@ -189,8 +212,8 @@ def rename_default_awards(authority: Authority, old_name: str,
     """After the authority or its parent is renamed: the catalogue entries still printed with
     their default name for the old names take the default for the new ones; a name an admin
     edited stays. Returns the codes renamed."""
-    old = _default_names(old_name, old_parent)
-    new = _default_names(authority.name, authority.parent_name)
+    old = _default_names(old_name, old_parent, authority.level)
+    new = _default_names(authority.name, authority.parent_name, authority.level)
     renamed = []
     for award in db.session.scalars(
             select(AwardType).where(AwardType.authority_id == authority.id,

@@ -204,7 +204,7 @@ def create_authority(*, name: str, place_name: str, level: AuthorityLevel,
     name, place_name, issuer_code = nfc(name), nfc(place_name), nfc(issuer_code)
     secretariat_name = nfc(secretariat_name) or DEFAULT_SECRETARIATS[level]
     _check_authority_names(name, place_name, issuer_code, secretariat_name, nfc(header_parent))
-    require_parent_name(nfc(parent_name))
+    require_parent_name(nfc(parent_name), level)
     authority = Authority(
         name=name, place_name=place_name, level=level, parent_name=nfc(parent_name) or None,
         header_parent=nfc(header_parent) or None, issuer_code=issuer_code,

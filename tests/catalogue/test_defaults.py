@@ -3,6 +3,7 @@ complete enough to issue a decision (the admin adapts them on "Cơ quan ban hàn
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -18,8 +19,10 @@ from award_flow.catalogue.defaults import (
 from award_flow.catalogue.models import AwardType, bonus_amount
 from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
-from award_flow.org.models import Authority, AuthorityLevel
-from award_flow.org.operations import create_authority
+from award_flow.auth.roles import Role
+from award_flow.org.models import Authority, AuthorityLevel, UnitKind
+from award_flow.org.operations import AuthorityData, create_authority, save_unit, update_authority
+from tests.factories import make_user
 
 LONG_HUU = {"name": "Ủy ban nhân dân xã Long Hữu", "place_name": "Long Hữu",
             "level": AuthorityLevel.COMMUNE, "parent_name": "Ủy ban nhân dân tỉnh Vĩnh Long"}
@@ -173,3 +176,38 @@ def test_bonus_is_the_coefficient_times_the_base_salary_in_whole_dong(coefficien
 def test_a_bonus_is_rounded_up_to_the_multiple_in_force(coefficient, base_salary, rounding,
                                                        amount):
     assert bonus_amount(Decimal(coefficient), Decimal(base_salary), rounding) == amount
+
+
+# --- a province decides what districts and communes forward to it ---------------------------
+
+VINH_LONG = {"name": "Ủy ban nhân dân tỉnh Vĩnh Long", "place_name": "Vĩnh Long",
+             "level": AuthorityLevel.PROVINCE}
+
+#: code → (printed name, who confers it, coefficient) of a new province's catalogue: the
+#: entries RULES.md's catalogue forwards to the province, conferred by the province itself.
+PROVINCE_CATALOGUE = {
+    "BK_TINH_CN": ("Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long", "self", "1.0"),
+    "BK_TINH_TT": ("Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long", "self", "3.0"),
+    "TTLDXS": ("Tập thể lao động xuất sắc", "self", "1.5"),
+    "CSTD_TINH": ("Chiến sĩ thi đua cấp tỉnh", "self", "3.0"),
+}
+
+
+def test_a_province_confers_the_provincial_awards_and_needs_no_parent():
+    authority = create_authority(**VINH_LONG)
+    catalogue = {a.code: (a.name, a.conferred_by.value, str(a.coefficient_on(date(2026, 1, 1)).coefficient))
+                 for a in db.session.scalars(select(AwardType).where(
+                     AwardType.authority_id == authority.id))}
+    assert catalogue == PROVINCE_CATALOGUE
+
+
+def test_a_province_renamed_renames_its_bang_khen():
+    authority = create_authority(**VINH_LONG)
+    admin = make_user("admin", Role.ADMIN, save_unit(None, authority, "Văn phòng UBND tỉnh",
+                                                       UnitKind.AGENCY))
+    data = AuthorityData(**{field: getattr(authority, field) for field in
+                            AuthorityData.__dataclass_fields__})
+    update_authority(admin, authority, replace(data, name="Ủy ban nhân dân tỉnh Vĩnh Long mới"))
+    names = set(db.session.scalars(select(AwardType.name).where(
+        AwardType.authority_id == authority.id, AwardType.code.like("BK_%"))))
+    assert names == {"Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long mới"}
