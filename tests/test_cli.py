@@ -101,8 +101,9 @@ def test_authority_create_sets_up_a_fresh_installation(flask_cli):
     again = flask_cli("authority", "create", "Ủy ban nhân dân xã Khác", "--place", "Khác",
                       "--level", "commune")
     assert again.exit_code != 0 and "exists already" in again.output
-    # It says which database, and how to start another installation.
-    assert "sqlite://" in again.output and "DATABASE_URL" in again.output
+    # It names the database it looked in (without a password, SQLite or PostgreSQL), and how
+    # to start another installation.
+    assert db.engine.url.render_as_string() in again.output and "DATABASE_URL" in again.output
     assert _count(Authority) == 1
 
 
