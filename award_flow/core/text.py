@@ -68,6 +68,17 @@ def alphabetical(text: str) -> tuple[str, str]:
     return fold(text), text
 
 
+def mid_sentence(text: str) -> str:
+    """A phrase as it reads inside a sentence: a first word written as a sentence starts
+    ("Thành tích xuất sắc …", "Đã hoàn thành …") in lower case; an abbreviation ("UBND …")
+    or a one-letter word as it is. (A phrase that starts with a proper name loses its capital:
+    the signer reads the sentence before issuing it.)"""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def nfc_filter(value):  # noqa: ANN001, ANN201 - WTForms filter
     """WTForms filter: normalise every string a user types to NFC."""
     return nfc(value) if isinstance(value, str) else value

@@ -21,6 +21,7 @@ from award_flow.catalogue.models import (
 )
 from award_flow.core.clock import local_today
 from award_flow.core.errors import ValidationError
+from award_flow.core.text import mid_sentence
 from award_flow.decisions.models import Award, Decision, DecisionFile
 from award_flow.decisions.numbering import next_decision_number, peek_next_decision_number
 from award_flow.documents.render import DecisionAwardee, DecisionDocument, render_decision_pdf
@@ -42,10 +43,10 @@ def decision_subject(proposal: Proposal) -> str:
     award = proposal.award_type
     if award.is_title:
         return f"Về việc công nhận danh hiệu “{award.name}” {award_period(proposal)}"
-    achievement = " ".join(proposal.achievement.split()).rstrip(".;,")
-    if achievement.lower().startswith("đã có "):
-        achievement = achievement[len("đã có "):]
-    if achievement.lower().startswith("thành tích"):
+    achievement = mid_sentence(" ".join(proposal.achievement.split()).rstrip(".;,"))
+    if achievement.startswith("đã có "):
+        achievement = mid_sentence(achievement[len("đã có "):])
+    if achievement.startswith("thành tích"):
         return f"Về việc khen thưởng {achievement}"
     return f"Về việc tặng {award.name}"
 

@@ -56,6 +56,7 @@ from award_flow.core.formatting import (
     vn_place_date,
     vn_short_date,
 )
+from award_flow.core.text import mid_sentence
 from award_flow.documents.fetcher import DEFAULT_ALLOWED_DIRS, SafeURLFetcher
 
 logger = logging.getLogger(__name__)
@@ -468,8 +469,8 @@ def _font_faces(static_dir: Path | None) -> list[dict[str, str | None]]:
 def _achievement(text: str) -> str:
     """The achievement as Article 1 prints it: after "đã có", unless it starts with "đã"
     ("đã hoàn thành xuất sắc nhiệm vụ …")."""
-    achievement = _clean_end(text)
-    if achievement and not achievement.lower().startswith("đã "):
+    achievement = mid_sentence(_clean_end(text))
+    if achievement and not achievement.startswith("đã "):
         achievement = "đã có " + achievement
     return achievement
 

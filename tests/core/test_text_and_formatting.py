@@ -16,7 +16,7 @@ from award_flow.core.formatting import (
     vn_place_date,
     vn_short_date,
 )
-from award_flow.core.text import fold, nfc
+from award_flow.core.text import fold, mid_sentence, nfc
 
 
 @pytest.mark.parametrize(("day", "expected"), [
@@ -102,3 +102,19 @@ def test_nfc_recomposes_decomposed_input():
 ])
 def test_nfc_drops_control_and_invisible_characters(typed, stored):
     assert nfc(typed) == stored
+
+
+#: A phrase as typed → as it reads inside a sentence (Article 1, the subject line).
+MID_SENTENCE = [
+    ("Thành tích xuất sắc", "thành tích xuất sắc"),
+    ("Đã hoàn thành xuất sắc nhiệm vụ", "đã hoàn thành xuất sắc nhiệm vụ"),
+    ("thành tích xuất sắc", "thành tích xuất sắc"),
+    ("UBND xã ghi nhận", "UBND xã ghi nhận"),  # an abbreviation
+    ("A", "A"),  # one letter: nothing to tell
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("typed", "inside"), MID_SENTENCE)
+def test_a_phrase_inside_a_sentence_starts_in_lower_case(typed, inside):
+    assert mid_sentence(typed) == inside

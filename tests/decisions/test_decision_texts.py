@@ -224,14 +224,18 @@ SUBJECTS = [
      "Về việc công nhận danh hiệu “Lao động tiên tiến” năm 2021"),
     ("GK_CN", "đã có thành tích xuất sắc trong phong trào thi đua.",
      "Về việc khen thưởng thành tích xuất sắc trong phong trào thi đua"),
-    ("GK_CN", "Thành tích xuất sắc năm 2021", "Về việc khen thưởng Thành tích xuất sắc năm 2021"),
+    # Typed as a sentence starts: in lower case inside the subject's sentence.
+    ("GK_CN", "Thành tích xuất sắc năm 2021", "Về việc khen thưởng thành tích xuất sắc năm 2021"),
+    ("GK_CN", "Đã có Thành tích xuất sắc năm 2021",
+     "Về việc khen thưởng thành tích xuất sắc năm 2021"),
     ("GK_CN", "Hoàn thành xuất sắc nhiệm vụ năm 2021",
      "Về việc tặng Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải"),
 ]
 
 
 @pytest.mark.parametrize(("award", "achievement", "subject"), SUBJECTS,
-                         ids=["title", "đã có thành tích", "thành tích", "other achievement"])
+                         ids=["title", "đã có thành tích", "Thành tích", "Đã có Thành tích",
+                              "other achievement"])
 def test_the_subject_says_what_the_decision_does(world, award, achievement, subject):
     decision = _decided(world, award, achievement)
     assert decision_ops.decision_subject(decision.proposal) == subject
@@ -266,6 +270,14 @@ ARTICLE_ONE_ENDINGS = [
                  id="a noun phrase follows 'đã có'"),
     pytest.param("đã hoàn thành xuất sắc nhiệm vụ năm 2025.",
                  "đã hoàn thành xuất sắc nhiệm vụ năm 2025.", id="'đã …' is printed as typed"),
+    # Typed as a sentence starts: inside Article 1's sentence, in lower case.
+    pytest.param("Thành tích xuất sắc trong công tác phòng, chống thiên tai năm 2026",
+                 "đã có thành tích xuất sắc trong công tác phòng, chống thiên tai năm 2026.",
+                 id="a capital first letter"),
+    pytest.param("Đã có nhiều đóng góp cho phong trào", "đã có nhiều đóng góp cho phong trào.",
+                 id="a capital 'Đã'"),
+    pytest.param("UBND xã ghi nhận thành tích", "đã có UBND xã ghi nhận thành tích.",
+                 id="an abbreviation keeps its capitals"),
 ]
 
 
