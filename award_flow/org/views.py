@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user
@@ -19,6 +19,7 @@ from award_flow.org.queries import units_of
 from award_flow.org.forms import AuthorityForm, UnitForm
 from award_flow.org.models import Unit, UnitKind
 from award_flow.org.operations import AuthorityData, save_unit, save_user, update_authority
+from award_flow.proposals.workflow import stranded_in_committee
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -81,6 +82,7 @@ def edit_unit(unit_id: int | None):
         if perform_on(form, lambda: save_unit(current_user, _authority(), form.name.data,
                                               UnitKind(form.kind.data), unit=unit,
                                               active=form.active.data), done).ok:
+            _warn_of_stranded_proposals()
             return redirect(url_for(".units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
 
@@ -121,8 +123,32 @@ def edit_user(user_id: int | None):
                 # A new password ends the account's sessions, this one too: the admin who
                 # changed its own password stays signed in here, with the new token.
                 login_user(user)
+            _warn_of_stranded_proposals()
             return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+#: How many stranded proposals the warning names by title.
+STRANDED_NAMED = 3
+
+
+def _warn_of_stranded_proposals() -> None:
+    """After an account or a unit changed (a council member switched off, moved, given
+    another role; a unit switched off): the proposals before the Standing Committee that no
+    member may conclude any more are named to the admin, the one who can add a member."""
+    stranded = stranded_in_committee(_authority().id)
+    if not stranded:
+        return
+    titles = "; ".join(f"“{p.title}”" for p in stranded[:STRANDED_NAMED])
+    if len(stranded) > STRANDED_NAMED:
+        titles += "; …"
+    flash(ngettext(
+        "Không còn thành viên Thường trực Hội đồng nào xét được %(num)s tờ trình đang chờ "
+        "Thường trực Hội đồng: %(titles)s. Hãy tạo tài khoản thành viên Thường trực Hội đồng "
+        "không thuộc đơn vị lập tờ trình.",
+        "Không còn thành viên Thường trực Hội đồng nào xét được %(num)s tờ trình đang chờ "
+        "Thường trực Hội đồng: %(titles)s. Hãy tạo tài khoản thành viên Thường trực Hội đồng "
+        "không thuộc đơn vị lập tờ trình.", len(stranded), titles=titles), "warning")
 
 
 def _unit_choices(user: User | None) -> list[tuple[int, str]]:

@@ -5,6 +5,8 @@ table, test_workflow_table.py.)"""
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 
 from award_flow.auth.roles import Role
@@ -14,9 +16,9 @@ from award_flow.org.models import UnitKind
 from award_flow.org.operations import save_unit
 from award_flow.proposals import operations as ops
 from award_flow.proposals.models import ProposalState as S
-from award_flow.proposals.workflow import RECUSAL_NOTE
+from award_flow.proposals.workflow import RECUSAL_NOTE, STRANDED_NOTE, stranded_in_committee
 from tests.factories import make_proposal, make_user
-from tests.web_helpers import db_snapshot, listed_ids
+from tests.web_helpers import db_snapshot, flashes, listed_ids, page_form
 
 APPRAISAL = "Hồ sơ đầy đủ, đề nghị Thường trực Hội đồng xem xét."
 ALL_RECUSE = "Các thành viên Thường trực Hội đồng đều thuộc đơn vị lập tờ trình"
@@ -122,3 +124,57 @@ def test_the_recusal_is_said_while_a_member_could_act(client, world, login, stat
     db.session.commit()
     login(member)
     assert (str(RECUSAL_NOTE) in client.get(f"/proposals/{proposal.id}").text) is told
+
+
+# --- a proposal before the committee that nobody may conclude any more ----------------------
+
+#: What the admin changes on the only member who may conclude a proposal of unit a (another
+#: member sits in unit a) → the form posted to the admin's page.
+LAST_MEMBER_CHANGES = [
+    pytest.param("user", {"active": ""}, id="switched off"),
+    pytest.param("user", {"role": Role.SECRETARIAT.value}, id="given another role"),
+    pytest.param("user", {"unit": "a"}, id="moved to the proposing unit"),
+    pytest.param("unit", {"active": ""}, id="their unit switched off"),
+]
+
+
+@pytest.mark.parametrize(("page", "change"), LAST_MEMBER_CHANGES)
+def test_the_admin_is_told_when_a_proposal_is_left_with_nobody_to_conclude_it(
+        client, world, login, page, change):
+    make_user("committee.a", Role.COMMITTEE_MEMBER, world.unit_a)
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    member = world.committee
+    if page == "unit":  # the member alone in a unit of their own, which is switched off
+        member.unit = save_unit(None, world.authority, "Ban Thi đua", UnitKind.AGENCY)
+    db.session.commit()
+    assert stranded_in_committee(world.authority.id) == []
+    login(world.admin)
+    if page == "user":
+        path = f"/admin/users/{member.id}/edit"
+        data = {"unit_id": str(world.unit_a.id if change.get("unit") else member.unit_id),
+                **{k: v for k, v in change.items() if k != "unit"}}
+    else:
+        path = f"/admin/units/{member.unit_id}/edit"
+        data = dict(change)
+    form = page_form(client, path)
+    response = client.post(path, data=form.data(**data), follow_redirects=True)
+
+    assert stranded_in_committee(world.authority.id) == [proposal]
+    assert ("warning", "Không còn thành viên Thường trực Hội đồng nào xét được 1 tờ trình đang "
+            f"chờ Thường trực Hội đồng: “{proposal.title}”. Hãy tạo tài khoản thành viên "
+            "Thường trực Hội đồng không thuộc đơn vị lập tờ trình.") in flashes(response.text)
+    # The reviewers are told on the proposal page; the chairman can still send it back.
+    for reviewer in (world.secretariat, world.chairman):
+        login(reviewer)
+        assert str(STRANDED_NOTE).split(" (")[0] in unescape(
+            client.get(f"/proposals/{proposal.id}").text)
+
+
+def test_no_warning_while_a_member_may_conclude(client, world, login):
+    make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    login(world.admin)
+    path = f"/admin/users/{world.officer_b.id}/edit"
+    response = client.post(path, data=page_form(client, path).data(active=""),
+                           follow_redirects=True)
+    assert not [f for f in flashes(response.text) if f[0] == "warning"]
