@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from award_flow.core.forms import Form
-from award_flow.org.models import DECISION_TEXT_LABELS, UnitKind
+from award_flow.catalogue.defaults import DEFAULT_FILED_WITH, DEFAULT_SECRETARIATS
+from award_flow.org.models import DECISION_TEXT_LABELS, AuthorityLevel, UnitKind
 
 
 class UnitForm(Form):
@@ -26,27 +29,15 @@ class UnitForm(Form):
 class AuthorityForm(Form):
     """The issuing People's Committee and what its decisions print (one item per line)."""
 
-    name = StringField(_l("Tên cơ quan ban hành"), validators=[DataRequired(), Length(max=200)],
-                       description=_l("Ví dụ: Ủy ban nhân dân xã Long Hữu"))
+    # The hints' examples are of the authority's level (__init__).
+    name = StringField(_l("Tên cơ quan ban hành"), validators=[DataRequired(), Length(max=200)])
     place_name = StringField(_l("Địa danh ghi ở ngày tháng"),
-                             validators=[DataRequired(), Length(max=100)],
-                             description=_l("Ví dụ: Long Hữu"))
-    parent_name = StringField(
-        _l("Cơ quan cấp trên"), validators=[Optional(), Length(max=200)],
-        description=_l("Cơ quan có Chủ tịch tặng các hình thức khen thưởng cấp trên mà cơ quan "
-                       "này trình, ví dụ: Ủy ban nhân dân tỉnh Vĩnh Long (trong “Bằng khen của "
-                       "Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long”)."))
-    header_parent = StringField(
-        _l("Cơ quan chủ quản (dòng trên tên cơ quan ban hành)"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("Để trống đối với Ủy ban nhân dân: tiêu đề quyết định chỉ gồm tên cơ "
-                       "quan ban hành. Nếu dùng, dòng này được in hoa trên một dòng; tên dài "
-                       "nên viết tắt cụm từ thông dụng, ví dụ: UBND xã Long Hữu."))
-    secretariat_name = StringField(
-        _l("Cơ quan thường trực Hội đồng Thi đua - Khen thưởng"),
-        validators=[DataRequired(), Length(max=200)],
-        description=_l("Tên gọi trên các trang và nút thao tác, ví dụ: Phòng Văn hóa - Xã "
-                       "hội (trong “Chuyển lại Phòng Văn hóa - Xã hội”)."))
+                             validators=[DataRequired(), Length(max=100)])
+    parent_name = StringField(_l("Cơ quan cấp trên"), validators=[Optional(), Length(max=200)])
+    header_parent = StringField(_l("Cơ quan chủ quản (dòng trên tên cơ quan ban hành)"),
+                                validators=[Optional(), Length(max=200)])
+    secretariat_name = StringField(_l("Cơ quan thường trực Hội đồng Thi đua - Khen thưởng"),
+                                   validators=[DataRequired(), Length(max=200)])
     issuer_code = StringField(_l("Ký hiệu cơ quan ban hành"),
                               validators=[DataRequired(), Length(max=20)],
                               description=_l("Phần sau “QĐ-” trong số, ký hiệu: 15/QĐ-UBND"))
@@ -60,9 +51,52 @@ class AuthorityForm(Form):
                                            "nhân có tên tại Điều 1” được in theo những người "
                                            "được khen của từng quyết định, ví dụ “các hộ gia "
                                            "đình có tên tại Điều 1”."))
-    decision_recipients = TextAreaField(DECISION_TEXT_LABELS["decision_recipients"],
-                                        description=_l("Mỗi nơi một dòng; dòng cuối là nơi lưu: "
-                                                       "văn thư và cơ quan soạn thảo, ví dụ "
-                                                       "“Lưu: VT, VHXH”."))
+    decision_recipients = TextAreaField(DECISION_TEXT_LABELS["decision_recipients"])
     bonus_fund = StringField(DECISION_TEXT_LABELS["bonus_fund"],
                              validators=[Optional(), Length(max=300)])
+
+    def __init__(self, *args, level: AuthorityLevel, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        example = AUTHORITY_EXAMPLES[level]
+        self.name.description = _("Ví dụ: %(example)s", example=example.name)
+        self.place_name.description = _("Ví dụ: %(example)s", example=example.place)
+        self.parent_name.description = _(
+            "Cơ quan có Chủ tịch tặng các hình thức khen thưởng cấp trên mà cơ quan này trình, "
+            "ví dụ: %(example)s (trong “Bằng khen của Chủ tịch %(example)s”).",
+            example=example.parent) if example.parent else _(
+            "Không bắt buộc đối với cấp tỉnh: danh mục mặc định của tỉnh không có hình thức "
+            "khen thưởng trình cấp trên.")
+        self.header_parent.description = _(
+            "Để trống đối với Ủy ban nhân dân: tiêu đề quyết định chỉ gồm tên cơ quan ban hành. "
+            "Nếu dùng, dòng này được in hoa trên một dòng; tên dài nên viết tắt cụm từ thông "
+            "dụng, ví dụ: %(example)s.", example=example.header_parent)
+        secretariat = DEFAULT_SECRETARIATS[level]
+        self.secretariat_name.description = _(
+            "Tên gọi trên các trang và nút thao tác, ví dụ: %(example)s (trong “Chuyển lại "
+            "%(example)s”).", example=secretariat)
+        self.decision_recipients.description = _(
+            "Mỗi nơi một dòng; dòng cuối là nơi lưu: văn thư và cơ quan soạn thảo, ví dụ "
+            "“%(example)s”.", example=DEFAULT_FILED_WITH[level])
+
+
+@dataclass(frozen=True)
+class AuthorityExample:
+    """What the authority page's hints give as examples for a level: a body of that level
+    since the 2025 reform (a district's from the demo's plan, 2021)."""
+
+    name: str
+    place: str
+    parent: str | None
+    header_parent: str
+
+
+AUTHORITY_EXAMPLES = {
+    AuthorityLevel.PROVINCE: AuthorityExample(
+        "Ủy ban nhân dân tỉnh Vĩnh Long", "Vĩnh Long", None, "UBND tỉnh Vĩnh Long"),
+    AuthorityLevel.DISTRICT: AuthorityExample(
+        "Ủy ban nhân dân thị xã Duyên Hải", "Duyên Hải", "Ủy ban nhân dân tỉnh Trà Vinh",
+        "UBND thị xã Duyên Hải"),
+    AuthorityLevel.COMMUNE: AuthorityExample(
+        "Ủy ban nhân dân xã Long Hữu", "Long Hữu", "Ủy ban nhân dân tỉnh Vĩnh Long",
+        "UBND xã Long Hữu"),
+}

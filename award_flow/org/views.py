@@ -40,7 +40,7 @@ def _own_unit_or_404(unit_id: int) -> Unit:
 def edit_authority():
     """How the authority names itself and what its decisions print."""
     authority = _authority()
-    form = AuthorityForm(obj=authority)
+    form = AuthorityForm(obj=authority, level=authority.level)
     if form.validate_on_submit():
         data = AuthorityData(**{name: getattr(form, name).data or ""
                                 for name in AuthorityData.__dataclass_fields__})

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+import pytest
 from sqlalchemy import func, select
 
 from award_flow.catalogue.models import AwardType
 from award_flow.core.audit import AuditEvent
 from award_flow.extensions import db
+from award_flow.org.forms import AuthorityForm
+from award_flow.org.models import AuthorityLevel
 from award_flow.org.operations import AuthorityData, update_authority
 from tests.web_helpers import flashes, page_form
 
@@ -104,3 +107,27 @@ def test_the_page_warns_while_a_decision_text_is_empty(client, world, login):
                 if kind == "warning"]
     assert warnings == ["Chưa thể ban hành quyết định cho đến khi nhập đủ: Nguồn chi tiền "
                         "thưởng (Điều 2), Tổ chức thực hiện (Điều 3)."]
+
+
+#: The authority's level → the examples its page's hints give: a body of that level, its
+#: secretariat, its filing line, and no parent to name for a province.
+HINT_EXAMPLES = {
+    AuthorityLevel.COMMUNE: ("Ví dụ: Ủy ban nhân dân xã Long Hữu", "ví dụ: Ủy ban nhân dân tỉnh "
+                             "Vĩnh Long", "Phòng Văn hóa - Xã hội", "Lưu: VT, VHXH"),
+    AuthorityLevel.DISTRICT: ("Ví dụ: Ủy ban nhân dân thị xã Duyên Hải", "ví dụ: Ủy ban nhân "
+                              "dân tỉnh Trà Vinh", "Phòng Nội vụ", "Lưu: VT, NV"),
+    AuthorityLevel.PROVINCE: ("Ví dụ: Ủy ban nhân dân tỉnh Vĩnh Long",
+                              "Không bắt buộc đối với cấp tỉnh", "Sở Nội vụ", "Lưu: VT, SNV"),
+}
+
+
+@pytest.mark.parametrize("level", list(HINT_EXAMPLES))
+def test_the_authority_pages_examples_are_of_its_level(app, level):
+    name, parent, secretariat, filed_with = HINT_EXAMPLES[level]
+    with app.test_request_context():
+        form = AuthorityForm(level=level, meta={"csrf": False})
+        assert str(form.name.description) == name
+        assert parent in str(form.parent_name.description)
+        assert f"ví dụ: {secretariat} (trong “Chuyển lại {secretariat}”)" in str(
+            form.secretariat_name.description)
+        assert f"“{filed_with}”" in str(form.decision_recipients.description)
