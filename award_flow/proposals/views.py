@@ -238,6 +238,15 @@ def _fill_proposal_choices(form: ProposalForm) -> None:
     form.award_type_id.choices = [(0, _("— Chọn —"))] + [
         data_choice(a.id, a.label)
         for a in sorted(award_types, key=lambda a: alphabetical(a.label))]
+    # What the superior body decides is not among them: said, not left to be wondered at.
+    forwarded = sorted({a.name for a in db.session.scalars(select(AwardType).where(
+        AwardType.authority_id == authority_id, AwardType.active.is_(True),
+        AwardType.conferred_by == ConferredBy.PARENT))}, key=alphabetical)
+    if forwarded:
+        form.award_type_id.description = _(
+            "Gồm những gì cơ quan ban hành quyết định. Hồ sơ đề nghị cấp trên khen thưởng "
+            "(%(names)s) chưa lập được trên hệ thống này.",
+            names=", ".join(f"“{name}”" for name in forwarded))
 
 
 def _proposal_data(form: ProposalForm) -> ops.ProposalData:
