@@ -80,8 +80,8 @@ def register_cli(app: Flask) -> None:
                                  parent_name: str | None, header_parent: str | None,
                                  issuer_code: str, secretariat_name: str | None) -> None:
         """Set up the authority of an empty database with the default award catalogue, base
-        salary and decision texts (edit them on the admin page "Cơ quan ban hành"). Its
-        checks answer in Vietnamese, as the pages do."""
+        salary and decision texts (edit them on the admin page "Cơ quan ban hành"). What it
+        checks in the texts given is answered in Vietnamese, as the pages answer it."""
         from award_flow.org.operations import create_authority
 
         if db.session.scalar(select(Authority.id).limit(1)) is not None:
