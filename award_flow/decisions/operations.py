@@ -21,7 +21,6 @@ from award_flow.catalogue.models import (
 )
 from award_flow.core.clock import local_today
 from award_flow.core.errors import ValidationError
-from award_flow.core.text import mid_sentence
 from award_flow.decisions.models import Award, Decision, DecisionFile
 from award_flow.decisions.numbering import next_decision_number, peek_next_decision_number
 from award_flow.documents.render import DecisionAwardee, DecisionDocument, render_decision_pdf
@@ -43,11 +42,11 @@ def decision_subject(proposal: Proposal) -> str:
     award = proposal.award_type
     if award.is_title:
         return f"Về việc công nhận danh hiệu “{award.name}” {award_period(proposal)}"
-    achievement = mid_sentence(" ".join(proposal.achievement.split()).rstrip(".;,"))
-    if achievement.startswith("đã có "):
-        achievement = mid_sentence(achievement[len("đã có "):])
-    if achievement.startswith("thành tích"):
-        return f"Về việc khen thưởng {achievement}"
+    achievement = " ".join(proposal.achievement.split()).rstrip(".;,")
+    if achievement.lower().startswith("đã có "):  # however it is capitalised
+        achievement = achievement[len("đã có "):]
+    if achievement.lower().startswith("thành tích"):
+        return f"Về việc khen thưởng thành tích{achievement[len('thành tích'):]}"
     return f"Về việc tặng {award.name}"
 
 

@@ -469,19 +469,29 @@ def _font_faces(static_dir: Path | None) -> list[dict[str, str | None]]:
 def _achievement(text: str) -> str:
     """The achievement as Article 1 prints it: after "đã có", unless it starts with "đã"
     ("đã hoàn thành xuất sắc nhiệm vụ …")."""
-    achievement = mid_sentence(_clean_end(text))
-    if achievement and not achievement.startswith("đã "):
-        achievement = "đã có " + achievement
-    return achievement
+    achievement = _clean_end(text)
+    for lead in ("đã có ", "đã "):  # however it is capitalised: "Đã có", "ĐÃ CÓ"
+        if achievement.lower().startswith(lead):
+            return lead + mid_sentence(achievement[len(lead):])
+    return "đã có " + mid_sentence(achievement) if achievement else achievement
+
+
+#: How Article 1 and the annex's title name each kind of awardee, in the annex's order.
+_PARTY_WORDS = (("collective", "tập thể"), ("household", "hộ gia đình"),
+                ("individual", "cá nhân"))
+
+
+def _parties(doc: DecisionDocument) -> list[tuple[int, str]]:
+    """(count, word) of each kind of awardee the decision has, in the annex's order:
+    [(2, "tập thể"), (3, "cá nhân")]."""
+    counts = {kind: sum(1 for a in doc.awardees if a.kind == kind) for kind, _ in _GROUPS}
+    return [(counts[kind], word) for kind, word in _PARTY_WORDS if counts[kind]]
 
 
 def _article_one_opening(doc: DecisionDocument) -> tuple[str, str]:
     """Article 1 up to its parties ("Tặng Giấy khen … cho 2 tập thể và 3 cá nhân"), and what
     is conferred (the award form, or "danh hiệu “…” năm 2025" for a title)."""
-    counts = {kind: sum(1 for a in doc.awardees if a.kind == kind) for kind, _ in _GROUPS}
-    count_parts = [f"{vn_number(counts[kind])} {word}" for kind, word in (
-        ("collective", "tập thể"), ("household", "hộ gia đình"), ("individual", "cá nhân"))
-        if counts[kind]]
+    count_parts = [f"{vn_number(count)} {word}" for count, word in _parties(doc)]
     award_form = doc.award_form.strip()
     period = " ".join(doc.award_period.split())
     if doc.award_is_title:
@@ -532,8 +542,7 @@ def decision_context(
             ]
             groups.append({"numeral": _ROMAN[len(groups)], "label": label, "rows": rows})
     total = sum(a.amount for a in doc.awardees)
-    party_words = [w for k, w in (("collective", "tập thể"), ("household", "hộ gia đình"),
-                                  ("individual", "cá nhân")) if counts[k]]
+    party_words = [word for _count, word in _parties(doc)]
     article_1, titled = _article_one_opening(doc)
     achievement = _achievement(doc.achievement)
 

@@ -228,6 +228,7 @@ SUBJECTS = [
     ("GK_CN", "Thành tích xuất sắc năm 2021", "Về việc khen thưởng thành tích xuất sắc năm 2021"),
     ("GK_CN", "Đã có Thành tích xuất sắc năm 2021",
      "Về việc khen thưởng thành tích xuất sắc năm 2021"),
+    ("GK_CN", "ĐÃ CÓ THÀNH TÍCH XUẤT SẮC", "Về việc khen thưởng thành tích XUẤT SẮC"),
     ("GK_CN", "Hoàn thành xuất sắc nhiệm vụ năm 2021",
      "Về việc tặng Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải"),
 ]
@@ -235,7 +236,7 @@ SUBJECTS = [
 
 @pytest.mark.parametrize(("award", "achievement", "subject"), SUBJECTS,
                          ids=["title", "đã có thành tích", "Thành tích", "Đã có Thành tích",
-                              "other achievement"])
+                              "ĐÃ CÓ THÀNH TÍCH", "other achievement"])
 def test_the_subject_says_what_the_decision_does(world, award, achievement, subject):
     decision = _decided(world, award, achievement)
     assert decision_ops.decision_subject(decision.proposal) == subject
@@ -278,6 +279,10 @@ ARTICLE_ONE_ENDINGS = [
                  id="a capital 'Đã'"),
     pytest.param("UBND xã ghi nhận thành tích", "đã có UBND xã ghi nhận thành tích.",
                  id="an abbreviation keeps its capitals"),
+    pytest.param("ĐÃ CÓ THÀNH TÍCH trong công tác", "đã có THÀNH TÍCH trong công tác.",
+                 id="'ĐÃ CÓ' in capitals is not doubled"),
+    pytest.param("Đã có Thành tích xuất sắc", "đã có thành tích xuất sắc.",
+                 id="'Đã có Thành tích', as the subject reads it"),
 ]
 
 
