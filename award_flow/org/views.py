@@ -13,13 +13,14 @@ from award_flow.auth.models import User
 from award_flow.auth.permissions import admin_required
 from award_flow.auth.roles import Role
 from award_flow.core.display import data_choice
+from award_flow.core.text import alphabetical
 from award_flow.core.views import perform_on
 from award_flow.extensions import db
 from award_flow.org.queries import units_of
 from award_flow.org.forms import AuthorityForm, UnitForm
 from award_flow.org.models import Unit, UnitKind
 from award_flow.org.operations import AuthorityData, save_unit, save_user, update_authority
-from award_flow.proposals.workflow import stranded_in_committee
+from award_flow.proposals.council import stranded_in_committee
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -79,10 +80,11 @@ def edit_unit(unit_id: int | None):
                         "Đã lưu đơn vị. Đơn vị đã ngừng hoạt động: %(num)s tài khoản của đơn "
                         "vị không đăng nhập được nữa.", signed_in) if stopping and signed_in \
             else _("Đã lưu đơn vị.")
+        stranded = _stranded_ids()
         if perform_on(form, lambda: save_unit(current_user, _authority(), form.name.data,
                                               UnitKind(form.kind.data), unit=unit,
                                               active=form.active.data), done).ok:
-            _warn_of_stranded_proposals()
+            _warn_of_stranded_proposals(stranded)
             return redirect(url_for(".units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
 
@@ -114,6 +116,7 @@ def edit_user(user_id: int | None):
         form.role.data = user.role.value
     if form.validate_on_submit():
         unit_of_user = _own_unit_or_404(form.unit_id.data)
+        stranded = _stranded_ids()
         if perform_on(form, lambda: save_user(
                 current_user, username=form.username.data, full_name=form.full_name.data,
                 role=Role(form.role.data), unit=unit_of_user,
@@ -123,32 +126,31 @@ def edit_user(user_id: int | None):
                 # A new password ends the account's sessions, this one too: the admin who
                 # changed its own password stays signed in here, with the new token.
                 login_user(user)
-            _warn_of_stranded_proposals()
+            _warn_of_stranded_proposals(stranded)
             return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form, user=user)
 
 
-#: How many stranded proposals the warning names by title.
-STRANDED_NAMED = 3
+def _stranded_ids() -> set[int]:
+    return {p.id for p in stranded_in_committee(_authority().id)}
 
 
-def _warn_of_stranded_proposals() -> None:
-    """After an account or a unit changed (a council member switched off, moved, given
-    another role; a unit switched off): the proposals before the Standing Committee that no
-    member may conclude any more are named to the admin, the one who can add a member."""
-    stranded = stranded_in_committee(_authority().id)
+def _warn_of_stranded_proposals(before: set[int]) -> None:
+    """After an account or a unit changed so that proposals before the Standing Committee
+    have no member left who may conclude them (a council member switched off, moved, given
+    another role; a unit switched off): the admin, who can add a member, is told how many and
+    of which units (not their dossiers, which are not the admin's to read)."""
+    stranded = [p for p in stranded_in_committee(_authority().id) if p.id not in before]
     if not stranded:
         return
-    titles = "; ".join(f"“{p.title}”" for p in stranded[:STRANDED_NAMED])
-    if len(stranded) > STRANDED_NAMED:
-        titles += "; …"
+    units = ", ".join(sorted({p.unit.name for p in stranded}, key=alphabetical))
     flash(ngettext(
-        "Không còn thành viên Thường trực Hội đồng nào xét được %(num)s tờ trình đang chờ "
-        "Thường trực Hội đồng: %(titles)s. Hãy tạo tài khoản thành viên Thường trực Hội đồng "
-        "không thuộc đơn vị lập tờ trình.",
-        "Không còn thành viên Thường trực Hội đồng nào xét được %(num)s tờ trình đang chờ "
-        "Thường trực Hội đồng: %(titles)s. Hãy tạo tài khoản thành viên Thường trực Hội đồng "
-        "không thuộc đơn vị lập tờ trình.", len(stranded), titles=titles), "warning")
+        "Không còn thành viên Thường trực Hội đồng nào xét được %(num)s tờ trình của %(units)s "
+        "đang chờ Thường trực Hội đồng. Hãy mở lại hoặc tạo tài khoản thành viên Thường trực "
+        "Hội đồng không thuộc đơn vị lập tờ trình.",
+        "Không còn thành viên Thường trực Hội đồng nào xét được %(num)s tờ trình của %(units)s "
+        "đang chờ Thường trực Hội đồng. Hãy mở lại hoặc tạo tài khoản thành viên Thường trực "
+        "Hội đồng không thuộc đơn vị lập tờ trình.", len(stranded), units=units), "warning")
 
 
 def _unit_choices(user: User | None) -> list[tuple[int, str]]:

@@ -10,13 +10,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ColumnElement, Select, and_, event, false, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import CheckConstraint, ColumnElement, and_, event, false, select
 
 from award_flow.auth.models import User
-from award_flow.auth.roles import REVIEWER_ROLES, SIGNER_ROLES, UNIT_ROLES, Role
-from award_flow.extensions import db
-from award_flow.org.models import Unit
+from award_flow.auth.roles import (
+    RECUSING_ROLES,
+    REVIEWER_ROLES,
+    SIGNER_ROLES,
+    UNIT_ROLES,
+    Role,
+)
+from award_flow.proposals.council import has_council_member, someone_concludes
 from award_flow.org.wording import secretariat_l
 from award_flow.proposals.models import Nominee, NomineeOutcome, Proposal, ProposalState
 
@@ -121,9 +125,6 @@ _UNIT_HEAD = frozenset({Role.UNIT_HEAD})
 _SECRETARIAT = frozenset({Role.SECRETARIAT})
 _COMMITTEE = frozenset({Role.COMMITTEE_MEMBER})
 _SIGNERS = SIGNER_ROLES
-#: Council members recuse themselves from their own unit's proposals (RULES.md "Council
-#: voting": a member with a conflict of interest does not review).
-RECUSING_ROLES = _COMMITTEE
 
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
@@ -404,35 +405,6 @@ def recuses(user: User, proposal: Proposal) -> bool:
     return user.role in RECUSING_ROLES and proposal.unit_id == user.unit_id
 
 
-def _council_members(authority_id: int) -> tuple[Select, type[User]]:
-    """The ids of the authority's active council members, of an active unit, and the alias
-    of `User` they are read through (to add a condition on the member)."""
-    member, unit = aliased(User), aliased(Unit)
-    return select(member.id).join(unit, member.unit_id == unit.id).where(
-        member.role.in_(RECUSING_ROLES), member.active.is_(True), unit.active.is_(True),
-        unit.authority_id == authority_id), member
-
-
-def someone_concludes(proposal: Proposal) -> bool:
-    """Is there a council member who may conclude `proposal` (one who does not recuse,
-    `recuses`)? Forwarding it otherwise would leave it with nobody to act."""
-    members, member = _council_members(proposal.unit.authority_id)
-    return db.session.scalar(
-        members.where(member.unit_id != proposal.unit_id).limit(1)) is not None
-
-
-def stranded_in_committee(authority_id: int) -> list[Proposal]:
-    """The authority's proposals before the Standing Committee that no council member may
-    conclude any more (a member switched off, moved or given another role, a unit switched
-    off): they wait on nobody until a member is added or a signer sends them back."""
-    members, member = _council_members(authority_id)
-    return list(db.session.scalars(
-        select(Proposal).join(Unit, Proposal.unit_id == Unit.id)
-        .where(Unit.authority_id == authority_id, Proposal.state == ProposalState.IN_COMMITTEE,
-               ~members.where(member.unit_id != Proposal.unit_id).exists())
-        .order_by(Proposal.id)))
-
-
 #: What a council member sees on a proposal of their own unit while a member could act on
 #: it (conclude it, or send it back): why it offers them nothing.
 RECUSAL_NOTE = _l("Tờ trình của đơn vị bạn: bạn không tham gia xét tờ trình này (tránh xung "
@@ -440,9 +412,10 @@ RECUSAL_NOTE = _l("Tờ trình của đơn vị bạn: bạn không tham gia xé
 #: What the reviewers see on a proposal before the Standing Committee that no member may
 #: conclude (`stranded_in_committee`).
 STRANDED_NOTE = secretariat_l(
-    "Không còn thành viên Thường trực Hội đồng nào xét được tờ trình này (các thành viên còn "
-    "lại thuộc đơn vị lập tờ trình, hoặc không còn tài khoản). Hãy đề nghị quản trị hệ thống "
-    "tạo tài khoản cho thành viên khác, hoặc Chủ tịch chuyển lại %(secretariat)s.")
+    "Không còn thành viên Thường trực Hội đồng nào xét được tờ trình này (các thành viên đang "
+    "hoạt động đều thuộc đơn vị lập tờ trình, hoặc không còn ai). Hãy đề nghị quản trị hệ "
+    "thống mở lại hoặc tạo tài khoản cho thành viên khác, hoặc Chủ tịch, Phó Chủ tịch chuyển "
+    "lại %(secretariat)s.")
 
 
 def may(user: User, action: Action, proposal: Proposal) -> bool:
@@ -493,9 +466,9 @@ def lacks(action: Action, proposal: Proposal) -> object | None:
         if proposal.award_type.is_title and proposal.achievement_year is None:
             return _l("Chưa nhập năm thành tích: danh hiệu thi đua được công nhận theo năm.")
     if action == Action.FORWARD and not someone_concludes(proposal):
-        if db.session.scalar(_council_members(proposal.unit.authority_id)[0].limit(1)) is None:
-            return _l("Chưa có tài khoản thành viên Thường trực Hội đồng nào. Hãy đề nghị quản "
-                      "trị hệ thống tạo tài khoản.")
+        if not has_council_member(proposal.unit.authority_id):
+            return _l("Chưa có tài khoản thành viên Thường trực Hội đồng nào đang hoạt động. "
+                      "Hãy đề nghị quản trị hệ thống mở lại hoặc tạo tài khoản.")
         return _l("Các thành viên Thường trực Hội đồng đều thuộc đơn vị lập tờ trình nên không "
                   "xét tờ trình này. Hãy đề nghị quản trị hệ thống tạo tài khoản cho thành viên "
                   "khác.")

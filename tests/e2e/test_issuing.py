@@ -41,6 +41,7 @@ def test_a_second_click_while_the_decision_is_issued_sends_nothing(
     # The mouse, as a person uses it (while the page waits for the server, Playwright's
     # locators and scripts wait for that navigation to end first).
     button = page.get_by_role("button", name="Phê duyệt và ban hành quyết định")
+    button.scroll_into_view_if_needed()  # below the approval's preview on a short screen
     box = button.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.click(x, y)
