@@ -49,8 +49,8 @@ def test_the_achievement_hint_keeps_its_vietnamese_example_in_english(client, wo
     hint = hint_of(client.get("/proposals/new").text, "achievement")
     assert hint == ("Printed in Vietnamese in Article 1 of the decision, after “đã có”, e.g. "
                     "thành tích xuất sắc trong phong trào thi đua ... năm 2025. A text that "
-                    "starts with “đã” is printed as typed, e.g. đã hoàn thành xuất sắc nhiệm "
-                    "vụ năm 2025.")
+                    "starts with “đã” (e.g. đã hoàn thành xuất sắc nhiệm vụ năm 2025) gets no "
+                    "“đã có” before it.")
 
 
 # --- headings over counts are plural ------------------------------------------------------

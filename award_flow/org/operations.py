@@ -97,7 +97,7 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
     if kind not in kinds:
         # The admin form offers these only; the CLI is told here.
         raise ValidationError(_(
-            "%(authority)s không có đơn vị loại “%(kind)s”: chọn một trong %(kinds)s.",
+            "%(authority)s không có đơn vị loại “%(kind)s”: chọn một trong các loại %(kinds)s.",
             authority=authority.name, kind=kind.label,
             kinds=", ".join(f"“{k.label}”" for k in kinds)), field="kind")
     stopping = unit is not None and unit.active and not active
@@ -187,8 +187,8 @@ def _check_authority_names(name: str | None, place_name: str | None, issuer_code
                                 "thưởng."))
     if header_parent and not header_parent_fits(header_parent):
         raise ValidationError(_("Tên cơ quan chủ quản quá dài để in trên một dòng của tiêu đề "
-                                "quyết định; hãy viết tắt cụm từ thông dụng, ví dụ: UBND xã "
-                                "Long Hữu."), field="header_parent")
+                                "quyết định; hãy viết tắt cụm từ thông dụng, ví dụ: “UBND” cho "
+                                "“Ủy ban nhân dân”."), field="header_parent")
     if db.session.scalar(select(Authority.id).where(Authority.name == name,
                                                     Authority.id != (other_than or 0))):
         raise ValidationError(_("Đã có cơ quan khác mang tên này."))

@@ -41,9 +41,10 @@ class ProposalForm(Form):
         _l("Thành tích được khen thưởng"),
         # Article 1 reads "… (có danh sách kèm theo) đã có <this>", unless this starts with
         # "đã" (documents.render).
-        description=_l("Điều 1 của quyết định in sau “đã có”, ví dụ: thành tích xuất sắc trong "
-                       "phong trào thi đua ... năm 2025. Nội dung bắt đầu bằng “đã” được in "
-                       "nguyên văn, ví dụ: đã hoàn thành xuất sắc nhiệm vụ năm 2025."),
+        description=_l("Được in trong Điều 1 của quyết định, sau cụm từ “đã có”, ví dụ: thành "
+                       "tích xuất sắc trong phong trào thi đua ... năm 2025. Nội dung bắt đầu "
+                       "bằng “đã” (ví dụ: đã hoàn thành xuất sắc nhiệm vụ năm 2025) thì không "
+                       "thêm “đã có”."),
         validators=[DataRequired(), Length(max=2000)],
     )
 

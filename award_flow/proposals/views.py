@@ -229,23 +229,21 @@ def _fill_proposal_choices(form: ProposalForm) -> None:
         groups.setdefault(phase.campaign.name, []).append(
             data_choice(phase.id, phase.name, {"data-campaign": phase.campaign_id}))
     form.phase_id.choices = groups
-    award_types = db.session.scalars(
-        select(AwardType)
-        .where(AwardType.authority_id == authority_id, AwardType.active.is_(True),
-               AwardType.conferred_by == ConferredBy.SELF)
-    ).all()
+    award_types = db.session.scalars(select(AwardType).where(
+        AwardType.authority_id == authority_id, AwardType.active.is_(True))).all()
     # No default: the award decides the kind of nominee, so it is chosen, not left as is.
     form.award_type_id.choices = [(0, _("— Chọn —"))] + [
         data_choice(a.id, a.label)
-        for a in sorted(award_types, key=lambda a: alphabetical(a.label))]
+        for a in sorted(award_types, key=lambda a: alphabetical(a.label))
+        if a.conferred_by == ConferredBy.SELF]
     # What the superior body decides is not among them: said, not left to be wondered at.
-    forwarded = sorted({a.name for a in db.session.scalars(select(AwardType).where(
-        AwardType.authority_id == authority_id, AwardType.active.is_(True),
-        AwardType.conferred_by == ConferredBy.PARENT))}, key=alphabetical)
+    forwarded = sorted({a.name for a in award_types if a.conferred_by == ConferredBy.PARENT},
+                       key=alphabetical)
     if forwarded:
         form.award_type_id.description = _(
-            "Gồm những gì cơ quan ban hành quyết định. Hồ sơ đề nghị cấp trên khen thưởng "
-            "(%(names)s) chưa lập được trên hệ thống này.",
+            "Chỉ gồm các danh hiệu, hình thức khen thưởng thuộc thẩm quyền của cơ quan ban "
+            "hành. Hồ sơ đề nghị cấp trên khen thưởng (%(names)s) chưa lập được trên hệ thống "
+            "này.",
             names=", ".join(f"“{name}”" for name in forwarded))
 
 

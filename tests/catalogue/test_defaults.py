@@ -208,6 +208,6 @@ def test_a_province_renamed_renames_its_bang_khen():
     data = AuthorityData(**{field: getattr(authority, field) for field in
                             AuthorityData.__dataclass_fields__})
     update_authority(admin, authority, replace(data, name="Ủy ban nhân dân tỉnh Vĩnh Long mới"))
-    names = set(db.session.scalars(select(AwardType.name).where(
-        AwardType.authority_id == authority.id, AwardType.code.like("BK_%"))))
+    names = {award.name for award in db.session.scalars(select(AwardType).where(
+        AwardType.authority_id == authority.id)) if award.code.startswith("BK_")}
     assert names == {"Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long mới"}

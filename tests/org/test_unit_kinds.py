@@ -77,7 +77,8 @@ def test_a_commune_saves_the_kinds_of_its_level_and_refuses_the_others(commune_w
         save_unit(None, authority, "Đơn vị mới", kind)
     assert (refused.value.field, refused.value.message) == (
         "kind", f"Ủy ban nhân dân xã Long Hữu không có đơn vị loại “{kind.label}”: chọn một "
-                "trong “Cơ quan, ban ngành”, “Ấp, khóm, thôn, tổ dân phố”, “Đoàn thể”.")
+                "trong các loại “Cơ quan, ban ngành”, “Ấp, khóm, thôn, tổ dân phố”, "
+                "“Đoàn thể”.")
     db.session.rollback()
     assert db.session.scalar(select(func.count(Unit.id))) == before
 

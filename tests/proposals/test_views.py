@@ -1330,7 +1330,7 @@ def test_the_proposal_form_says_what_it_cannot_file_for(client, world, login):
     login(world.officer_a)
     hint = unescape(re.search(r'<p class="hint" id="award_type_id-hint">(.*?)</p>',
                               client.get("/proposals/new").text, re.S).group(1))
-    assert hint == ("Gồm những gì cơ quan ban hành quyết định. Hồ sơ đề nghị cấp trên khen "
-                    "thưởng (“Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Trà Vinh”, “Chiến sĩ "
+    assert hint == ("Chỉ gồm các danh hiệu, hình thức khen thưởng thuộc thẩm quyền của cơ quan "
+                    "ban hành. Hồ sơ đề nghị cấp trên khen thưởng (“Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Trà Vinh”, “Chiến sĩ "
                     "thi đua cấp tỉnh”, “Tập thể lao động xuất sắc”) chưa lập được trên hệ thống "
                     "này.")
