@@ -502,9 +502,10 @@ def build_fixture(now: datetime) -> Fixture:
                                 starts_on=start, ends_on=end))
     db.session.add_all(phases)
     db.session.flush()
-    # The default catalogue's coefficients (one each; the decisions generated here only need
-    # an amount to store).
-    awards = {a.code: (a.id, a.subject.value, float(a.coefficients[0].coefficient))
+    # The default catalogue's coefficients (one each, or that of the entry an entry is paid a
+    # multiple of; the decisions generated here only need an amount to store).
+    awards = {a.code: (a.id, a.subject.value,
+                       float(a.paid_by.coefficients[0].coefficient * (a.bonus_multiple or 1)))
               for a in db.session.scalars(
                   select(AwardType).where(AwardType.authority_id == authority.id))}
     fixture = Fixture(

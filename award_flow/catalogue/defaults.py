@@ -30,17 +30,19 @@ T, F = AwardCategory.TITLE, AwardCategory.FORM
 I, C, H = NomineeKind.INDIVIDUAL, NomineeKind.COLLECTIVE, NomineeKind.HOUSEHOLD
 SELF, PARENT = ConferredBy.SELF, ConferredBy.PARENT
 
-# code, printed name, category, subject, conferred by, coefficient, notes.  In a printed name,
+# code, printed name, category, subject, conferred by, coefficient (None: paid a multiple of
+# another entry's bonus, DEFAULT_BONUS_MULTIPLES), notes.  In a printed name,
 # "{issuer}" stands for the authority's name and "{parent}" for its parent's, so that a
 # certificate or a decision says whose Giấy khen it is ("… Ủy ban nhân dân thị xã Duyên Hải").
-DEFAULT_AWARD_TYPES: tuple[tuple[str, str, AwardCategory, NomineeKind, ConferredBy, str, str], ...] = (
+DEFAULT_AWARD_TYPES: tuple[tuple[str, str, AwardCategory, NomineeKind, ConferredBy, str | None,
+                                str], ...] = (
     ("LDTT", "Lao động tiên tiến", T, I, SELF, "0.3", "Nghị định 152/2025/NĐ-CP Điều 50-54"),
     ("CSTDCS", "Chiến sĩ thi đua cơ sở", T, I, SELF, "1.0",
      "Cần Lao động tiên tiến cùng năm và sáng kiến/đề tài/hoàn thành xuất sắc (Luật 2022 Điều 23)"),
     ("TTLDTT", "Tập thể lao động tiên tiến", T, C, SELF, "0.8", ""),
     ("GK_CN", "Giấy khen của Chủ tịch {issuer}", F, I, SELF, "0.3", "chưa kiểm chứng"),
     ("GK_TT", "Giấy khen của Chủ tịch {issuer}", F, C, SELF, "0.6", ""),
-    ("GK_HGD", "Giấy khen của Chủ tịch {issuer}", F, H, SELF, "0.45",
+    ("GK_HGD", "Giấy khen của Chủ tịch {issuer}", F, H, SELF, None,
      "Hộ gia đình: 1,5 lần mức của cá nhân"),
     ("TDPVH", "Thôn, tổ dân phố văn hóa", T, C, SELF, "1.5", ""),
     ("BK_TINH_CN", "Bằng khen của Chủ tịch {parent}", F, I, PARENT, "1.0",
@@ -51,6 +53,9 @@ DEFAULT_AWARD_TYPES: tuple[tuple[str, str, AwardCategory, NomineeKind, Conferred
     ("CSTD_TINH", "Chiến sĩ thi đua cấp tỉnh", T, I, PARENT, "3.0",
      "Trình tỉnh quyết định; Hội đồng biểu quyết ≥ 90%"),
 )
+#: code → (the code of the entry whose bonus it is a multiple of, the multiple): RULES.md
+#: "households get 1.5 × the individual amount".
+DEFAULT_BONUS_MULTIPLES = {"GK_HGD": ("GK_CN", Decimal("1.5"))}
 #: A province-level People's Committee decides what a district or a commune forwards to the
 #: province (RULES.md's catalogue, "forwarded to the province"), named after itself. RULES.md
 #: gives no more for a province (what it forwards to the central level has no coefficients
@@ -188,15 +193,24 @@ def install_defaults(authority: Authority) -> None:
     have = set(db.session.scalars(
         select(AwardType.code).where(AwardType.authority_id == authority.id)))
     names = _default_names(authority.name, authority.parent_name, authority.level)
+    added = {}
     for code, _name, category, subject, conferred_by, coefficient, notes in \
             default_award_types(authority.level):
         if code not in have:
-            db.session.add(AwardType(
+            added[code] = AwardType(
                 authority=authority, code=code, name=names[code], category=category,
                 subject=subject, conferred_by=conferred_by, notes=notes,
-                coefficients=[AwardCoefficient(coefficient=Decimal(coefficient),
-                                               effective_from=DEFAULT_COEFFICIENTS_FROM,
-                                               source=DEFAULT_COEFFICIENTS_SOURCE)]))
+                coefficients=[] if coefficient is None else [AwardCoefficient(
+                    coefficient=Decimal(coefficient), effective_from=DEFAULT_COEFFICIENTS_FROM,
+                    source=DEFAULT_COEFFICIENTS_SOURCE)])
+            db.session.add(added[code])
+    for code, award in added.items():
+        if code in DEFAULT_BONUS_MULTIPLES:
+            base_code, multiple = DEFAULT_BONUS_MULTIPLES[code]
+            award.bonus_multiple_of = added.get(base_code) or db.session.scalars(select(
+                AwardType).where(AwardType.authority_id == authority.id,
+                                 AwardType.code == base_code)).one()
+            award.bonus_multiple = multiple
     have_settings = set(db.session.execute(
         select(Setting.key, Setting.effective_from).where(Setting.authority_id == authority.id)
     ).tuples())

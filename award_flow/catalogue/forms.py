@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -11,13 +13,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
 from award_flow.catalogue.models import (
     AWARD_CATEGORY_LABELS,
     BONUS_ROUNDING_STEPS,
     CONFERRED_BY_LABELS,
     NOMINEE_KIND_LABELS,
+    AwardType,
 )
 from award_flow.core.display import money
 from award_flow.core.forms import AmountField, DecimalCommaField, Form
@@ -34,6 +37,21 @@ def rounding_label(step: int, *, in_sentence: bool = False) -> str:
     return _("Đến từng đồng (không làm tròn thêm)")
 
 
+class _ByPayment:
+    """A field required only by one way of paying a new entry: its own coefficient
+    (`multiple=False`), or a multiple of another entry's bonus (`multiple=True`); the other
+    way skips it."""
+
+    def __init__(self, required, *, multiple: bool) -> None:  # noqa: ANN001
+        self.required, self.multiple = required, multiple
+        self.field_flags = {}
+
+    def __call__(self, form, field) -> None:  # noqa: ANN001
+        if bool(form.bonus_multiple_of.data) != self.multiple:
+            raise StopValidation()
+        self.required(form, field)
+
+
 class AwardTypeForm(Form):
     """An entry of the catalogue. The code, category, kind of nominee and who confers it are
     chosen when the entry is added (the view drops them from an existing entry's form)."""
@@ -47,29 +65,45 @@ class AwardTypeForm(Form):
     category = SelectField(_l("Loại"), choices=[])
     subject = SelectField(_l("Khen cho"), choices=[])
     conferred_by = SelectField(_l("Thẩm quyền quyết định"), choices=[])
+    #: 0: paid by a coefficient of its own; otherwise the id of the entry whose bonus this
+    #: one's is a multiple of.
+    bonus_multiple_of = SelectField(
+        _l("Cách tính tiền thưởng"), coerce=int, default=0,
+        description=_l("Ví dụ: Giấy khen cho hộ gia đình được thưởng 1,5 lần mức của cá nhân; "
+                       "khi hệ số của mục đó đổi, tiền thưởng của mục này đổi theo."))
     coefficient = DecimalCommaField(
-        _l("Hệ số tiền thưởng"), validators=[InputRequired()],
+        _l("Hệ số tiền thưởng"), validators=[_ByPayment(InputRequired(), multiple=False)],
         description=_l("Tiền thưởng = hệ số × mức lương cơ sở. Áp dụng từ hôm nay; khi một văn "
                        "bản đổi hệ số, thêm hệ số mới kèm ngày áp dụng ở trang sửa."))
     coefficient_source = StringField(
-        _l("Căn cứ của hệ số"), validators=[DataRequired(), Length(max=300)],
+        _l("Căn cứ của hệ số"),
+        validators=[_ByPayment(DataRequired(), multiple=False), Length(max=300)],
         description=_l("Ví dụ: Nghị định 152/2025/NĐ-CP, Điều 51"))
+    bonus_multiple = DecimalCommaField(
+        _l("Số lần tiền thưởng của mục đã chọn"),
+        validators=[_ByPayment(InputRequired(), multiple=True)],
+        description=_l("Ví dụ: 1,5"))
     notes = TextAreaField(_l("Ghi chú, căn cứ"), validators=[Optional(), Length(max=1000)])
     active = BooleanField(_l("Đang áp dụng"), default=True,
                           description=_l("Bỏ chọn để tờ trình mới không chọn được nữa; tờ trình "
                                          "đã gửi vẫn được xét tiếp."))
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, paid_by: Sequence[AwardType] = (), **kwargs) -> None:  # noqa: ANN002, ANN003
+        """`paid_by`: the entries a new one may be paid a multiple of."""
         super().__init__(*args, **kwargs)
         self.category.choices = [(k.value, str(v)) for k, v in AWARD_CATEGORY_LABELS.items()]
         self.subject.choices = [(k.value, str(v)) for k, v in NOMINEE_KIND_LABELS.items()]
         self.conferred_by.choices = [(k.value, str(v)) for k, v in CONFERRED_BY_LABELS.items()]
+        self.bonus_multiple_of.choices = [(0, _("Hệ số riêng × mức lương cơ sở"))] + [
+            (a.id, _("Bằng một số lần tiền thưởng của %(code)s: %(entry)s", code=a.code,
+                     entry=a.label)) for a in paid_by]
 
     def keep_only_what_changes(self) -> None:
-        """An existing entry: its code, category, kind and authority are shown, not edited;
-        its coefficients have their own form, each with its date (CoefficientForm)."""
-        for name in ("code", "category", "subject", "conferred_by", "coefficient",
-                     "coefficient_source"):
+        """An existing entry: its code, category, kind, authority and how it is paid are
+        shown, not edited; its coefficients have their own form, each with its date
+        (CoefficientForm)."""
+        for name in ("code", "category", "subject", "conferred_by", "bonus_multiple_of",
+                     "coefficient", "coefficient_source", "bonus_multiple"):
             del self[name]
 
 

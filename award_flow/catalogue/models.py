@@ -75,8 +75,14 @@ CONFERRED_BY_LABELS = {
 class AwardType(db.Model):
     """One entry of an authority's award catalogue (RULES.md "Award catalogue")."""
 
-    __table_args__ = (UniqueConstraint("authority_id", "code"),
-                      UniqueConstraint("authority_id", "subject", "name_key"))
+    __table_args__ = (
+        UniqueConstraint("authority_id", "code"),
+        UniqueConstraint("authority_id", "subject", "name_key"),
+        CheckConstraint("(bonus_multiple_of_id IS NULL) = (bonus_multiple IS NULL)",
+                        name="multiple_with_its_entry"),
+        CheckConstraint("bonus_multiple > 0", name="multiple_positive"),
+        CheckConstraint("bonus_multiple_of_id <> id", name="not_multiple_of_itself"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
@@ -95,7 +101,14 @@ class AwardType(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 
+    #: An entry paid as a multiple of another one's bonus, with no coefficients of its own
+    #: (RULES.md: "households get 1.5 × the individual amount"): that entry, which has
+    #: coefficients of its own, and the multiple. Set when the entry is added.
+    bonus_multiple_of_id: Mapped[int | None] = mapped_column(ForeignKey("award_type.id"))
+    bonus_multiple: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+
     authority: Mapped[Authority] = relationship()
+    bonus_multiple_of: Mapped[AwardType | None] = relationship(remote_side=[id])
     #: Bonus = coefficient × base salary: its coefficients by the dates they take effect, the
     #: latest first.
     coefficients: Mapped[list[AwardCoefficient]] = relationship(
@@ -107,9 +120,16 @@ class AwardType(db.Model):
         self.name_key = same_name_key(name)
         return name
 
+    @property
+    def paid_by(self) -> AwardType:
+        """The entry whose coefficients this one's bonus is computed from: itself, or the
+        entry it is paid a multiple of."""
+        return self.bonus_multiple_of or self
+
     def coefficient_on(self, on: date) -> AwardCoefficient | None:
-        """The coefficient in force on a day, from the loaded history (no query once loaded)."""
-        return next((c for c in self.coefficients if c.effective_from <= on), None)
+        """The coefficient in force on a day, from the loaded history (no query once loaded)
+        of the entry this one is paid by."""
+        return next((c for c in self.paid_by.coefficients if c.effective_from <= on), None)
 
     @property
     def label(self) -> str:
@@ -214,8 +234,27 @@ def bonus_rounding_on(authority_id: int, on: date) -> int:
         return 1
 
 
-def bonus_amount(coefficient: Decimal, base_salary: Decimal, rounding: int = 1) -> Decimal:
+def _rounded(amount: Decimal, rounding: int) -> Decimal:
+    whole = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return (whole / rounding).to_integral_value(rounding=ROUND_CEILING) * rounding
+
+
+def bonus_amount(coefficient: Decimal, base_salary: Decimal, rounding: int = 1,
+                 multiple: Decimal | None = None) -> Decimal:
     """Bonus = coefficient × base salary in whole đồng (half up), then rounded up to a
-    multiple of `rounding` đồng: 0,3 × 2.340.000 = 702.000, or 710.000 by 10.000."""
-    exact = (coefficient * base_salary).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return (exact / rounding).to_integral_value(rounding=ROUND_CEILING) * rounding
+    multiple of `rounding` đồng: 0,3 × 2.340.000 = 702.000, or 710.000 by 10.000.
+
+    An entry paid a `multiple` of another's bonus (`AwardType.bonus_multiple`) gets that
+    bonus, as paid, times the multiple, rounded the same way: a household's Giấy khen is
+    1,5 × 702.000 = 1.053.000, or 1,5 × 710.000 = 1.065.000 → 1.070.000 by 10.000 (as read:
+    every bonus paid is a multiple of the rounding step)."""
+    amount = _rounded(coefficient * base_salary, rounding)
+    return amount if multiple is None else _rounded(amount * multiple, rounding)
+
+
+def applied_coefficient(coefficient: Decimal, multiple: Decimal | None) -> Decimal:
+    """The coefficient an award records (`Award.coefficient`): the one in force, times the
+    multiple for an entry paid a multiple of another's bonus (1,5 × 0,3 = 0,45)."""
+    if multiple is None:
+        return coefficient
+    return (coefficient * multiple).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)

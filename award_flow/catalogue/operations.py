@@ -11,6 +11,7 @@ decision already issued under it.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -35,7 +36,7 @@ from award_flow.catalogue.models import (
 from award_flow.core import audit
 from award_flow.core.database import flush_unique
 from award_flow.core.clock import local_today
-from award_flow.core.display import money, short_date
+from award_flow.core.display import decimal, money, short_date
 from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.text import nfc, same_name_key
 from award_flow.extensions import db
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 AWARD_CODE = re.compile(r"[A-Z0-9_]{1,20}")
 #: Numeric(6, 3): up to 999.999, three decimals.
 MAX_COEFFICIENT = Decimal("999.999")
+#: Numeric(4, 2); a household is paid 1,5 times an individual's bonus (RULES.md).
+MAX_BONUS_MULTIPLE = Decimal(10)
 #: A base salary above this is a typing slip (an extra zero or two), not a law: the salary of
 #: Decree 73/2024 is 2.340.000 đồng.
 MAX_BASE_SALARY = 99_999_999
@@ -70,6 +73,10 @@ class AwardTypeData:
     category: AwardCategory = AwardCategory.FORM
     subject: NomineeKind = NomineeKind.INDIVIDUAL
     conferred_by: ConferredBy = ConferredBy.SELF
+    #: Instead of a coefficient: the entry (of the same authority) whose bonus this one's is
+    #: a multiple of, and the multiple (RULES.md: a household gets 1,5 × the individual's).
+    bonus_multiple_of_id: int | None = None
+    bonus_multiple: Decimal | None = None
 
 
 def _plain(value: Decimal) -> str:
@@ -82,6 +89,52 @@ def _check_coefficient(value: Decimal) -> None:
             or value != value.quantize(Decimal("0.001")):
         raise ValidationError(_("Hệ số phải từ 0 đến 999,999, tối đa ba chữ số thập phân."),
                               field="coefficient")
+
+
+def _check_multiple(value: Decimal | None) -> None:
+    if value is None or not value.is_finite() or value <= 0 or value > MAX_BONUS_MULTIPLE \
+            or value != value.quantize(Decimal("0.01")):
+        raise ValidationError(_("Số lần phải lớn hơn 0 và không quá %(max)s, tối đa hai chữ "
+                                "số thập phân, ví dụ: 1,5.", max=decimal(MAX_BONUS_MULTIPLE)),
+                              field="bonus_multiple")
+
+
+def _check_product(coefficient: Decimal, multiple: Decimal, *, field: str) -> None:
+    """An award records the coefficient times the multiple (`applied_coefficient`), which
+    must fit a coefficient's column."""
+    if coefficient * multiple > MAX_COEFFICIENT:
+        raise ValidationError(_("Hệ số %(coefficient)s nhân %(multiple)s lần vượt quá 999,999.",
+                                coefficient=decimal(coefficient), multiple=decimal(multiple)),
+                              field=field)
+
+
+def _multiple_of(authority: Authority, data: AwardTypeData) -> AwardType:
+    """The entry a new one is paid a multiple of: one of the authority's own, paid by its
+    own coefficients (a multiple of a multiple would hide where the amount comes from)."""
+    _check_multiple(data.bonus_multiple)
+    entry = db.session.get(AwardType, data.bonus_multiple_of_id)
+    if entry is None or entry.authority_id != authority.id:
+        raise ValidationError(_("Hãy chọn một mục trong danh mục."), field="bonus_multiple_of")
+    if entry.bonus_multiple_of_id is not None:
+        raise ValidationError(_("Tiền thưởng của “%(entry)s” đã tính theo mục khác: hãy chọn "
+                                "mục có hệ số riêng.", entry=entry.label),
+                              field="bonus_multiple_of")
+    _hold_dated_values(AwardType, entry.id)  # a coefficient being added to it meanwhile
+    db.session.refresh(entry, ["coefficients"])
+    for row in entry.coefficients:
+        _check_product(row.coefficient, data.bonus_multiple, field="bonus_multiple")
+    return entry
+
+
+def dependents(award_type: AwardType) -> list[AwardType]:
+    """The entries paid a multiple of this one's bonus (its coefficients pay them too)."""
+    return list(db.session.scalars(select(AwardType).where(
+        AwardType.bonus_multiple_of_id == award_type.id).order_by(AwardType.code)))
+
+
+def _paid_by_ids(award_type: AwardType) -> set[int]:
+    """The entries whose bonus this one's coefficients compute: itself and its dependents."""
+    return {award_type.id, *(d.id for d in dependents(award_type))}
 
 
 def _code_taken(code: str) -> str:
@@ -111,7 +164,10 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
     if not name:
         raise ValidationError(_("Cần nhập tên danh hiệu, hình thức khen thưởng."), field="name")
     new = award_type is None
-    if new:
+    multiple_of = None
+    if new and data.bonus_multiple_of_id is not None:
+        multiple_of = _multiple_of(authority, data)
+    elif new:
         if data.coefficient is None:
             raise ValidationError(_("Cần nhập hệ số tiền thưởng."), field="coefficient")
         _check_coefficient(data.coefficient)
@@ -135,15 +191,24 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
                    kind=subject.label.lower())
     if new:
         award_type = _new_award_type(authority, data)
-        award_type.coefficients.append(AwardCoefficient(
-            coefficient=data.coefficient, effective_from=local_today(), source=source))
+        if multiple_of is not None:
+            award_type.bonus_multiple_of = multiple_of
+            award_type.bonus_multiple = data.bonus_multiple
+        else:
+            award_type.coefficients.append(AwardCoefficient(
+                coefficient=data.coefficient, effective_from=local_today(), source=source))
     before = award_type.name
     award_type.name = name
     award_type.notes = nfc(data.notes) or ""
     award_type.active = data.active
     flush_unique(_code_taken(award_type.code), "code",
                  by_column={"name_key": (name_taken, "name")})
-    first = f" ×{_plain(data.coefficient)} ({source})" if new else ""
+    if not new:
+        first = ""
+    elif multiple_of is not None:
+        first = f" ×{_plain(data.bonus_multiple)} of {multiple_of.code}"
+    else:
+        first = f" ×{_plain(data.coefficient)} ({source})"
     changes = [f"name: {before} → {name}"] if not new and before != name else []
     audit.record("save_award_type", actor, comment="; ".join(
         [f"{award_type.code}: {award_type.name}{first}"
@@ -155,18 +220,18 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
 
 
 def _decision_in(authority_id: int, start: date, end: date | None,
-                 award_type_id: int | None = None):  # noqa: ANN202
+                 award_type_ids: Collection[int] = ()):  # noqa: ANN202
     """The first decision of the authority issued on a day in [start, end) (end None: from
-    start on), of one award type if given; None when there is none."""
+    start on), of one of the award types if given; None when there is none."""
     from award_flow.decisions.models import Award, Decision  # decisions import the catalogue
 
     query = select(Decision).where(Decision.authority_id == authority_id,
                                    Decision.issued_on >= start)
     if end is not None:
         query = query.where(Decision.issued_on < end)
-    if award_type_id is not None:
+    if award_type_ids:
         query = query.where(exists().where(Award.decision_id == Decision.id,
-                                           Award.award_type_id == award_type_id))
+                                           Award.award_type_id.in_(award_type_ids)))
     return db.session.scalar(query.order_by(Decision.issued_on, Decision.id).limit(1))
 
 
@@ -232,25 +297,32 @@ def _gap_refusal(until: date, what: LazyString | str) -> str:
 
 def _removal_refusal(authority_id: int, starts: list[date], start: date, *,
                      what: LazyString | str, only: LazyString, required: bool = True,
-                     award_type_id: int | None = None) -> str | None:
+                     award_type_ids: Collection[int] = ()) -> str | None:
     """Why the value in force from `start`, of values in force from `starts`, cannot be
     removed; None when it can. The page offers a button only where this says None, and the
     operation refuses with it: the two cannot disagree.
 
     A value that must always be there (`required`) is not removed when it is the only one
     (`only` says so) nor while it is in force until a later one begins; no value is removed
-    that a decision (of `award_type_id`, if given) was issued under."""
+    that a decision (of one of `award_type_ids`, if given) was issued under."""
     if required and len(starts) == 1:
         return str(only)
     gap = _gap_if_removed(starts, start) if required else None
     if gap is not None:
         return _gap_refusal(gap, what)
-    issued = _decision_in(authority_id, start, _next_after(starts, start), award_type_id)
+    issued = _decision_in(authority_id, start, _next_after(starts, start), award_type_ids)
     if issued is not None:
         return _("Không thể xóa: quyết định %(number)s ngày %(date)s đã tính tiền thưởng "
                  "theo %(what)s này.", number=issued.reference,
                  date=short_date(issued.issued_on), what=what)
     return None
+
+
+def _multiple_note(award_type: AwardType) -> str:
+    return _("Tiền thưởng của mục này bằng %(multiple)s lần tiền thưởng của “%(entry)s” (mã "
+             "%(code)s): hệ số được khai báo ở mục đó.",
+             multiple=decimal(award_type.bonus_multiple), entry=award_type.bonus_multiple_of.label,
+             code=award_type.bonus_multiple_of.code)
 
 
 _ONLY_COEFFICIENT = _l("Đây là hệ số duy nhất: hãy thêm hệ số đúng trước khi xóa hệ số này.")
@@ -259,9 +331,10 @@ _ONLY_COEFFICIENT = _l("Đây là hệ số duy nhất: hãy thêm hệ số đ�
 def coefficients_removable(award_type: AwardType) -> set[int]:
     """Ids of the coefficients `remove_coefficient` would remove (the page offers only those)."""
     starts = [c.effective_from for c in award_type.coefficients]
+    paid_by = _paid_by_ids(award_type) if starts else set()
     return {c.id for c in award_type.coefficients if _removal_refusal(
         award_type.authority_id, starts, c.effective_from, what=_("hệ số"),
-        only=_ONLY_COEFFICIENT, award_type_id=award_type.id) is None}
+        only=_ONLY_COEFFICIENT, award_type_ids=paid_by) is None}
 
 
 def _coefficient_starts(award_type_id: int) -> list[date]:
@@ -273,18 +346,24 @@ def add_coefficient(actor: User, award_type: AwardType, coefficient: Decimal,
                     effective_from: date, source: str) -> AwardCoefficient:
     """Record the coefficient a new rule gives an award, from the day it takes effect:
     decisions of that award issued from then on pay by it. A decision already issued keeps
-    what it paid, so it cannot begin on or before the day of a decision of this award that
-    the coefficient before it paid."""
+    what it paid, so it cannot begin on or before the day of a decision of this award (or of
+    one paid a multiple of its bonus) that the coefficient before it paid."""
+    if award_type.bonus_multiple_of is not None:
+        raise NotAllowed(_multiple_note(award_type))
     _check_coefficient(coefficient)
     source = _source(source)
-    _hold_dated_values(AwardType, award_type.id)
+    _hold_dated_values(AwardType, award_type.id)  # and an entry being made a multiple of it
+    multiples = dependents(award_type)
+    for dependent in multiples:
+        _check_product(coefficient, dependent.bonus_multiple, field="coefficient")
     taken = _("Đã có hệ số áp dụng từ ngày %(date)s.", date=short_date(effective_from))
     if effective_from in _coefficient_starts(award_type.id):
         raise ValidationError(taken, field="effective_from")
     authority_id = award_type.authority_id
     end = _next_after(_coefficient_starts(award_type.id), effective_from)
     _hold_issuances_if_today(authority_id, effective_from, end)
-    issued = _decision_in(authority_id, effective_from, end, award_type.id)
+    issued = _decision_in(authority_id, effective_from, end,
+                          {award_type.id, *(d.id for d in multiples)})
     if issued is not None:
         raise ValidationError(_used_by(issued, _("hệ số")), field="effective_from")
     row = AwardCoefficient(award_type=award_type, coefficient=coefficient,
@@ -307,7 +386,7 @@ def remove_coefficient(actor: User, row: AwardCoefficient) -> None:
                              _next_after(starts, row.effective_from))
     refusal = _removal_refusal(award_type.authority_id, starts, row.effective_from,
                                what=_("hệ số"), only=_ONLY_COEFFICIENT,
-                               award_type_id=award_type.id)
+                               award_type_ids=_paid_by_ids(award_type))
     if refusal is not None:
         raise NotAllowed(refusal)
     audit.record("remove_coefficient", actor, comment=(

@@ -63,13 +63,15 @@ def award_types():
                                        a.category != AwardCategory.TITLE,
                                        alphabetical(a.name), a.subject != NomineeKind.INDIVIDUAL))
     today = local_today()
+    # An entry paid a multiple of another's bonus reads that entry's coefficient.
     in_force = {a.id: c for a in rows if (c := a.coefficient_on(today)) is not None}
     # A coefficient a rule changes from a day to come: the page says so beside today's.
     coming = {a.id: a.coefficients[0] for a in rows
               if a.coefficients and a.coefficients[0].effective_from > today}
     salary = _salary_today()
     rounding = bonus_rounding_on(_authority().id, today)
-    bonuses = {a_id: bonus_amount(c.coefficient, salary, rounding)
+    by_id = {a.id: a for a in rows}
+    bonuses = {a_id: bonus_amount(c.coefficient, salary, rounding, by_id[a_id].bonus_multiple)
                for a_id, c in in_force.items()} if salary else {}
     return render_template("catalogue/award_types.html", award_types=rows, salary=salary,
                            rounding=rounding, rounding_label=rounding_label, bonuses=bonuses,
@@ -88,16 +90,16 @@ def _award_type_or_404(award_type_id: int) -> AwardType:
 @admin_required
 def edit_award_type(award_type_id: int | None):
     award_type = None if award_type_id is None else _award_type_or_404(award_type_id)
-    form = AwardTypeForm(obj=award_type)
     if award_type is not None:
+        form = AwardTypeForm(obj=award_type)
         form.keep_only_what_changes()
+    else:
+        form = AwardTypeForm(paid_by=_paid_by_choices())
     if form.validate_on_submit():
-        fixed = {} if award_type is not None else {
+        fixed = {} if award_type is not None else _payment(form) | {
             "code": form.code.data, "category": AwardCategory(form.category.data),
             "subject": NomineeKind(form.subject.data),
-            "conferred_by": ConferredBy(form.conferred_by.data),
-            "coefficient": form.coefficient.data,
-            "coefficient_source": form.coefficient_source.data}
+            "conferred_by": ConferredBy(form.conferred_by.data)}
         data = ops.AwardTypeData(name=form.name.data, notes=form.notes.data or "",
                                  active=form.active.data, **fixed)
         if perform_on(form, lambda: ops.save_award_type(current_user, _authority(), data,
@@ -105,6 +107,23 @@ def edit_award_type(award_type_id: int | None):
                       _("Đã lưu danh mục khen thưởng.")).ok:
             return redirect(url_for(".award_types"))
     return _award_type_page(form, award_type, CoefficientForm(formdata=None))
+
+
+def _paid_by_choices() -> list[AwardType]:
+    """The entries a new one may be paid a multiple of: those with coefficients of their own."""
+    rows = db.session.scalars(select(AwardType).where(
+        AwardType.authority_id == _authority().id,
+        AwardType.bonus_multiple_of_id.is_(None))).all()
+    return sorted(rows, key=lambda a: (alphabetical(a.name), a.subject != NomineeKind.INDIVIDUAL))
+
+
+def _payment(form: AwardTypeForm) -> dict:
+    """How a new entry is paid: its own coefficient, or a multiple of another's bonus."""
+    if form.bonus_multiple_of.data:
+        return {"bonus_multiple_of_id": form.bonus_multiple_of.data,
+                "bonus_multiple": form.bonus_multiple.data}
+    return {"coefficient": form.coefficient.data,
+            "coefficient_source": form.coefficient_source.data}
 
 
 @bp.post("/catalogue/<int(min=1):award_type_id>/coefficients")
@@ -128,6 +147,7 @@ def _award_type_page(form: AwardTypeForm, award_type: AwardType | None,
     in_force = award_type.coefficient_on(today) if award_type is not None else None
     return render_template(
         "catalogue/award_type_form.html", form=form, award_type=award_type, today=today,
+        dependents=ops.dependents(award_type) if award_type is not None else (),
         coefficient_form=coefficient_form, in_force={in_force.id} if in_force else set(),
         removable=ops.coefficients_removable(award_type) if award_type is not None else set(),
         empty_form=EmptyForm())

@@ -14,6 +14,7 @@ from award_flow.auth.roles import Role
 from award_flow.catalogue.models import (
     AwardType,
     MissingSetting,
+    applied_coefficient,
     base_salary_on,
     bonus_amount,
     bonus_rounding_on,
@@ -95,13 +96,15 @@ def _bonus(award_type: AwardType, issued_on: date) -> Bonus:
         base_salary = base_salary_on(authority_id, issued_on)
     except MissingSetting as exc:
         raise ValidationError(_("Chưa khai báo mức lương cơ sở áp dụng cho ngày ban hành.")) from exc
+    paid_by = award_type.paid_by
     try:
-        coefficient = coefficient_in_force(award_type.id, issued_on)
+        coefficient = coefficient_in_force(paid_by.id, issued_on)
     except MissingSetting as exc:
         raise ValidationError(_("Chưa khai báo hệ số tiền thưởng của “%(award)s” áp dụng cho "
-                                "ngày ban hành.", award=award_type.name)) from exc
-    return Bonus(base_salary, coefficient, bonus_amount(
-        coefficient, base_salary, bonus_rounding_on(authority_id, issued_on)))
+                                "ngày ban hành.", award=paid_by.name)) from exc
+    multiple = award_type.bonus_multiple
+    return Bonus(base_salary, applied_coefficient(coefficient, multiple), bonus_amount(
+        coefficient, base_salary, bonus_rounding_on(authority_id, issued_on), multiple))
 
 
 def _check_decision_texts(authority: Authority) -> None:

@@ -705,8 +705,8 @@ def test_in_english_the_catalogue_keeps_its_vietnamese_names_marked(client, worl
     assert "<strong lang=\"vi\">Lao động tiên tiến</strong>" in html
     assert "<td class=\"num\" data-label=\"Coefficient\">0.3</td>" in html
     assert "Base salary in force: ₫2,340,000 a month." in html
-    assert '<td class="num" data-label="Coefficient">0.45</td>' in client.get(
-        f"/admin/catalogue/{world.awards['GK_HGD'].id}/edit").text
+    assert '<td class="num" data-label="Coefficient">1.5</td>' in client.get(
+        f"/admin/catalogue/{world.awards['TDPVH'].id}/edit").text
 
 
 # --- how bonuses are rounded ----------------------------------------------------------------

@@ -16,7 +16,7 @@ from award_flow.catalogue.defaults import (
     install_defaults,
     locality_of,
 )
-from award_flow.catalogue.models import AwardType, bonus_amount
+from award_flow.catalogue.models import AwardType, applied_coefficient, bonus_amount
 from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
 from award_flow.auth.roles import Role
@@ -107,16 +107,17 @@ def test_the_locality_is_the_name_without_the_kind_of_body(name, locality):
 
 
 #: ../shared/domain/RULES.md "Award catalogue", as a new authority gets it: code → (category,
-#: subject, conferred by, coefficient). "BK_TINH" (individual / collective) is two rows, one
-#: per subject, since a row's coefficient is one number; its individual coefficient and GK_CN's
-#: are marked unverified in RULES.md and in the rows' notes.
+#: subject, conferred by, coefficient, or (entry, multiple) for one paid a multiple of another's
+#: bonus). "BK_TINH" (individual / collective) is two rows, one per subject, since a row's
+#: coefficient is one number; its individual coefficient and GK_CN's are marked unverified in
+#: RULES.md and in the rows' notes.
 RULES_CATALOGUE = {
     "LDTT": ("title", "individual", "self", "0.3"),
     "CSTDCS": ("title", "individual", "self", "1.0"),
     "TTLDTT": ("title", "collective", "self", "0.8"),
     "GK_CN": ("form", "individual", "self", "0.3"),
     "GK_TT": ("form", "collective", "self", "0.6"),
-    "GK_HGD": ("form", "household", "self", "0.45"),  # 1.5 × GK_CN
+    "GK_HGD": ("form", "household", "self", ("GK_CN", "1.5")),  # "1.5 × individual"
     "TDPVH": ("title", "collective", "self", "1.5"),
     "BK_TINH_CN": ("form", "individual", "parent", "1.0"),
     "BK_TINH_TT": ("form", "collective", "parent", "3.0"),
@@ -130,28 +131,42 @@ def _coefficients_today(authority) -> dict[str, Decimal]:  # noqa: ANN001
         select(AwardType).where(AwardType.authority_id == authority.id))}
 
 
+def _payment(award: AwardType):  # noqa: ANN202
+    if award.bonus_multiple_of is not None:
+        return (award.bonus_multiple_of.code, award.bonus_multiple), []
+    return None, [(c.coefficient, c.effective_from, c.source) for c in award.coefficients]
+
+
+def _expected_payment(coefficient):  # noqa: ANN001, ANN202
+    if isinstance(coefficient, tuple):
+        return (coefficient[0], Decimal(coefficient[1])), []
+    # One coefficient, in force since the Law of 2022, saying where it comes from.
+    return None, [(Decimal(coefficient), date(2024, 1, 1), DEFAULT_COEFFICIENTS_SOURCE)]
+
+
 def test_a_new_authority_gets_the_catalogue_of_the_rules():
     authority = create_authority(**LONG_HUU)
     rows = db.session.scalars(select(AwardType).where(AwardType.authority_id == authority.id))
-    got = {a.code: (a.category.value, a.subject.value, a.conferred_by.value,
-                    [(c.coefficient, c.effective_from, c.source) for c in a.coefficients])
+    got = {a.code: (a.category.value, a.subject.value, a.conferred_by.value, *_payment(a))
            for a in rows}
-    # Each with one coefficient, in force since the Law of 2022, saying where it comes from.
-    assert got == {code: (*row[:3], [(Decimal(row[3]), date(2024, 1, 1),
-                                      DEFAULT_COEFFICIENTS_SOURCE)])
+    assert got == {code: (*row[:3], *_expected_payment(row[3]))
                    for code, row in RULES_CATALOGUE.items()}
     assert "Nghị định 152/2025/NĐ-CP" in DEFAULT_COEFFICIENTS_SOURCE
 
 
-def test_a_household_gets_one_and_a_half_times_what_a_person_gets():
-    """RULES.md: GK_HGD is "1.5 × individual"; stored as its own coefficient, it must stay so."""
-    coefficient = _coefficients_today(create_authority(**LONG_HUU))
-    assert coefficient["GK_HGD"] == Decimal("1.5") * coefficient["GK_CN"]
+def test_a_household_gets_one_and_a_half_times_what_a_person_gets_whatever_its_coefficient():
+    """RULES.md: GK_HGD is "1.5 × individual": it reads GK_CN's coefficient of the day."""
+    authority = create_authority(**LONG_HUU)
+    coefficient = _coefficients_today(authority)
+    assert coefficient["GK_HGD"] == coefficient["GK_CN"]
+    household = db.session.scalars(select(AwardType).where(
+        AwardType.authority_id == authority.id, AwardType.code == "GK_HGD")).one()
+    assert household.bonus_multiple == Decimal("1.5")
+    assert household.paid_by.code == "GK_CN"
 
 
 @pytest.mark.parametrize(("coefficient", "base_salary", "amount"), [
     ("0.3", 2_340_000, 702_000),       # Giấy khen, a person
-    ("0.45", 2_340_000, 1_053_000),    # Giấy khen, a household
     ("0.75", 2_340_000, 1_755_000),
     ("3.0", 2_340_000, 7_020_000),
     ("0.15", 2_340_003, 351_000),      # 351.000,45 → down
@@ -163,10 +178,36 @@ def test_bonus_is_the_coefficient_times_the_base_salary_in_whole_dong(coefficien
     assert bonus_amount(Decimal(coefficient), Decimal(base_salary)) == amount
 
 
+@pytest.mark.parametrize(("coefficient", "base_salary", "rounding", "multiple", "amount"), [
+    ("0.3", 2_340_000, 1, "1.5", 1_053_000),        # a household's Giấy khen: 1,5 × 702.000
+    ("0.3", 2_340_000, 10_000, "1.5", 1_070_000),   # 1,5 × 710.000 = 1.065.000 → up
+    ("0.3", 2_340_000, 1_000, "1.5", 1_053_000),    # 1,5 × 702.000, already a multiple
+    ("0.35", 2_340_000, 1, "1.5", 1_228_500),       # the individual's coefficient changed
+    ("0.3", 2_340_001, 1, "1.5", 1_053_000),        # 702.000,3 → 702.000, then × 1,5
+    ("0.5", 2_340_003, 1, "1.5", 1_755_003),        # 1.170.002 × 1,5
+    ("0.3", 2_340_000, 1, "2", 1_404_000),
+])
+def test_a_multiple_of_another_entry_is_that_bonus_as_paid_times_the_multiple_rounded_alike(
+        coefficient, base_salary, rounding, multiple, amount):
+    assert bonus_amount(Decimal(coefficient), Decimal(base_salary), rounding,
+                        Decimal(multiple)) == amount
+
+
+@pytest.mark.parametrize(("coefficient", "multiple", "recorded"), [
+    ("0.3", None, "0.3"),
+    ("0.3", "1.5", "0.45"),
+    ("0.333", "1.5", "0.5"),        # 0,4995 → half up to three decimals
+    ("1.001", "1.25", "1.251"),     # 1,25125
+])
+def test_an_award_records_the_coefficient_times_the_multiple(coefficient, multiple, recorded):
+    assert applied_coefficient(Decimal(coefficient),
+                               None if multiple is None else Decimal(multiple)) \
+        == Decimal(recorded)
+
+
 @pytest.mark.parametrize(("coefficient", "base_salary", "rounding", "amount"), [
     ("0.3", 2_340_000, 1, 702_000),           # the default: to the đồng
     ("0.3", 2_340_000, 10_000, 710_000),      # "làm tròn số lên hàng chục nghìn đồng"
-    ("0.45", 2_340_000, 10_000, 1_060_000),
     ("1.0", 2_340_000, 10_000, 2_340_000),    # already a multiple: kept
     ("0.8", 1_390_000, 10_000, 1_120_000),    # 1.112.000, the Central Board's 2018 example
     ("0.6", 1_390_000, 10_000, 840_000),      # 834.000, the same answer

@@ -76,3 +76,36 @@ def test_the_admin_changes_a_coefficient_and_the_base_salary(page: Page) -> None
     rounding.get_by_role("button", name="Thêm mức làm tròn").click()
     ui.flash("Đã thêm mức làm tròn tiền thưởng.")
     expect(page.get_by_role("row").filter(has_text="01/01/2099")).to_contain_text("10.000 đồng")
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_admin_adds_an_entry_paid_a_multiple_of_another(page: Page) -> None:
+    ui = UI(page)
+    ui.log_in("admin", lands_on="Tài khoản")
+    page.get_by_role("link", name="Danh mục khen thưởng").click()
+    # The household's Giấy khen: 1,5 × the individual's 702.000 (RULES.md).
+    household = page.get_by_role("row").filter(has=page.get_by_text("GK_HGD", exact=True))
+    expect(household).to_contain_text("1,5 × tiền thưởng GK_CN")
+    expect(household).to_contain_text("1.053.000 đồng")
+
+    page.get_by_role("link", name="Thêm danh hiệu, hình thức").click()
+    ui.check()
+    coefficient = page.get_by_label("Hệ số tiền thưởng")
+    multiple = page.get_by_label("Số lần tiền thưởng của mục đã chọn")
+    expect(coefficient).to_be_visible()
+    expect(multiple).to_be_hidden()
+    page.get_by_label("Mã").fill("GK_HGD_VH")
+    page.get_by_label("Tên in trên quyết định").fill("Giấy khen gia đình văn hóa tiêu biểu")
+    page.get_by_label("Khen cho").select_option(label="Hộ gia đình")
+    page.get_by_label("Cách tính tiền thưởng").select_option(
+        label="Bằng một số lần tiền thưởng của GK_CN: Giấy khen của Chủ tịch Ủy ban nhân dân "
+              "thị xã Duyên Hải (Cá nhân)")
+    # Only the fields of the way chosen are shown.
+    expect(coefficient).to_be_hidden()
+    expect(page.get_by_label("Căn cứ của hệ số")).to_be_hidden()
+    multiple.fill("2")
+    page.get_by_role("button", name="Lưu").click()
+    ui.flash("Đã lưu danh mục khen thưởng.")
+    row = page.get_by_role("row").filter(has=page.get_by_text("GK_HGD_VH", exact=True))
+    expect(row).to_contain_text("2 × tiền thưởng GK_CN")
+    expect(row).to_contain_text("1.404.000 đồng")

@@ -231,6 +231,20 @@
     campaign.addEventListener("change", narrow);
     narrow();
   });
+  // A new catalogue entry is paid by a coefficient of its own or as a multiple of another
+  // entry's bonus: only the fields of the way chosen are shown (the server ignores the
+  // others all the same).
+  document.querySelectorAll("select[data-payment]").forEach(function (choice) {
+    var form = choice.closest("form");
+    var show = function () {
+      var multiple = choice.value !== "0";
+      form.querySelectorAll("[data-paid]").forEach(function (part) {
+        part.hidden = (part.getAttribute("data-paid") === "multiple") !== multiple;
+      });
+    };
+    choice.addEventListener("change", show);
+    show();
+  });
   // A page that comes back with errors takes the keyboard to the first one: the first field
   // marked invalid (aria-invalid, templates/macros.html), or else the error message itself,
   // so that a keyboard or screen-reader user starts where the problem is, not at the top.
