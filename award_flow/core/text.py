@@ -70,11 +70,15 @@ def alphabetical(text: str) -> tuple[str, str]:
 
 def mid_sentence(text: str) -> str:
     """A phrase as it reads inside a sentence: a first word written as a sentence starts
-    ("Thành tích xuất sắc …", "Đã hoàn thành …") in lower case; an abbreviation ("UBND …")
-    or a one-letter word as it is. (A phrase that starts with a proper name loses its capital:
-    the signer reads the sentence before issuing it.)"""
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+    ("Thành tích xuất sắc …", "Đã hoàn thành …", "Tích cực") in lower case. A proper name
+    capitalises every syllable ("Hội Nông dân xã …", "Trường Tiểu học …", "Nguyễn Văn A"),
+    so a first word followed by a capitalised one stays as it is, and so do an abbreviation
+    ("UBND …") and a one-letter word. (So does a sentence whose second word starts a name,
+    "Đạt Giải nhất …": the signer reads the sentence before issuing it.)"""
+    first, *rest = text.split(maxsplit=2) or [""]
+    sentence_case = len(first) > 1 and first[0].isupper() and first[1:].islower()
+    name_goes_on = bool(rest) and rest[0][0].isupper()
+    if sentence_case and not name_goes_on:
         return text[0].lower() + text[1:]
     return text
 

@@ -110,6 +110,13 @@ MID_SENTENCE = [
     ("Đã hoàn thành xuất sắc nhiệm vụ", "đã hoàn thành xuất sắc nhiệm vụ"),
     ("thành tích xuất sắc", "thành tích xuất sắc"),
     ("UBND xã ghi nhận", "UBND xã ghi nhận"),  # an abbreviation
+    ("UBND xã", "UBND xã"),
+    ("Hoàn thành xuất sắc", "hoàn thành xuất sắc"),
+    ("Đã có nhiều thành tích", "đã có nhiều thành tích"),
+    ("Tích cực", "tích cực"),  # one word: lowered
+    ("Hội Nông dân xã đạt danh hiệu", "Hội Nông dân xã đạt danh hiệu"),  # a proper name
+    ("Trường Tiểu học Long Toàn", "Trường Tiểu học Long Toàn"),
+    ("Nguyễn Văn A", "Nguyễn Văn A"),
     ("A", "A"),  # one letter: nothing to tell
     ("", ""),
 ]
