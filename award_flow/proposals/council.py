@@ -11,7 +11,7 @@ from award_flow.auth.models import User
 from award_flow.auth.roles import RECUSING_ROLES
 from award_flow.extensions import db
 from award_flow.org.models import Unit
-from award_flow.proposals.models import Proposal, ProposalState
+from award_flow.proposals.models import Proposal
 
 
 def _council_members(authority_id: int) -> tuple[Select, type[User]]:
@@ -35,10 +35,13 @@ def stranded_in_committee(authority_id: int) -> list[Proposal]:
     """The authority's proposals before the Standing Committee that no council member may
     conclude any more (a member switched off, moved or given another role, a unit switched
     off): they wait on nobody until a member is added or a signer sends them back."""
+    # Here, not at the top: workflow imports this module.
+    from award_flow.proposals.workflow import COMMITTEE_STATES
+
     members, member = _council_members(authority_id)
     return list(db.session.scalars(
         select(Proposal).join(Unit, Proposal.unit_id == Unit.id)
-        .where(Unit.authority_id == authority_id, Proposal.state == ProposalState.IN_COMMITTEE,
+        .where(Unit.authority_id == authority_id, Proposal.state.in_(COMMITTEE_STATES),
                ~members.where(member.unit_id != Proposal.unit_id).exists())
         .order_by(Proposal.id)))
 

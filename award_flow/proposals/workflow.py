@@ -210,6 +210,8 @@ TRANSITIONS: dict[Action, Transition] = {
     )
 }
 
+#: The states a proposal is before the Standing Committee in: those it concludes from.
+COMMITTEE_STATES = TRANSITIONS[Action.CONCLUDE].sources
 #: States the unit can still change the proposal's content in.
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 #: What waits on each role: its "my work" queue.
@@ -489,7 +491,7 @@ def offered_actions(user: User, proposal: Proposal) -> tuple[list[Transition], l
             notes.append(note)
         else:
             offered.append(transition)
-    if (proposal.state == ProposalState.IN_COMMITTEE and user.role in REVIEWER_ROLES
+    if (proposal.state in COMMITTEE_STATES and user.role in REVIEWER_ROLES
             and not someone_concludes(proposal)):
         notes.append(STRANDED_NOTE)
     elif recuses(user, proposal) and any(
