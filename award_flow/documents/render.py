@@ -34,6 +34,7 @@ import re
 import tempfile
 import threading
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -484,7 +485,7 @@ _PARTY_WORDS = (("collective", "tập thể"), ("household", "hộ gia đình"),
 def _parties(doc: DecisionDocument) -> list[tuple[int, str]]:
     """(count, word) of each kind of awardee the decision has, in the annex's order:
     [(2, "tập thể"), (3, "cá nhân")]."""
-    counts = {kind: sum(1 for a in doc.awardees if a.kind == kind) for kind, _ in _GROUPS}
+    counts = Counter(a.kind for a in doc.awardees)
     return [(counts[kind], word) for kind, word in _PARTY_WORDS if counts[kind]]
 
 
@@ -515,9 +516,11 @@ def decision_context(
 ) -> dict[str, Any]:
     """Template variables for ``documents/decision.html``, computed from an NFC copy of doc."""
     doc = _nfc(doc)
+    members_of: dict[str, list[DecisionAwardee]] = {kind: [] for kind in KINDS}
     for a in doc.awardees:
-        if a.kind not in KINDS:
+        if a.kind not in members_of:
             raise ValueError(f"unknown awardee kind {a.kind!r} for {a.name!r}")
+        members_of[a.kind].append(a)
 
     place = _place_pattern(doc.place_name)
 
@@ -525,11 +528,8 @@ def decision_context(
         return _keep_together(text, place)
 
     groups = []
-    counts: dict[str, int] = {}
     for kind, label in _GROUPS:
-        members = [a for a in doc.awardees if a.kind == kind]
-        counts[kind] = len(members)
-        if members:
+        if members := members_of[kind]:
             rows = [
                 {
                     "no": i,
@@ -597,9 +597,9 @@ def decision_context(
         "signer_name": doc.signer_name.strip(),
         "annex_title": keep(f"DANH SÁCH {_upper(_join_vi(party_words))} {annex_award}"),
         "award_column": award_column,
-        "name_header": " / ".join(header for kind, header in _NAME_HEADERS if counts[kind]),
+        "name_header": " / ".join(header for kind, header in _NAME_HEADERS if members_of[kind]),
         "description_header": next(
-            (header for kind, header in _DESCRIPTION_HEADERS if counts[kind]),
+            (header for kind, header in _DESCRIPTION_HEADERS if members_of[kind]),
             _DESCRIPTION_HEADERS[0][1]),
         # "... của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải": body name as given.
         "annex_reference": keep(
