@@ -13,6 +13,7 @@ from award_flow.catalogue.models import NomineeKind
 from award_flow.core.display import file_size
 from award_flow.core.forms import Form
 from award_flow.proposals.models import (
+    NAME_LABELS,
     PLACE_LABELS,
     AttachmentKind,
     Gender,
@@ -83,11 +84,6 @@ class NomineeForm(Form):
             del self.gender
 
 
-NAME_LABELS = {
-    NomineeKind.INDIVIDUAL: _l("Họ và tên"),
-    NomineeKind.COLLECTIVE: _l("Tên tập thể"),
-    NomineeKind.HOUSEHOLD: _l("Tên hộ gia đình (chủ hộ)"),
-}
 #: How to write a name that is not a person's, as the decision's annex prints it.
 NAME_HINTS = {
     NomineeKind.HOUSEHOLD: _l("Ví dụ: Hộ ông Nguyễn Văn Út"),

@@ -89,6 +89,12 @@ PRIORITY_GROUPS_BY_KIND: dict[NomineeKind, tuple[PriorityGroup, ...]] = {
     NomineeKind.COLLECTIVE: (PriorityGroup.SMALL_COLLECTIVE, PriorityGroup.NONE),
 }
 
+#: A nominee's name, by kind, as the form and the blank list head it.
+NAME_LABELS: dict[NomineeKind, object] = {
+    NomineeKind.INDIVIDUAL: _l("Họ và tên"),
+    NomineeKind.COLLECTIVE: _l("Tên tập thể"),
+    NomineeKind.HOUSEHOLD: _l("Tên hộ gia đình (chủ hộ)"),
+}
 #: What a nominee's "unit or address" holds, by kind, as the form and the blank list head it
 #: (the decision's annex heads its column so too): a person's workplace or address, a
 #: collective's unit or address, a household's address.

@@ -33,7 +33,13 @@ from award_flow.catalogue.models import NomineeKind
 from award_flow.core.errors import ValidationError
 from award_flow.core.storage import detect_kind
 from award_flow.core.text import fold, nfc
-from award_flow.proposals.models import PRIORITY_GROUPS_BY_KIND, Gender, PriorityGroup
+from award_flow.proposals.models import (
+    NAME_LABELS,
+    PLACE_LABELS,
+    PRIORITY_GROUPS_BY_KIND,
+    Gender,
+    PriorityGroup,
+)
 
 #: A filled list is an XLSX of at most the attachment size; unpacked, its XML may be larger
 #: than that, but not this much (a "zip bomb" is refused before it is read).
@@ -55,25 +61,28 @@ class Column:
     also: tuple[str, ...] = ()
 
 
+def _vi_text(label: object) -> str:
+    """A lazy label's text in Vietnamese, whatever the page's language (see `_vi`). Read at
+    import, outside any request, it is the message id: the Vietnamese source text."""
+    with force_locale("vi"):
+        return str(label)
+
+
 _NUMBER = Column("no", "STT", 6, ("tt", "so tt", "so thu tu"))
-_NAMES = {
-    NomineeKind.INDIVIDUAL: Column("name", "Họ và tên", 28),
-    NomineeKind.COLLECTIVE: Column("name", "Tên tập thể", 40),
-    NomineeKind.HOUSEHOLD: Column("name", "Tên hộ gia đình (chủ hộ)", 32),
-}
+#: The name's and the place's headings are the nominee form's labels (models.NAME_LABELS,
+#: PLACE_LABELS).
+_NAME_WIDTHS = {NomineeKind.INDIVIDUAL: 28, NomineeKind.COLLECTIVE: 40,
+                NomineeKind.HOUSEHOLD: 32}
+_NAMES = {kind: Column("name", _vi_text(NAME_LABELS[kind]), width)
+          for kind, width in _NAME_WIDTHS.items()}
 _GENDER = Column("gender", "Giới tính", 10)
 _POSITION = Column("position", "Chức vụ", 24, ("chuc danh",))
-#: The place's heading by kind (as the nominee form's, models.PLACE_LABELS); any of them is
-#: read as the place, so a list downloaded before the headings differed by kind still reads.
+#: Any kind's place heading is read as the place, so a list downloaded before the headings
+#: differed by kind still reads.
 _PLACE_READ_AS = ("don vi", "dia chi", "don vi cong tac", "don vi, dia chi",
                   "don vi cong tac hoac dia chi", "don vi hoac dia chi")
-_PLACES = {
-    NomineeKind.INDIVIDUAL: Column("unit_or_address", "Đơn vị công tác hoặc địa chỉ", 40,
-                                   _PLACE_READ_AS),
-    NomineeKind.COLLECTIVE: Column("unit_or_address", "Đơn vị hoặc địa chỉ", 40,
-                                   _PLACE_READ_AS),
-    NomineeKind.HOUSEHOLD: Column("unit_or_address", "Địa chỉ", 40, _PLACE_READ_AS),
-}
+_PLACES = {kind: Column("unit_or_address", _vi_text(label), 40, _PLACE_READ_AS)
+           for kind, label in PLACE_LABELS.items()}
 _PRIORITY = Column("priority_group", "Nhóm ưu tiên", 30)
 _SUMMARY = Column("achievement_summary", "Tóm tắt thành tích", 60)
 

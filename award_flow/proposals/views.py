@@ -51,7 +51,6 @@ from award_flow.proposals import nominee_list
 from award_flow.proposals import operations as ops
 from award_flow.proposals.forms import (
     COMMENT_MAX_LENGTH,
-    NAME_LABELS,
     ActionForm,
     AttachmentForm,
     NomineeForm,
@@ -60,6 +59,7 @@ from award_flow.proposals.forms import (
     outcome_choices,
 )
 from award_flow.proposals.models import (
+    NAME_LABELS,
     AttachmentKind,
     Gender,
     NomineeOutcome,
