@@ -219,7 +219,7 @@ QUEUE_STATES: dict[Role, frozenset[ProposalState]] = {
     Role.UNIT_OFFICER: EDITABLE_STATES,
     Role.UNIT_HEAD: EDITABLE_STATES,
     Role.SECRETARIAT: frozenset({S.SUBMITTED, S.UNDER_REVIEW}),
-    Role.COMMITTEE_MEMBER: frozenset({S.IN_COMMITTEE}),
+    Role.COMMITTEE_MEMBER: COMMITTEE_STATES,
     Role.CHAIRMAN: frozenset({S.AWAITING_DECISION}),
     Role.VICE_CHAIRMAN: frozenset({S.AWAITING_DECISION}),
     Role.ADMIN: frozenset(),
