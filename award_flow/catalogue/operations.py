@@ -84,8 +84,8 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _check_coefficient(value: Decimal) -> None:
-    if not value.is_finite() or value < 0 or value > MAX_COEFFICIENT \
+def _check_coefficient(value: Decimal | None) -> None:
+    if value is None or not value.is_finite() or value < 0 or value > MAX_COEFFICIENT \
             or value != value.quantize(Decimal("0.001")):
         raise ValidationError(_("Hệ số phải từ 0 đến 999,999, tối đa ba chữ số thập phân."),
                               field="coefficient")
@@ -425,13 +425,13 @@ def dated_values(authority_id: int, key: str) -> list[Setting]:
         .order_by(Setting.effective_from.desc())))
 
 
-def add_dated_amount(actor: User, authority: Authority, setting: DatedAmount, value: int,
-                     effective_from: date, source: str) -> Setting:
+def add_dated_amount(actor: User, authority: Authority, setting: DatedAmount,
+                     value: int | None, effective_from: date, source: str) -> Setting:
     """Record the value a new rule sets, from the day it takes effect: decisions issued from
     that day on pay their bonuses by it. A decision already issued keeps what it paid, so the
     new value cannot begin on or before the day of a decision that the value before it paid."""
     source = " ".join((nfc(source) or "").split())
-    if not setting.minimum <= value <= setting.maximum or (
+    if value is None or not setting.minimum <= value <= setting.maximum or (
             setting.steps and value not in setting.steps):
         raise ValidationError(_("%(what)s phải từ %(min)s đến %(max)s.",
                                 what=str(setting.what).capitalize(),

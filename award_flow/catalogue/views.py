@@ -191,7 +191,7 @@ def add_rounding():
 
 def _added(form, setting: ops.DatedAmount, done: str) -> bool:  # noqa: ANN001
     return perform_on(form, lambda: ops.add_dated_amount(
-        current_user, _authority(), setting, int(form.amount.data), form.effective_from.data,
+        current_user, _authority(), setting, form.amount.data, form.effective_from.data,
         form.source.data), done).ok
 
 

@@ -111,45 +111,75 @@ _GROUPED_AMOUNT = re.compile(r"\d+|\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*")
 _DECIMAL = re.compile(r"\d+(?:[.,]\d+)?")
 
 
-class AmountField(StringField):
-    """A whole number of đồng, typed with or without thousands separators, and shown as the
-    page's language writes numbers. `data` is an int, or None when nothing was typed."""
+class _NumberField(StringField):
+    """A number typed as text. Blank text (spaces only) is no text: `raw_data` holds what was
+    typed without the spaces around it, so that InputRequired says "required" instead of
+    passing a field whose `data` is None; and text longer than any number the field takes is
+    refused before it is read (a million digits is no coefficient, and would not display)."""
+
+    #: The longest text read as a number: "999.999.999.999" or "999,999" fit with room.
+    max_length = 32
+    pattern: re.Pattern[str]
+    inputmode: str
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
         text = " ".join((valuelist[0] if valuelist else "").split())
+        self.raw_data = [text]
         if not text:
             return
-        if not _GROUPED_AMOUNT.fullmatch(text):
+        if len(text) > self.max_length or not self.pattern.fullmatch(text):
             self.data = text  # shown again as typed
-            raise ValueError(_("Hãy nhập số tiền bằng chữ số, ví dụ: 2.340.000."))
-        self.data = int(re.sub(r"\D", "", text))
+            raise ValueError(self.invalid_message())
+        self.data = self.parse(text)
+
+    def parse(self, text: str) -> int | Decimal:
+        raise NotImplementedError
+
+    def invalid_message(self) -> str:
+        raise NotImplementedError
+
+    def shown(self, value: int | Decimal) -> str:
+        raise NotImplementedError
 
     def _value(self) -> str:
-        return number(self.data) if isinstance(self.data, int) else (self.data or "")
+        return self.shown(self.data) if isinstance(self.data, int | Decimal) \
+            else (self.data or "")
 
     def __call__(self, **kwargs):  # noqa: ANN003, ANN204
-        kwargs.setdefault("inputmode", "numeric")
+        kwargs.setdefault("inputmode", self.inputmode)
         return super().__call__(**kwargs)
 
 
-class DecimalCommaField(StringField):
+class AmountField(_NumberField):
+    """A whole number of đồng, typed with or without thousands separators, and shown as the
+    page's language writes numbers. `data` is an int, or None when nothing was typed."""
+
+    pattern = _GROUPED_AMOUNT
+    inputmode = "numeric"
+
+    def parse(self, text: str) -> int:
+        return int(re.sub(r"\D", "", text))
+
+    def invalid_message(self) -> str:
+        return _("Hãy nhập số tiền bằng chữ số, ví dụ: 2.340.000.")
+
+    def shown(self, value: int | Decimal) -> str:
+        return number(value)
+
+
+class DecimalCommaField(_NumberField):
     """A decimal number written with a comma ("0,3") or a point ("0.3"), and shown as the
     page's language writes it. `data` is a Decimal, or None when nothing was typed."""
 
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip()
-        if not text:
-            return
-        if not _DECIMAL.fullmatch(text):
-            self.data = text  # shown again as typed
-            raise ValueError(_("Hãy nhập một số, ví dụ: 0,3."))
-        self.data = Decimal(text.replace(",", "."))
+    pattern = _DECIMAL
+    inputmode = "decimal"
 
-    def _value(self) -> str:
-        return decimal(self.data) if isinstance(self.data, Decimal) else (self.data or "")
+    def parse(self, text: str) -> Decimal:
+        return Decimal(text.replace(",", "."))
 
-    def __call__(self, **kwargs):  # noqa: ANN003, ANN204
-        kwargs.setdefault("inputmode", "decimal")
-        return super().__call__(**kwargs)
+    def invalid_message(self) -> str:
+        return _("Hãy nhập một số, ví dụ: 0,3.")
+
+    def shown(self, value: int | Decimal) -> str:
+        return decimal(Decimal(value))

@@ -152,6 +152,8 @@ def test_a_new_entry_is_paid_a_multiple_of_an_entry_with_its_own_coefficients(cl
 
 @pytest.mark.parametrize(("sent", "field", "message"), [
     ({"bonus_multiple": ""}, "bonus_multiple", "Trường này là bắt buộc."),
+    ({"bonus_multiple": "  "}, "bonus_multiple", "Trường này là bắt buộc."),
+    ({"bonus_multiple": "9" * 1_000_001}, "bonus_multiple", "Hãy nhập một số, ví dụ: 0,3."),
     ({"bonus_multiple": "0"}, "bonus_multiple", "Số lần phải lớn hơn 0 và không quá 10"),
     ({"bonus_multiple": "11"}, "bonus_multiple", "Số lần phải lớn hơn 0 và không quá 10"),
     ({"bonus_multiple": "1,555"}, "bonus_multiple", "tối đa hai chữ số thập phân"),

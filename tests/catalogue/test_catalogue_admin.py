@@ -112,6 +112,9 @@ NEW_ENTRY_REFUSALS = [
     ({"coefficient": "1000"}, "coefficient", "Hệ số phải từ 0 đến 999,999"),
     ({"coefficient": "0,0005"}, "coefficient", "tối đa ba chữ số thập phân"),
     ({"coefficient": ""}, "coefficient", "Trường này là bắt buộc."),
+    # A stray space is no number; a million digits is none either, and is said as typed.
+    ({"coefficient": "  "}, "coefficient", "Trường này là bắt buộc."),
+    ({"coefficient": "9" * 1_000_001}, "coefficient", "Hãy nhập một số, ví dụ: 0,3."),
     ({"subject": "nobody"}, "subject", "Lựa chọn không hợp lệ."),
     # Every number with its legal basis (RULES.md), the first coefficient too.
     ({"coefficient_source": "  "}, "coefficient_source", "Trường này là bắt buộc."),
@@ -225,6 +228,8 @@ COEFFICIENT_REFUSALS = [
     ({"coefficient": "1000"}, "coefficient", "Hệ số phải từ 0 đến 999,999"),
     ({"coefficient": "0,0005"}, "coefficient", "tối đa ba chữ số thập phân"),
     ({"coefficient": ""}, "coefficient", "Trường này là bắt buộc."),
+    ({"coefficient": " "}, "coefficient", "Trường này là bắt buộc."),
+    ({"coefficient": "9" * 1_000_001}, "coefficient", "Hãy nhập một số, ví dụ: 0,3."),
     ({"effective_from": "31/02/2026"}, "effective_from", "Ngày không hợp lệ."),
     ({"effective_from": ""}, "effective_from", "Trường này là bắt buộc."),
     ({"effective_from": "2024-01-01"}, "effective_from",
@@ -445,6 +450,8 @@ BASE_SALARY_REFUSALS = [
     ({"amount": "234.000.000"}, "amount",
      "Mức lương cơ sở phải từ 1 đồng đến 99.999.999 đồng."),
     ({"amount": ""}, "amount", "Trường này là bắt buộc."),
+    ({"amount": " "}, "amount", "Trường này là bắt buộc."),
+    ({"amount": "9" * 5000}, "amount", "Hãy nhập số tiền bằng chữ số"),
     ({"effective_from": "31/02/2026"}, "effective_from", "Ngày không hợp lệ."),
     ({"effective_from": ""}, "effective_from", "Trường này là bắt buộc."),
     ({"effective_from": "2024-07-01"}, "effective_from",
