@@ -25,7 +25,7 @@ from award_flow.core.params import id_arg, page_arg, past_last_page
 from award_flow.decisions.models import Award, Decision, DecisionFile
 from award_flow.extensions import db
 from award_flow.org.queries import units_of
-from award_flow.proposals.models import Nominee, Proposal
+from award_flow.proposals.models import DESCRIPTION_LABELS, NAME_LABELS, Nominee, Proposal
 from award_flow.proposals.workflow import (
     can_view,
     sees_every_unit,
@@ -132,8 +132,10 @@ def detail(decision_id: int):
         .options(joinedload(Award.nominee), joinedload(Award.award_type))
         .join(Nominee).order_by(Nominee.kind, Award.id)
     ).all()
+    kind = proposal.award_type.subject
     return render_template("decisions/detail.html", decision=decision, proposal=proposal,
-                           awards=awards)
+                           awards=awards, name_column=NAME_LABELS[kind],
+                           description_column=DESCRIPTION_LABELS[kind])
 
 
 @bp.get("/<int:decision_id>/pdf")

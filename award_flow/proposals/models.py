@@ -103,6 +103,13 @@ PLACE_LABELS: dict[NomineeKind, object] = {
     NomineeKind.COLLECTIVE: _l("Đơn vị hoặc địa chỉ"),
     NomineeKind.HOUSEHOLD: _l("Địa chỉ"),
 }
+#: The lists' column of a nominee's position and place (`Nominee.description`), by kind, as
+#: the decision's annex heads it: a household has no position, a collective no workplace.
+DESCRIPTION_LABELS: dict[NomineeKind, object] = {
+    NomineeKind.INDIVIDUAL: _l("Chức vụ, đơn vị hoặc địa chỉ"),
+    NomineeKind.COLLECTIVE: _l("Đơn vị hoặc địa chỉ"),
+    NomineeKind.HOUSEHOLD: _l("Địa chỉ"),
+}
 
 PRIORITY_LABELS = {
     PriorityGroup.FARMER: _l("Nông dân"),

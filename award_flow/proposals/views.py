@@ -59,6 +59,7 @@ from award_flow.proposals.forms import (
     outcome_choices,
 )
 from award_flow.proposals.models import (
+    DESCRIPTION_LABELS,
     NAME_LABELS,
     AttachmentKind,
     Gender,
@@ -428,6 +429,7 @@ def detail(proposal_id: int):
         box_in_error=request.args.get("box") if at == "actions" else None,
         nominees_heading=NOMINEES_HEADINGS[kind],
         name_column=NAME_LABELS[kind],
+        description_column=DESCRIPTION_LABELS[kind],
         # The conclusion column once the committee has concluded (a "—" on every row before).
         show_outcomes=any(n.outcome is not None for n in proposal.nominees),
         can_conclude=can_conclude,

@@ -6,13 +6,14 @@ from __future__ import annotations
 import hashlib
 import re
 
+import pytest
 from sqlalchemy import select
 from werkzeug.http import parse_options_header
 
 from award_flow.decisions.models import Decision, DecisionFile
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
-from award_flow.proposals.models import NomineeOutcome, ProposalState
+from award_flow.proposals.models import NomineeOutcome, PriorityGroup, ProposalState
 from award_flow.proposals.workflow import EVENT_LABELS
 from tests.factories import make_proposal
 from tests.web_helpers import flashes, forms, history
@@ -112,3 +113,26 @@ def test_the_list_of_decisions_says_which_award_each_gave(client, world, login):
     assert "Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải" in by_reference[
         form_award.decision.reference]
     assert "Lao động tiên tiến" in by_reference[title_award.decision.reference]
+
+
+#: award → the list of awardees' name and place columns, as the proposal's page heads them
+AWARDEE_COLUMNS = {
+    "GK_CN": ("Họ và tên", "Chức vụ, đơn vị hoặc địa chỉ"),
+    "GK_TT": ("Tên tập thể", "Đơn vị hoặc địa chỉ"),
+    "GK_HGD": ("Tên hộ gia đình (chủ hộ)", "Địa chỉ"),
+}
+
+
+@pytest.mark.parametrize("award", list(AWARDEE_COLUMNS))
+def test_the_decision_page_heads_its_awardees_by_their_kind(client, world, login, award):
+    nominees = (("Hộ ông Nguyễn Văn Út", "", "Ấp Giồng Ổi", None, PriorityGroup.FARMER),) \
+        if award == "GK_HGD" else (("Tổ hòa giải ấp Cây Da", "", "Ấp Cây Da", None,
+                                    PriorityGroup.NONE),) if award == "GK_TT" else None
+    decision = make_proposal(world, state=S.DECIDED, award=award,
+                             **({"nominees": nominees} if nominees else {})).decision
+    db.session.commit()
+    login(world.chairman)
+
+    html = client.get(f"/decisions/{decision.id}").text
+    awardees = html[html.index("Danh sách khen thưởng"):]
+    assert re.findall(r"<th>(.*?)</th>", awardees)[1:3] == list(AWARDEE_COLUMNS[award])

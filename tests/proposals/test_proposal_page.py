@@ -368,18 +368,21 @@ def test_after_filtering_the_count_and_filters_come_before_the_folded_panel(clie
         '<details class="filters-box" data-open-wide>')
 
 
-#: award → how the list counts its nominees, and the nominees' section and name column
+#: award → how the list counts its nominees, and the nominees' section, name column and
+#: place column (a household has no position, a collective no workplace)
 WORDING = {
-    "GK_CN": ("2 trường hợp được đề nghị", "Người được đề nghị (2)", "Họ và tên"),
-    "GK_TT": ("2 trường hợp được đề nghị", "Tập thể được đề nghị (2)", "Tên tập thể"),
+    "GK_CN": ("2 trường hợp được đề nghị", "Người được đề nghị (2)", "Họ và tên",
+              "Chức vụ, đơn vị hoặc địa chỉ"),
+    "GK_TT": ("2 trường hợp được đề nghị", "Tập thể được đề nghị (2)", "Tên tập thể",
+              "Đơn vị hoặc địa chỉ"),
     "GK_HGD": ("2 trường hợp được đề nghị", "Hộ gia đình được đề nghị (2)",
-               "Tên hộ gia đình (chủ hộ)"),
+               "Tên hộ gia đình (chủ hộ)", "Địa chỉ"),
 }
 
 
 @pytest.mark.parametrize("award", list(WORDING))
 def test_counts_and_headers_fit_collectives_and_households(client, world, login, award):
-    count, heading, column = WORDING[award]
+    count, heading, column, place = WORDING[award]
     proposal = make_proposal(world, award=award, nominees=(
         ("Tổ hòa giải ấp Cây Da", "", "Ấp Cây Da", None, PriorityGroup.NONE),
         ("Hộ ông Nguyễn Văn Út", "", "Ấp Giồng Ổi", None, PriorityGroup.NONE),
@@ -392,7 +395,7 @@ def test_counts_and_headers_fit_collectives_and_households(client, world, login,
     assert count in text(client.get("/proposals").text)
     nominees = section(client.get(f"/proposals/{proposal.id}").text, "nominees")
     assert re.search(r"<h2>(.*?)</h2>", nominees).group(1) == heading
-    assert re.findall(r"<th>(.*?)</th>", nominees)[1] == column
+    assert re.findall(r"<th>(.*?)</th>", nominees)[1:3] == [column, place]
 
 
 def test_empty_cells_show_a_dash_and_the_conclusion_column_waits_for_a_conclusion(
@@ -408,7 +411,7 @@ def test_empty_cells_show_a_dash_and_the_conclusion_column_waits_for_a_conclusio
     db.session.commit()
     after = section(client.get(f"/proposals/{proposal.id}").text, "nominees")
 
-    assert re.search(r'data-label="Chức vụ, đơn vị / địa chỉ">—</td>', before)
+    assert re.search(r'data-label="Chức vụ, đơn vị hoặc địa chỉ">—</td>', before)
     assert "Kết luận" not in before
     assert re.search(r'data-label="Kết luận">Đề nghị khen thưởng</td>', after)
 
