@@ -42,6 +42,6 @@ REVIEWER_ROLES = frozenset(
 )
 #: Roles that sign decisions.
 SIGNER_ROLES = frozenset({Role.CHAIRMAN, Role.VICE_CHAIRMAN})
-#: The council's members, who recuse themselves from their own unit's proposals (RULES.md
-#: "Council voting": a member with a conflict of interest does not review).
+#: The Standing Committee's members, who recuse themselves from their own unit's proposals
+#: (RULES.md "Council voting": a member with a conflict of interest does not review).
 RECUSING_ROLES = frozenset({Role.COMMITTEE_MEMBER})

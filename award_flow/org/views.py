@@ -20,7 +20,7 @@ from award_flow.org.queries import units_of
 from award_flow.org.forms import AuthorityForm, UnitForm
 from award_flow.org.models import Unit, UnitKind
 from award_flow.org.operations import AuthorityData, save_unit, save_user, update_authority
-from award_flow.proposals.council import stranded_in_committee
+from award_flow.proposals.committee import stranded_in_committee
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -137,7 +137,7 @@ def _stranded_ids() -> set[int]:
 
 def _warn_of_stranded_proposals(before: set[int]) -> None:
     """After an account or a unit changed so that proposals before the Standing Committee
-    have no member left who may conclude them (a council member switched off, moved, given
+    have no member left who may conclude them (a committee member switched off, moved, given
     another role; a unit switched off): the admin, who can add a member, is told how many and
     of which units (not their dossiers, which are not the admin's to read)."""
     stranded = [p for p in stranded_in_committee(_authority().id) if p.id not in before]

@@ -20,7 +20,7 @@ from award_flow.auth.roles import (
     UNIT_ROLES,
     Role,
 )
-from award_flow.proposals.council import has_council_member, someone_concludes
+from award_flow.proposals.committee import has_committee_member, someone_concludes
 from award_flow.org.wording import secretariat_l
 from award_flow.proposals.models import Nominee, NomineeOutcome, Proposal, ProposalState
 
@@ -399,7 +399,7 @@ def can_propose_again(user: User, proposal: Proposal) -> bool:
 
 
 def recuses(user: User, proposal: Proposal) -> bool:
-    """A council member does not review a proposal of their own unit.
+    """A committee member does not review a proposal of their own unit.
 
     RULES.md also has a member recuse when reviewing themselves, but a nominee is a name
     typed by the unit, not an account: nothing links a `Nominee` to a `User`, and a name is
@@ -407,7 +407,7 @@ def recuses(user: User, proposal: Proposal) -> bool:
     return user.role in RECUSING_ROLES and proposal.unit_id == user.unit_id
 
 
-#: What a council member sees on a proposal of their own unit while a member could act on
+#: What a committee member sees on a proposal of their own unit while a member could act on
 #: it (conclude it, or send it back): why it offers them nothing.
 RECUSAL_NOTE = _l("Tờ trình của đơn vị bạn: bạn không tham gia xét tờ trình này (tránh xung "
                   "đột lợi ích); các thành viên khác của Thường trực Hội đồng xét.")
@@ -468,7 +468,7 @@ def lacks(action: Action, proposal: Proposal) -> object | None:
         if proposal.award_type.is_title and proposal.achievement_year is None:
             return _l("Chưa nhập năm thành tích: danh hiệu thi đua được công nhận theo năm.")
     if action == Action.FORWARD and not someone_concludes(proposal):
-        if not has_council_member(proposal.unit.authority_id):
+        if not has_committee_member(proposal.unit.authority_id):
             return _l("Chưa có tài khoản thành viên Thường trực Hội đồng nào đang hoạt động. "
                       "Hãy đề nghị quản trị hệ thống mở lại hoặc tạo tài khoản.")
         return _l("Các thành viên Thường trực Hội đồng đều thuộc đơn vị lập tờ trình nên không "

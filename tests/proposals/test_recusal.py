@@ -1,4 +1,4 @@
-"""A council member does not review their own unit's proposals (RULES.md "Council voting": a
+"""A committee member does not review their own unit's proposals (RULES.md "Council voting": a
 member with a conflict of interest recuses). What that means for the queues and pages, and
 that no proposal is forwarded with nobody left to conclude it. (Who may act: the workflow
 table, test_workflow_table.py.)"""
@@ -16,7 +16,7 @@ from award_flow.org.models import UnitKind
 from award_flow.org.operations import save_unit
 from award_flow.proposals import operations as ops
 from award_flow.proposals.models import ProposalState as S
-from award_flow.proposals.council import stranded_in_committee
+from award_flow.proposals.committee import stranded_in_committee
 from award_flow.proposals.workflow import RECUSAL_NOTE, STRANDED_NOTE
 from tests.factories import make_proposal, make_user
 from tests.web_helpers import db_snapshot, flashes, listed_ids, page_form
@@ -26,7 +26,7 @@ ALL_RECUSE = "Các thành viên Thường trực Hội đồng đều thuộc đ
 NONE_AT_ALL = "Chưa có tài khoản thành viên Thường trực Hội đồng nào đang hoạt động"
 
 
-def _council(world, where: str) -> None:  # noqa: ANN001
+def _committee(world, where: str) -> None:  # noqa: ANN001
     """Who sits on the Standing Committee, besides the world's member (of the home-affairs
     agency), for a proposal of unit a."""
     if where == "another unit":
@@ -43,7 +43,8 @@ def _council(world, where: str) -> None:  # noqa: ANN001
     db.session.flush()
 
 
-#: Who sits on the council → forwarding a proposal of unit a: done, or refused with what.
+#: Who sits on the Standing Committee → forwarding a proposal of unit a: done, or refused
+#: with what.
 FORWARDING = [
     pytest.param("another unit", None, id="a member of another unit concludes"),
     pytest.param("one of two in the proposing unit", None, id="the other member concludes"),
@@ -53,10 +54,10 @@ FORWARDING = [
 ]
 
 
-@pytest.mark.parametrize(("council", "refusal"), FORWARDING)
-def test_a_proposal_is_forwarded_only_when_someone_may_conclude_it(world, council, refusal):
+@pytest.mark.parametrize(("committee", "refusal"), FORWARDING)
+def test_a_proposal_is_forwarded_only_when_someone_may_conclude_it(world, committee, refusal):
     proposal = make_proposal(world, state=S.UNDER_REVIEW)
-    _council(world, council)
+    _committee(world, committee)
     db.session.commit()
     before = db_snapshot()
     if refusal is None:
@@ -71,7 +72,7 @@ def test_a_proposal_is_forwarded_only_when_someone_may_conclude_it(world, counci
 
 def test_another_authoritys_members_do_not_count(world, other_world):
     proposal = make_proposal(world, state=S.UNDER_REVIEW)
-    world.committee.unit = world.unit_a  # other_world has a council member of its own
+    world.committee.unit = world.unit_a  # other_world has a committee member of its own
     db.session.commit()
     with pytest.raises(ValidationError, match=ALL_RECUSE):
         ops.forward_proposal(proposal, world.secretariat, comment=APPRAISAL)
@@ -88,7 +89,7 @@ def test_the_secretariat_is_told_why_there_is_no_forward_button(client, world, l
     assert "Trả lại, bổ sung hồ sơ</button>" in page  # the other actions stay
 
 
-#: A council member of unit a, and a proposal before the committee → in their queue? and
+#: A committee member of unit a, and a proposal before the committee → in their queue? and
 #: what the proposal page tells them.
 MEMBER_OF_A = [
     pytest.param("a", False, True, id="their own unit's: not waiting on them, told why"),
@@ -112,7 +113,7 @@ def test_a_recusing_member_neither_queues_nor_is_left_guessing(client, world, lo
     assert proposal.id in listed_ids(client.get("/work").text)
 
 
-#: A proposal of the member's unit, by state → told they recuse? (while a council member could
+#: A proposal of the member's unit, by state → told they recuse? (while a committee member could
 #: act on it: conclude it, or send it back from the chairman's desk)
 NOTED_STATES = [(S.UNDER_REVIEW, False), (S.IN_COMMITTEE, True), (S.AWAITING_DECISION, True),
                 (S.DECIDED, False)]

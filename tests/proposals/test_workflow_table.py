@@ -312,7 +312,7 @@ def test_outcomes_belong_to_one_review_a_send_back_clears_them(world):
 
 @pytest.mark.parametrize(("unit", "allowed"), [("a", False), ("b", True)])
 @pytest.mark.parametrize("action", [A.CONCLUDE, A.SEND_BACK])
-def test_a_council_member_recuses_from_their_own_units_proposals(world, unit, allowed,
+def test_a_committee_member_recuses_from_their_own_units_proposals(world, unit, allowed,
                                                                  action):
     member_of_a = make_user("committee.a", R.COMMITTEE_MEMBER, world.unit_a)
     proposal = make_proposal(world, state=S.IN_COMMITTEE, unit=unit)

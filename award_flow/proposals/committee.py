@@ -14,8 +14,8 @@ from award_flow.org.models import Unit
 from award_flow.proposals.models import Proposal
 
 
-def _council_members(authority_id: int) -> tuple[Select, type[User]]:
-    """The ids of the authority's active council members, of an active unit, and the alias
+def _committee_members(authority_id: int) -> tuple[Select, type[User]]:
+    """The ids of the authority's active committee members, of an active unit, and the alias
     of `User` they are read through (to add a condition on the member)."""
     member, unit = aliased(User), aliased(Unit)
     return select(member.id).join(unit, member.unit_id == unit.id).where(
@@ -24,21 +24,21 @@ def _council_members(authority_id: int) -> tuple[Select, type[User]]:
 
 
 def someone_concludes(proposal: Proposal) -> bool:
-    """Is there a council member who may conclude `proposal` (one who does not recuse,
+    """Is there a committee member who may conclude `proposal` (one who does not recuse,
     `recuses`)? Forwarding it otherwise would leave it with nobody to act."""
-    members, member = _council_members(proposal.unit.authority_id)
+    members, member = _committee_members(proposal.unit.authority_id)
     return db.session.scalar(
         members.where(member.unit_id != proposal.unit_id).limit(1)) is not None
 
 
 def stranded_in_committee(authority_id: int) -> list[Proposal]:
-    """The authority's proposals before the Standing Committee that no council member may
+    """The authority's proposals before the Standing Committee that no committee member may
     conclude any more (a member switched off, moved or given another role, a unit switched
     off): they wait on nobody until a member is added or a signer sends them back."""
     # Here, not at the top: workflow imports this module.
     from award_flow.proposals.workflow import COMMITTEE_STATES
 
-    members, member = _council_members(authority_id)
+    members, member = _committee_members(authority_id)
     return list(db.session.scalars(
         select(Proposal).join(Unit, Proposal.unit_id == Unit.id)
         .where(Unit.authority_id == authority_id, Proposal.state.in_(COMMITTEE_STATES),
@@ -46,7 +46,7 @@ def stranded_in_committee(authority_id: int) -> list[Proposal]:
         .order_by(Proposal.id)))
 
 
-def has_council_member(authority_id: int) -> bool:
-    """Has the authority any active council member (of an active unit)?"""
-    return db.session.scalar(_council_members(authority_id)[0].limit(1)) is not None
+def has_committee_member(authority_id: int) -> bool:
+    """Has the authority any active committee member (of an active unit)?"""
+    return db.session.scalar(_committee_members(authority_id)[0].limit(1)) is not None
 
