@@ -505,7 +505,8 @@ def build_fixture(now: datetime) -> Fixture:
     # The default catalogue's coefficients (one each, or that of the entry an entry is paid a
     # multiple of; the decisions generated here only need an amount to store).
     awards = {a.code: (a.id, a.subject.value,
-                       float(a.paid_by.coefficients[0].coefficient * (a.bonus_multiple or 1)))
+                       float(a.paid_by.coefficients[0].coefficient
+                             * (a.coefficients[0].multiple if a.is_multiple else 1)))
               for a in db.session.scalars(
                   select(AwardType).where(AwardType.authority_id == authority.id))}
     fixture = Fixture(

@@ -210,7 +210,9 @@ def install_defaults(authority: Authority) -> None:
             award.bonus_multiple_of = added.get(base_code) or db.session.scalars(select(
                 AwardType).where(AwardType.authority_id == authority.id,
                                  AwardType.code == base_code)).one()
-            award.bonus_multiple = multiple
+            award.coefficients = [AwardCoefficient(
+                multiple=multiple, effective_from=DEFAULT_COEFFICIENTS_FROM,
+                source=DEFAULT_COEFFICIENTS_SOURCE)]
     have_settings = set(db.session.execute(
         select(Setting.key, Setting.effective_from).where(Setting.authority_id == authority.id)
     ).tuples())

@@ -76,8 +76,7 @@ class AwardTypeForm(Form):
         description=_l("Tiền thưởng = hệ số × mức lương cơ sở. Áp dụng từ hôm nay; khi một văn "
                        "bản đổi hệ số, thêm hệ số mới kèm ngày áp dụng ở trang sửa."))
     coefficient_source = StringField(
-        _l("Căn cứ của hệ số"),
-        validators=[_ByPayment(DataRequired(), multiple=False), Length(max=300)],
+        _l("Căn cứ"), validators=[DataRequired(), Length(max=300)],
         description=_l("Ví dụ: Nghị định 152/2025/NĐ-CP, Điều 51"))
     bonus_multiple = DecimalCommaField(
         _l("Số lần tiền thưởng của mục đã chọn"),
@@ -108,13 +107,20 @@ class AwardTypeForm(Form):
 
 
 class CoefficientForm(Form):
-    """An award's coefficient from the day a rule sets it."""
+    """An award's coefficient from the day a rule sets it; the multiple, for an entry paid a
+    multiple of another's bonus (`multiple=True`)."""
 
     coefficient = DecimalCommaField(_l("Hệ số mới"), validators=[InputRequired()],
                                     description=_l("Ví dụ: 0,3"))
     effective_from = DateField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
     source = StringField(_l("Căn cứ"), validators=[DataRequired(), Length(max=300)],
                          description=_l("Ví dụ: Nghị định 152/2025/NĐ-CP, Điều 51"))
+
+    def __init__(self, *args, multiple: bool = False, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        if multiple:
+            self.coefficient.label.text = _("Số lần mới")
+            self.coefficient.description = _("Ví dụ: 1,5")
 
 
 class BaseSalaryForm(Form):

@@ -78,9 +78,6 @@ class AwardType(db.Model):
     __table_args__ = (
         UniqueConstraint("authority_id", "code"),
         UniqueConstraint("authority_id", "subject", "name_key"),
-        CheckConstraint("(bonus_multiple_of_id IS NULL) = (bonus_multiple IS NULL)",
-                        name="multiple_with_its_entry"),
-        CheckConstraint("bonus_multiple > 0", name="multiple_positive"),
         CheckConstraint("bonus_multiple_of_id <> id", name="not_multiple_of_itself"),
     )
 
@@ -101,16 +98,17 @@ class AwardType(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 
-    #: An entry paid as a multiple of another one's bonus, with no coefficients of its own
+    #: An entry paid a multiple of another one's bonus, with no coefficients of its own
     #: (RULES.md: "households get 1.5 × the individual amount"): that entry, which has
-    #: coefficients of its own, and the multiple. Set when the entry is added.
+    #: coefficients of its own. Set when the entry is added; the multiple is dated
+    #: (`AwardCoefficient.multiple`).
     bonus_multiple_of_id: Mapped[int | None] = mapped_column(ForeignKey("award_type.id"))
-    bonus_multiple: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
 
     authority: Mapped[Authority] = relationship()
     bonus_multiple_of: Mapped[AwardType | None] = relationship(remote_side=[id])
-    #: Bonus = coefficient × base salary: its coefficients by the dates they take effect, the
-    #: latest first.
+    #: How its bonus is computed, by the dates a rule sets it, the latest first: its
+    #: coefficients (bonus = coefficient × base salary), or, for an entry paid a multiple of
+    #: another's bonus, the multiples.
     coefficients: Mapped[list[AwardCoefficient]] = relationship(
         back_populates="award_type", cascade="all, delete-orphan",
         order_by=lambda: desc(AwardCoefficient.effective_from))
@@ -126,10 +124,25 @@ class AwardType(db.Model):
         entry it is paid a multiple of."""
         return self.bonus_multiple_of or self
 
+    @property
+    def is_multiple(self) -> bool:
+        """Is its bonus a multiple of another entry's (its rows hold multiples)?"""
+        return self.bonus_multiple_of_id is not None
+
+    def own_on(self, on: date) -> AwardCoefficient | None:
+        """Its own row in force on a day (a coefficient, or a multiple), from the loaded
+        history (no query once loaded)."""
+        return next((c for c in self.coefficients if c.effective_from <= on), None)
+
     def coefficient_on(self, on: date) -> AwardCoefficient | None:
-        """The coefficient in force on a day, from the loaded history (no query once loaded)
-        of the entry this one is paid by."""
-        return next((c for c in self.paid_by.coefficients if c.effective_from <= on), None)
+        """The coefficient in force on a day of the entry this one is paid by."""
+        return self.paid_by.own_on(on)
+
+    def multiple_on(self, on: date) -> Decimal | None:
+        """The multiple of the other entry's bonus in force on a day; None for an entry with
+        coefficients of its own, or before its first multiple."""
+        row = self.own_on(on) if self.is_multiple else None
+        return row.multiple if row is not None else None
 
     @property
     def label(self) -> str:
@@ -149,37 +162,58 @@ class MissingSetting(LookupError):
 
 
 class AwardCoefficient(db.Model):
-    """An award's bonus coefficient from the day a rule sets it (RULES.md: every number is data,
-    with the date it takes effect). A decision pays by the one in force on its day."""
+    """How an award's bonus is computed from the day a rule sets it (RULES.md: every number is
+    data, with the date it takes effect): its coefficient, or, for an entry paid a multiple of
+    another's bonus (`AwardType.bonus_multiple_of`), the multiple (1,5 for a household). A
+    decision pays by the one in force on its day."""
 
     __table_args__ = (
         UniqueConstraint("award_type_id", "effective_from"),
         CheckConstraint("coefficient >= 0", name="not_negative"),
+        CheckConstraint("multiple > 0", name="multiple_positive"),
+        CheckConstraint("(coefficient IS NULL) <> (multiple IS NULL)",
+                        name="coefficient_or_multiple"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id"))
-    coefficient: Mapped[Decimal] = mapped_column(Numeric(6, 3))
+    coefficient: Mapped[Decimal | None] = mapped_column(Numeric(6, 3))
+    multiple: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     effective_from: Mapped[date]
     #: Legal source, e.g. "Nghị định 152/2025/NĐ-CP, Điều 51".
     source: Mapped[str] = mapped_column(String(300), default="")
 
     award_type: Mapped[AwardType] = relationship(back_populates="coefficients")
 
+    @property
+    def value(self) -> Decimal:
+        """The coefficient, or the multiple."""
+        return self.coefficient if self.coefficient is not None else self.multiple
 
-def coefficient_in_force(award_type_id: int, on: date) -> Decimal:
-    """The award's coefficient in force on `on`, as committed (read again, not from the
-    session's copy: an issuance reads it once it holds the issuing lock)."""
+
+def _in_force(column, award_type_id: int, on: date) -> Decimal:  # noqa: ANN001
+    """The award's row in force on `on`, as committed (read again, not from the session's
+    copy: an issuance reads it once it holds the issuing lock): its value in `column`."""
     value = db.session.scalar(
-        select(AwardCoefficient.coefficient)
+        select(column)
         .where(AwardCoefficient.award_type_id == award_type_id,
                AwardCoefficient.effective_from <= on)
         .order_by(AwardCoefficient.effective_from.desc())
         .limit(1)
     )
     if value is None:
-        raise MissingSetting("coefficient")
+        raise MissingSetting(column.key)
     return value
+
+
+def coefficient_in_force(award_type_id: int, on: date) -> Decimal:
+    """The award's coefficient in force on `on`, as committed."""
+    return _in_force(AwardCoefficient.coefficient, award_type_id, on)
+
+
+def multiple_in_force(award_type_id: int, on: date) -> Decimal:
+    """The multiple of another entry's bonus an award is paid on `on`, as committed."""
+    return _in_force(AwardCoefficient.multiple, award_type_id, on)
 
 
 class Setting(db.Model):
@@ -244,7 +278,7 @@ def bonus_amount(coefficient: Decimal, base_salary: Decimal, rounding: int = 1,
     """Bonus = coefficient × base salary in whole đồng (half up), then rounded up to a
     multiple of `rounding` đồng: 0,3 × 2.340.000 = 702.000, or 710.000 by 10.000.
 
-    An entry paid a `multiple` of another's bonus (`AwardType.bonus_multiple`) gets that
+    An entry paid a `multiple` of another's bonus (`AwardCoefficient.multiple`) gets that
     bonus, as paid, times the multiple, rounded the same way: a household's Giấy khen is
     1,5 × 702.000 = 1.053.000, or 1,5 × 710.000 = 1.065.000 → 1.070.000 by 10.000 (as read:
     every bonus paid is a multiple of the rounding step)."""

@@ -74,7 +74,8 @@ class AwardTypeData:
     subject: NomineeKind = NomineeKind.INDIVIDUAL
     conferred_by: ConferredBy = ConferredBy.SELF
     #: Instead of a coefficient: the entry (of the same authority) whose bonus this one's is
-    #: a multiple of, and the multiple (RULES.md: a household gets 1,5 × the individual's).
+    #: a multiple of, and the first multiple (RULES.md: a household gets 1,5 × the
+    #: individual's), with its basis in `coefficient_source`.
     bonus_multiple_of_id: int | None = None
     bonus_multiple: Decimal | None = None
 
@@ -91,12 +92,12 @@ def _check_coefficient(value: Decimal | None) -> None:
                               field="coefficient")
 
 
-def _check_multiple(value: Decimal | None) -> None:
+def _check_multiple(value: Decimal | None, *, field: str = "bonus_multiple") -> None:
     if value is None or not value.is_finite() or value <= 0 or value > MAX_BONUS_MULTIPLE \
             or value != value.quantize(Decimal("0.01")):
         raise ValidationError(_("Số lần phải lớn hơn 0 và không quá %(max)s, tối đa hai chữ "
                                 "số thập phân, ví dụ: 1,5.", max=decimal(MAX_BONUS_MULTIPLE)),
-                              field="bonus_multiple")
+                              field=field)
 
 
 def _check_product(coefficient: Decimal, multiple: Decimal, *, field: str) -> None:
@@ -171,6 +172,7 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
         if data.coefficient is None:
             raise ValidationError(_("Cần nhập hệ số tiền thưởng."), field="coefficient")
         _check_coefficient(data.coefficient)
+    if new:
         source = _source(data.coefficient_source, field="coefficient_source")
     subject = award_type.subject if award_type is not None else data.subject
     # The form's choices read "name (kind)": two entries of one name for one kind of
@@ -191,12 +193,10 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
                    kind=subject.label.lower())
     if new:
         award_type = _new_award_type(authority, data)
-        if multiple_of is not None:
-            award_type.bonus_multiple_of = multiple_of
-            award_type.bonus_multiple = data.bonus_multiple
-        else:
-            award_type.coefficients.append(AwardCoefficient(
-                coefficient=data.coefficient, effective_from=local_today(), source=source))
+        award_type.bonus_multiple_of = multiple_of
+        award_type.coefficients.append(AwardCoefficient(
+            effective_from=local_today(), source=source,
+            **_valued(multiple_of, data.bonus_multiple if multiple_of else data.coefficient)))
     before = award_type.name
     award_type.name = name
     award_type.notes = nfc(data.notes) or ""
@@ -205,10 +205,8 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
                  by_column={"name_key": (name_taken, "name")})
     if not new:
         first = ""
-    elif multiple_of is not None:
-        first = f" ×{_plain(data.bonus_multiple)} of {multiple_of.code}"
     else:
-        first = f" ×{_plain(data.coefficient)} ({source})"
+        first = f" ×{_plain(award_type.coefficients[0].value)}{_of(award_type)} ({source})"
     changes = [f"name: {before} → {name}"] if not new and before != name else []
     audit.record("save_award_type", actor, comment="; ".join(
         [f"{award_type.code}: {award_type.name}{first}"
@@ -318,23 +316,35 @@ def _removal_refusal(authority_id: int, starts: list[date], start: date, *,
     return None
 
 
-def _multiple_note(award_type: AwardType) -> str:
-    return _("Tiền thưởng của mục này bằng %(multiple)s lần tiền thưởng của “%(entry)s” (mã "
-             "%(code)s): hệ số được khai báo ở mục đó.",
-             multiple=decimal(award_type.bonus_multiple), entry=award_type.bonus_multiple_of.label,
-             code=award_type.bonus_multiple_of.code)
-
-
 _ONLY_COEFFICIENT = _l("Đây là hệ số duy nhất: hãy thêm hệ số đúng trước khi xóa hệ số này.")
+_ONLY_MULTIPLE = _l("Đây là số lần duy nhất: hãy thêm số lần đúng trước khi xóa số lần này.")
+
+
+def _what(award_type: AwardType) -> tuple[LazyString, LazyString]:
+    """What an entry's dated rows are called in a sentence, and why the only one stays."""
+    if award_type.is_multiple:
+        return _l("số lần tiền thưởng"), _ONLY_MULTIPLE
+    return _l("hệ số"), _ONLY_COEFFICIENT
+
+
+def _valued(multiple_of: AwardType | None, value: Decimal) -> dict[str, Decimal]:
+    """A row's value as its entry reads it: a multiple, or a coefficient of its own."""
+    return {"multiple": value} if multiple_of is not None else {"coefficient": value}
+
+
+def _of(award_type: AwardType) -> str:
+    """The audit trail's " of GK_CN" after a multiple."""
+    return f" of {award_type.bonus_multiple_of.code}" if award_type.is_multiple else ""
 
 
 def coefficients_removable(award_type: AwardType) -> set[int]:
-    """Ids of the coefficients `remove_coefficient` would remove (the page offers only those)."""
+    """Ids of the rows `remove_coefficient` would remove (the page offers only those)."""
     starts = [c.effective_from for c in award_type.coefficients]
     paid_by = _paid_by_ids(award_type) if starts else set()
+    what, only = _what(award_type)
     return {c.id for c in award_type.coefficients if _removal_refusal(
-        award_type.authority_id, starts, c.effective_from, what=_("hệ số"),
-        only=_ONLY_COEFFICIENT, award_type_ids=paid_by) is None}
+        award_type.authority_id, starts, c.effective_from, what=what, only=only,
+        award_type_ids=paid_by) is None}
 
 
 def _coefficient_starts(award_type_id: int) -> list[date]:
@@ -342,37 +352,52 @@ def _coefficient_starts(award_type_id: int) -> list[date]:
         AwardCoefficient.award_type_id == award_type_id)))
 
 
-def add_coefficient(actor: User, award_type: AwardType, coefficient: Decimal,
+def add_coefficient(actor: User, award_type: AwardType, value: Decimal | None,
                     effective_from: date, source: str) -> AwardCoefficient:
-    """Record the coefficient a new rule gives an award, from the day it takes effect:
-    decisions of that award issued from then on pay by it. A decision already issued keeps
-    what it paid, so it cannot begin on or before the day of a decision of this award (or of
-    one paid a multiple of its bonus) that the coefficient before it paid."""
-    if award_type.bonus_multiple_of is not None:
-        raise NotAllowed(_multiple_note(award_type))
-    _check_coefficient(coefficient)
+    """Record the coefficient a new rule gives an award (the multiple, for an entry paid a
+    multiple of another's bonus), from the day it takes effect: decisions of that award
+    issued from then on pay by it. A decision already issued keeps what it paid, so it cannot
+    begin on or before the day of a decision of this award (or of one paid a multiple of its
+    bonus) that the value before it paid."""
+    multiple_of = award_type.bonus_multiple_of
+    if multiple_of is None:
+        _check_coefficient(value)
+    else:
+        _check_multiple(value, field="coefficient")
     source = _source(source)
-    _hold_dated_values(AwardType, award_type.id)  # and an entry being made a multiple of it
-    multiples = dependents(award_type)
-    for dependent in multiples:
-        _check_product(coefficient, dependent.bonus_multiple, field="coefficient")
-    taken = _("Đã có hệ số áp dụng từ ngày %(date)s.", date=short_date(effective_from))
+    # Its own rows, and an entry being made a multiple of it; for a multiple, also the
+    # coefficients it multiplies (taken in this order: an entry paid by its own coefficients
+    # locks nothing after its own row).
+    _hold_dated_values(AwardType, award_type.id)
+    if multiple_of is None:
+        multiples = dependents(award_type)
+        for row in (row for dependent in multiples for row in dependent.coefficients):
+            _check_product(value, row.multiple, field="coefficient")
+        decided_by = {award_type.id, *(d.id for d in multiples)}
+    else:
+        _hold_dated_values(AwardType, multiple_of.id)
+        db.session.refresh(multiple_of, ["coefficients"])
+        for row in multiple_of.coefficients:
+            _check_product(row.coefficient, value, field="coefficient")
+        decided_by = {award_type.id}
+    what, _only = _what(award_type)
+    taken = _("Đã có %(what)s áp dụng từ ngày %(date)s.", what=what,
+              date=short_date(effective_from))
     if effective_from in _coefficient_starts(award_type.id):
         raise ValidationError(taken, field="effective_from")
     authority_id = award_type.authority_id
     end = _next_after(_coefficient_starts(award_type.id), effective_from)
     _hold_issuances_if_today(authority_id, effective_from, end)
-    issued = _decision_in(authority_id, effective_from, end,
-                          {award_type.id, *(d.id for d in multiples)})
+    issued = _decision_in(authority_id, effective_from, end, decided_by)
     if issued is not None:
-        raise ValidationError(_used_by(issued, _("hệ số")), field="effective_from")
-    row = AwardCoefficient(award_type=award_type, coefficient=coefficient,
-                           effective_from=effective_from, source=source)
+        raise ValidationError(_used_by(issued, what), field="effective_from")
+    row = AwardCoefficient(award_type=award_type, effective_from=effective_from, source=source,
+                           **_valued(multiple_of, value))
     db.session.add(row)
     flush_unique(taken, "effective_from")
     audit.record("add_coefficient", actor, comment=(
-        f"{award_type.code}: ×{_plain(coefficient)} from {effective_from.isoformat()} "
-        f"({source})"))
+        f"{award_type.code}: ×{_plain(value)}{_of(award_type)} from "
+        f"{effective_from.isoformat()} ({source})"))
     return row
 
 
@@ -384,13 +409,13 @@ def remove_coefficient(actor: User, row: AwardCoefficient) -> None:
     starts = _coefficient_starts(award_type.id)
     _hold_issuances_if_today(award_type.authority_id, row.effective_from,
                              _next_after(starts, row.effective_from))
+    what, only = _what(award_type)
     refusal = _removal_refusal(award_type.authority_id, starts, row.effective_from,
-                               what=_("hệ số"), only=_ONLY_COEFFICIENT,
-                               award_type_ids=_paid_by_ids(award_type))
+                               what=what, only=only, award_type_ids=_paid_by_ids(award_type))
     if refusal is not None:
         raise NotAllowed(refusal)
     audit.record("remove_coefficient", actor, comment=(
-        f"{award_type.code}: ×{_plain(row.coefficient)} from "
+        f"{award_type.code}: ×{_plain(row.value)}{_of(award_type)} from "
         f"{row.effective_from.isoformat()} ({row.source})"))
     award_type.coefficients.remove(row)
     db.session.flush()

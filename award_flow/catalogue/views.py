@@ -63,16 +63,17 @@ def award_types():
                                        a.category != AwardCategory.TITLE,
                                        alphabetical(a.name), a.subject != NomineeKind.INDIVIDUAL))
     today = local_today()
-    # An entry paid a multiple of another's bonus reads that entry's coefficient.
-    in_force = {a.id: c for a in rows if (c := a.coefficient_on(today)) is not None}
-    # A coefficient a rule changes from a day to come: the page says so beside today's.
+    # Its own coefficient or multiple in force; a multiple's bonus reads the other entry's
+    # coefficient too.
+    in_force = {a.id: c for a in rows if (c := a.own_on(today)) is not None}
+    # A value a rule changes from a day to come: the page says so beside today's.
     coming = {a.id: a.coefficients[0] for a in rows
               if a.coefficients and a.coefficients[0].effective_from > today}
     salary = _salary_today()
     rounding = bonus_rounding_on(_authority().id, today)
-    by_id = {a.id: a for a in rows}
-    bonuses = {a_id: bonus_amount(c.coefficient, salary, rounding, by_id[a_id].bonus_multiple)
-               for a_id, c in in_force.items()} if salary else {}
+    bonuses = {a.id: bonus_amount(c.coefficient, salary, rounding, a.multiple_on(today))
+               for a in rows if a.id in in_force and (c := a.coefficient_on(today))
+               } if salary else {}
     return render_template("catalogue/award_types.html", award_types=rows, salary=salary,
                            rounding=rounding, rounding_label=rounding_label, bonuses=bonuses,
                            in_force=in_force, coming=coming)
@@ -106,7 +107,8 @@ def edit_award_type(award_type_id: int | None):
                                                         award_type),
                       _("Đã lưu danh mục khen thưởng.")).ok:
             return redirect(url_for(".award_types"))
-    return _award_type_page(form, award_type, CoefficientForm(formdata=None))
+    return _award_type_page(form, award_type, CoefficientForm(
+        formdata=None, multiple=award_type is not None and award_type.is_multiple))
 
 
 def _paid_by_choices() -> list[AwardType]:
@@ -118,22 +120,26 @@ def _paid_by_choices() -> list[AwardType]:
 
 
 def _payment(form: AwardTypeForm) -> dict:
-    """How a new entry is paid: its own coefficient, or a multiple of another's bonus."""
+    """How a new entry is paid: its own coefficient, or a multiple of another's bonus; and
+    the basis of that number."""
     if form.bonus_multiple_of.data:
-        return {"bonus_multiple_of_id": form.bonus_multiple_of.data,
+        paid = {"bonus_multiple_of_id": form.bonus_multiple_of.data,
                 "bonus_multiple": form.bonus_multiple.data}
-    return {"coefficient": form.coefficient.data,
-            "coefficient_source": form.coefficient_source.data}
+    else:
+        paid = {"coefficient": form.coefficient.data}
+    return {**paid, "coefficient_source": form.coefficient_source.data}
 
 
 @bp.post("/catalogue/<int(min=1):award_type_id>/coefficients")
 @admin_required
 def add_coefficient(award_type_id: int):
     award_type = _award_type_or_404(award_type_id)
-    form = CoefficientForm()
+    form = CoefficientForm(multiple=award_type.is_multiple)
+    done = _("Đã thêm số lần tiền thưởng.") if award_type.is_multiple \
+        else _("Đã thêm hệ số tiền thưởng.")
     if form.validate_on_submit() and perform_on(form, lambda: ops.add_coefficient(
             current_user, award_type, form.coefficient.data, form.effective_from.data,
-            form.source.data), _("Đã thêm hệ số tiền thưởng.")).ok:
+            form.source.data), done).ok:
         return redirect(url_for(".edit_award_type", award_type_id=award_type.id,
                                 _anchor="coefficients"))
     entry_form = AwardTypeForm(obj=award_type, formdata=None)
@@ -144,10 +150,11 @@ def add_coefficient(award_type_id: int):
 def _award_type_page(form: AwardTypeForm, award_type: AwardType | None,
                      coefficient_form: CoefficientForm) -> str:
     today = local_today()
-    in_force = award_type.coefficient_on(today) if award_type is not None else None
+    in_force = award_type.own_on(today) if award_type is not None else None
     return render_template(
         "catalogue/award_type_form.html", form=form, award_type=award_type, today=today,
-        dependents=ops.dependents(award_type) if award_type is not None else (),
+        dependents=[(d, d.multiple_on(today)) for d in ops.dependents(award_type)]
+        if award_type is not None else (),
         coefficient_form=coefficient_form, in_force={in_force.id} if in_force else set(),
         removable=ops.coefficients_removable(award_type) if award_type is not None else set(),
         empty_form=EmptyForm())
@@ -162,7 +169,9 @@ def delete_coefficient(coefficient_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     award_type_id = row.award_type_id
-    perform(lambda: ops.remove_coefficient(current_user, row), _("Đã xóa hệ số tiền thưởng."))
+    done = _("Đã xóa số lần tiền thưởng.") if row.award_type.is_multiple \
+        else _("Đã xóa hệ số tiền thưởng.")
+    perform(lambda: ops.remove_coefficient(current_user, row), done)
     return redirect(url_for(".edit_award_type", award_type_id=award_type_id,
                             _anchor="coefficients"))
 

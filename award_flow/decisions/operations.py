@@ -19,6 +19,7 @@ from award_flow.catalogue.models import (
     bonus_amount,
     bonus_rounding_on,
     coefficient_in_force,
+    multiple_in_force,
 )
 from award_flow.core.clock import local_today
 from award_flow.core.errors import ValidationError
@@ -102,7 +103,13 @@ def _bonus(award_type: AwardType, issued_on: date) -> Bonus:
     except MissingSetting as exc:
         raise ValidationError(_("Chưa khai báo hệ số tiền thưởng của “%(award)s” áp dụng cho "
                                 "ngày ban hành.", award=paid_by.name)) from exc
-    multiple = award_type.bonus_multiple
+    multiple = None
+    if award_type.is_multiple:
+        try:
+            multiple = multiple_in_force(award_type.id, issued_on)
+        except MissingSetting as exc:
+            raise ValidationError(_("Chưa khai báo số lần tiền thưởng của “%(award)s” áp dụng "
+                                    "cho ngày ban hành.", award=award_type.name)) from exc
     return Bonus(base_salary, applied_coefficient(coefficient, multiple), bonus_amount(
         coefficient, base_salary, bonus_rounding_on(authority_id, issued_on), multiple))
 

@@ -132,16 +132,15 @@ def _coefficients_today(authority) -> dict[str, Decimal]:  # noqa: ANN001
 
 
 def _payment(award: AwardType):  # noqa: ANN202
-    if award.bonus_multiple_of is not None:
-        return (award.bonus_multiple_of.code, award.bonus_multiple), []
-    return None, [(c.coefficient, c.effective_from, c.source) for c in award.coefficients]
+    of = award.bonus_multiple_of.code if award.bonus_multiple_of is not None else None
+    return of, [(c.value, c.effective_from, c.source) for c in award.coefficients]
 
 
 def _expected_payment(coefficient):  # noqa: ANN001, ANN202
-    if isinstance(coefficient, tuple):
-        return (coefficient[0], Decimal(coefficient[1])), []
-    # One coefficient, in force since the Law of 2022, saying where it comes from.
-    return None, [(Decimal(coefficient), date(2024, 1, 1), DEFAULT_COEFFICIENTS_SOURCE)]
+    # One coefficient (or a multiple of another entry's bonus), in force since the Law of
+    # 2022, saying where it comes from.
+    of, value = coefficient if isinstance(coefficient, tuple) else (None, coefficient)
+    return of, [(Decimal(value), date(2024, 1, 1), DEFAULT_COEFFICIENTS_SOURCE)]
 
 
 def test_a_new_authority_gets_the_catalogue_of_the_rules():
@@ -161,7 +160,7 @@ def test_a_household_gets_one_and_a_half_times_what_a_person_gets_whatever_its_c
     assert coefficient["GK_HGD"] == coefficient["GK_CN"]
     household = db.session.scalars(select(AwardType).where(
         AwardType.authority_id == authority.id, AwardType.code == "GK_HGD")).one()
-    assert household.bonus_multiple == Decimal("1.5")
+    assert household.multiple_on(date.today()) == Decimal("1.5")
     assert household.paid_by.code == "GK_CN"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_migrate import check, downgrade, upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from award_flow.extensions import db
@@ -79,8 +79,6 @@ def test_0015_makes_the_default_household_award_a_multiple_and_downgrades(app, t
         after = coefficients()
         assert 11 not in after
         assert after == {k: v for k, v in before.items() if k != 11}
-        db.session.remove()
-        check()  # the models (at head) agree with what 0015 built from data
         db.session.remove()
 
         downgrade(revision="0014")

@@ -100,12 +100,22 @@ def test_the_admin_adds_an_entry_paid_a_multiple_of_another(page: Page) -> None:
     page.get_by_label("Cách tính tiền thưởng").select_option(
         label="Bằng một số lần tiền thưởng của GK_CN: Giấy khen của Chủ tịch Ủy ban nhân dân "
               "thị xã Duyên Hải (Cá nhân)")
-    # Only the fields of the way chosen are shown.
+    # Only the fields of the way chosen are shown; either way the number has its basis.
     expect(coefficient).to_be_hidden()
-    expect(page.get_by_label("Căn cứ của hệ số")).to_be_hidden()
     multiple.fill("2")
+    page.get_by_label("Căn cứ", exact=True).fill("Nghị định 99/2099/NĐ-CP")
     page.get_by_role("button", name="Lưu").click()
     ui.flash("Đã lưu danh mục khen thưởng.")
     row = page.get_by_role("row").filter(has=page.get_by_text("GK_HGD_VH", exact=True))
     expect(row).to_contain_text("2 × tiền thưởng GK_CN")
     expect(row).to_contain_text("1.404.000 đồng")
+
+    # A later rule changes the multiple from the day it takes effect.
+    page.get_by_role("link", name="Sửa GK_HGD_VH").click()
+    new_multiple = page.get_by_role("region", name="Thêm số lần mới")
+    new_multiple.get_by_label("Số lần mới").fill("2,5")
+    new_multiple.get_by_label("Áp dụng từ ngày").fill("2099-01-01")
+    new_multiple.get_by_label("Căn cứ").fill("Nghị định 99/2099/NĐ-CP")
+    new_multiple.get_by_role("button", name="Thêm số lần").click()
+    ui.flash("Đã thêm số lần tiền thưởng.")
+    expect(page.get_by_role("row").filter(has_text="01/01/2099")).to_contain_text("2,5")
