@@ -42,6 +42,10 @@ REVIEWER_ROLES = frozenset(
 )
 #: Roles that sign decisions.
 SIGNER_ROLES = frozenset({Role.CHAIRMAN, Role.VICE_CHAIRMAN})
+#: Roles held by staff of the authority's own agencies (a unit of kind "agency"): its
+#: leaders, and the Council's standing body that appraises every unit's dossiers. Not the
+#: Standing Committee, which seats mass organisations too, nor the admin.
+AGENCY_ROLES = frozenset({Role.SECRETARIAT, Role.CHAIRMAN, Role.VICE_CHAIRMAN})
 #: The Standing Committee's members, who recuse themselves from their own unit's proposals
 #: (RULES.md "Council voting": a member with a conflict of interest does not review).
 RECUSING_ROLES = frozenset({Role.COMMITTEE_MEMBER})

@@ -5,6 +5,11 @@ switch off its own unit), and the last active admin of an authority cannot be de
 or have its unit switched off. The admins' rows are locked while this is checked (PostgreSQL;
 SQLite's write lock is taken at BEGIN), so two admins demoting each other at once cannot
 both succeed.
+
+Two more keep the roles where they belong: the chairman, the vice chairmen and the
+secretariat are staff of one of the authority's agencies (`AGENCY_ROLES`), not of a commune,
+a ward or a mass organisation; and an authority has one active chairman (its row is locked
+while this is checked, so two new chairmen at once cannot both be saved).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from sqlalchemy import select
 
 from award_flow.auth.models import USERNAME, USERNAME_RULE, User
 from award_flow.auth.passwords import password_problem
-from award_flow.auth.roles import Role
+from award_flow.auth.roles import AGENCY_ROLES, Role
 from award_flow.catalogue.defaults import (
     DEFAULT_SECRETARIATS,
     default_decision_texts,
@@ -65,6 +70,33 @@ def _check_admins_remain(actor: User | None, user: User, role: Role, active: boo
                            "quyền hoặc khóa quản trị viên cuối cùng."))
 
 
+def _check_role_fits(user: User | None, role: Role, unit: Unit, active: bool) -> None:
+    """Refuse an account whose role does not fit its unit, or a second active chairman of
+    the authority. An account saved without a change of role, unit or state is left as it
+    is (one made before the rule keeps working until someone changes it)."""
+    if user is not None and (user.role, user.unit_id, user.active) == (role, unit.id, active):
+        return
+    if role in AGENCY_ROLES and unit.kind != UnitKind.AGENCY:
+        raise ValidationError(_("%(role)s là cán bộ một cơ quan của %(authority)s: hãy chọn "
+                                "đơn vị loại “%(kind)s”.", role=role.label,
+                                authority=unit.authority.name, kind=UnitKind.AGENCY.label),
+                              field="unit_id")
+    if role != Role.CHAIRMAN or not active:
+        return
+    db.session.execute(select(Authority.id).where(Authority.id == unit.authority_id)
+                       .with_for_update(key_share=True))
+    other = db.session.scalar(
+        select(User).join(Unit, User.unit_id == Unit.id)
+        .where(Unit.authority_id == unit.authority_id, User.role == Role.CHAIRMAN,
+               User.active.is_(True), User.id != (user.id if user is not None else 0)))
+    if other is not None:
+        raise ValidationError(_("%(authority)s đã có Chủ tịch đang hoạt động: %(name)s "
+                                "(%(username)s). Hãy khóa tài khoản đó trước, hoặc chọn vai "
+                                "trò Phó Chủ tịch UBND.", authority=unit.authority.name,
+                                name=other.full_name, username=other.username),
+                              field="role")
+
+
 def _check_unit_may_stop(actor: User | None, unit: Unit) -> None:
     """Switching a unit off signs its users out: not the acting admin's own unit, nor the unit
     of the authority's last active admins."""
@@ -100,6 +132,13 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
             "%(authority)s không có đơn vị loại “%(kind)s”: chọn một trong các loại %(kinds)s.",
             authority=authority.name, kind=kind.label,
             kinds=", ".join(f"“{k.label}”" for k in kinds)), field="kind")
+    if unit is not None and unit.kind == UnitKind.AGENCY and kind != UnitKind.AGENCY:
+        staff = [u for u in unit.users if u.active and u.role in AGENCY_ROLES]
+        if staff:
+            raise ValidationError(_(
+                "Đơn vị có tài khoản %(roles)s: chỉ một cơ quan có các vai trò này; hãy chuyển "
+                "các tài khoản đó sang cơ quan khác trước.",
+                roles=", ".join(sorted({u.role.label for u in staff}))), field="kind")
     stopping = unit is not None and unit.active and not active
     if stopping:
         _check_unit_may_stop(actor, unit)
@@ -138,6 +177,7 @@ def save_user(actor: User | None, *, username: str, full_name: str, role: Role, 
         raise ValidationError(_("Đơn vị này đã ngừng hoạt động."), field="unit_id")
     if user is not None:
         _check_admins_remain(actor, user, role, active, unit)
+    _check_role_fits(user, role, unit, active)
     if user is None:
         user = User()
         db.session.add(user)
