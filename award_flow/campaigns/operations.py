@@ -3,6 +3,11 @@
 A campaign's and a phase's dates frame what is proposed in them: a phase lies within its
 campaign and beside the other phases, and the achievement year of a proposal filed in them
 stays within their years. What a proposal refers to is not removed.
+
+Each of those checks reads what another request may be changing at the same moment, so each
+first takes the campaign's row (`lock_campaign`): a change to the campaign, to its phases or
+a removal FOR UPDATE, a proposal filed in it FOR SHARE (proposals/operations.py), and reads
+the campaign and its phases again once it holds it.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from award_flow.campaigns.models import Campaign, CampaignKind, Phase
 from award_flow.core import audit
 from award_flow.core.database import flush_unique
 from award_flow.core.display import short_date
-from award_flow.core.errors import NotAllowed, ValidationError
+from award_flow.core.errors import ConflictError, NotAllowed, ValidationError
 from award_flow.core.text import nfc, same_name_key
 from award_flow.extensions import db
 from award_flow.org.models import Authority
@@ -81,6 +87,33 @@ def phase_proposal_counts(campaign: Campaign) -> dict[int, int]:
         .group_by(Proposal.phase_id)).tuples().all())
 
 
+def lock_campaign(campaign: Campaign, *, share: bool = False) -> None:
+    """Wait for a change to the campaign or its phases in progress, hold the next one back
+    until this transaction ends, and read the campaign and its phases as they are then: the
+    caller's copies were loaded before the wait (by the view), and may be out of date.
+
+    `share` (FOR SHARE) is for what is filed in the campaign: filings do not wait for each
+    other, only for a change to the dates or a removal (FOR UPDATE), which waits for them in
+    turn and then counts them. SQLite: the write lock taken at BEGIN (core/database.py)
+    already serialises the writers, and this only reads the rows again. Refused when the
+    campaign was removed meanwhile."""
+    found = db.session.scalar(
+        select(Campaign).where(Campaign.id == campaign.id)
+        .options(selectinload(Campaign.phases))
+        .with_for_update(read=share, of=Campaign)
+        .execution_options(populate_existing=True))
+    if found is None:
+        raise ConflictError(_("Phong trào thi đua này vừa bị xóa. Không có thay đổi nào được "
+                              "lưu; hãy tải lại trang."), field="campaign_id")
+
+
+def check_phase_remains(phase: Phase) -> None:
+    """Refuse a phase removed meanwhile (after `lock_campaign` read its campaign's phases)."""
+    if phase not in phase.campaign.phases:
+        raise ConflictError(_("Đợt thi đua này vừa bị xóa. Không có thay đổi nào được lưu; "
+                              "hãy tải lại trang."), field="phase_id")
+
+
 def _check_years_of_proposals(condition, starts_on: date, ends_on: date) -> None:  # noqa: ANN001
     """The achievement years of the proposals matching `condition` stay within the years of
     the new dates."""
@@ -112,6 +145,9 @@ def save_campaign(actor: User, authority: Authority, data: CampaignData,
         raise ValidationError(taken, field="name")
     _check_order(data.starts_on, data.ends_on)
     if campaign is not None:
+        # A phase being added, or a proposal being filed, for a year the new dates leave out:
+        # wait for it, then see it.
+        lock_campaign(campaign)
         for phase in campaign.phases:
             if phase.starts_on < data.starts_on or phase.ends_on > data.ends_on:
                 raise ValidationError(_(
@@ -136,10 +172,11 @@ def save_phase(actor: User, campaign: Campaign, data: PhaseData,
                phase: Phase | None = None) -> Phase:
     """Add a phase to a campaign, or change one's name or dates."""
     name = _clean_name(data.name, _("Cần nhập tên đợt thi đua."))
-    # Two people adding phases at once: the second waits, then sees the first one's phase
-    # (PostgreSQL; SQLite's write lock is taken at BEGIN).
-    db.session.execute(select(Campaign.id).where(Campaign.id == campaign.id).with_for_update())
-    db.session.expire(campaign, ["phases"])
+    # Two people adding phases at once, or one changing the campaign's dates: the second
+    # waits, then checks against what the first saved.
+    lock_campaign(campaign)
+    if phase is not None:
+        check_phase_remains(phase)
     others = [other for other in campaign.phases if other is not phase]
     clash = next((o for o in others if same_name_key(o.name) == same_name_key(name)), None)
     if clash is not None:
@@ -177,6 +214,9 @@ def save_phase(actor: User, campaign: Campaign, data: PhaseData,
 
 def remove_phase(actor: User, phase: Phase) -> None:
     """Remove a phase no proposal was filed in."""
+    # A proposal being filed in it: wait for it, then count it.
+    lock_campaign(phase.campaign)
+    check_phase_remains(phase)
     count = phase_proposal_counts(phase.campaign).get(phase.id, 0)
     if count:
         raise NotAllowed(ngettext(
@@ -191,6 +231,9 @@ def remove_phase(actor: User, phase: Phase) -> None:
 
 def remove_campaign(actor: User, campaign: Campaign) -> None:
     """Remove a campaign no proposal was filed in (launched by mistake), with its phases."""
+    # A proposal being filed in it, or a phase added: wait for it, then count it (and remove
+    # the phase too).
+    lock_campaign(campaign)
     count = proposal_counts([campaign.id]).get(campaign.id, 0)
     if count:
         raise NotAllowed(ngettext("Không thể xóa phong trào đã có %(num)s tờ trình.",
