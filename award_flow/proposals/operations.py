@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from award_flow.auth.models import User
 from award_flow.campaigns.models import Campaign, Phase
+from award_flow.campaigns.operations import check_phase_remains, lock_campaign
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core import audit
 from award_flow.core.clock import local_today
@@ -109,6 +110,12 @@ def _check_proposal_data(actor: User, data: ProposalData) -> None:
         )
     if data.phase is not None and data.phase.campaign_id != data.campaign.id:
         raise ValidationError(_("Đợt thi đua không thuộc phong trào đã chọn."))
+    # The campaign's and the phase's dates, as the admin changing them at this moment leaves
+    # them; and neither is removed, nor its dates changed, before this proposal is committed
+    # (campaigns/operations.py then sees it).
+    lock_campaign(data.campaign, share=True)
+    if data.phase is not None:
+        check_phase_remains(data.phase)
     _check_achievement_year(data)
 
 
