@@ -13,6 +13,7 @@ from award_flow.catalogue.models import NomineeKind
 from award_flow.core.display import file_size
 from award_flow.core.forms import Form
 from award_flow.proposals.models import (
+    ACHIEVEMENT_SUMMARY_MAX_LENGTH,
     NAME_LABELS,
     PLACE_LABELS,
     AttachmentKind,
@@ -63,7 +64,8 @@ class NomineeForm(Form):
     gender = RadioField(_l("Giới tính"), choices=[], validators=[Optional()])
     priority_group = SelectField(_l("Nhóm ưu tiên"), choices=[], default=PriorityGroup.NONE.value)
     achievement_summary = TextAreaField(_l("Tóm tắt thành tích"),
-                                        validators=[Optional(), Length(max=4000)])
+                                        validators=[Optional(),
+                                                    Length(max=ACHIEVEMENT_SUMMARY_MAX_LENGTH)])
 
     def __init__(self, *args, kind: NomineeKind, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)

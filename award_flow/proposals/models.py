@@ -279,6 +279,11 @@ Index("ix_proposal_state_recent", Proposal.state, Proposal.state_changed_at.desc
       Proposal.id.desc(), Proposal.unit_id, Proposal.submitted_at)
 
 
+#: The longest achievement summary of a nominee, typed in or read from a list (the column is
+#: Text: the limit is the form's and the operations', not the database's).
+ACHIEVEMENT_SUMMARY_MAX_LENGTH = 4000
+
+
 class Nominee(db.Model):
     """Người được đề nghị: an individual, collective or household."""
 

@@ -39,6 +39,7 @@ from award_flow.core.text import fold, nfc
 from award_flow.extensions import db
 from award_flow.proposals import nominee_list
 from award_flow.proposals.models import (
+    ACHIEVEMENT_SUMMARY_MAX_LENGTH,
     Attachment,
     AttachmentKind,
     Gender,
@@ -277,14 +278,18 @@ _NOMINEE_TEXTS = {
     "name": _l("Họ tên hoặc tên tập thể"),
     "position": _l("Chức vụ"),
     "unit_or_address": _l("Đơn vị công tác hoặc địa chỉ"),
+    "achievement_summary": _l("Tóm tắt thành tích"),
 }
+
+#: Limits of the texts whose column has none (Text), as the nominee form sets them.
+_TEXT_LIMITS = {"achievement_summary": ACHIEVEMENT_SUMMARY_MAX_LENGTH}
 
 
 def _check_lengths(**values: str) -> None:
-    """Refuse a text longer than its column (the form says so first; a list read from a
-    spreadsheet is checked here)."""
+    """Refuse a text longer than its column or the form's limit (the form says so first; a
+    list read from a spreadsheet is checked here)."""
     for field, value in values.items():
-        limit = Nominee.__table__.c[field].type.length
+        limit = _TEXT_LIMITS.get(field) or Nominee.__table__.c[field].type.length
         if len(value) > limit:
             raise ValidationError(_("%(what)s dài quá %(n)s ký tự.", what=_NOMINEE_TEXTS[field],
                                     n=limit), field=field)
@@ -323,7 +328,9 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData,
                                 group=data.priority_group.label, kind=data.kind.label.lower()),
                               field="priority_group")
     position, place = nfc(data.position) or "", nfc(data.unit_or_address) or ""
-    _check_lengths(name=name, position=position, unit_or_address=place)
+    summary = nfc(data.achievement_summary) or ""
+    _check_lengths(name=name, position=position, unit_or_address=place,
+                   achievement_summary=summary)
     name_folded = fold(name)
     # Folding can lengthen a name ("ß" → "ss"): refuse rather than overflow the column.
     if len(name_folded) > Nominee.__table__.c.name_folded.type.length:
@@ -345,7 +352,7 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData,
     nominee.position = position
     nominee.unit_or_address = place
     nominee.gender = data.gender if data.kind == NomineeKind.INDIVIDUAL else None
-    nominee.achievement_summary = nfc(data.achievement_summary) or ""
+    nominee.achievement_summary = summary
     nominee.priority_group = data.priority_group
 
 

@@ -16,7 +16,12 @@ from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
 from award_flow.proposals import nominee_list
 from award_flow.proposals import operations as ops
-from award_flow.proposals.models import Gender, Nominee, PriorityGroup
+from award_flow.proposals.models import (
+    ACHIEVEMENT_SUMMARY_MAX_LENGTH,
+    Gender,
+    Nominee,
+    PriorityGroup,
+)
 from award_flow.proposals.models import ProposalState as S
 from tests.factories import PDF_BYTES, make_proposal
 from tests.web_helpers import (
@@ -218,6 +223,10 @@ REFUSED = [
     (people([1, "Nguyễn Văn " + "Út" * 100, "Nam", "", "", "", ""]),
      "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: Họ tên hoặc tên tập thể dài quá "
      "200 ký tự."),
+    # The nominee form's limit (models.ACHIEVEMENT_SUMMARY_MAX_LENGTH), as if typed in.
+    (people([1, "Nguyễn Văn Út", "Nam", "", "", "", "Sản xuất giỏi. " * 300]),
+     "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: Tóm tắt thành tích dài quá 4000 "
+     "ký tự."),
     (workbook([["Họ và tên", "Ngày sinh"], ["Nguyễn Văn Út", "1980"]]),
      "Không dùng được cột “Ngày sinh” (cột B): các cột của danh sách là “STT”, “Họ và tên”, "
      "“Giới tính”, “Chức vụ”, “Đơn vị công tác hoặc địa chỉ”, “Nhóm ưu tiên”, “Tóm tắt thành "
@@ -233,7 +242,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("data", "refusal"), REFUSED,
                          ids=["gender and group", "twice", "unknown gender", "too long",
-                              "unknown column", "cell without heading", "no name column",
+                              "summary too long", "unknown column", "cell without heading", "no name column",
                               "empty", "not a spreadsheet"])
 def test_a_list_with_something_to_fix_adds_nobody(world, draft, data, refusal):
     before = db_snapshot()
@@ -242,6 +251,14 @@ def test_a_list_with_something_to_fix_adds_nobody(world, draft, data, refusal):
     db.session.rollback()
     assert refused.value.message == refusal
     assert db_snapshot() == before
+
+
+def test_a_summary_as_long_as_the_form_takes_is_added_whole(world, draft):
+    summary = "Sản xuất giỏi, " + "x" * (ACHIEVEMENT_SUMMARY_MAX_LENGTH - 15)
+    assert len(summary) == ACHIEVEMENT_SUMMARY_MAX_LENGTH
+    ops.import_nominees(world.officer_a, draft, "ds.xlsx",
+                        people([1, "Nguyễn Văn Út", "Nam", "", "", "", summary]))
+    assert names(draft)[0][5] == summary
 
 
 def test_the_list_checks_against_the_nominees_already_there(world):
