@@ -22,7 +22,7 @@ from award_flow.proposals import operations as ops
 from award_flow.proposals.models import Gender, PriorityGroup, ProposalState
 from award_flow.web import file_size
 from tests.factories import PDF_BYTES, decided_with_one_deferred, make_proposal
-from tests.proposals.test_nominee_list import people
+from tests.proposals.test_nominee_list import import_list, people
 from tests.test_accessibility import in_english
 from tests.test_translations import CATALOGUE
 from tests.web_helpers import flashes, forms
@@ -150,8 +150,8 @@ def test_a_phase_or_campaign_with_one_proposal_says_so_in_the_singular(world):
 def test_a_list_with_one_row_to_fix_says_so_in_the_singular(world):
     draft = make_proposal(world, award="LDTT", nominees=())
     db.session.commit()
-    refusal = _refusal(lambda: ops.import_nominees(
-        world.officer_a, draft, "ds.xlsx", people([1, "Nguyễn Văn Út", "Ông", "", "", "", ""])))
+    refusal = _refusal(lambda: import_list(
+        world.officer_a, draft, people([1, "Nguyễn Văn Út", "Ông", "", "", "", ""])))
     assert refusal.splitlines()[0] == "Nobody was added: 1 row of the list needs fixing."
 
 

@@ -222,7 +222,8 @@ def _column_letter(index: int) -> str:
 
 def read_rows(data: bytes, kind: NomineeKind, max_rows: int) -> list[ListRow]:
     """The filled rows of a list (empty rows skipped), by field; refuses a file that is not
-    a list, or one longer than `max_rows`."""
+    a list, or one longer than `max_rows`. Reads no database: the view calls it before it
+    locks the proposal."""
     workbook = _open(data)
     try:
         rows = _rows(workbook.worksheets[0], kind, max_rows)

@@ -7,7 +7,7 @@ event. Views commit once afterwards; any error rolls the whole request back.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
@@ -378,13 +378,14 @@ def add_nominee(actor: User, proposal: Proposal, data: NomineeData) -> Nominee:
     return nominee
 
 
-def import_nominees(actor: User, proposal: Proposal, filename: str, data: bytes) -> int:
-    """Add every nominee of a filled list (`nominee_list`), with the checks of one nominee
-    typed in, or none: the refusal names each row to fix (up to MAX_REPORTED). Returns how
-    many were added."""
+def import_nominees(actor: User, proposal: Proposal, filename: str,
+                    rows: Sequence[nominee_list.ListRow]) -> int:
+    """Add every nominee of a filled list (the rows `nominee_list.read_rows` read from
+    `filename` for the proposal's kind of nominee), with the checks of one nominee typed in,
+    or none: the refusal names each row to fix (up to MAX_REPORTED). Returns how many were
+    added."""
     _require_edit(actor, proposal)
     kind = proposal.award_type.subject
-    rows = nominee_list.read_rows(data, kind, current_app.config["NOMINEE_LIST_MAX_ROWS"])
     wrong: list[str] = []
     namesakes = _namesakes(proposal)
     for row in rows:

@@ -710,16 +710,33 @@ def blank_nominee_list(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/nominees/list")
 @login_required
 def import_nominee_list(proposal_id: int):
-    proposal = _editable_proposal(proposal_id, for_update=True)
+    proposal = _editable_proposal(proposal_id)
     form = NomineeListForm(prefix=NOMINEE_LIST_PREFIX)
+    refused = _back_to(proposal.id, "nominees", list=LIST_REFUSED)
     if not form.validate_on_submit():
         _flash_errors(form)
-        return go_to(_back_to(proposal.id, "nominees", list=LIST_REFUSED))
+        return go_to(refused)
     upload_file = form.file.data
-    name = upload_file.filename or ""
-    done = perform(lambda: ops.import_nominees(current_user, proposal, name, upload_file.read()))
-    if not done.ok:  # the list form stays open under its refusal, to send the fixed file
-        return go_to(_back_to(proposal.id, "nominees", list=LIST_REFUSED))
+    name, data = upload_file.filename or "", upload_file.read()
+    max_rows = current_app.config["NOMINEE_LIST_MAX_ROWS"]
+    kind = proposal.award_type.subject
+    # Read the sheet before the proposal is locked (and on SQLite, before the write lock
+    # every POST takes): reading does not touch the database, and a large list takes a
+    # while. The rows are then added, all or none, under the lock.
+    db.session.rollback()
+    read = perform(lambda: nominee_list.read_rows(data, kind, max_rows))
+    if not read.ok:  # the list form stays open under its refusal, to send the fixed file
+        return go_to(refused)
+    proposal = _editable_proposal(proposal_id, for_update=True)
+
+    def add() -> int:
+        now = proposal.award_type.subject  # the award changed meanwhile: its columns
+        rows = read.value if now == kind else nominee_list.read_rows(data, now, max_rows)
+        return ops.import_nominees(current_user, proposal, name, rows)
+
+    done = perform(add)
+    if not done.ok:
+        return go_to(refused)
     flash(ngettext("Đã thêm %(num)s trường hợp từ danh sách.",
                    "Đã thêm %(num)s trường hợp từ danh sách.", done.value), "success")
     return go_to(_back_to(proposal.id, "nominees"))

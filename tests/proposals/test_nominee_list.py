@@ -4,12 +4,15 @@ added all at once, with the checks of one nominee typed in, or not at all."""
 from __future__ import annotations
 
 import io
+import sqlite3
 import unicodedata
 import zipfile
 
 import pytest
+from flask import current_app
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
 
 from award_flow.catalogue.models import NomineeKind
 from award_flow.core.errors import ValidationError
@@ -21,6 +24,7 @@ from award_flow.proposals.models import (
     Gender,
     Nominee,
     PriorityGroup,
+    Proposal,
 )
 from award_flow.proposals.models import ProposalState as S
 from tests.factories import PDF_BYTES, make_proposal
@@ -51,6 +55,14 @@ def workbook(rows: list[list[object]]) -> bytes:
 
 def people(*rows: list[object]) -> bytes:
     return workbook([PEOPLE_HEADINGS, *rows])
+
+
+def import_list(actor, proposal, data: bytes) -> int:  # noqa: ANN001
+    """Read a list and add its rows, as the view does (reading before it locks the
+    proposal)."""
+    rows = nominee_list.read_rows(data, proposal.award_type.subject,
+                                  current_app.config["NOMINEE_LIST_MAX_ROWS"])
+    return ops.import_nominees(actor, proposal, "ds.xlsx", rows)
 
 
 def names(proposal) -> list[tuple]:  # noqa: ANN001
@@ -186,7 +198,7 @@ def test_the_officer_downloads_the_blank_list_and_sends_it_back_filled(client, w
 
 
 def test_cells_are_read_as_people_write_them(world, draft):
-    added = ops.import_nominees(world.officer_a, draft, "ds.xlsx", workbook([
+    added = import_list(world.officer_a, draft, workbook([
         # Another order, a heading with a star, "TT", and no summary column.
         ["TT", "Nhóm ưu tiên", "Họ và tên *", "giới tính", "Chức danh", "Địa chỉ"],
         [1, "cong nhan", unicodedata.normalize("NFD", "Thạch Thị Ánh"), "NỮ", "Công nhân",
@@ -247,7 +259,7 @@ REFUSED = [
 def test_a_list_with_something_to_fix_adds_nobody(world, draft, data, refusal):
     before = db_snapshot()
     with pytest.raises(ValidationError) as refused:
-        ops.import_nominees(world.officer_a, draft, "ds.xlsx", data)
+        import_list(world.officer_a, draft, data)
     db.session.rollback()
     assert refused.value.message == refusal
     assert db_snapshot() == before
@@ -256,7 +268,7 @@ def test_a_list_with_something_to_fix_adds_nobody(world, draft, data, refusal):
 def test_a_summary_as_long_as_the_form_takes_is_added_whole(world, draft):
     summary = "Sản xuất giỏi, " + "x" * (ACHIEVEMENT_SUMMARY_MAX_LENGTH - 15)
     assert len(summary) == ACHIEVEMENT_SUMMARY_MAX_LENGTH
-    ops.import_nominees(world.officer_a, draft, "ds.xlsx",
+    import_list(world.officer_a, draft,
                         people([1, "Nguyễn Văn Út", "Nam", "", "", "", summary]))
     assert names(draft)[0][5] == summary
 
@@ -265,11 +277,11 @@ def test_the_list_checks_against_the_nominees_already_there(world):
     proposal = make_proposal(world, award="LDTT")  # Nguyễn Văn Út, a farmer of Ấp Cây Da
     db.session.commit()
     with pytest.raises(ValidationError, match="Dòng 2: “Nguyễn Văn Út” đã có"):
-        ops.import_nominees(world.officer_a, proposal, "ds.xlsx",
+        import_list(world.officer_a, proposal,
                             people([1, "Nguyễn Văn Út", "Nam", "", "Ấp Cây Da", "", ""]))
     db.session.rollback()
     # A namesake told apart by his unit is another person.
-    ops.import_nominees(world.officer_a, proposal, "ds.xlsx",
+    import_list(world.officer_a, proposal,
                         people([1, "Nguyễn Văn Út", "Nam", "", "Ấp Giồng Giếng", "", ""]))
     assert proposal.nominee_count == 3
 
@@ -278,13 +290,13 @@ def test_a_collectives_list_has_no_gender_and_small_collectives_come_first(world
     proposal = make_proposal(world, award="GK_TT", nominees=())
     # The place headed as a person's (as blank lists were before their headings differed by
     # kind) is read all the same.
-    ops.import_nominees(world.officer_a, proposal, "ds.xlsx", workbook([
+    import_list(world.officer_a, proposal, workbook([
         ["Tên tập thể", "Đơn vị công tác hoặc địa chỉ", "Nhóm ưu tiên"],
         ["Tổ tự quản ấp Cây Da", "xã Long Hữu", "Tập thể nhỏ"]]))
     assert names(proposal) == [("Tổ tự quản ấp Cây Da", None, "", "xã Long Hữu",
                                 PriorityGroup.SMALL_COLLECTIVE, "")]
     with pytest.raises(ValidationError, match="Không dùng được cột “Giới tính”"):
-        ops.import_nominees(world.officer_a, proposal, "ds.xlsx", workbook([
+        import_list(world.officer_a, proposal, workbook([
             ["Tên tập thể", "Giới tính"], ["Chi đoàn ấp Cây Da", "Nam"]]))
 
 
@@ -294,13 +306,13 @@ def test_more_rows_than_allowed_are_refused_before_any_is_checked(app, world, dr
     rows = [[i, f"Người thứ {i}", "Nam", "", "", "", ""] for i in range(1, 4)]
     with pytest.raises(ValidationError, match="Danh sách dài quá 2 dòng: hãy chia thành nhiều "
                                               "tờ trình."):
-        ops.import_nominees(world.officer_a, draft, "ds.xlsx", people(*rows))
+        import_list(world.officer_a, draft, people(*rows))
 
 
 def test_a_spreadsheet_that_unpacks_too_large_is_not_read(world, draft, monkeypatch):
     monkeypatch.setattr(nominee_list, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(ValidationError, match="quá lớn để đọc"):
-        ops.import_nominees(world.officer_a, draft, "ds.xlsx",
+        import_list(world.officer_a, draft,
                             people([1, "Nguyễn Văn " + "A" * 2000, "Nam", "", "", "", ""]))
 
 
@@ -310,7 +322,7 @@ def test_a_word_file_is_not_a_list(world, draft):
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<document/>")
     with pytest.raises(ValidationError, match=r"phải là tệp Excel \(\.xlsx\)"):
-        ops.import_nominees(world.officer_a, draft, "ds.xlsx", docx.getvalue())
+        import_list(world.officer_a, draft, docx.getvalue())
 
 
 # --- who may ---------------------------------------------------------------------------
@@ -380,7 +392,7 @@ def test_a_spreadsheet_whose_sheet_is_broken_is_refused_with_a_message(world, dr
             target.writestr(entry, content)
     before = db_snapshot()
     with pytest.raises(ValidationError, match="Không đọc được tệp Excel này"):
-        ops.import_nominees(world.officer_a, draft, "ds.xlsx", broken.getvalue())
+        import_list(world.officer_a, draft, broken.getvalue())
     db.session.rollback()
     assert db_snapshot() == before
 
@@ -388,9 +400,82 @@ def test_a_spreadsheet_whose_sheet_is_broken_is_refused_with_a_message(world, dr
 def test_a_long_list_of_rows_to_fix_says_the_first_twenty_one_a_line(world, draft):
     rows = [[i, f"Người thứ {i}", "", "", "", "", ""] for i in range(1, 26)]  # no gender
     with pytest.raises(ValidationError) as refused:
-        ops.import_nominees(world.officer_a, draft, "ds.xlsx", people(*rows))
+        import_list(world.officer_a, draft, people(*rows))
     lines = refused.value.message.split("\n")
     assert lines[0] == "Chưa thêm ai: 25 dòng của danh sách cần sửa."
     assert lines[1:21] == [f"Dòng {i + 1}: Cần chọn giới tính của người được đề nghị."
                            for i in range(1, 21)]
     assert lines[21:] == ["… và 5 dòng nữa."]
+
+
+# --- read before the proposal is locked, added under the lock ---------------------------
+
+
+def proposal_is_free(proposal_id: int) -> bool:
+    """Whether another connection could lock the proposal now: on PostgreSQL its row, on
+    SQLite the database's write lock (every POST takes it with BEGIN IMMEDIATE)."""
+    if db.engine.dialect.name == "sqlite":
+        probe = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            probe.close()
+    with db.engine.connect() as connection:
+        try:
+            connection.execute(text("SELECT id FROM proposal WHERE id = :id FOR UPDATE NOWAIT"),
+                               {"id": proposal_id})
+            return True
+        except OperationalError:
+            return False
+        finally:
+            connection.rollback()
+
+
+def test_the_list_is_read_before_the_proposal_is_locked(client, world, login, draft,
+                                                         monkeypatch):
+    read_rows, free, proposal_id = nominee_list.read_rows, [], draft.id
+
+    def reading_rows(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        free.append(proposal_is_free(proposal_id))
+        return read_rows(*args, **kwargs)
+
+    monkeypatch.setattr(nominee_list, "read_rows", reading_rows)
+    login(world.officer_a)
+    form = page_form(client, f"/proposals/{draft.id}", f"/proposals/{draft.id}/nominees/list")
+    response = client.post(form.action, data=form.data(**{"list-file": (io.BytesIO(people(
+        [1, "Nguyễn Văn Út", "Nam", "", "", "", ""])), "danh-sach.xlsx")}))
+
+    assert response.headers["Location"].endswith("#nominees")
+    assert free == [True]
+    assert [n[0] for n in names(draft)] == ["Nguyễn Văn Út"]
+
+
+def test_a_list_read_for_an_award_changed_meanwhile_is_read_again_for_the_new_one(
+        client, world, login, draft, monkeypatch):
+    """The rows are read for the award's kind of nominee before the proposal is locked; if
+    the award changes meanwhile (to one for collectives), they are read again under the
+    lock, for its columns."""
+    read_rows = nominee_list.read_rows
+
+    def award_changed_meanwhile(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        rows = read_rows(*args, **kwargs)
+        if not db.session.get(Proposal, draft.id).award_type.subject.value == "collective":
+            db.session.execute(update(Proposal).where(Proposal.id == draft.id).values(
+                award_type_id=world.awards["GK_TT"].id))
+            db.session.commit()
+        return rows
+
+    monkeypatch.setattr(nominee_list, "read_rows", award_changed_meanwhile)
+    login(world.officer_a)
+    form = page_form(client, f"/proposals/{draft.id}", f"/proposals/{draft.id}/nominees/list")
+    response = client.post(form.action, data=form.data(**{"list-file": (io.BytesIO(people(
+        [1, "Nguyễn Văn Út", "Nam", "", "", "", ""])), "danh-sach.xlsx")}))
+
+    page = client.get(response.headers["Location"]).text
+    assert any(category == "error" and message.startswith("Không dùng được cột “Giới tính”")
+               for category, message in flashes(page))
+    assert names(draft) == []
