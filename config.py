@@ -49,8 +49,9 @@ class Config:
     #: room for one more file of the largest size).
     MIN_FREE_UPLOAD_BYTES = int(os.environ.get("MIN_FREE_UPLOAD_BYTES",
                                                str(MAX_ATTACHMENT_BYTES)))
-    #: A list of nominees read from a spreadsheet has at most this many rows (a decision's
-    #: annex beyond it is better split over several proposals).
+    #: A list of nominees read from a spreadsheet has at most this many rows below its
+    #: headings, empty ones included (a decision's annex beyond it is better split over
+    #: several proposals): reading stops there, whatever size the file says its sheet is.
     NOMINEE_LIST_MAX_ROWS = int(os.environ.get("NOMINEE_LIST_MAX_ROWS", "2000"))
     # The request may carry a little more than one file (form fields, multipart framing).
     MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 512 * 1024

@@ -192,10 +192,11 @@ def _open(data: bytes):  # noqa: ANN202 - an openpyxl read-only workbook
         raise ValidationError(str(_UNREADABLE)) from exc
 
 
-def _headings(cells: list[str], columns: list[Column]) -> dict[int, str]:
-    """Column index → field, from the heading row; refuses a heading that is not ours."""
+def _headings(cells: dict[int, str], columns: list[Column]) -> dict[int, str]:
+    """Column index → field, from the heading row's filled cells; refuses a heading that is
+    not ours."""
     fields: dict[int, str] = {}
-    for index, heading in enumerate(cells):
+    for index, heading in cells.items():
         key = fold(heading).rstrip(" *:")
         if not key:
             continue
@@ -222,8 +223,8 @@ def _column_letter(index: int) -> str:
 
 def read_rows(data: bytes, kind: NomineeKind, max_rows: int) -> list[ListRow]:
     """The filled rows of a list (empty rows skipped), by field; refuses a file that is not
-    a list, or one longer than `max_rows`. Reads no database: the view calls it before it
-    locks the proposal."""
+    a list, or one longer than `max_rows` (empty rows included, see `_rows`). Reads no
+    database: the view calls it before it locks the proposal."""
     workbook = _open(data)
     try:
         rows = _rows(workbook.worksheets[0], kind, max_rows)
@@ -239,29 +240,52 @@ def read_rows(data: bytes, kind: NomineeKind, max_rows: int) -> list[ListRow]:
     return rows
 
 
+def _filled(cells: tuple) -> dict[int, str]:
+    """Column index → text of a row's cells that hold something, in column order. A row is
+    as long as its last cell, which may be column XFD (16,384): its empty cells (None) are
+    passed over, and only the others cleaned."""
+    if cells.count(None) == len(cells):  # at C speed, however long the row
+        return {}
+    return {index: text for index, value in enumerate(cells)
+            if value is not None and (text := _text(value))}
+
+
 def _rows(sheet, kind: NomineeKind, max_rows: int) -> list[ListRow]:  # noqa: ANN001
     columns = columns_for(kind)
+    # The read-only reader pads every row to the dimension the file declares, and yields
+    # each row missing up to it: a file of 5 KB declaring "A1:XFD1048576" is a million rows
+    # of 16,384 cells, read for a quarter of an hour. Undeclared, a row is as long as its
+    # last cell and a missing row is empty; and every line read counts, empty or not, so
+    # the reading stops `max_rows` lines below the headings whatever the file says.
+    sheet.reset_dimensions()
     fields: dict[int, str] | None = None
+    heading_line = 0
     rows: list[ListRow] = []
     for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        texts = [_text(value) for value in cells]
-        if not any(texts):
+        filled = _filled(cells)
+        values = {} if fields is None else {field: filled.get(index, "")
+                                            for index, field in fields.items()}
+        values.pop("no", None)
+        if line - heading_line > max_rows:
+            if any(values.values()):
+                raise ValidationError(_("Danh sách dài quá %(n)s dòng: hãy chia thành nhiều "
+                                        "tờ trình.", n=max_rows))
+            raise ValidationError(_("Danh sách có quá %(n)s dòng, kể cả dòng trống: hãy xóa "
+                                    "những dòng trống thừa (thường ở cuối bảng) rồi gửi lại.",
+                                    n=max_rows))
+        if not filled:
             continue
         if fields is None:  # the first row with anything in it: the headings
-            fields = _headings(texts, columns)
+            fields = _headings(filled, columns)
+            heading_line = line
             continue
-        stray = next((i for i, text in enumerate(texts) if text and i not in fields), None)
+        stray = next((index for index in filled if index not in fields), None)
         if stray is not None:
             raise ValidationError(_("Dòng %(line)s có nội dung ở cột %(col)s, cột không có tiêu "
                                     "đề: hãy ghi vào đúng cột của danh sách.", line=line,
                                     col=_column_letter(stray)))
-        values = {field: texts[index] for index, field in fields.items() if index < len(texts)}
-        values.pop("no", None)
         if not any(values.values()):
             continue  # a row with only its number
-        if len(rows) == max_rows:
-            raise ValidationError(_("Danh sách dài quá %(n)s dòng: hãy chia thành nhiều tờ "
-                                    "trình.", n=max_rows))
         rows.append(ListRow(line=line, values=values))
     return rows
 

@@ -4,9 +4,12 @@ added all at once, with the checks of one nominee typed in, or not at all."""
 from __future__ import annotations
 
 import io
+import re
 import sqlite3
+import time
 import unicodedata
 import zipfile
+from collections import Counter
 
 import pytest
 from flask import current_app
@@ -479,3 +482,147 @@ def test_a_list_read_for_an_award_changed_meanwhile_is_read_again_for_the_new_on
     assert any(category == "error" and message.startswith("Không dùng được cột “Giới tính”")
                for category, message in flashes(page))
     assert names(draft) == []
+
+
+# --- a sheet larger than it looks: reading stops a list's length below the headings ------
+
+
+def declaring(rows: list[list[object]], last_cell: str, beyond: str = "") -> bytes:
+    """A list of `rows` whose sheet declares that it reaches `last_cell` (openpyxl writes the
+    true extent), followed by the sheet's XML `beyond` (rows the file holds after the list)."""
+    source, out = zipfile.ZipFile(io.BytesIO(workbook(rows))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                content, found = re.subn(rb'<dimension ref="[^"]*"\s*/>',
+                                         f'<dimension ref="A1:{last_cell}"/>'.encode(), content)
+                assert found == 1
+                content = content.replace(b"</sheetData>", f"{beyond}</sheetData>".encode())
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+#: The last cell of the largest sheet Excel has: 16,384 columns and 1,048,576 rows.
+LAST_CELL = "XFD1048576"
+
+
+class ReadTooMuch(BaseException):
+    """Not an Exception: read_rows would take it for a broken file and say so."""
+
+
+@pytest.fixture
+def reading(monkeypatch) -> Counter:  # noqa: ANN001
+    """What reading a list costs: the sheet's lines read, the cells they hold (as openpyxl
+    gives them), and the cells cleaned (`_text`). Far beyond what a list of
+    NOMINEE_LIST_MAX_ROWS takes, reading is stopped (an unbounded read would take minutes)."""
+    read: Counter = Counter()
+    load, clean = nominee_list.load_workbook, nominee_list._text
+
+    def counting_load(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        book = load(*args, **kwargs)
+        sheet = book.worksheets[0]
+        iter_rows = sheet.iter_rows
+
+        def counting_rows(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            for cells in iter_rows(*args, **kwargs):
+                read["lines"] += 1
+                read["cells"] += len(cells)
+                if read["lines"] > 10_000:
+                    raise ReadTooMuch(f"{read['lines']} lines read")
+                yield cells
+
+        sheet.iter_rows = counting_rows
+        return book
+
+    def counting_clean(value: object) -> str:
+        read["cleaned"] += 1
+        if read["cleaned"] > 100_000:
+            raise ReadTooMuch(f"{read['cleaned']} cells cleaned")
+        return clean(value)
+
+    monkeypatch.setattr(nominee_list, "load_workbook", counting_load)
+    monkeypatch.setattr(nominee_list, "_text", counting_clean)
+    return read
+
+
+def blank_lines_refusal(n: int) -> str:
+    return (f"Danh sách có quá {n} dòng, kể cả dòng trống: hãy xóa những dòng trống thừa "
+            f"(thường ở cuối bảng) rồi gửi lại.")
+
+
+def test_a_tiny_file_declaring_the_largest_sheet_is_refused_a_list_s_length_below(
+        app, world, draft, reading):
+    """5 KB: one person, and an empty cell in the sheet's last row. Read as the file declares
+    it, that is a million rows of 16,384 cells: a quarter of an hour, the proposal locked."""
+    max_rows = app.config["NOMINEE_LIST_MAX_ROWS"]
+    data = declaring([PEOPLE_HEADINGS, [1, "Nguyễn Văn Út", "Nam", "", "", "", ""]],
+                     LAST_CELL, '<row r="1048576"><c r="A1048576"/></row>')
+    assert len(data) < 6000
+    before = db_snapshot()
+    started = time.monotonic()
+    with pytest.raises(ValidationError) as refused:
+        import_list(world.officer_a, draft, data)
+    took = time.monotonic() - started
+    db.session.rollback()
+    assert refused.value.message == blank_lines_refusal(max_rows)
+    assert db_snapshot() == before
+    # Read down to one line more than a list may have below its headings, and each line
+    # as long as its cells, not the 16,384 columns declared.
+    assert reading["lines"] == 1 + max_rows + 1
+    assert reading["cells"] <= 2 * len(PEOPLE_HEADINGS)
+    assert reading["cleaned"] <= 2 * len(PEOPLE_HEADINGS)
+    assert took < 5, f"{took:.1f} s"
+
+
+def test_a_list_whose_sheet_declares_more_than_it_holds_reads_as_what_it_holds(
+        world, draft, reading):
+    data = declaring([PEOPLE_HEADINGS, [1, "Nguyễn Văn Út", "Nam", "Nông dân", "Ấp Cây Da",
+                                        "Nông dân", "Sản xuất giỏi"]], LAST_CELL)
+    assert import_list(world.officer_a, draft, data) == 1
+    assert names(draft) == [("Nguyễn Văn Út", Gender.MALE, "Nông dân", "Ấp Cây Da",
+                             PriorityGroup.FARMER, "Sản xuất giỏi")]
+    assert (reading["lines"], reading["cells"]) == (2, 2 * len(PEOPLE_HEADINGS))
+
+
+def test_rows_reaching_the_last_column_are_read_to_the_limit_and_their_empty_cells_passed_over(
+        app, world, draft, reading, monkeypatch):
+    """Each row of the file holds a cell in column XFD: openpyxl gives it as 16,384 cells,
+    which are not cleaned one by one; and the lines stop at the limit."""
+    monkeypatch.setitem(app.config, "NOMINEE_LIST_MAX_ROWS", 500)
+    far = "".join(f'<row r="{line}"><c r="XFD{line}" s="0"/></row>' for line in range(3, 3000))
+    data = declaring([PEOPLE_HEADINGS, [1, "Nguyễn Văn Út", "Nam", "", "", "", ""]],
+                     LAST_CELL, far)
+    started = time.monotonic()
+    with pytest.raises(ValidationError, match=re.escape(blank_lines_refusal(500))):
+        import_list(world.officer_a, draft, data)
+    took = time.monotonic() - started
+    assert reading["lines"] == 1 + 500 + 1
+    assert reading["cleaned"] <= 2 * len(PEOPLE_HEADINGS)
+    assert took < 5, f"{took:.1f} s"
+
+
+def test_a_cell_far_right_of_the_headings_is_still_refused_not_dropped(world, draft):
+    data = declaring([PEOPLE_HEADINGS, [1, "Nguyễn Văn Út", "Nam", "", "", "", ""]],
+                     LAST_CELL, '<row r="3"><c r="B3" t="inlineStr"><is><t>Lê Văn Tám</t></is>'
+                                '</c><c r="XFD3" t="inlineStr"><is><t>ghi chú</t></is></c></row>')
+    with pytest.raises(ValidationError, match="Dòng 3 có nội dung ở cột XFD, cột không có "
+                                              "tiêu đề"):
+        import_list(world.officer_a, draft, data)
+
+
+def test_the_officer_sending_a_tiny_file_declaring_the_largest_sheet_is_told_at_once(
+        app, client, world, login, draft, reading):
+    login(world.officer_a)
+    form = page_form(client, f"/proposals/{draft.id}", f"/proposals/{draft.id}/nominees/list")
+    before = db_snapshot()
+    data = declaring([PEOPLE_HEADINGS], LAST_CELL, '<row r="1048576"><c r="A1048576"/></row>')
+
+    response = client.post(form.action, data=form.data(
+        **{"list-file": (io.BytesIO(data), "danh-sach.xlsx")}))
+
+    assert response.headers["Location"].endswith("list=refused#nominees")
+    page = client.get(response.headers["Location"]).text
+    assert ("error", blank_lines_refusal(app.config["NOMINEE_LIST_MAX_ROWS"])) in flashes(page)
+    assert db_snapshot() == before
+    assert reading["cleaned"] <= len(PEOPLE_HEADINGS)
