@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -44,6 +45,13 @@ from award_flow.proposals.models import (
 #: A filled list is an XLSX of at most the attachment size; unpacked, its XML may be larger
 #: than that, but not this much (a "zip bomb" is refused before it is read).
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+#: The cells a sheet may hold per row a list may have: openpyxl parses every cell the file
+#: holds, filled or not, at some microseconds each, so a file of a few MB full of empty
+#: cells would keep a request busy for a minute. A list's columns, and a template formatted
+#: well beyond them, fit many times over.
+MAX_CELLS_PER_ROW = 64
+#: A cell element of a sheet's XML ("<c r=…>", "<c/>", or with a prefix, "<x:c …>").
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 #: Errors said at once: enough to fix a sheet in one go, not a wall of text.
 MAX_REPORTED = 20
 #: The blank list's hidden sheet of drop-down choices (the list itself is the first sheet).
@@ -179,12 +187,37 @@ _UNREADABLE = _l("Không đọc được tệp Excel này. Hãy lưu lại danh 
                  "lại.")
 
 
-def _open(data: bytes):  # noqa: ANN202 - an openpyxl read-only workbook
+def _cell_count(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, stop_after: int) -> int:
+    """The cell elements of a sheet's XML, counted as it unpacks (up to `stop_after`)."""
+    count, tail = 0, b""
+    with archive.open(entry) as stream:
+        while chunk := stream.read(1 << 20):
+            text = tail + chunk
+            # A tag cut between two chunks is found in the next one, which begins with the
+            # last bytes of this one: here, only the tags that begin before those count.
+            cut = max(0, len(text) - 64)
+            count += sum(1 for found in _CELL.finditer(text) if found.start() < cut)
+            tail = text[cut:]
+            if count > stop_after:
+                return count
+    return count + len(_CELL.findall(tail))
+
+
+def _open(data: bytes, max_rows: int):  # noqa: ANN202 - an openpyxl read-only workbook
     if detect_kind(data[:8], io.BytesIO(data)) != "xlsx":
         raise ValidationError(_("Danh sách phải là tệp Excel (.xlsx), lưu từ mẫu tải về."))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if sum(entry.file_size for entry in archive.infolist()) > MAX_UNPACKED_BYTES:
             raise ValidationError(_("Tệp Excel này quá lớn để đọc."))
+        budget = (max_rows + 1) * MAX_CELLS_PER_ROW
+        cells = 0
+        for entry in archive.infolist():
+            if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+                cells += _cell_count(archive, entry, budget - cells)
+        if cells > budget:
+            raise ValidationError(_("Tệp Excel này có quá nhiều ô (kể cả ô trống đã định "
+                                    "dạng) để đọc: hãy chép danh sách sang mẫu tải về rồi "
+                                    "gửi lại."))
     try:
         # Read-only streams the sheet; openpyxl parses its XML with defusedxml.
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -225,7 +258,7 @@ def read_rows(data: bytes, kind: NomineeKind, max_rows: int) -> list[ListRow]:
     """The filled rows of a list (empty rows skipped), by field; refuses a file that is not
     a list, or one longer than `max_rows` (empty rows included, see `_rows`). Reads no
     database: the view calls it before it locks the proposal."""
-    workbook = _open(data)
+    workbook = _open(data, max_rows)
     try:
         rows = _rows(workbook.worksheets[0], kind, max_rows)
     except ValidationError:

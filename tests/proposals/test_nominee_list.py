@@ -14,6 +14,7 @@ from collections import Counter
 import pytest
 from flask import current_app
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import OperationalError
 
@@ -626,3 +627,38 @@ def test_the_officer_sending_a_tiny_file_declaring_the_largest_sheet_is_told_at_
     assert ("error", blank_lines_refusal(app.config["NOMINEE_LIST_MAX_ROWS"])) in flashes(page)
     assert db_snapshot() == before
     assert reading["cleaned"] <= len(PEOPLE_HEADINGS)
+
+
+def test_a_file_holding_more_cells_than_a_list_takes_is_refused_before_it_is_parsed(
+        app, world, draft, reading, monkeypatch):
+    """Cells the file really holds, empty ones too: openpyxl parses each of them, however
+    the rows are read. They are counted as the sheet unpacks, before it is parsed."""
+    monkeypatch.setitem(app.config, "NOMINEE_LIST_MAX_ROWS", 10)
+    budget = 11 * nominee_list.MAX_CELLS_PER_ROW
+    width = (budget - 14) // 5  # the headings' and the person's 14 cells, then 5 rows
+    fits = "".join(f'<row r="{line}">' + "".join(f'<c r="{get_column_letter(c)}{line}"/>'
+                                                 for c in range(1, width + 1)) + "</row>"
+                   for line in range(3, 8))
+    rows = [PEOPLE_HEADINGS, [1, "Nguyễn Văn Út", "Nam", "", "", "", ""]]
+    assert [r.values["name"] for r in nominee_list.read_rows(
+        declaring(rows, "J100", fits), NomineeKind.INDIVIDUAL, 10)] == ["Nguyễn Văn Út"]
+
+    too_many = fits + '<row r="9"><x:c r="A9"/><c r="B9"></c>' + "<c/>" * 60 + "</row>"
+    before = dict(reading)
+    with pytest.raises(ValidationError, match="Tệp Excel này có quá nhiều ô"):
+        nominee_list.read_rows(declaring(rows, "J100", too_many), NomineeKind.INDIVIDUAL, 10)
+    assert reading == before  # refused before openpyxl read a line
+
+
+@pytest.mark.parametrize("cut", range(0, 70, 7))
+def test_cells_are_counted_whatever_chunk_their_tag_is_cut_by(cut, monkeypatch):
+    xml = b"<sheetData>" + b" " * cut + b'<row r="1"><c r="A1"/><x:c r="B1"></x:c><c>' \
+        b"<v>1</v></c><cols><col min=\"1\"/></cols></row></sheetData>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", xml * 3)
+    read = io.BytesIO(out.getvalue())
+    original = zipfile.ZipExtFile.read
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", lambda self, n=-1: original(self, 70))
+    with zipfile.ZipFile(read) as archive:
+        assert nominee_list._cell_count(archive, archive.infolist()[0], 1000) == 9
