@@ -252,7 +252,9 @@ def _proposal_data(form: ProposalForm) -> ops.ProposalData:
     campaign = db.session.get(Campaign, form.campaign_id.data)
     award_type = db.session.get(AwardType, form.award_type_id.data)
     phase = db.session.get(Phase, form.phase_id.data) if form.phase_id.data else None
-    if campaign is None or award_type is None:
+    # Offered by the form's choices a moment ago: gone only if removed since (the form
+    # refuses one removed before the request).
+    if campaign is None or award_type is None or (form.phase_id.data and phase is None):
         abort(400)
     return ops.ProposalData(title=form.title.data, achievement=form.achievement.data,
                             campaign=campaign, award_type=award_type, phase=phase,
