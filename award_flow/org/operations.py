@@ -74,14 +74,15 @@ def _check_role_fits(user: User | None, role: Role, unit: Unit, active: bool) ->
     """Refuse an account whose role does not fit its unit, or a second active chairman of
     the authority. An account saved without a change of role, unit or state is left as it
     is (one made before the rule keeps working until someone changes it)."""
-    if user is not None and (user.role, user.unit_id, user.active) == (role, unit.id, active):
-        return
+    if not active or (user is not None
+                      and (user.role, user.unit_id, user.active) == (role, unit.id, active)):
+        return  # a locked account signs nothing: locking a misplaced one is always allowed
     if role in AGENCY_ROLES and unit.kind != UnitKind.AGENCY:
         raise ValidationError(_("%(role)s là cán bộ một cơ quan của %(authority)s: hãy chọn "
                                 "đơn vị loại “%(kind)s”.", role=role.label,
                                 authority=unit.authority.name, kind=UnitKind.AGENCY.label),
                               field="unit_id")
-    if role != Role.CHAIRMAN or not active:
+    if role != Role.CHAIRMAN:
         return
     db.session.execute(select(Authority.id).where(Authority.id == unit.authority_id)
                        .with_for_update(key_share=True))

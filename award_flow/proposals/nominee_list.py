@@ -211,9 +211,11 @@ def _open(data: bytes, max_rows: int):  # noqa: ANN202 - an openpyxl read-only w
             raise ValidationError(_("Tệp Excel này quá lớn để đọc."))
         budget = (max_rows + 1) * MAX_CELLS_PER_ROW
         cells = 0
+        # Every entry: the workbook's rels may put a sheet under any name.
         for entry in archive.infolist():
-            if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
-                cells += _cell_count(archive, entry, budget - cells)
+            cells += _cell_count(archive, entry, budget - cells)
+            if cells > budget:
+                break
         if cells > budget:
             raise ValidationError(_("Tệp Excel này có quá nhiều ô (kể cả ô trống đã định "
                                     "dạng) để đọc: hãy chép danh sách sang mẫu tải về rồi "
