@@ -9,7 +9,9 @@ both succeed.
 Two more keep the roles where they belong: the chairman, the vice chairmen and the
 secretariat are staff of one of the authority's agencies (`AGENCY_ROLES`), not of a commune,
 a ward or a mass organisation; and an authority has one active chairman (its row is locked
-while this is checked, so two new chairmen at once cannot both be saved).
+while this is checked, so two new chairmen at once cannot both be saved). The unit's row is
+locked the same way while such an account is saved into it, so an agency cannot become
+another kind of unit at that moment.
 """
 
 from __future__ import annotations
@@ -77,6 +79,12 @@ def _check_role_fits(user: User | None, role: Role, unit: Unit, active: bool) ->
     if not active or (user is not None
                       and (user.role, user.unit_id, user.active) == (role, unit.id, active)):
         return  # a locked account signs nothing: locking a misplaced one is always allowed
+    if role in AGENCY_ROLES:
+        # The unit's row stays shared-locked until the account is saved, so an admin changing
+        # the unit's kind at the same moment waits, then finds this account (save_unit); the
+        # kind is read again under the lock, in case such a change was committed meanwhile.
+        db.session.scalars(select(Unit).where(Unit.id == unit.id).with_for_update(read=True)
+                           .execution_options(populate_existing=True)).one()
     if role in AGENCY_ROLES and unit.kind != UnitKind.AGENCY:
         raise ValidationError(_("%(role)s là cán bộ một cơ quan của %(authority)s: hãy chọn "
                                 "đơn vị loại “%(kind)s”.", role=role.label,
@@ -134,7 +142,13 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
             authority=authority.name, kind=kind.label,
             kinds=", ".join(f"“{k.label}”" for k in kinds)), field="kind")
     if unit is not None and unit.kind == UnitKind.AGENCY and kind != UnitKind.AGENCY:
-        staff = [u for u in unit.users if u.active and u.role in AGENCY_ROLES]
+        # Its row locked first: an account being saved into it (_check_role_fits holds the
+        # row shared) is committed before its staff are read, and one saved later sees the
+        # new kind.
+        db.session.execute(select(Unit.id).where(Unit.id == unit.id).with_for_update())
+        staff = db.session.scalars(select(User).where(
+            User.unit_id == unit.id, User.active.is_(True),
+            User.role.in_(AGENCY_ROLES))).all()
         if staff:
             raise ValidationError(_(
                 "Đơn vị có tài khoản %(roles)s: chỉ một cơ quan có các vai trò này; hãy chuyển "

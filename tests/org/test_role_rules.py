@@ -16,7 +16,7 @@ from award_flow.extensions import db
 from award_flow.org.models import UnitKind
 from award_flow.org.operations import save_unit, save_user
 from tests.factories import PASSWORD, make_user
-from tests.support import run_at_once
+from tests.support import run_at_once, second_waits_for_first
 from tests.web_helpers import db_snapshot, field_errors, page_form
 
 NOT_AN_AGENCY = ("{role} là cán bộ một cơ quan của Ủy ban nhân dân thị xã Duyên Hải: hãy chọn "
@@ -145,3 +145,59 @@ def test_two_new_chairmen_saved_at_once_leave_one(app, world):
     db.session.expire_all()
     assert db.session.scalar(select(db.func.count()).select_from(User).where(
         User.role == Role.CHAIRMAN, User.active.is_(True))) == 1
+
+
+AGENCY_LEFT = ("Đơn vị có tài khoản Cán bộ Cơ quan Tổ chức - Nội vụ: chỉ một cơ quan có các "
+               "vai trò này; hãy chuyển các tài khoản đó sang cơ quan khác trước.")
+
+
+def _secretariat_into(unit_id: int):  # noqa: ANN202
+    def save() -> None:
+        from award_flow.org.models import Unit
+
+        save_user(None, username="thu.ky.moi", full_name="Thư Ký Mới", role=Role.SECRETARIAT,
+                  unit=db.session.get(Unit, unit_id), password=PASSWORD)
+
+    return save
+
+
+def _made_an_organisation(unit_id: int):  # noqa: ANN202
+    def save() -> None:
+        from award_flow.org.models import Authority, Unit
+
+        unit = db.session.get(Unit, unit_id)
+        save_unit(None, db.session.get(Authority, unit.authority_id), unit.name,
+                  UnitKind.ORGANISATION, unit=unit)
+
+    return save
+
+
+#: (what the first admin saves and holds, what the second saves meanwhile) → the second's
+#: refusal and its field
+KIND_RACES = [
+    ("secretariat", "organisation", AGENCY_LEFT, "kind"),
+    ("organisation", "secretariat",
+     NOT_AN_AGENCY.format(role="Cán bộ Cơ quan Tổ chức - Nội vụ"), "unit_id"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("first", "second", "refusal", "field"), KIND_RACES,
+                         ids=[f"{r[0]}-then-{r[1]}" for r in KIND_RACES])
+def test_an_agency_changing_kind_while_a_secretariat_is_saved_into_it(app, world, first,
+                                                                       second, refusal, field):
+    agency = save_unit(None, world.authority, "Văn phòng HĐND và UBND thị xã", UnitKind.AGENCY)
+    jobs = {"secretariat": _secretariat_into(agency.id),
+            "organisation": _made_an_organisation(agency.id)}
+    db.session.commit()  # and hold no transaction (SQLite: no lock) while the threads run
+
+    one, two = second_waits_for_first(app, jobs[first], jobs[second],
+                                      f"saving the {second} did not wait for the {first}")
+
+    assert one.outcome == "ok", one.outcome
+    assert isinstance(two.outcome, ValidationError), repr(two.outcome)[:300]
+    assert (two.outcome.message, two.outcome.field) == (refusal, field)
+    db.session.expire_all()
+    staff = db.session.scalars(select(User).where(User.role == Role.SECRETARIAT,
+                                                  User.unit_id == agency.id)).all()
+    assert (agency.kind, len(staff)) in {(UnitKind.AGENCY, 1), (UnitKind.ORGANISATION, 0)}
