@@ -9,9 +9,11 @@ so a message on an English page reads "Jan 5, 2026", not "05/01/2026". The docum
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, getcontext, localcontext
 
+from babel.numbers import format_decimal as babel_format_decimal
 from flask_babel import (
     format_currency,
     format_date,
@@ -59,8 +61,22 @@ def local_datetime(value: datetime | None) -> str:
     return f"{formatting.vn_short_date(local)} {local:%H:%M}"
 
 
+def _every_digit(value: int | Decimal) -> AbstractContextManager:
+    """A decimal context that keeps every digit of `value` and a few decimals more. The
+    default one keeps 28 significant digits: beyond them Decimal.normalize rounds (a number
+    typed with 30 nines would be shown back as 1 followed by 30 zeros) and Babel's rounding
+    to the pattern's decimals fails (InvalidOperation), which made a form refusing such a
+    number a server error on an English page."""
+    context = getcontext().copy()
+    context.prec = max(context.prec, len(Decimal(value).as_tuple().digits) + 10)
+    return localcontext(context)
+
+
 def money(value: int | Decimal) -> str:
-    return formatting.vn_money(value) if vietnamese_page() else format_currency(int(value), "VND")
+    if vietnamese_page():
+        return formatting.vn_money(value)
+    with _every_digit(value):
+        return format_currency(int(value), "VND")
 
 
 def file_size(size: int) -> str:
@@ -71,10 +87,19 @@ def file_size(size: int) -> str:
 
 
 def number(value: int | Decimal) -> str:
-    return formatting.vn_number(value) if vietnamese_page() else format_decimal(int(value))
+    if vietnamese_page():
+        return formatting.vn_number(value)
+    with _every_digit(value):
+        return format_decimal(int(value))
 
 
 def decimal(value: Decimal) -> str:
     """A coefficient: "0,3", "1,5" in Vietnamese; "0.3" in English (no trailing zeros)."""
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",") if vietnamese_page() else format_decimal(value.normalize())
+    with _every_digit(value):
+        text = format(value.normalize(), "f")
+        if vietnamese_page():
+            return text.replace(".", ",")
+        # Every decimal it has: a number typed with four, refused as having more than three,
+        # is shown back as typed, not rounded to the locale pattern's three ("0.0005" as "0").
+        return babel_format_decimal(value.normalize(), locale=get_locale(),
+                                    decimal_quantization=False)

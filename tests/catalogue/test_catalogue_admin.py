@@ -795,3 +795,56 @@ def test_a_rounding_rule_can_be_removed_until_a_decision_used_it(client, world, 
     assert ("error", "Không thể xóa: quyết định 01/QĐ-UBND ngày 02/3/2026 đã tính tiền thưởng "
                      "theo mức làm tròn tiền thưởng này.") in flashes(
         client.get("/admin/base-salary").text)
+
+
+#: (language, page, where its form posts, the number field, what was typed) → what the refusing
+#: page shows in the field again: every digit typed, grouped as the language writes numbers.
+#: Up to 32 characters are read as a number (core.forms); beyond 28 digits the default decimal
+#: context rounded them, and Babel failed on them (a server error in English).
+NUMBERS_SHOWN_BACK = [
+    ("vi", "/admin/catalogue/new", "", "coefficient", "9" * 30, "9" * 30),
+    ("en", "/admin/catalogue/new", "", "coefficient", "9" * 30, ",".join(["999"] * 10)),
+    # A household's multiple of an individual's bonus (GK_HGD) is typed in the same field.
+    ("en", "/admin/catalogue/{household}/edit", "/admin/catalogue/{household}/coefficients",
+     "coefficient", "9" * 30, ",".join(["999"] * 10)),
+    ("vi", "/admin/catalogue/{award}/edit", "/admin/catalogue/{award}/coefficients",
+     "coefficient", "9" * 30, "9" * 30),
+    ("en", "/admin/catalogue/{award}/edit", "/admin/catalogue/{award}/coefficients",
+     "coefficient", "9" * 30, ",".join(["999"] * 10)),
+    # Refused for its fourth decimal: shown with it, not rounded to the English pattern's three.
+    ("en", "/admin/catalogue/{award}/edit", "/admin/catalogue/{award}/coefficients",
+     "coefficient", "0.0005", "0.0005"),
+    ("en", "/admin/catalogue/{award}/edit", "/admin/catalogue/{award}/coefficients",
+     "coefficient", "1.2345", "1.2345"),
+    ("vi", "/admin/base-salary", "/admin/base-salary", "amount", "9" * 30,
+     ".".join(["999"] * 10)),
+    ("en", "/admin/base-salary", "/admin/base-salary", "amount", "9" * 30,
+     ",".join(["999"] * 10)),
+]
+
+
+@pytest.mark.parametrize(("language", "page", "action", "field", "typed", "shown"),
+                         NUMBERS_SHOWN_BACK)
+def test_a_refused_number_is_shown_back_as_typed_in_either_language(
+        client, world, login, language, page, action, field, typed, shown):
+    from tests.test_accessibility import in_english
+    from tests.web_helpers import forms
+
+    ids = {"award": world.awards["LDTT"].id, "household": world.awards["GK_HGD"].id}
+    page, action = page.format(**ids), action.format(**ids)
+    login(world.admin)
+    if language == "en":
+        in_english(client, page)
+    form = page_form(client, page, action)
+    before = db_snapshot()
+    values = {"code": "GK_MOI", "name": "Giấy khen mới", "category": "form",
+              "subject": "individual", "conferred_by": "self", "coefficient": "0,3",
+              "coefficient_source": "Nghị định 152/2025/NĐ-CP, Điều 51",
+              "effective_from": "2026-07-01", "source": "Nghị định 99/2026/NĐ-CP"}
+    sent = {name: value for name, value in values.items() if name in form.names()}
+    response = client.post(action or page, data=form.data(**{**sent, field: typed}))
+    assert response.status_code == 200
+    again = [f for f in forms(response.text) if f.method == "post" and f.action == action][0]
+    assert dict(again.fields)[field] == shown
+    assert field_errors(response.text).get(field)
+    assert db_snapshot() == before
