@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from award_flow.catalogue.models import NomineeKind
@@ -21,6 +23,13 @@ from award_flow.proposals.models import (
     NomineeOutcome,
     PriorityGroup,
 )
+
+
+_FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,32}")
+
+
+def _form_key(value: str | None) -> str | None:
+    return value if isinstance(value, str) and _FORM_KEY.fullmatch(value) else None
 
 
 class ProposalForm(Form):
@@ -49,6 +58,11 @@ class ProposalForm(Form):
                        "thêm “đã có”."),
         validators=[DataRequired(), Length(max=2000)],
     )
+
+    #: The "new proposal" form's random key (`Proposal.form_key`), so that the same form sent
+    #: twice files one proposal; the edit form leaves it alone. A key not of the form's making
+    #: is no key (a hidden field's refusal would show nowhere on the page).
+    form_key = HiddenField(filters=[_form_key])
 
     def validate_award_type_id(self, field: SelectField) -> None:
         if not field.data:  # the "— Chọn —" placeholder

@@ -186,6 +186,9 @@ class Proposal(db.Model):
         # The queues sort on the flag; it says whether the count is positive (migration 0008).
         CheckConstraint("has_priority = (priority_count > 0)", name="has_priority_follows_count"),
         Index("ix_proposal_unit_state", "unit_id", "state", "state_changed_at"),
+        # One proposal per "new proposal" form sent: the same form sent twice (a second click,
+        # a browser sending it again) finds the first instead of filing a copy (migration 0017).
+        Index("ix_proposal_created_by_id_form_key", "created_by_id", "form_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -228,6 +231,9 @@ class Proposal(db.Model):
                                                    unique=True)
     #: Optimistic lock: two people acting at once cannot both win.
     version: Mapped[int] = mapped_column(default=1)
+    #: The random key of the "new proposal" form it was created from (unique per creator);
+    #: None for one filed again from another, or before migration 0017.
+    form_key: Mapped[str | None] = mapped_column(String(32))
 
     unit: Mapped[Unit] = relationship()
     campaign: Mapped[Campaign] = relationship()

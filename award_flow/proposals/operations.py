@@ -26,6 +26,7 @@ from award_flow.campaigns.operations import check_phase_remains, lock_campaign
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core import audit
 from award_flow.core.clock import local_today
+from award_flow.core.database import unique_columns
 from award_flow.core.display import file_size
 from award_flow.core.errors import ConflictError, InvalidTransition, NotAllowed, ValidationError
 from award_flow.core.model_base import utcnow
@@ -141,8 +142,16 @@ def _check_achievement_year(data: ProposalData) -> None:
                                 "đạt được.", year=year), field="achievement_year")
 
 
-def create_proposal(actor: User, data: ProposalData) -> Proposal:
-    """A unit's new draft proposal."""
+#: The same "new proposal" form sent a second time: said on the proposal it created.
+FORM_SENT_ALREADY = _l("Biểu mẫu này đã được gửi và tờ trình đã được tạo (dưới đây); lần gửi "
+                       "sau không tạo thêm tờ trình nào. Muốn lập thêm tờ trình khác, hãy mở "
+                       "lại trang lập tờ trình.")
+
+
+def create_proposal(actor: User, data: ProposalData, *, form_key: str | None = None) -> Proposal:
+    """A unit's new draft proposal; `form_key`, the key of the form it comes from, is refused
+    when that form already created one (sent twice at once: the view finds the first one
+    before, except when both were sent at the same moment)."""
     if not can_create(actor):
         raise NotAllowed(_("Chỉ cán bộ của đơn vị mới lập được tờ trình."))
     _check_proposal_data(actor, data)
@@ -156,9 +165,15 @@ def create_proposal(actor: User, data: ProposalData) -> Proposal:
         achievement_year=data.achievement_year,
         award_type=data.award_type,
         state=ProposalState.DRAFT,
+        form_key=form_key,
     )
     db.session.add(proposal)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        if "form_key" not in unique_columns(exc):
+            raise
+        raise ConflictError(str(FORM_SENT_ALREADY)) from exc
     audit.record("create", actor, proposal_id=proposal.id, to_state=ProposalState.DRAFT)
     return proposal
 

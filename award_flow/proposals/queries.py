@@ -187,3 +187,9 @@ def _locked_child(proposal_id: int | None, user: User, relation: str,
     if child is None:
         abort(404)
     return child
+
+
+def sent_from_form(user: User, form_key: str) -> Proposal | None:
+    """The proposal `user` created from the "new proposal" form of this key, if any."""
+    return db.session.scalar(select(Proposal).where(Proposal.created_by_id == user.id,
+                                                    Proposal.form_key == form_key))

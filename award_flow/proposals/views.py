@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import secrets
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -76,6 +77,7 @@ from award_flow.proposals.queries import (
     get_visible_proposal,
     latest_moves,
     page_of_proposals,
+    sent_from_form,
 )
 from award_flow.proposals.workflow import (
     QUEUE_STATES,
@@ -267,12 +269,23 @@ def create():
     if not can_create(current_user):
         abort(403)
     form = ProposalForm()
+    if not form.is_submitted():
+        form.form_key.data = secrets.token_urlsafe(16)
     _fill_proposal_choices(form)
     if form.validate_on_submit():
-        done = perform_on(form, lambda: ops.create_proposal(current_user, _proposal_data(form)),
-                          _("Đã tạo tờ trình. Hãy thêm người được đề nghị và hồ sơ."))
+        key = form.form_key.data or None
+        # The same form sent again (a second click, a browser resending it): the proposal it
+        # created, once.
+        if key is not None and (sent := sent_from_form(current_user, key)) is not None:
+            flash(str(ops.FORM_SENT_ALREADY), "info")
+            return redirect(url_for(".detail", proposal_id=sent.id))
+        done = perform_on(form, lambda: ops.create_proposal(
+            current_user, _proposal_data(form), form_key=key),
+            _("Đã tạo tờ trình. Hãy thêm người được đề nghị và hồ sơ."))
         if done.ok:
             return redirect(url_for(".detail", proposal_id=done.value.id))
+        if key is not None and (sent := sent_from_form(current_user, key)) is not None:
+            return redirect(url_for(".detail", proposal_id=sent.id))  # sent at the same moment
     return render_template("proposals/form.html", form=form, proposal=None)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from award_flow.auth.roles import Role
 from award_flow.core.audit import AuditEvent
 from award_flow.extensions import db
-from award_flow.proposals.models import ProposalState
+from award_flow.proposals.models import Proposal, ProposalState
 from tests.factories import PDF_BYTES, make_proposal, make_user
 from tests.web_helpers import (
     EDITING_CLOSED,
@@ -207,3 +207,79 @@ def test_the_second_of_two_on_a_page_of_its_own_is_told_what_happened(app, world
     assert refusal_of(second, response, proposal.id) == told.format(
         state=proposal.state.label, title=getattr(proposal.follow_up, "title", None))
     assert db_snapshot() == before
+
+
+# --- the "new proposal" form sent twice ----------------------------------------------------
+
+FORM_SENT_ALREADY = ("Biểu mẫu này đã được gửi và tờ trình đã được tạo (dưới đây); lần gửi sau "
+                     "không tạo thêm tờ trình nào. Muốn lập thêm tờ trình khác, hãy mở lại trang "
+                     "lập tờ trình.")
+
+
+def _at_the_same_moment(monkeypatch) -> None:  # noqa: ANN001
+    """The second sending looked for the form's proposal before the first was saved: only
+    the unique index sees it."""
+    from award_flow.proposals import views
+
+    looked = []
+    found = views.sent_from_form
+    monkeypatch.setattr(views, "sent_from_form", lambda user, key: (
+        None if not looked and not looked.append(key) else found(user, key)))
+
+
+#: how the same form comes a second time → what the officer is told, on the first's page
+SENT_TWICE = {
+    "one after the other": (lambda monkeypatch: None, "info"),
+    "at the same moment": (_at_the_same_moment, "error"),
+}
+
+
+@pytest.mark.parametrize("race", list(SENT_TWICE))
+def test_the_new_proposal_form_sent_twice_files_one_proposal(app, world, monkeypatch, race):
+    setup, category = SENT_TWICE[race]
+    officer = client_as(app, world.officer_a)
+    form = page_form(officer, "/proposals/new")
+    sent = form.data(title="Đề nghị tặng Giấy khen năm 2021", campaign_id=str(world.campaign.id),
+                     phase_id=str(world.phase.id), award_type_id=str(world.awards["GK_CN"].id),
+                     achievement="thành tích xuất sắc")
+    first = officer.post("/proposals/new", data=sent)
+    assert first.status_code == 302
+    officer.get(first.headers["Location"])  # its own message read
+    db.session.expire_all()
+    before = db_snapshot()
+    setup(monkeypatch)
+
+    again = officer.post("/proposals/new", data=sent)
+
+    assert again.headers["Location"] == first.headers["Location"]
+    assert (category, FORM_SENT_ALREADY) in flashes(officer.get(again.headers["Location"]).text)
+    assert db_snapshot() == before
+
+
+def test_each_new_proposal_form_files_its_own_proposal(app, world):
+    """A second proposal is a second form: opened again, it has a key of its own."""
+    officer = client_as(app, world.officer_a)
+    places = set()
+    for title in ("Đề nghị tặng Giấy khen đợt 1", "Đề nghị tặng Giấy khen đợt 2"):
+        form = page_form(officer, "/proposals/new")
+        response = officer.post("/proposals/new", data=form.data(
+            title=title, campaign_id=str(world.campaign.id), phase_id=str(world.phase.id),
+            award_type_id=str(world.awards["GK_CN"].id), achievement="thành tích xuất sắc"))
+        places.add(response.headers["Location"])
+    assert len(places) == 2
+    assert sorted(db.session.scalars(select(Proposal.title))) == [
+        "Đề nghị tặng Giấy khen đợt 1", "Đề nghị tặng Giấy khen đợt 2"]
+
+
+@pytest.mark.parametrize("key", ["", "short", "x" * 33, "not a key of the form's!", "\x00" * 20],
+                         ids=["none", "short", "too long", "other characters", "NUL"])
+def test_a_form_key_not_of_the_forms_making_is_no_key(app, world, key):
+    """Sent as no key: the proposal is filed, once, and the key is not kept."""
+    officer = client_as(app, world.officer_a)
+    form = page_form(officer, "/proposals/new")
+    response = officer.post("/proposals/new", data=form.data(
+        title="Đề nghị tặng Giấy khen", campaign_id=str(world.campaign.id),
+        phase_id=str(world.phase.id), award_type_id=str(world.awards["GK_CN"].id),
+        achievement="thành tích xuất sắc", form_key=key))
+    assert response.status_code == 302
+    assert list(db.session.scalars(select(Proposal.form_key))) == [None]
