@@ -7,7 +7,7 @@ export FLASK_APP := wsgi.py
 ## Unset, AWARD_FLOW_ENV means production (config.py); these targets are a developer's.
 export AWARD_FLOW_ENV ?= development
 
-.PHONY: run test e2e install translations extract-messages bench clean
+.PHONY: run test e2e lint install translations extract-messages bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: translations
 ## Browser tests in headless Chromium (/usr/bin/chromium).
 e2e: translations
 	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+## Lint (ruff: pycodestyle, Pyflakes, import order, bugbear, pyupgrade; pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
 
 ## Refresh the message catalogue after changing user-facing strings.
 extract-messages: install

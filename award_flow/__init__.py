@@ -34,14 +34,16 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     configure_logging(app)
 
+    from flask_sqlalchemy.session import Session as FlaskSession
+
     from award_flow import extensions as ext
     from award_flow.core.database import configure_engines, engine_options
     from award_flow.core.storage import register_session_events
-    from flask_sqlalchemy.session import Session as FlaskSession
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     ext.db.init_app(app)
-    ext.migrate.init_app(app, ext.db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+    ext.migrate.init_app(app, ext.db, directory=str(PROJECT_ROOT / "migrations"),
+                         render_as_batch=True,
                          compare_type=True)
     ext.login_manager.init_app(app)
     ext.csrf.init_app(app)
@@ -87,6 +89,7 @@ def _import_models() -> None:
     from award_flow.decisions import models as _decisions  # noqa: F401
     from award_flow.org import models as _org  # noqa: F401
     from award_flow.proposals import models as _proposals  # noqa: F401
+
     # The queue_key CHECK and the event that keeps queue_key with the state live here.
     from award_flow.proposals import workflow as _workflow  # noqa: F401
 

@@ -108,7 +108,8 @@ def _make_proposal(officer: User, head: User, campaign: Campaign, phase: Phase |
                    year: int | None = None) -> Proposal:
     proposal = ops.create_proposal(officer, ops.ProposalData(
         title=title,
-        achievement=f"đã có thành tích xuất sắc trong {campaign.name[0].lower()}{campaign.name[1:]}",
+        achievement=("đã có thành tích xuất sắc trong "
+                     f"{campaign.name[0].lower()}{campaign.name[1:]}"),
         campaign=campaign, award_type=award, phase=phase, achievement_year=year))
     for name, position, place, gender, group in people:
         ops.add_nominee(officer, proposal, ops.NomineeData(

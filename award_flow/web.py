@@ -19,12 +19,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
-from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -43,9 +42,9 @@ from award_flow.core.display import (
 )
 from award_flow.core.logs import request_id
 from award_flow.core.params import MAX_ID
-from award_flow.core.views import go_to
 from award_flow.core.storage import storage_problem
 from award_flow.core.urls import local_url
+from award_flow.core.views import go_to
 from award_flow.extensions import db, limiter, login_manager
 
 main = Blueprint("main", __name__)

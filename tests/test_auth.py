@@ -10,8 +10,8 @@ from flask import current_app
 
 from award_flow import create_app
 from award_flow.extensions import db
-from config import ProductionConfig
 from award_flow.proposals.models import ProposalState
+from config import ProductionConfig
 from tests.factories import PASSWORD, make_proposal
 from tests.support import fresh_config_module
 from tests.web_helpers import client_as, csrf_token, flashes, forms, page_form

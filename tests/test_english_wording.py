@@ -18,7 +18,6 @@ from award_flow.campaigns import operations as campaign_ops
 from award_flow.catalogue import operations as catalogue_ops
 from award_flow.core.errors import DomainError
 from award_flow.extensions import db
-from award_flow.proposals import operations as ops
 from award_flow.proposals.models import Gender, PriorityGroup, ProposalState
 from award_flow.web import file_size
 from tests.factories import PDF_BYTES, decided_with_one_deferred, make_proposal

@@ -3,13 +3,12 @@ list's cell budget counts a sheet wherever the workbook stores it."""
 from __future__ import annotations
 
 import io
-import re
 import time
 import zipfile
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import Role

@@ -12,9 +12,9 @@ from wtforms.validators import (
 )
 
 from award_flow.auth.models import USERNAME, USERNAME_RULE
+from award_flow.auth.passwords import MIN_PASSWORD_LENGTH
 from award_flow.auth.roles import Role
 from award_flow.core.forms import Form
-from award_flow.auth.passwords import MIN_PASSWORD_LENGTH
 
 MAX_PASSWORD_LENGTH = 200
 

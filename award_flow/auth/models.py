@@ -18,7 +18,6 @@ from award_flow.core.model_base import utcnow
 from award_flow.extensions import db
 from award_flow.org.models import Unit
 
-
 #: What a new username may hold: letters without diacritics, digits and dots (stored in lower
 #: case), so that it is typed the same way on any keyboard and by any input method, and
 #: lower() cannot lengthen it ("İ").

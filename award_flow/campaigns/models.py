@@ -49,7 +49,8 @@ class Campaign(db.Model):
     ends_on: Mapped[date]
 
     authority: Mapped[Authority] = relationship()
-    phases: Mapped[list[Phase]] = relationship(back_populates="campaign", order_by="Phase.starts_on")
+    phases: Mapped[list[Phase]] = relationship(back_populates="campaign",
+                                               order_by="Phase.starts_on")
 
     @validates("name")
     def _set_name_key(self, _attribute: str, name: str) -> str:

@@ -27,7 +27,7 @@ from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel
 
 T, F = AwardCategory.TITLE, AwardCategory.FORM
-I, C, H = NomineeKind.INDIVIDUAL, NomineeKind.COLLECTIVE, NomineeKind.HOUSEHOLD
+I, C, H = NomineeKind.INDIVIDUAL, NomineeKind.COLLECTIVE, NomineeKind.HOUSEHOLD  # noqa: E741 - the table's columns
 SELF, PARENT = ConferredBy.SELF, ConferredBy.PARENT
 
 # code, printed name, category, subject, conferred by, coefficient (None: paid a multiple of

@@ -91,7 +91,8 @@ class AwardType(db.Model):
     #: of nominee: a form's choices read "name (kind)", so two entries of one name for one
     #: kind could not be told apart (as `Unit.name_key`; migration 0013).
     name_key: Mapped[str] = mapped_column(Text)
-    category: Mapped[AwardCategory] = mapped_column(enum_column_type(AwardCategory, "award_category"))
+    category: Mapped[AwardCategory] = mapped_column(
+        enum_column_type(AwardCategory, "award_category"))
     #: Who can receive it: an individual, a collective or a household.
     subject: Mapped[NomineeKind] = mapped_column(enum_column_type(NomineeKind, "award_subject"))
     conferred_by: Mapped[ConferredBy] = mapped_column(enum_column_type(ConferredBy, "conferred_by"))
@@ -236,7 +237,8 @@ def setting_on(authority_id: int, key: str, on: date) -> str:
     """The value of `key` in force on `on` (the latest one whose effective date has come)."""
     value = db.session.scalar(
         select(Setting.value)
-        .where(Setting.authority_id == authority_id, Setting.key == key, Setting.effective_from <= on)
+        .where(Setting.authority_id == authority_id, Setting.key == key,
+               Setting.effective_from <= on)
         .order_by(Setting.effective_from.desc())
         .limit(1)
     )

@@ -34,8 +34,8 @@ from award_flow.catalogue.models import (
     Setting,
 )
 from award_flow.core import audit
-from award_flow.core.database import flush_unique
 from award_flow.core.clock import local_today
+from award_flow.core.database import flush_unique
 from award_flow.core.display import decimal, money, short_date
 from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.text import nfc, same_name_key

@@ -96,7 +96,8 @@ def _bonus(award_type: AwardType, issued_on: date) -> Bonus:
     try:
         base_salary = base_salary_on(authority_id, issued_on)
     except MissingSetting as exc:
-        raise ValidationError(_("Chưa khai báo mức lương cơ sở áp dụng cho ngày ban hành.")) from exc
+        raise ValidationError(
+            _("Chưa khai báo mức lương cơ sở áp dụng cho ngày ban hành.")) from exc
     paid_by = award_type.paid_by
     try:
         coefficient = coefficient_in_force(paid_by.id, issued_on)

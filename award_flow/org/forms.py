@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from award_flow.core.forms import Form
 from award_flow.catalogue.defaults import DEFAULT_FILED_WITH, DEFAULT_SECRETARIATS
+from award_flow.core.forms import Form
 from award_flow.org.models import DECISION_TEXT_LABELS, AuthorityLevel, UnitKind
 
 

@@ -95,7 +95,8 @@ class Authority(db.Model):
     #: (Decree 30's "cơ quan chủ quản"); empty for a People's Committee, whose header is its
     #: own name only ("ỦY BAN NHÂN DÂN / THỊ XÃ DUYÊN HẢI").
     header_parent: Mapped[str | None] = mapped_column(String(200))
-    level: Mapped[AuthorityLevel] = mapped_column(enum_column_type(AuthorityLevel, "authority_level"))
+    level: Mapped[AuthorityLevel] = mapped_column(
+        enum_column_type(AuthorityLevel, "authority_level"))
     #: Issuer part of document symbols: "UBND" in "15/QĐ-UBND".
     issuer_code: Mapped[str] = mapped_column(String(20), default="UBND")
     #: "Căn cứ ..." lines of a decision, one per line (data, since the law changes).

@@ -16,10 +16,10 @@ from award_flow.core.display import data_choice
 from award_flow.core.text import alphabetical
 from award_flow.core.views import perform_on
 from award_flow.extensions import db
-from award_flow.org.queries import units_of
 from award_flow.org.forms import AuthorityForm, UnitForm
 from award_flow.org.models import Unit, UnitKind
 from award_flow.org.operations import AuthorityData, save_unit, save_user, update_authority
+from award_flow.org.queries import units_of
 from award_flow.proposals.committee import stranded_in_committee
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -24,7 +24,6 @@ from award_flow.proposals.models import (
     PriorityGroup,
 )
 
-
 _FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 

@@ -333,8 +333,10 @@ class Attachment(db.Model):
     __table_args__ = (CheckConstraint("size > 0", name="not_empty"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[AttachmentKind] = mapped_column(enum_column_type(AttachmentKind, "attachment_kind"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"),
+                                             index=True)
+    kind: Mapped[AttachmentKind] = mapped_column(
+        enum_column_type(AttachmentKind, "attachment_kind"))
     #: The name the user gave, cleaned of paths and control characters; shown, never used on disk.
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)

@@ -18,10 +18,9 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext, ngettext
+from flask_babel import lazy_pgettext, ngettext, to_user_timezone
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select

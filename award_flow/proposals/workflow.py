@@ -20,8 +20,8 @@ from award_flow.auth.roles import (
     UNIT_ROLES,
     Role,
 )
-from award_flow.proposals.committee import has_committee_member, someone_concludes
 from award_flow.org.wording import secretariat_l
+from award_flow.proposals.committee import has_committee_member, someone_concludes
 from award_flow.proposals.models import Nominee, NomineeOutcome, Proposal, ProposalState
 
 S = ProposalState

@@ -1,15 +1,14 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-26 13:17:30.732636
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import award_flow.core.model_base
-
 
 # revision identifiers, used by Alembic.
 revision = '0001'
@@ -19,7 +18,7 @@ depends_on = None
 
 
 def upgrade():
-    
+
     op.create_table('authority',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -277,11 +276,11 @@ def upgrade():
     with op.batch_alter_table('award', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_award_decision_id'), ['decision_id'], unique=False)
 
-    
+
 
 
 def downgrade():
-    
+
     with op.batch_alter_table('award', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_award_decision_id'))
 
@@ -334,4 +333,4 @@ def downgrade():
 
     op.drop_table('award_type')
     op.drop_table('authority')
-    
+

@@ -33,9 +33,8 @@ Indexes:
 SQLite: adding the CHECK rebuilds the table (batch mode); migrations/env.py turns foreign keys
 off around the migration so that dropping the old copy does not cascade to the nominees.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003'

@@ -14,7 +14,6 @@ Create Date: 2026-11-26 16:55:00
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0004'
 down_revision = '0003'

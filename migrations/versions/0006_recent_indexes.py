@@ -10,9 +10,8 @@ queue's order; it becomes ix_proposal_state_recent in the list's order, and
 ix_proposal_recent serves the unfiltered list. Both end with unit_id and submitted_at, so
 that the visibility filter is read from the index (as in ix_proposal_queue_key).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0006'

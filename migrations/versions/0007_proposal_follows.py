@@ -7,9 +7,8 @@ Create Date: 2026-11-26 18:50:00
 Added with ALTER TABLE ADD COLUMN and a separate unique index, not in batch mode: on SQLite
 batch mode would rebuild the table and lose the DESC of its queue indexes (see 0003).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0007'

@@ -8,9 +8,8 @@ Until now every page said "Cơ quan Tổ chức - Nội vụ" (Duyên Hải's na
 authority; existing authorities keep that name (the server default fills them), which the admin
 changes on "Cơ quan ban hành". Added with ALTER TABLE ADD COLUMN, not in batch mode (see 0007).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'

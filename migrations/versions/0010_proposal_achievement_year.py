@@ -10,9 +10,8 @@ Proposals now name the year. Existing rows get NULL, not a guess: a proposal sti
 unit is not sent until the unit enters the year, and decisions issued keep what they printed.
 Added and dropped with ALTER TABLE, not in batch mode (see 0007).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010'

@@ -30,11 +30,10 @@ constraints and the columns.
 """
 import logging
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from award_flow.core.text import same_name_key
-
 
 # revision identifiers, used by Alembic.
 revision = '0012'

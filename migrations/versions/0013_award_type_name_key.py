@@ -20,11 +20,10 @@ has no DESC index (see 0007) or trigger (see 0004). The downgrade drops both.
 """
 import logging
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from award_flow.core.text import same_name_key
-
 
 # revision identifiers, used by Alembic.
 revision = '0013'

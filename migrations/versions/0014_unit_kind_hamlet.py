@@ -26,9 +26,8 @@ and restores 0013's CHECK.
 """
 import logging
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014'
@@ -50,7 +49,8 @@ authority = sa.table('authority', sa.column('id', sa.Integer()),
 
 
 def _kind_check(kinds):
-    return 'kind IN (%s)' % ', '.join(f"'{kind}'" for kind in kinds)
+    listed = ', '.join(f"'{kind}'" for kind in kinds)
+    return f'kind IN ({listed})'
 
 
 def _replace_check(kinds):

@@ -25,9 +25,8 @@ import logging
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015'

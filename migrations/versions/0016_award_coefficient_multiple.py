@@ -17,9 +17,8 @@ keys off around it; neither has a DESC index or trigger, see 0007 and 0004). The
 puts each entry's multiple back on it, and refuses when an entry's multiple changed over
 time (one column cannot hold its history).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016'

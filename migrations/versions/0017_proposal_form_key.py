@@ -11,9 +11,8 @@ on (created_by_id, form_key) makes the second sending find the first. Existing p
 have none (NULL, which the index does not compare). A column and an index are added in place
 on SQLite too (no table rebuild). The downgrade drops both.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0017'

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from wtforms.validators import Length
 
 from award_flow.auth.models import User
+from award_flow.auth.passwords import MIN_PASSWORD_LENGTH
 from award_flow.auth.roles import Role
 from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
-from award_flow.auth.passwords import MIN_PASSWORD_LENGTH
 from award_flow.org.operations import save_unit
 from tests.factories import PASSWORD, make_user
 from tests.web_helpers import (

@@ -11,9 +11,9 @@ import pytest
 
 from award_flow.auth.passwords import verify_password
 from award_flow.core.audit import AuditEvent
+from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
 from award_flow.org.operations import save_user
-from award_flow.core.errors import ValidationError
 from tests.auth.helpers import post_login, signed_in
 from tests.factories import PASSWORD
 from tests.web_helpers import browser, client_as, db_snapshot, flashes, page_form

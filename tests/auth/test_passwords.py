@@ -10,10 +10,14 @@ import pytest
 from argon2 import PasswordHasher
 
 from award_flow.auth import operations as auth_operations
-from award_flow.auth.passwords import hash_password, verify_and_update, verify_password
+from award_flow.auth.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    verify_and_update,
+    verify_password,
+)
 from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
-from award_flow.auth.passwords import MIN_PASSWORD_LENGTH
 from award_flow.org.operations import save_unit, save_user
 from tests.auth.helpers import LOCKED, WRONG, post_login, signed_in
 from tests.factories import PASSWORD

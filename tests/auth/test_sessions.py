@@ -6,7 +6,7 @@ session (only the language is kept), and so does signing out."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -201,7 +201,7 @@ def test_the_remember_cookie_expires_in_two_weeks(client, world):
                  if h.startswith(f"{REMEMBER}=")]
     attributes = dict(part.strip().partition("=")[::2] for part in header.split(";")[1:])
     expires = parsedate_to_datetime(attributes["Expires"])
-    expected = datetime.now(timezone.utc) + timedelta(days=14)
+    expected = datetime.now(UTC) + timedelta(days=14)
     assert abs(expires - expected) < timedelta(minutes=5)
     assert "HttpOnly" in attributes and attributes["SameSite"] == "Lax"
 

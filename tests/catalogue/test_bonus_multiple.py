@@ -14,9 +14,9 @@ from sqlalchemy import select
 from award_flow.catalogue import operations as ops
 from award_flow.catalogue.models import AwardCoefficient, AwardType, Setting
 from award_flow.core.audit import AuditEvent
+from award_flow.core.clock import local_today
 from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
-from award_flow.core.clock import local_today
 from tests.catalogue.test_catalogue_admin import _coefficient, _coefficient_form, _decided_on
 from tests.web_helpers import csrf_token, db_snapshot, field_errors, flashes, page_form
 

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from award_flow.catalogue.models import BASE_SALARY, AwardCoefficient, AwardType, Setting
-from award_flow.core.clock import local_today
 from award_flow.core.audit import AuditEvent
+from award_flow.core.clock import local_today
 from award_flow.core.errors import DomainError
 from award_flow.decisions import operations as decision_ops
-from award_flow.decisions.models import Award, Decision
+from award_flow.decisions.models import Decision
 from award_flow.extensions import db
 from award_flow.proposals.models import ProposalState
 from tests.factories import make_proposal

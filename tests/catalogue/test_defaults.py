@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from award_flow.auth.roles import Role
 from award_flow.catalogue.defaults import (
     DEFAULT_COEFFICIENTS_SOURCE,
     DEFAULT_LEGAL_BASES,
@@ -19,7 +20,6 @@ from award_flow.catalogue.defaults import (
 from award_flow.catalogue.models import AwardType, applied_coefficient, bonus_amount
 from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
-from award_flow.auth.roles import Role
 from award_flow.org.models import Authority, AuthorityLevel, UnitKind
 from award_flow.org.operations import AuthorityData, create_authority, save_unit, update_authority
 from tests.factories import make_user
@@ -235,7 +235,8 @@ PROVINCE_CATALOGUE = {
 
 def test_a_province_confers_the_provincial_awards_and_needs_no_parent():
     authority = create_authority(**VINH_LONG)
-    catalogue = {a.code: (a.name, a.conferred_by.value, str(a.coefficient_on(date(2026, 1, 1)).coefficient))
+    catalogue = {a.code: (a.name, a.conferred_by.value,
+                          str(a.coefficient_on(date(2026, 1, 1)).coefficient))
                  for a in db.session.scalars(select(AwardType).where(
                      AwardType.authority_id == authority.id))}
     assert catalogue == PROVINCE_CATALOGUE

@@ -66,8 +66,9 @@ def test_0013_keys_every_name_keeps_the_duplicates_and_downgrades(app, tmp_path,
         assert ('award_type 5 "lao động tiên tiến" of authority 1 has the name of award_type 3 '
                 '"Lao động tiên tiến" for the same kind of nominee') in warnings[0]
         assert names() == before  # nothing renamed
-        assert dict(db.session.execute(text("SELECT id, name_key FROM award_type")).tuples().all()) \
-            == {row_id: same_name_key(name) + suffix for row_id, _a, _s, name, suffix in ROWS}
+        keys = db.session.execute(text("SELECT id, name_key FROM award_type")).tuples().all()
+        assert dict(keys) == {row_id: same_name_key(name) + suffix
+                              for row_id, _a, _s, name, suffix in ROWS}
         assert CONSTRAINT in constraint_names("award_type")
         columns = {c["name"]: c for c in inspect(db.session.connection()).get_columns(
             "award_type")}

@@ -350,7 +350,8 @@ def test_printed_text_keeps_spans_of_years_and_uy_ban_together():
     assert ctx["authority"].startswith(f"CHỦ TỊCH ỦY{NBSP}BAN ")
     assert ctx["executors"] == f"Chánh Văn phòng Hội đồng nhân dân và Ủy{NBSP}ban nhân dân thị xã"
     assert ctx["recipients"][0] == f"CT, các PCT ủy{NBSP}ban nhân dân thị xã;"
-    assert ctx["annex_reference"].endswith(f"của Chủ tịch Ủy{NBSP}ban nhân dân thị xã Duyên{NBSP}Hải)")
+    assert ctx["annex_reference"].endswith(
+        f"của Chủ tịch Ủy{NBSP}ban nhân dân thị xã Duyên{NBSP}Hải)")
     assert doc.subject.count(NBSP) == 0  # the document's values (as stored) are untouched
 
 

@@ -96,7 +96,8 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
     ui.flash("Đã tiếp nhận hồ sơ để thẩm định.")
     ui.open_from_my_work(TITLE)
     ui.state_is("Đang thẩm định")
-    page.get_by_label("Ý kiến thẩm định (bắt buộc)").fill("Hồ sơ đầy đủ, đủ điều kiện trình Hội đồng.")
+    page.get_by_label("Ý kiến thẩm định (bắt buộc)").fill(
+        "Hồ sơ đầy đủ, đủ điều kiện trình Hội đồng.")
     page.get_by_role("button", name="Trình Thường trực Hội đồng").click()
     ui.flash("Đã trình Thường trực Hội đồng.")
     ui.log_out()

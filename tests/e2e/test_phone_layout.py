@@ -1,6 +1,6 @@
 """On a phone (390 px): a long file name does not widen the page, the header keeps short
-whatever the user's name (shown whole, wrapping, with the role), and a button under a title keeps off the card below; on the
-red header, the focus ring shows."""
+whatever the user's name (shown whole, wrapping, with the role), and a button under a title
+keeps off the card below; on the red header, the focus ring shows."""
 
 from __future__ import annotations
 
@@ -95,12 +95,14 @@ def test_the_phone_header_shows_a_long_name_whole_with_the_role(page: Page) -> N
     name_box = page.locator(".topbar .who strong")
     assert name_box.evaluate("e => e.scrollWidth <= e.clientWidth")  # not cut short
     lines = name_box.evaluate(
-        "e => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))")
+        "e => Math.round(e.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(e).lineHeight))")
     assert lines >= 2, lines
     for button in (".topbar-side form:last-child button", ".topbar-side form:first-child button"):
         box, who_box = page.locator(button).bounding_box(), who.bounding_box()
         # Side by side, not on top of each other.
-        assert box["x"] >= who_box["x"] + who_box["width"] or box["x"] + box["width"] <= who_box["x"]
+        assert (box["x"] >= who_box["x"] + who_box["width"]
+                or box["x"] + box["width"] <= who_box["x"])
     assert page.locator(".topbar").bounding_box()["height"] < 844 * 0.25
     assert overflow(page) == 0
 

@@ -85,7 +85,7 @@ def test_0014_takes_hamlets_names_the_doubtful_units_and_downgrades(app, tmp_pat
         warnings = warnings_of(capsys)
         named = [row_id for row_id, _a, _n, _k, warned in UNITS if warned]
         assert len(warnings) == len(named)
-        for row_id, warning in zip(named, warnings):
+        for row_id, warning in zip(named, warnings, strict=True):
             name, kind = next((n, k) for i, _a, n, k, _w in UNITS if i == row_id)
             assert f'unit {row_id} "{name}" of authority 2 "UBND 2" (commune level) is filed ' \
                    f'as a {kind}' in warning

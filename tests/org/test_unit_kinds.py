@@ -19,8 +19,8 @@ from award_flow.org.operations import save_unit
 from tests.test_accessibility import in_english
 from tests.web_helpers import field_errors, flashes, page_form
 
-A, C, W, H, O = (UnitKind.AGENCY, UnitKind.COMMUNE, UnitKind.WARD, UnitKind.HAMLET,
-                 UnitKind.ORGANISATION)
+A, C, W, H, O = (  # noqa: E741 - the table's columns
+    UnitKind.AGENCY, UnitKind.COMMUNE, UnitKind.WARD, UnitKind.HAMLET, UnitKind.ORGANISATION)
 
 #: level → the kinds a new unit may be given, in the form's order
 KINDS_BY_LEVEL = [

@@ -103,7 +103,8 @@ def test_every_transition_moves_the_proposal_to_the_desk_of_its_target(world, ac
         Action.REJECT: world.chairman,
     }[action]
     if action == Action.CONCLUDE:
-        ops.conclude_review(proposal, actor, {n.id: NomineeOutcome.RECOMMENDED for n in proposal.nominees})
+        ops.conclude_review(proposal, actor,
+                            {n.id: NomineeOutcome.RECOMMENDED for n in proposal.nominees})
     else:
         ops.BUTTON_OPERATIONS[action](proposal, actor, comment="Lý do cụ thể.")
     db.session.commit()

@@ -15,8 +15,8 @@ from award_flow.extensions import db
 from award_flow.org.models import UnitKind
 from award_flow.org.operations import save_unit
 from award_flow.proposals import operations as ops
-from award_flow.proposals.models import ProposalState as S
 from award_flow.proposals.committee import stranded_in_committee
+from award_flow.proposals.models import ProposalState as S
 from award_flow.proposals.workflow import RECUSAL_NOTE, STRANDED_NOTE
 from tests.factories import make_proposal, make_user
 from tests.web_helpers import db_snapshot, flashes, listed_ids, page_form

@@ -15,6 +15,7 @@ from html import unescape
 import pytest
 from sqlalchemy import event, func, select
 
+from award_flow.auth.roles import Role
 from award_flow.campaigns.models import Campaign, CampaignKind
 from award_flow.core.audit import AuditEvent
 from award_flow.core.errors import ValidationError
@@ -30,7 +31,6 @@ from award_flow.proposals.models import (
 )
 from award_flow.proposals.queries import ProposalFilters
 from award_flow.proposals.workflow import TRANSITIONS, Action, event_label
-from award_flow.auth.roles import Role
 from tests.factories import DEFAULT_NOMINEES, PDF_BYTES, drive, make_proposal, make_user
 from tests.web_helpers import (
     EDITING_CLOSED,
@@ -1331,6 +1331,6 @@ def test_the_proposal_form_says_what_it_cannot_file_for(client, world, login):
     hint = unescape(re.search(r'<p class="hint" id="award_type_id-hint">(.*?)</p>',
                               client.get("/proposals/new").text, re.S).group(1))
     assert hint == ("Chỉ gồm các danh hiệu, hình thức khen thưởng thuộc thẩm quyền của cơ quan "
-                    "ban hành. Hồ sơ đề nghị cấp trên khen thưởng (“Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Trà Vinh”, “Chiến sĩ "
-                    "thi đua cấp tỉnh”, “Tập thể lao động xuất sắc”) chưa lập được trên hệ thống "
-                    "này.")
+                    "ban hành. Hồ sơ đề nghị cấp trên khen thưởng (“Bằng khen của Chủ tịch Ủy "
+                    "ban nhân dân tỉnh Trà Vinh”, “Chiến sĩ thi đua cấp tỉnh”, “Tập thể lao động "
+                    "xuất sắc”) chưa lập được trên hệ thống này.")

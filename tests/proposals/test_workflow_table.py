@@ -10,8 +10,8 @@ from award_flow.auth.roles import Role
 from award_flow.core.audit import AuditEvent
 from award_flow.core.errors import ConflictError, InvalidTransition, NotAllowed, ValidationError
 from award_flow.extensions import db
-from award_flow.proposals import operations as ops
 from award_flow.org.operations import save_unit
+from award_flow.proposals import operations as ops
 from award_flow.proposals.models import NomineeOutcome, Proposal, ProposalState
 from award_flow.proposals.workflow import TRANSITIONS, Action, can_view, may, visible_to
 from tests.factories import make_proposal, make_user
