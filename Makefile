@@ -38,9 +38,11 @@ test: translations
 e2e: translations
 	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
-## Lint (ruff: pycodestyle, Pyflakes, import order, bugbear, pyupgrade; pyproject.toml).
+## Lint (ruff: pycodestyle, Pyflakes, import order, bugbear, pyupgrade) and type-check the
+## app (mypy); both configured in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## Refresh the message catalogue after changing user-facing strings.
 extract-messages: install

@@ -16,7 +16,7 @@ def select_locale() -> str:
 
     lang = session.get("lang") if has_request_context() else None
     if lang in current_app.config["LANGUAGES"]:
-        return lang
+        return str(lang)
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -76,8 +76,9 @@ def _trust_proxies(app: Flask) -> None:
     if trusted:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=0, x_host=0, x_port=0,
-                                x_prefix=0)
+        # Flask's documented way of adding WSGI middleware.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=trusted, x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
 
 def _import_models() -> None:

@@ -1,5 +1,7 @@
 """Extension singletons, bound to the app in `create_app` (the app-factory pattern)."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,6 +13,12 @@ from flask_wtf import CSRFProtect
 from award_flow.core.model_base import Base
 
 db = SQLAlchemy(model_class=Base)
+# The models' base: Flask-SQLAlchemy's `db.Model` (table names, `db.session` binding), which
+# a type checker sees as the typed declarative base it extends (`db.Model` is a variable).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

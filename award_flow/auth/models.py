@@ -15,7 +15,7 @@ from award_flow.auth.passwords import hash_password, verify_password
 from award_flow.auth.roles import Role
 from award_flow.core.enums import enum_column_type
 from award_flow.core.model_base import utcnow
-from award_flow.extensions import db
+from award_flow.extensions import Model
 from award_flow.org.models import Unit
 
 #: What a new username may hold: letters without diacritics, digits and dots (stored in lower
@@ -31,7 +31,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in. Belongs to one unit and holds one role.
 
     The session and the "remember me" cookie identify the user by `session_token`, not by

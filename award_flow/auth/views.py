@@ -143,7 +143,7 @@ DEVICE_COOKIE = "af_device"
 
 
 def _device_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="award_flow.login-device")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="award_flow.login-device")
 
 
 def _device_max_age() -> int:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from award_flow.core.enums import enum_column_type
 from award_flow.core.text import same_name_key
-from award_flow.extensions import db
+from award_flow.extensions import Model
 from award_flow.org.models import Authority
 
 
@@ -32,7 +32,7 @@ CAMPAIGN_KIND_LABELS = {
 }
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     """Phong trào thi đua."""
 
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
@@ -58,7 +58,7 @@ class Campaign(db.Model):
         return name
 
 
-class Phase(db.Model):
+class Phase(Model):
     """Đợt thi đua."""
 
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)

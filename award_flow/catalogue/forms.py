@@ -44,7 +44,7 @@ class _ByPayment:
 
     def __init__(self, required, *, multiple: bool) -> None:  # noqa: ANN001
         self.required, self.multiple = required, multiple
-        self.field_flags = {}
+        self.field_flags: dict[str, bool] = {}
 
     def __call__(self, form, field) -> None:  # noqa: ANN001
         if bool(form.bonus_multiple_of.data) != self.multiple:

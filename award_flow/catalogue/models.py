@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from award_flow.core.enums import enum_column_type
 from award_flow.core.text import same_name_key
-from award_flow.extensions import db
+from award_flow.extensions import Model, db
 from award_flow.org.models import Authority
 
 
@@ -72,7 +72,7 @@ CONFERRED_BY_LABELS = {
 }
 
 
-class AwardType(db.Model):
+class AwardType(Model):
     """One entry of an authority's award catalogue (RULES.md "Award catalogue")."""
 
     __table_args__ = (
@@ -162,7 +162,7 @@ class MissingSetting(LookupError):
     """No value of a required setting is in force on the given date."""
 
 
-class AwardCoefficient(db.Model):
+class AwardCoefficient(Model):
     """How an award's bonus is computed from the day a rule sets it (RULES.md: every number is
     data, with the date it takes effect): its coefficient, or, for an entry paid a multiple of
     another's bonus (`AwardType.bonus_multiple_of`), the multiple (1,5 for a household). A
@@ -189,7 +189,9 @@ class AwardCoefficient(db.Model):
     @property
     def value(self) -> Decimal:
         """The coefficient, or the multiple."""
-        return self.coefficient if self.coefficient is not None else self.multiple
+        value = self.coefficient if self.coefficient is not None else self.multiple
+        assert value is not None  # CHECK coefficient_or_multiple
+        return value
 
 
 def _in_force(column, award_type_id: int, on: date) -> Decimal:  # noqa: ANN001
@@ -217,7 +219,7 @@ def multiple_in_force(award_type_id: int, on: date) -> Decimal:
     return _in_force(AwardCoefficient.multiple, award_type_id, on)
 
 
-class Setting(db.Model):
+class Setting(Model):
     """A named value that takes effect from a date, e.g. the base salary (mức lương cơ sở)."""
 
     __table_args__ = (UniqueConstraint("authority_id", "key", "effective_from"),)

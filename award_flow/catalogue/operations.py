@@ -85,19 +85,23 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _check_coefficient(value: Decimal | None) -> None:
+def _check_coefficient(value: Decimal | None) -> Decimal:
+    """`value`, refused unless it is a coefficient."""
     if value is None or not value.is_finite() or value < 0 or value > MAX_COEFFICIENT \
             or value != value.quantize(Decimal("0.001")):
         raise ValidationError(_("Hệ số phải từ 0 đến 999,999, tối đa ba chữ số thập phân."),
                               field="coefficient")
+    return value
 
 
-def _check_multiple(value: Decimal | None, *, field: str = "bonus_multiple") -> None:
+def _check_multiple(value: Decimal | None, *, field: str = "bonus_multiple") -> Decimal:
+    """`value`, refused unless it is a multiple of a bonus."""
     if value is None or not value.is_finite() or value <= 0 or value > MAX_BONUS_MULTIPLE \
             or value != value.quantize(Decimal("0.01")):
         raise ValidationError(_("Số lần phải lớn hơn 0 và không quá %(max)s, tối đa hai chữ "
                                 "số thập phân, ví dụ: 1,5.", max=decimal(MAX_BONUS_MULTIPLE)),
                               field=field)
+    return value
 
 
 def _check_product(coefficient: Decimal, multiple: Decimal, *, field: str) -> None:
@@ -109,10 +113,11 @@ def _check_product(coefficient: Decimal, multiple: Decimal, *, field: str) -> No
                               field=field)
 
 
-def _multiple_of(authority: Authority, data: AwardTypeData) -> AwardType:
-    """The entry a new one is paid a multiple of: one of the authority's own, paid by its
-    own coefficients (a multiple of a multiple would hide where the amount comes from)."""
-    _check_multiple(data.bonus_multiple)
+def _multiple_of(authority: Authority, data: AwardTypeData) -> tuple[AwardType, Decimal]:
+    """The entry a new one is paid a multiple of, and the multiple: one of the authority's
+    own, paid by its own coefficients (a multiple of a multiple would hide where the amount
+    comes from)."""
+    multiple = _check_multiple(data.bonus_multiple)
     entry = db.session.get(AwardType, data.bonus_multiple_of_id)
     if entry is None or entry.authority_id != authority.id:
         raise ValidationError(_("Hãy chọn một mục trong danh mục."), field="bonus_multiple_of")
@@ -123,8 +128,8 @@ def _multiple_of(authority: Authority, data: AwardTypeData) -> AwardType:
     _hold_dated_values(AwardType, entry.id)  # a coefficient being added to it meanwhile
     db.session.refresh(entry, ["coefficients"])
     for row in entry.coefficients:
-        _check_product(row.coefficient, data.bonus_multiple, field="bonus_multiple")
-    return entry
+        _check_product(row.value, multiple, field="bonus_multiple")
+    return entry, multiple
 
 
 def dependents(award_type: AwardType) -> list[AwardType]:
@@ -167,11 +172,11 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
     new = award_type is None
     multiple_of = None
     if new and data.bonus_multiple_of_id is not None:
-        multiple_of = _multiple_of(authority, data)
+        multiple_of, value = _multiple_of(authority, data)
     elif new:
         if data.coefficient is None:
             raise ValidationError(_("Cần nhập hệ số tiền thưởng."), field="coefficient")
-        _check_coefficient(data.coefficient)
+        value = _check_coefficient(data.coefficient)
     if new:
         source = _source(data.coefficient_source, field="coefficient_source")
     subject = award_type.subject if award_type is not None else data.subject
@@ -191,12 +196,11 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
                                 kind=subject.label.lower()), field="name")
     name_taken = _("Danh mục đã có “%(name)s” cho %(kind)s.", name=name,
                    kind=subject.label.lower())
-    if new:
+    if award_type is None:
         award_type = _new_award_type(authority, data)
         award_type.bonus_multiple_of = multiple_of
         award_type.coefficients.append(AwardCoefficient(
-            effective_from=local_today(), source=source,
-            **_valued(multiple_of, data.bonus_multiple if multiple_of else data.coefficient)))
+            effective_from=local_today(), source=source, **_valued(multiple_of, value)))
     before = award_type.name
     award_type.name = name
     award_type.notes = nfc(data.notes) or ""
@@ -334,7 +338,8 @@ def _valued(multiple_of: AwardType | None, value: Decimal) -> dict[str, Decimal]
 
 def _of(award_type: AwardType) -> str:
     """The audit trail's " of GK_CN" after a multiple."""
-    return f" of {award_type.bonus_multiple_of.code}" if award_type.is_multiple else ""
+    followed = award_type.bonus_multiple_of
+    return f" of {followed.code}" if followed is not None else ""
 
 
 def coefficients_removable(award_type: AwardType) -> set[int]:
@@ -360,10 +365,8 @@ def add_coefficient(actor: User, award_type: AwardType, value: Decimal | None,
     begin on or before the day of a decision of this award (or of one paid a multiple of its
     bonus) that the value before it paid."""
     multiple_of = award_type.bonus_multiple_of
-    if multiple_of is None:
-        _check_coefficient(value)
-    else:
-        _check_multiple(value, field="coefficient")
+    checked = (_check_coefficient(value) if multiple_of is None
+               else _check_multiple(value, field="coefficient"))
     source = _source(source)
     # Its own rows, and an entry being made a multiple of it; for a multiple, also the
     # coefficients it multiplies (taken in this order: an entry paid by its own coefficients
@@ -372,13 +375,13 @@ def add_coefficient(actor: User, award_type: AwardType, value: Decimal | None,
     if multiple_of is None:
         multiples = dependents(award_type)
         for row in (row for dependent in multiples for row in dependent.coefficients):
-            _check_product(value, row.multiple, field="coefficient")
+            _check_product(checked, row.value, field="coefficient")
         decided_by = {award_type.id, *(d.id for d in multiples)}
     else:
         _hold_dated_values(AwardType, multiple_of.id)
         db.session.refresh(multiple_of, ["coefficients"])
         for row in multiple_of.coefficients:
-            _check_product(row.coefficient, value, field="coefficient")
+            _check_product(row.value, checked, field="coefficient")
         decided_by = {award_type.id}
     what, _only = _what(award_type)
     taken = _("Đã có %(what)s áp dụng từ ngày %(date)s.", what=what,
@@ -392,11 +395,11 @@ def add_coefficient(actor: User, award_type: AwardType, value: Decimal | None,
     if issued is not None:
         raise ValidationError(_used_by(issued, what), field="effective_from")
     row = AwardCoefficient(award_type=award_type, effective_from=effective_from, source=source,
-                           **_valued(multiple_of, value))
+                           **_valued(multiple_of, checked))
     db.session.add(row)
     flush_unique(taken, "effective_from")
     audit.record("add_coefficient", actor, comment=(
-        f"{award_type.code}: ×{_plain(value)}{_of(award_type)} from "
+        f"{award_type.code}: ×{_plain(checked)}{_of(award_type)} from "
         f"{effective_from.isoformat()} ({source})"))
     return row
 

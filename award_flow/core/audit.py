@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from award_flow.auth.models import User
 from award_flow.core.model_base import utcnow
-from award_flow.extensions import db
+from award_flow.extensions import Model, db
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which proposal, when, from which state to which, and why."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ that readers never queue behind a writer.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import Engine, event
@@ -77,7 +78,8 @@ def unique_columns(error: IntegrityError) -> frozenset[str]:
     diag = getattr(error.orig, "diag", None)
     if diag is not None and diag.constraint_name:
         table = db.metadata.tables.get(diag.table_name or "")
-        for constraint in () if table is None else (*table.constraints, *table.indexes):
+        named: list[Any] = [] if table is None else [*table.constraints, *table.indexes]
+        for constraint in named:
             if constraint.name == diag.constraint_name:
                 return frozenset(column.name for column in constraint.columns)
         return frozenset()
@@ -104,3 +106,10 @@ def flush_unique(message: str, field: str | None = None, *,
             if column in columns:
                 raise ValidationError(refusal, field=at) from exc
         raise ValidationError(message, field=field) from exc
+
+
+def column_length(model: Any, column: str) -> int:
+    """The most characters `model`'s String column `column` holds."""
+    length = model.__table__.c[column].type.length
+    assert length is not None, f"{model.__name__}.{column} has no length"
+    return int(length)

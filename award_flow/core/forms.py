@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from flask import current_app, request
 from flask_babel import Domain, get_babel
@@ -120,6 +121,8 @@ class _NumberField(StringField):
     #: The longest text read as a number: "999.999.999.999" or "999,999" fit with room.
     max_length = 32
     pattern: re.Pattern[str]
+    #: The number read; the text as typed when it is refused (shown again); None when blank.
+    data: Any
     inputmode: str
 
     def process_formdata(self, valuelist: list[str]) -> None:

@@ -6,6 +6,7 @@ a hand-typed URL into a 500."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 #: The largest id a row can have: ids are INTEGER columns, 32-bit signed on PostgreSQL (SQLite
 #: would take up to 2**63 - 1). No table can hold more rows than this either, so it also
@@ -38,7 +39,7 @@ def page_arg(args: Mapping[str, str], per_page: int, key: str = "page") -> int:
     return value
 
 
-def past_last_page(pagination, args: Mapping[str, str]) -> dict[str, str] | None:  # noqa: ANN001
+def past_last_page(pagination, args: Mapping[str, str]) -> dict[str, Any] | None:  # noqa: ANN001
     """The query of the last page when `pagination` is past it (a bookmark, or the last item
     of the page was just handled): same filters, the last page (none: page 1). None when the
     page exists."""

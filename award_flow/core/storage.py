@@ -73,7 +73,7 @@ def upload_root() -> Path:
     return root
 
 
-def detect_kind(head: bytes, path: Path) -> str | None:
+def detect_kind(head: bytes, path: Path | IO[bytes]) -> str | None:
     """The allowed kind of a file by its bytes, or None."""
     if head.startswith(b"PK\x03\x04"):
         try:

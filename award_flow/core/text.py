@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from typing import overload
 
 # "đ" is a letter of its own, not "d" with a combining mark, so NFD does not split it.
 _EXTRA_FOLD = str.maketrans({"đ": "d", "Đ": "d"})
@@ -21,6 +22,14 @@ def _visible(ch: str) -> bool:
     if category == "Cc":
         return ch in _KEPT_CONTROLS
     return category != "Cf"
+
+
+@overload
+def nfc(value: str) -> str: ...
+@overload
+def nfc(value: None) -> None: ...
+@overload
+def nfc(value: str | None) -> str | None: ...
 
 
 def nfc(value: str | None) -> str | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any, NamedTuple, TypeVar
 
-from flask import Response, flash, jsonify, redirect, request
+from flask import flash, jsonify, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from award_flow.core.errors import DomainError
 from award_flow.core.forms import Form
@@ -23,7 +24,7 @@ class Result(NamedTuple):
     error: DomainError | None = None
 
 
-def perform(operation: Callable[[], T], success: str | None = None, *,
+def perform(operation: Callable[[], T], success: object = None, *,
             shown_at: Collection[str] = ()) -> Result:
     """Run `operation` and commit. A domain error rolls everything back and its message is
     flashed, unless it belongs to one of the form fields `shown_at` (`DomainError.field`):
@@ -41,7 +42,7 @@ def perform(operation: Callable[[], T], success: str | None = None, *,
     return Result(True, value)
 
 
-def perform_on(form: Form, operation: Callable[[], T], success: str | None = None) -> Result:
+def perform_on(form: Form, operation: Callable[[], T], success: object = None) -> Result:
     """`perform` for a form's page: a refusal that names one of the form's fields is said
     under that field, as the form's own validation would (the page is rendered again)."""
     # By the fields' own names: a prefixed form's "amount" is sent as "rounding-amount".
@@ -57,7 +58,7 @@ def perform_on(form: Form, operation: Callable[[], T], success: str | None = Non
 SCRIPTED_FORM_HEADER = "X-Upload-Progress"
 
 
-def go_to(location: str) -> Response:
+def go_to(location: str) -> BaseResponse:
     """A redirect after a POST, or `{"location": …}` for the page's own script (see
     SCRIPTED_FORM_HEADER): either way the browser then loads `location`."""
     if request.headers.get(SCRIPTED_FORM_HEADER) == "1":

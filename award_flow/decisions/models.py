@@ -19,12 +19,12 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from award_flow.catalogue.models import AwardType
 from award_flow.core.formatting import document_number
 from award_flow.core.model_base import utcnow
-from award_flow.extensions import db
+from award_flow.extensions import Model
 from award_flow.org.models import Authority
 from award_flow.proposals.models import Nominee, Proposal
 
 
-class DecisionCounter(db.Model):
+class DecisionCounter(Model):
     """The last number used per authority and year. Incremented inside the issuing transaction,
     so a rolled-back issuance gives its number back and numbers have no gaps."""
 
@@ -35,7 +35,7 @@ class DecisionCounter(db.Model):
     last_number: Mapped[int] = mapped_column(default=0)
 
 
-class Decision(db.Model):
+class Decision(Model):
     """Quyết định khen thưởng."""
 
     __table_args__ = (
@@ -83,7 +83,7 @@ class Decision(db.Model):
         return f"{self.priority_count}/{self.award_count}"
 
 
-class DecisionFile(db.Model):
+class DecisionFile(Model):
     """The decision's PDF, rendered once at issuance and never changed.
 
     It lives in the database, in the same transaction as the number, so an issuance is
@@ -101,7 +101,7 @@ class DecisionFile(db.Model):
     decision: Mapped[Decision] = relationship(back_populates="file")
 
 
-class Award(db.Model):
+class Award(Model):
     """One nominee's award under a decision."""
 
     __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)

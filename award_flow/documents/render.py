@@ -527,7 +527,7 @@ def decision_context(
     def keep(text: str) -> str:
         return _keep_together(text, place)
 
-    groups = []
+    groups: list[dict[str, object]] = []
     for kind, label in _GROUPS:
         if members := members_of[kind]:
             rows = [

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from award_flow.core.enums import enum_column_type
 from award_flow.core.model_base import utcnow
 from award_flow.core.text import same_name_key
-from award_flow.extensions import db
+from award_flow.extensions import Model
 
 if TYPE_CHECKING:
     from award_flow.auth.models import User
@@ -80,7 +80,7 @@ DECISION_TEXT_LABELS = {
 DEFAULT_SECRETARIAT_NAME = "Cơ quan Tổ chức - Nội vụ"
 
 
-class Authority(db.Model):
+class Authority(Model):
     """A People's Committee whose chairman confers awards (GLOSSARY: `Authority`)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,7 +135,7 @@ class Authority(db.Model):
         return f"<Authority {self.name}>"
 
 
-class Unit(db.Model):
+class Unit(Model):
     """An agency, commune, ward, hamlet or mass organisation that files proposals."""
 
     __table_args__ = (UniqueConstraint("authority_id", "name"),

@@ -155,7 +155,7 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
                 "các tài khoản đó sang cơ quan khác trước.",
                 roles=", ".join(sorted({u.role.label for u in staff}))), field="kind")
     stopping = unit is not None and unit.active and not active
-    if stopping:
+    if stopping and unit is not None:
         _check_unit_may_stop(actor, unit)
     if unit is None:
         unit = Unit(authority=authority)

@@ -17,7 +17,7 @@ from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, NomineeKind
 from award_flow.core.enums import enum_column_type
 from award_flow.core.model_base import utcnow
-from award_flow.extensions import db
+from award_flow.extensions import Model
 from award_flow.org.models import Unit
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ ATTACHMENT_KIND_LABELS = {
 }
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     """Tờ trình đề nghị khen thưởng: a unit's request to award one or more nominees."""
 
     __table_args__ = (
@@ -290,7 +290,7 @@ Index("ix_proposal_state_recent", Proposal.state, Proposal.state_changed_at.desc
 ACHIEVEMENT_SUMMARY_MAX_LENGTH = 4000
 
 
-class Nominee(db.Model):
+class Nominee(Model):
     """Người được đề nghị: an individual, collective or household."""
 
     __table_args__ = (
@@ -327,7 +327,7 @@ class Nominee(db.Model):
         return ", ".join(part for part in (self.position, self.unit_or_address) if part)
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A file of the dossier (hồ sơ). Stored outside static under a generated name."""
 
     __table_args__ = (CheckConstraint("size > 0", name="not_empty"),)

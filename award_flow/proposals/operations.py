@@ -25,7 +25,7 @@ from award_flow.campaigns.operations import check_phase_remains, lock_campaign
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core import audit
 from award_flow.core.clock import local_today
-from award_flow.core.database import unique_columns
+from award_flow.core.database import column_length, unique_columns
 from award_flow.core.display import file_size
 from award_flow.core.errors import ConflictError, InvalidTransition, NotAllowed, ValidationError
 from award_flow.core.model_base import utcnow
@@ -190,7 +190,7 @@ def propose_again(actor: User, proposal: Proposal) -> Proposal:
     # Part of the title (data, in Vietnamese whatever the page's language), not UI text: the
     # new draft is told apart from the closed one in the lists and the links between them.
     suffix = " (đề nghị lại các trường hợp hoãn xét)" if deferred else " (lập lại)"
-    title = proposal.title[:Proposal.__table__.c.title.type.length - len(suffix)] + suffix
+    title = proposal.title[:column_length(Proposal, "title") - len(suffix)] + suffix
     again = create_proposal(actor, ProposalData(
         title=title, achievement=proposal.achievement, campaign=proposal.campaign,
         award_type=proposal.award_type, phase=proposal.phase,
@@ -303,7 +303,7 @@ def _check_lengths(**values: str) -> None:
     """Refuse a text longer than its column or the form's limit (the form says so first; a
     list read from a spreadsheet is checked here)."""
     for field, value in values.items():
-        limit = _TEXT_LIMITS.get(field) or Nominee.__table__.c[field].type.length
+        limit = _TEXT_LIMITS.get(field) or column_length(Nominee, field)
         if len(value) > limit:
             raise ValidationError(_("%(what)s dài quá %(n)s ký tự.", what=_NOMINEE_TEXTS[field],
                                     n=limit), field=field)
@@ -347,7 +347,7 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData,
                    achievement_summary=summary)
     name_folded = fold(name)
     # Folding can lengthen a name ("ß" → "ss"): refuse rather than overflow the column.
-    if len(name_folded) > Nominee.__table__.c.name_folded.type.length:
+    if len(name_folded) > column_length(Nominee, "name_folded"):
         raise ValidationError(_("Họ tên hoặc tên tập thể quá dài."), field="name")
     candidates = proposal.nominees if namesakes is None else namesakes.get(name_folded, ())
     same = next((other for other in candidates if other is not nominee
@@ -624,7 +624,7 @@ def conclude_review(
         nominee.outcome = outcomes[nominee.id]
     # The record is data, in the authority's language, whatever the member's page showed.
     with force_locale("vi"):
-        summary = ", ".join(f"{n.name}: {n.outcome.label}" for n in proposal.nominees)
+        summary = ", ".join(f"{n.name}: {outcomes[n.id].label}" for n in proposal.nominees)
     audit.record("outcomes", actor, proposal_id=proposal.id, comment=summary)
 
 

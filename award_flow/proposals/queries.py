@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from award_flow.auth.models import User
@@ -36,7 +37,7 @@ class ProposalFilters:
 
     @classmethod
     def from_args(cls, args) -> ProposalFilters:  # noqa: ANN001
-        state = args.get("state") or None
+        state = str(args.get("state") or "")
         return cls(
             # An id that is not one (or beyond what the database holds) filters nothing.
             campaign_id=id_arg(args, "campaign"),
@@ -83,7 +84,8 @@ def proposals_query(user: User, filters: ProposalFilters, *, queue: bool) -> Sel
         query = query.where(Proposal.nominee_names.like(pattern, escape="\\"))
     if not queue:
         return query.order_by(Proposal.state_changed_at.desc(), Proposal.id.desc())
-    order = [Proposal.has_priority.desc(), Proposal.state_changed_at.asc(), Proposal.id.asc()]
+    order: list[ColumnElement[Any]] = [
+        Proposal.has_priority.desc(), Proposal.state_changed_at.asc(), Proposal.id.asc()]
     if (first := QUEUE_FIRST.get(user.role)) is not None:
         # A unit's own few proposals: sorted, not read in index order.
         order.insert(0, case((Proposal.state == first, 0), else_=1))
@@ -113,7 +115,7 @@ def latest_moves(proposal_ids: list[int]) -> dict[int, AuditEvent]:
               .group_by(AuditEvent.proposal_id))
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.id.in_(latest)))
-    return {event.proposal_id: event for event in events}
+    return {event.proposal_id: event for event in events if event.proposal_id is not None}
 
 
 def arrival_badges(proposals: list[Proposal]) -> dict[int, Transition]:

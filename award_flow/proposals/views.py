@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import secrets
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn, cast
 
 from flask import (
     Blueprint,
@@ -185,7 +185,7 @@ def _list_page(queue: bool, template_title: str):
     pagination = page_of_proposals(current_user, filters, queue=queue,
                                    page=page_arg(request.args, per_page), per_page=per_page)
     if (last := past_last_page(pagination, request.args.to_dict())) is not None:
-        return redirect(url_for(request.endpoint, **last))
+        return redirect(url_for(cast(str, request.endpoint), **last))
     options = _filter_options(queue)
     return render_template(
         "proposals/list.html",
@@ -330,7 +330,7 @@ def _attachment_form() -> AttachmentForm:
     return form
 
 
-def _back_to(proposal_id: int, section: str, **args: str) -> str:
+def _back_to(proposal_id: int, section: str, **args: Any) -> str:
     return url_for(".detail", proposal_id=proposal_id, at=section, _anchor=section, **args)
 
 
@@ -548,7 +548,7 @@ def propose_again(proposal_id: int):
     of a decided one, every nominee of one withdrawn or not approved."""
     proposal = get_visible_proposal(proposal_id, current_user, for_update=True)
     if not can_propose_again(current_user, proposal):
-        if filed_again_already(current_user, proposal):
+        if filed_again_already(current_user, proposal) and proposal.follow_up is not None:
             _moved_on(proposal, _("Tờ trình này vừa được lập lại (“%(title)s”). Không có thay "
                                   "đổi nào được lưu.", title=proposal.follow_up.title))
         abort(403)
@@ -636,7 +636,7 @@ def _nominee_data(form: NomineeForm, proposal) -> ops.NomineeData:  # noqa: ANN0
         name=form.name.data,
         position=(form.position.data if form.position else "") or "",
         unit_or_address=form.unit_or_address.data or "",
-        gender=Gender(gender) if gender in Gender._value2member_map_ else None,
+        gender=Gender(str(gender)) if gender in Gender._value2member_map_ else None,
         achievement_summary=form.achievement_summary.data or "",
         priority_group=PriorityGroup(form.priority_group.data),
     )

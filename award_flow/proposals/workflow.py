@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ColumnElement, and_, event, false, select
+from sqlalchemy import CheckConstraint, ColumnElement, Table, and_, event, false, select
 
 from award_flow.auth.models import User
 from award_flow.auth.roles import (
@@ -286,7 +287,7 @@ def queue_key_check_sql() -> str:
     return f"coalesce(queue_key, '') = CASE {cases} ELSE '' END"
 
 
-Proposal.__table__.append_constraint(
+cast(Table, Proposal.__table__).append_constraint(
     CheckConstraint(queue_key_check_sql(), name="queue_key_follows_state"))
 
 
@@ -484,7 +485,8 @@ def lacks(action: Action, proposal: Proposal) -> object | None:
 def offered_actions(user: User, proposal: Proposal) -> tuple[list[Transition], list[object]]:
     """The buttons of the proposal page and, for an allowed action that the proposal is not
     ready for and whose button is then withheld, the note shown in its place."""
-    offered, notes = [], []
+    offered: list[Transition] = []
+    notes: list[object] = []
     for transition in allowed_actions(user, proposal):
         note = withheld_note(transition, proposal) if transition.withheld_note else None
         if note is not None:
