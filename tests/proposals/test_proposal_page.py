@@ -586,3 +586,19 @@ def test_the_history_dates_its_events_as_the_lists_do(client, world, login, reco
     login(world.officer_a)
     page = client.get(f"/proposals/{proposal.id}").text
     assert f"<time>{shown}</time>" in section(page, "history")
+
+
+def test_the_page_names_the_campaign_in_full(client, world, login):
+    """The line above the title is the only place the proposal page names its campaign: a
+    long name wraps there, it is not cut off with "..." (the phone wraps it anyway)."""
+    world.campaign.name = ("Phong trào thi đua thực hiện thắng lợi nhiệm vụ phát triển kinh tế"
+                           " - xã hội hằng năm và kế hoạch 5 năm (2021 - 2025)")
+    db.session.commit()
+    proposal = make_proposal(world)
+    login(world.officer_a)
+
+    html = client.get(f"/proposals/{proposal.id}").text
+
+    head = text(re.search(r'<div class="page-head">.*?</h1>', html, re.S).group(0))
+    assert world.campaign.name in head
+    assert "..." not in head
