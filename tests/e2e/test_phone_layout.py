@@ -157,3 +157,22 @@ def test_the_decisions_filter_stays_folded_on_a_phone_and_the_list_fits(page: Pa
     expect(units.first).to_be_visible()
     assert set(units.all_inner_texts()) == {"Xã Long Hữu"}
     assert overflow(page) == 0
+
+
+@on_a_phone
+@pytest.mark.usefixtures("demo")
+def test_a_choice_is_a_fingers_height_and_its_legend_lines_up(page: Page) -> None:
+    """The nominee's gender: each choice at least 24 px tall (WCAG 2.5.8), the whole label
+    taking the tap, and "Giới tính" in line with the other fields' labels."""
+    ui = UI(page)
+    ui.log_in("canbo.longhuu")
+    ui.open_from_my_work(TITLE)
+    page.locator("#nominees").get_by_role("link", name="+ Thêm").click()
+    ui.check()
+    choices = page.locator("fieldset.radios label.check")
+    expect(choices).to_have_text(["Nam", "Nữ"])
+    for choice in choices.all():
+        assert choice.bounding_box()["height"] >= 24, choice.text_content()
+    legend = page.locator("fieldset.radios legend").bounding_box()
+    label = page.get_by_text("Họ và tên", exact=True).bounding_box()
+    assert abs(legend["x"] - label["x"]) <= 1, (legend, label)
