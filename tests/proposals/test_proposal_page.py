@@ -588,17 +588,22 @@ def test_the_history_dates_its_events_as_the_lists_do(client, world, login, reco
     assert f"<time>{shown}</time>" in section(page, "history")
 
 
-def test_the_page_names_the_campaign_in_full(client, world, login):
-    """The line above the title is the only place the proposal page names its campaign: a
-    long name wraps there, it is not cut off with "..." (the phone wraps it anyway)."""
-    world.campaign.name = ("Phong trào thi đua thực hiện thắng lợi nhiệm vụ phát triển kinh tế"
-                           " - xã hội hằng năm và kế hoạch 5 năm (2021 - 2025)")
-    db.session.commit()
+#: A campaign's name as plans write it: what tells two apart (the years) comes last.
+LONG_CAMPAIGN = ("Phong trào thi đua thực hiện thắng lợi nhiệm vụ phát triển kinh tế - xã hội "
+                 "hằng năm và kế hoạch 5 năm (2026 - 2030)")
+
+
+def test_the_campaign_is_named_whole_on_the_proposal_and_in_the_filter(client, world, login):
+    world.campaign.name = LONG_CAMPAIGN
     proposal = make_proposal(world)
+    db.session.commit()
     login(world.officer_a)
 
-    html = client.get(f"/proposals/{proposal.id}").text
+    page = client.get(f"/proposals/{proposal.id}").text
+    head = re.search(r'<div class="page-head">\s*<div>\s*<p class="muted">(.*?)</p>', page, re.S)
+    # The phase stays one piece ("Đợt 1" is not split over two lines).
+    assert text(head.group(1)) == f"{world.unit_a.name} · {LONG_CAMPAIGN} · Đợt 1"
+    assert '<span class="whole">Đợt 1</span>' in head.group(1)
+    listed = client.get("/proposals").text
+    assert f">{LONG_CAMPAIGN}</option>" in listed
 
-    head = text(re.search(r'<div class="page-head">.*?</h1>', html, re.S).group(0))
-    assert world.campaign.name in head
-    assert "..." not in head

@@ -1,0 +1,69 @@
+"""What a review of every page at 1366 px and on a phone found out of place: a proposal with
+nothing to act on left half the width empty, and its campaign was cut short ("…") with the
+phase split over two lines."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_phone_layout import on_a_phone, overflow
+from tests.e2e.ui import UI
+
+pytestmark = [pytest.mark.e2e, pytest.mark.only_browser("chromium")]
+
+#: The demo's decided proposal of xã Long Hữu: the unit officer has nothing to do on it.
+DECIDED = "Đề nghị tặng Giấy khen cho tập thể nhỏ"
+#: The demo's draft of xã Long Hữu, in phase "Đợt 2".
+DRAFT = "Đề nghị tặng Giấy khen cho cá nhân có thành tích xuất sắc Đợt 2"
+#: The demo's proposal before the Standing Committee.
+IN_COMMITTEE = "Đề nghị tặng Giấy khen cho lực lượng vũ trang xã"
+
+
+def _open_from_all_proposals(page: Page, ui: UI, title: str) -> None:
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Tờ trình", exact=True).click()
+    ui.check()
+    page.get_by_role("link", name=title, exact=True).click()
+    ui.check()
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_proposal_with_nothing_to_do_uses_the_whole_width(page: Page) -> None:
+    page.set_viewport_size({"width": 1366, "height": 800})
+    ui = UI(page)
+    ui.log_in("canbo.longhuu")
+    _open_from_all_proposals(page, ui, DECIDED)
+    expect(page.locator("#actions")).to_have_count(0)
+
+    facts = page.get_by_role("heading", name="Thông tin tờ trình").locator("..").bounding_box()
+    nominees = page.locator("#nominees").bounding_box()
+    assert abs(facts["width"] - nominees["width"]) < 1, (facts, nominees)
+
+
+@pytest.mark.usefixtures("demo")
+def test_with_something_to_do_the_actions_stand_beside_the_facts(page: Page) -> None:
+    page.set_viewport_size({"width": 1366, "height": 800})
+    ui = UI(page)
+    ui.log_in("thuongtruc")
+    ui.open_from_my_work(IN_COMMITTEE)
+    facts = page.get_by_role("heading", name="Thông tin tờ trình").locator("..").bounding_box()
+    actions = page.locator("#actions").bounding_box()
+    assert actions["x"] > facts["x"] + facts["width"]
+    assert abs(actions["y"] - facts["y"]) < 1
+
+
+@on_a_phone
+@pytest.mark.usefixtures("demo")
+def test_the_phase_is_not_split_over_two_lines(page: Page) -> None:
+    ui = UI(page)
+    ui.log_in("canbo.longhuu")
+    ui.open_from_my_work(DRAFT)
+    head = page.locator(".page-head .muted").first
+    # The campaign's name whole: its years tell it from the next plan's.
+    expect(head).to_contain_text("kế hoạch 5 năm (2021 - 2025)")
+    phase = head.locator(".whole")
+    expect(phase).to_have_text("Đợt 2")
+    lines = phase.evaluate("e => e.getClientRects().length")
+    assert lines == 1
+    assert overflow(page) == 0
