@@ -1,6 +1,7 @@
 """What a review of every page at 1366 px and on a phone found out of place: a proposal with
 nothing to act on left half the width empty, and its campaign was cut short ("…") with the
-phase split over two lines."""
+phase split over two lines; the search box's example was cut off, and the filters' checkbox
+stood level with the labels instead of the boxes."""
 
 from __future__ import annotations
 
@@ -51,6 +52,43 @@ def test_with_something_to_do_the_actions_stand_beside_the_facts(page: Page) -> 
     actions = page.locator("#actions").bounding_box()
     assert actions["x"] > facts["x"] + facts["width"]
     assert abs(actions["y"] - facts["y"]) < 1
+
+
+def _placeholder_fits(page: Page) -> bool:
+    """Does the search box show its whole example (measured in the box's own font)?"""
+    return page.locator("input[name=q]").evaluate("""box => {
+        const style = getComputedStyle(box);
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = style.font;
+        const room = box.clientWidth - parseFloat(style.paddingLeft)
+                     - parseFloat(style.paddingRight);
+        return context.measureText(box.placeholder).width <= room;
+    }""")
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_search_example_shows_whole_on_a_laptop(page: Page) -> None:
+    page.set_viewport_size({"width": 1366, "height": 800})
+    ui = UI(page)
+    ui.log_in("noivu")
+    expect(page.locator("input[name=q]")).to_be_visible()
+    assert _placeholder_fits(page)
+    # The checkbox among the filters stands level with the boxes beside it.
+    check = page.get_by_label("Chỉ tờ trình ưu tiên").bounding_box()
+    state = page.get_by_label("Trạng thái").bounding_box()
+    middle = lambda box: box["y"] + box["height"] / 2  # noqa: E731
+    assert abs(middle(check) - middle(state)) < 4, (check, state)
+
+
+@on_a_phone
+@pytest.mark.usefixtures("demo")
+def test_the_search_example_shows_whole_on_a_phone(page: Page) -> None:
+    ui = UI(page)
+    ui.log_in("noivu")
+    page.get_by_text("Tìm kiếm và lọc").click()
+    expect(page.locator("input[name=q]")).to_be_visible()
+    assert _placeholder_fits(page)
+    assert overflow(page) == 0
 
 
 @on_a_phone

@@ -607,3 +607,12 @@ def test_the_campaign_is_named_whole_on_the_proposal_and_in_the_filter(client, w
     listed = client.get("/proposals").text
     assert f">{LONG_CAMPAIGN}</option>" in listed
 
+
+def test_a_card_says_since_when_the_proposal_is_in_its_state(client, world, login):
+    make_proposal(world)
+    db.session.commit()
+    login(world.officer_a)
+    meta = re.search(r'<p class="meta">(.*?)</p>', client.get("/proposals").text, re.S)
+    assert re.search(r"· ở trạng thái này từ \d\d/\d\d?/\d{4} \d\d:\d\d$", text(meta.group(1)))
+    # The search box's example fits it: with and without diacritics, as the search finds both.
+    assert 'placeholder="Nguyễn Văn A hoặc nguyen van a"' in client.get("/proposals").text
