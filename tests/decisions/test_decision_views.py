@@ -136,3 +136,14 @@ def test_the_decision_page_heads_its_awardees_by_their_kind(client, world, login
     html = client.get(f"/decisions/{decision.id}").text
     awardees = html[html.index("Danh sách khen thưởng"):]
     assert re.findall(r"<th>(.*?)</th>", awardees)[1:3] == list(AWARDEE_COLUMNS[award])
+
+
+def test_the_total_says_its_unit_on_a_phone_too(client, world, login):
+    """On a phone the table's rows are cards, each cell named by its data-label: the total's
+    amount says "Số tiền (đồng)" as every awardee's does, not a bare number."""
+    decision = make_proposal(world, state=S.DECIDED).decision
+    db.session.commit()
+    login(world.chairman)
+    html = client.get(f"/decisions/{decision.id}").text
+    total = re.search(r'<tr class="total">(.*?)</tr>', html, re.S).group(1)
+    assert re.search(r'<td class="num" data-label="Số tiền \(đồng\)">[\d.]+</td>', total)

@@ -1,7 +1,9 @@
 """What a review of every page at 1366 px and on a phone found out of place: a proposal with
 nothing to act on left half the width empty, and its campaign was cut short ("…") with the
 phase split over two lines; the search box's example was cut off, and the filters' checkbox
-stood level with the labels instead of the boxes."""
+stood level with the labels instead of the boxes; the conclusion's comment box touched the
+table above it, and a radio group's legend and circles stood out of line with the labels
+around them."""
 
 from __future__ import annotations
 
@@ -105,3 +107,32 @@ def test_the_phase_is_not_split_over_two_lines(page: Page) -> None:
     lines = phase.evaluate("e => e.getClientRects().length")
     assert lines == 1
     assert overflow(page) == 0
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_conclusion_comment_keeps_off_the_table(page: Page) -> None:
+    ui = UI(page)
+    ui.log_in("thuongtruc")
+    ui.open_from_my_work(IN_COMMITTEE)
+    page.get_by_role("link", name="Kết luận xét duyệt").click()
+    ui.check()
+    table = page.locator("form .table-wrap").bounding_box()
+    label = page.get_by_text("Ý kiến của Thường trực Hội đồng (không bắt buộc)").bounding_box()
+    assert label["y"] - (table["y"] + table["height"]) >= 12
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_radio_group_lines_up_with_the_fields_around_it(page: Page) -> None:
+    ui = UI(page)
+    ui.log_in("canbo.longhuu")
+    ui.open_from_my_work(DRAFT)
+    page.get_by_role("link", name="+ Thêm").click()
+    ui.check()
+    name_label = page.locator("label[for=name]").bounding_box()
+    legend = page.locator("fieldset.radios legend").bounding_box()
+    circle = page.get_by_label("Nam", exact=True).bounding_box()
+    words = page.locator("fieldset.radios label.check").first.bounding_box()
+    assert abs(legend["x"] - name_label["x"]) < 1, (legend, name_label)
+    assert abs(circle["x"] - name_label["x"]) < 1, (circle, name_label)
+    # The circle in the middle of its line.
+    assert abs((circle["y"] + circle["height"] / 2) - (words["y"] + words["height"] / 2)) < 2
