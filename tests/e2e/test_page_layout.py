@@ -3,9 +3,12 @@ nothing to act on left half the width empty, and its campaign was cut short ("�
 phase split over two lines; the search box's example was cut off, and the filters' checkbox
 stood level with the labels instead of the boxes; the conclusion's comment box touched the
 table above it, and a radio group's legend and circles stood out of line with the labels
-around them."""
+around them; the Standing Committee's state was the very orange of "Ưu tiên" beside it."""
 
 from __future__ import annotations
+
+import colorsys
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -136,3 +139,26 @@ def test_a_radio_group_lines_up_with_the_fields_around_it(page: Page) -> None:
     assert abs(circle["x"] - name_label["x"]) < 1, (circle, name_label)
     # The circle in the middle of its line.
     assert abs((circle["y"] + circle["height"] / 2) - (words["y"] + words["height"] / 2)) < 2
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_committees_state_does_not_look_like_the_priority_mark(page: Page) -> None:
+    ui = UI(page)
+    ui.log_in("thuongtruc")
+    card = page.locator(".proposal-card", has=page.locator(".state-in_committee")).first
+    colours = [card.locator(selector).evaluate(
+        "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
+        for selector in (".state-in_committee", ".badge.priority")]
+    # Another hue, not a shade of the same orange: backgrounds and text alike.
+    for state, priority in zip(*colours, strict=True):
+        assert _hue_apart(state, priority) > 60, colours
+
+
+def _hue_apart(one: str, other: str) -> float:
+    """How far apart, in degrees of hue, two CSS "rgb(r, g, b)" colours are."""
+    def hue(colour: str) -> float:
+        red, green, blue = (int(n) / 255 for n in re.findall(r"\d+", colour)[:3])
+        return colorsys.rgb_to_hls(red, green, blue)[0] * 360
+
+    apart = abs(hue(one) - hue(other))
+    return min(apart, 360 - apart)
