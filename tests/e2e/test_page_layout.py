@@ -3,7 +3,8 @@ nothing to act on left half the width empty, and its campaign was cut short ("�
 phase split over two lines; the search box's example was cut off, and the filters' checkbox
 stood level with the labels instead of the boxes; the conclusion's comment box touched the
 table above it, and a radio group's legend and circles stood out of line with the labels
-around them; the Standing Committee's state was the very orange of "Ưu tiên" beside it."""
+around them; the Standing Committee's state was the very orange of "Ưu tiên" beside it; and
+on a phone the file chooser's button was 21 px high."""
 
 from __future__ import annotations
 
@@ -162,3 +163,23 @@ def _hue_apart(one: str, other: str) -> float:
 
     apart = abs(hue(one) - hue(other))
     return min(apart, 360 - apart)
+
+
+@on_a_phone
+@pytest.mark.usefixtures("demo")
+def test_the_file_choosers_are_big_enough_to_tap(page: Page) -> None:
+    """WCAG 2.5.8: at least 24 × 24 px; the app's own buttons are 40 px high."""
+    ui = UI(page)
+    ui.log_in("canbo.longhuu")
+    ui.open_from_my_work(DRAFT)
+    summary = page.get_by_text("Nhập danh sách từ tệp Excel")
+    assert summary.bounding_box()["height"] >= 32
+    summary.click()
+    for label in ("Tệp danh sách (.xlsx)", "Tệp"):
+        chooser = page.get_by_label(label, exact=True)
+        expect(chooser).to_be_visible()
+        button = chooser.evaluate("""e => { const s = getComputedStyle(e, "::file-selector-button");
+            return parseFloat(s.minHeight); }""")
+        assert button >= 40, (label, button)
+        assert chooser.bounding_box()["height"] >= 40, label
+    assert overflow(page) == 0
