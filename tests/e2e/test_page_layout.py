@@ -4,7 +4,8 @@ phase split over two lines; the search box's example was cut off, and the filter
 stood level with the labels instead of the boxes; the conclusion's comment box touched the
 table above it, and a radio group's legend and circles stood out of line with the labels
 around them; the Standing Committee's state was the very orange of "Ưu tiên" beside it; and
-on a phone the file chooser's button was 21 px high."""
+on a phone the file chooser's button was 21 px high. And a nominee's summary of achievements
+was cut at 160 characters (240 on the conclusion page) with no way to read the rest."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from award_flow.extensions import db
+from award_flow.proposals.models import Nominee
 from tests.e2e.test_phone_layout import on_a_phone, overflow
 from tests.e2e.ui import UI
+from tests.proposals.test_proposal_page import LONG_SUMMARY
 
 pytestmark = [pytest.mark.e2e, pytest.mark.only_browser("chromium")]
 
@@ -182,4 +187,30 @@ def test_the_file_choosers_are_big_enough_to_tap(page: Page) -> None:
             return parseFloat(s.minHeight); }""")
         assert button >= 40, (label, button)
         assert chooser.bounding_box()["height"] >= 40, label
+    assert overflow(page) == 0
+
+
+@on_a_phone
+@pytest.mark.usefixtures("demo")
+def test_the_committee_reads_a_long_summary_whole_on_a_phone(page: Page) -> None:
+    nominee = db.session.scalar(select(Nominee).where(Nominee.name == "Lâm Văn Đức"))
+    nominee.achievement_summary = LONG_SUMMARY
+    db.session.commit()
+    db.session.close()
+    ui = UI(page)
+    ui.log_in("thuongtruc")
+    ui.open_from_my_work(IN_COMMITTEE)
+    page.get_by_role("link", name="Kết luận xét duyệt").click()
+    ui.check()
+
+    whole = page.locator(".long-text-all")
+    expect(whole).to_be_hidden()
+    page.get_by_text("Xem toàn bộ").click()
+    expect(whole).to_be_visible()
+    expect(whole).to_have_text(LONG_SUMMARY)
+    # Its lines as the unit typed them, and the start no longer shown twice.
+    assert whole.evaluate("e => getComputedStyle(e).whiteSpace") == "pre-line"
+    expect(page.locator(".long-text-start")).to_be_hidden()
+    page.get_by_text("Thu gọn").click()
+    expect(whole).to_be_hidden()
     assert overflow(page) == 0

@@ -616,3 +616,38 @@ def test_a_card_says_since_when_the_proposal_is_in_its_state(client, world, logi
     assert re.search(r"· ở trạng thái này từ \d\d/\d\d?/\d{4} \d\d:\d\d$", text(meta.group(1)))
     # The search box's example fits it: with and without diacritics, as the search finds both.
     assert 'placeholder="Nguyễn Văn A hoặc nguyen van a"' in client.get("/proposals").text
+
+
+#: A summary of achievements as a unit writes one: a paragraph, then what was done, a line each
+#: (the form takes up to 4 000 characters).
+LONG_SUMMARY = ("Hoàn thành xuất sắc nhiệm vụ được giao năm 2025; tích cực tham gia phong trào "
+                "thi đua của địa phương.\n1. Tham gia 12 đợt tuần tra, giữ vững an ninh trật tự.\n"
+                "2. Vận động nhân dân hiến 1.200 m² đất làm đường giao thông nông thôn.\n"
+                "3. Phối hợp với Công an xã ngăn chặn 3 vụ việc vi phạm pháp luật.")
+
+
+@pytest.mark.parametrize(("who", "page", "shown"), [
+    ("secretariat", "/proposals/{id}", 160), ("committee", "/proposals/{id}", 160),
+    ("committee", "/proposals/{id}/conclude", 240)])
+def test_a_long_summary_of_achievements_can_be_read_whole(client, world, login, who, page,
+                                                          shown):
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    long_one, short_one = proposal.nominees
+    long_one.achievement_summary = LONG_SUMMARY
+    short_one.achievement_summary = "Hoàn thành tốt nhiệm vụ."
+    db.session.commit()
+    login(getattr(world, who))
+
+    html = client.get(page.format(id=proposal.id)).text
+    (details,) = re.findall(r'<details class="long-text">.*?</details>', html, re.S)
+    start = re.search(r'<span class="long-text-start">(.*?)</span>', details, re.S).group(1)
+    assert LONG_SUMMARY.startswith(unescape(start).removesuffix("…").rstrip())
+    assert len(unescape(start)) <= shown + 1
+    assert text(re.search(r'<summary>(.*?)</summary>', details, re.S).group(1)).endswith(
+        "… Xem toàn bộ Thu gọn")
+    # The whole, with its lines (the stylesheet keeps them).
+    whole = re.search(r'<div class="long-text-all">(.*?)</div>', details, re.S).group(1)
+    assert unescape(whole) == LONG_SUMMARY
+    # A short one is shown as it is, with nothing to unfold.
+    assert '<div class="nominee-summary' in html
+    assert re.search(r'<div class="nominee-summary[^"]*">Hoàn thành tốt nhiệm vụ\.</div>', html)
