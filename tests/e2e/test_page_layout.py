@@ -2,10 +2,12 @@
 nothing to act on left half the width empty, and its campaign was cut short ("…") with the
 phase split over two lines; the search box's example was cut off, and the filters' checkbox
 stood level with the labels instead of the boxes; the conclusion's comment box touched the
-table above it, and a radio group's legend and circles stood out of line with the labels
-around them; the Standing Committee's state was the very orange of "Ưu tiên" beside it; and
-on a phone the file chooser's button was 21 px high. And a nominee's summary of achievements
-was cut at 160 characters (240 on the conclusion page) with no way to read the rest."""
+table above it, the committee's three choices for a nominee wrapped as two on a line and
+one below, a card's first paragraph doubled its top padding, and a radio group's legend and
+circles stood out of line with the labels around them; the Standing Committee's state was
+the very orange of "Ưu tiên" beside it; and on a phone the file chooser's button was 21 px
+high. And a nominee's summary of achievements was cut at 160 characters (240 on the
+conclusion page) with no way to read the rest."""
 
 from __future__ import annotations
 
@@ -30,6 +32,16 @@ DECIDED = "Đề nghị tặng Giấy khen cho tập thể nhỏ"
 DRAFT = "Đề nghị tặng Giấy khen cho cá nhân có thành tích xuất sắc Đợt 2"
 #: The demo's proposal before the Standing Committee.
 IN_COMMITTEE = "Đề nghị tặng Giấy khen cho lực lượng vũ trang xã"
+
+
+def _open_conclusion(page: Page) -> UI:
+    """The Standing Committee member on the conclusion page of the proposal in committee."""
+    ui = UI(page)
+    ui.log_in("thuongtruc")
+    ui.open_from_my_work(IN_COMMITTEE)
+    page.get_by_role("link", name="Kết luận xét duyệt").click()
+    ui.check()
+    return ui
 
 
 def _open_from_all_proposals(page: Page, ui: UI, title: str) -> None:
@@ -120,14 +132,36 @@ def test_the_phase_is_not_split_over_two_lines(page: Page) -> None:
 
 @pytest.mark.usefixtures("demo")
 def test_the_conclusion_comment_keeps_off_the_table(page: Page) -> None:
-    ui = UI(page)
-    ui.log_in("thuongtruc")
-    ui.open_from_my_work(IN_COMMITTEE)
-    page.get_by_role("link", name="Kết luận xét duyệt").click()
-    ui.check()
+    _open_conclusion(page)
     table = page.locator("form .table-wrap").bounding_box()
     label = page.get_by_text("Ý kiến của Thường trực Hội đồng (không bắt buộc)").bounding_box()
     assert label["y"] - (table["y"] + table["height"]) >= 12
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_committee_choices_stand_one_under_another(page: Page) -> None:
+    page.set_viewport_size({"width": 1366, "height": 800})
+    _open_conclusion(page)
+    boxes = [label.bounding_box() for label in page.locator("table .inline-radios label").all()]
+    assert len(boxes) == 3, boxes
+    assert len({round(b["x"]) for b in boxes}) == 1, boxes  # one column
+    assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"], boxes
+    line = page.locator("table .inline-radios label").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).lineHeight)")
+    assert all(b["height"] < 1.5 * line for b in boxes), boxes  # none wraps
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_card_starts_at_its_padding(page: Page) -> None:
+    """The back link at the top of the conclusion's card: no paragraph margin above it."""
+    _open_conclusion(page)
+    gap = page.locator("main > .card").evaluate("""card => {
+        const pad = parseFloat(getComputedStyle(card).paddingTop)
+                    + parseFloat(getComputedStyle(card).borderTopWidth);
+        return card.firstElementChild.getBoundingClientRect().top
+               - card.getBoundingClientRect().top - pad;
+    }""")
+    assert abs(gap) <= 1, gap
 
 
 @pytest.mark.usefixtures("demo")
@@ -197,11 +231,7 @@ def test_the_committee_reads_a_long_summary_whole_on_a_phone(page: Page) -> None
     nominee.achievement_summary = LONG_SUMMARY
     db.session.commit()
     db.session.close()
-    ui = UI(page)
-    ui.log_in("thuongtruc")
-    ui.open_from_my_work(IN_COMMITTEE)
-    page.get_by_role("link", name="Kết luận xét duyệt").click()
-    ui.check()
+    _open_conclusion(page)
 
     whole = page.locator(".long-text-all")
     expect(whole).to_be_hidden()
