@@ -16,6 +16,7 @@ from award_flow.core.display import file_size
 from award_flow.core.forms import Form
 from award_flow.proposals.models import (
     ACHIEVEMENT_SUMMARY_MAX_LENGTH,
+    GENDER_REQUIRED,
     NAME_LABELS,
     PLACE_LABELS,
     AttachmentKind,
@@ -90,7 +91,8 @@ class NomineeForm(Form):
         if kind in NAME_HINTS:
             self.name.description = NAME_HINTS[kind]
         if kind == NomineeKind.INDIVIDUAL:
-            # The annex prints "Ông" / "Bà" before a person's name.
+            # Said with the other fields' errors, not only once they are right.
+            self.gender.validators = [InputRequired(GENDER_REQUIRED)]
             self.gender.flags.required = True
         else:
             # A position and a gender are a person's; a collective or household has neither

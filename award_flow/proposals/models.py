@@ -130,6 +130,11 @@ class Gender(StrEnum):
         return str(_l("Nữ") if self is Gender.FEMALE else _l("Nam"))
 
 
+#: The decision's annex says "Ông" or "Bà" before each person: a person's gender is required
+#: (by the nominee form, with the other fields, and by the operation for a list's rows).
+GENDER_REQUIRED = _l("Cần chọn giới tính của người được đề nghị.")
+
+
 class NomineeOutcome(StrEnum):
     """The Standing Committee's conclusion on one nominee."""
 

@@ -40,6 +40,7 @@ from award_flow.extensions import db
 from award_flow.proposals import nominee_list
 from award_flow.proposals.models import (
     ACHIEVEMENT_SUMMARY_MAX_LENGTH,
+    GENDER_REQUIRED,
     Attachment,
     AttachmentKind,
     Gender,
@@ -335,8 +336,7 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData,
     if not name:
         raise ValidationError(_("Cần nhập họ tên hoặc tên tập thể."), field="name")
     if data.kind == NomineeKind.INDIVIDUAL and data.gender is None:
-        # The decision's annex says "Ông" or "Bà" before each person.
-        raise ValidationError(_("Cần chọn giới tính của người được đề nghị."), field="gender")
+        raise ValidationError(str(GENDER_REQUIRED), field="gender")
     if not data.priority_group.fits(data.kind):
         raise ValidationError(_("Nhóm ưu tiên “%(group)s” không dùng cho %(kind)s.",
                                 group=data.priority_group.label, kind=data.kind.label.lower()),

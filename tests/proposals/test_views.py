@@ -1277,6 +1277,27 @@ def test_a_person_needs_a_gender_for_the_annex_a_collective_does_not(client, wor
             "Cần chọn giới tính của người được đề nghị."]
 
 
+@pytest.mark.parametrize(("name", "gender", "errors"), [
+    ("", "", {"name", "gender"}),
+    ("", "male", {"name"}),
+    ("Lê Thị Hồng Đào", "", {"gender"}),
+])
+def test_a_nominee_form_says_every_missing_field_at_once(client, world, login,
+                                                          name, gender, errors):
+    """Not the name first and the gender only once the name is right."""
+    proposal = make_proposal(world, award="GK_CN", nominees=())
+    db.session.commit()
+    login(world.officer_a)
+    form = page_form(client, f"/proposals/{proposal.id}/nominees/new")
+
+    response = client.post(f"/proposals/{proposal.id}/nominees/new",
+                           data=form.data(name=name, gender=gender))
+
+    assert response.status_code == 200
+    assert set(field_errors(response.text)) == errors
+    assert Nominee.query.filter_by(proposal_id=proposal.id).count() == 0
+
+
 def test_campaigns_are_listed_latest_first_in_the_form_and_the_filter(client, world, login):
     later = Campaign(authority=world.authority, name="Phong trào thi đua 2026 - 2030",
                      kind=world.campaign.kind, starts_on=date(2026, 1, 1),
