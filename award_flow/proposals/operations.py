@@ -497,6 +497,9 @@ def remove_attachment(actor: User, attachment: Attachment) -> None:
 
 # --- transitions --------------------------------------------------------------------------
 
+#: The refusal of an action the actor may not take on the proposal.
+NO_PERMISSION = _l("Bạn không có quyền thực hiện thao tác này.")
+
 
 def _check(
     proposal: Proposal, action: Action, actor: User, comment: str, expected_version: int | None
@@ -510,7 +513,10 @@ def _check(
               "Không có thay đổi nào được lưu.", state=proposal.state.label)
         )
     if not may(actor, action, proposal):
-        if recuses(actor, proposal) and actor.role in transition.roles:
+        # Who may never take the action is told so, whatever the state (a forged request).
+        if actor.role not in transition.roles:
+            raise NotAllowed(str(NO_PERMISSION))
+        if recuses(actor, proposal):
             raise NotAllowed(_("Thành viên Thường trực Hội đồng không xét tờ trình của đơn vị "
                                "mình."))
         if proposal.state not in transition.sources:
@@ -518,7 +524,7 @@ def _check(
                 _("Không thể thực hiện: tờ trình đang ở trạng thái “%(state)s”.",
                   state=proposal.state.label)
             )
-        raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."))
+        raise NotAllowed(str(NO_PERMISSION))
     if transition.needs_comment and not comment:
         raise ValidationError(str(transition.missing_comment_message), field="comment")
     # A comment where the page offers none (a first submission) is not recorded.

@@ -596,6 +596,12 @@ REFUSALS = [
      "card"),
     (S.UNDER_REVIEW, "accept", "secretariat", {},
      "Không thể thực hiện: tờ trình đang ở trạng thái “{state}”.", "card"),
+    # A forged request for an action the role never takes, in a state it does not start
+    # from: refused as not theirs, not as too late.
+    (S.DRAFT, "approve", "officer_a", {}, "Bạn không có quyền thực hiện thao tác này.",
+     "card"),
+    (S.IN_COMMITTEE, "accept", "committee", {}, "Bạn không có quyền thực hiện thao tác này.",
+     "card"),
     (S.DRAFT, "submit", "head_a", {"version": ""}, "Biểu mẫu không hợp lệ. Hãy tải lại trang.",
      "card"),
     (S.DRAFT, "submit", "head_a", {"version": "abc"},
