@@ -216,6 +216,29 @@ def _regular_advances() -> tuple[dict[int, int], int]:
         return advances, font["head"].unitsPerEm
 
 
+@functools.lru_cache(maxsize=1)
+def _printable() -> frozenset[int]:
+    """The code points the decision prints in its own font: those of the static instances'
+    ranges that the font has (the rest would fall back to whatever fonts the server has, or
+    print as empty boxes)."""
+    return frozenset(code for code in _regular_advances()[0]
+                     if any(first <= code <= last for first, last in _STATIC_RANGES))
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of `text` that the decision's font cannot print (an emoji, another
+    script), each once, in the order they come; white space is printable. A letter the font
+    lacks precomposed prints as its base and marks when it has those."""
+    printable = _printable()
+    missing: list[str] = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ord(ch) in printable or ch.isspace() or ch in missing:
+            continue
+        if not all(ord(part) in printable for part in unicodedata.normalize("NFD", ch)):
+            missing.append(ch)
+    return missing
+
+
 def _fits_parent_room(printed: str) -> bool:
     """Whether a line fits the parent body's room, by the advance widths of its letters
     (without kerning, which only narrows it)."""

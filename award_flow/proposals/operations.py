@@ -36,6 +36,7 @@ from award_flow.core.storage import (
     track_new_file,
 )
 from award_flow.core.text import fold, nfc
+from award_flow.documents.render import unprintable
 from award_flow.extensions import db
 from award_flow.proposals import nominee_list
 from award_flow.proposals.models import (
@@ -310,6 +311,19 @@ def _check_lengths(**values: str) -> None:
                                     n=limit), field=field)
 
 
+def _check_printable(**values: str) -> None:
+    """Refuse a text the decision's annex prints that has a character its font cannot print:
+    an emoji or a letter of another script would come out as an empty box, or in another
+    font, on a signed decision."""
+    for field, value in values.items():
+        missing = unprintable(value)
+        if missing:
+            raise ValidationError(_("%(what)s có ký tự mà quyết định không in được: %(chars)s. "
+                                    "Hãy xóa hoặc thay ký tự đó.", what=_NOMINEE_TEXTS[field],
+                                    chars=", ".join(f"“{ch}”" for ch in missing)),
+                                  field=field)
+
+
 #: The proposal's nominees by folded name (`_namesakes`): what a new name is compared with.
 Namesakes = dict[str, list[Nominee]]
 
@@ -345,6 +359,7 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData,
     summary = nfc(data.achievement_summary) or ""
     _check_lengths(name=name, position=position, unit_or_address=place,
                    achievement_summary=summary)
+    _check_printable(name=name, position=position, unit_or_address=place)
     name_folded = fold(name)
     # Folding can lengthen a name ("ß" → "ss"): refuse rather than overflow the column.
     if len(name_folded) > column_length(Nominee, "name_folded"):

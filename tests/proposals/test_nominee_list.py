@@ -243,6 +243,10 @@ REFUSED = [
     (people([1, "Nguyễn Văn Út", "Nam", "", "", "", "Sản xuất giỏi. " * 300]),
      "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: Tóm tắt thành tích dài quá 4000 "
      "ký tự."),
+    # What the annex prints, in its font only: an emoji would be an empty box.
+    (people([1, "Nguyễn Văn Út 🌾", "Nam", "", "Ấp Giồng Giếng", "", ""]),
+     "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: Họ tên hoặc tên tập thể có ký tự "
+     "mà quyết định không in được: “🌾”. Hãy xóa hoặc thay ký tự đó."),
     (workbook([["Họ và tên", "Ngày sinh"], ["Nguyễn Văn Út", "1980"]]),
      "Không dùng được cột “Ngày sinh” (cột B): các cột của danh sách là “STT”, “Họ và tên”, "
      "“Giới tính”, “Chức vụ”, “Đơn vị công tác hoặc địa chỉ”, “Nhóm ưu tiên”, “Tóm tắt thành "
@@ -258,7 +262,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("data", "refusal"), REFUSED,
                          ids=["gender and group", "twice", "unknown gender", "too long",
-                              "summary too long", "unknown column", "cell without heading",
+                              "summary too long", "unprintable", "unknown column", "cell without heading",
                               "no name column", "empty", "not a spreadsheet"])
 def test_a_list_with_something_to_fix_adds_nobody(world, draft, data, refusal):
     before = db_snapshot()

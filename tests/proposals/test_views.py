@@ -796,6 +796,44 @@ def test_a_priority_group_must_fit_the_kind_of_nominee(client, world, login, awa
     assert proposal.nominee_count == (1 if accepted else 0)
 
 
+#: How the refusals name the nominee's fields.
+WHAT = {"name": "Họ tên hoặc tên tập thể", "position": "Chức vụ",
+        "unit_or_address": "Đơn vị công tác hoặc địa chỉ"}
+
+
+@pytest.mark.parametrize(("field", "typed", "missing"), [
+    ("name", "Nguyễn Thị Ánh Tuyết", None),
+    # Typed with combining marks (NFD): the form stores it precomposed.
+    ("name", unicodedata.normalize("NFD", "Phạm Hữu Nghĩa"), None),
+    ("position", "Tổ trưởng tổ 3 – “Ấp Cây Da”, № 5", None),
+    ("name", "Trần Văn Sang 😀", "“😀”"),
+    ("position", "Nông dân ★ sản xuất giỏi ★", "“★”"),
+    ("unit_or_address", "Phum សុខ, xã Long Hữu", "“ស”, “ុ”, “ខ”"),
+])
+def test_what_the_annex_prints_is_in_the_decisions_font(client, world, login, field, typed,
+                                                        missing):
+    """The decision prints its nominees in the font it ships; a character the font lacks
+    would be an empty box (or another font) on a signed decision."""
+    proposal = make_proposal(world, award="GK_CN", nominees=())
+    db.session.commit()
+    login(world.officer_a)
+    form = page_form(client, f"/proposals/{proposal.id}/nominees/new")
+
+    response = client.post(f"/proposals/{proposal.id}/nominees/new", data=form.data(
+        **{"name": "Lê Văn Tư", "gender": "male", field: typed}))
+
+    db.session.refresh(proposal)
+    if missing is None:
+        assert response.status_code == 302
+        assert getattr(proposal.nominees[0], field) == unicodedata.normalize("NFC", typed)
+    else:
+        assert response.status_code == 200
+        assert field_errors(response.text)[field] == [
+            f"{WHAT[field]} có ký tự mà quyết định không in được: {missing}. Hãy xóa hoặc "
+            "thay ký tự đó."]
+        assert proposal.nominee_count == 0
+
+
 def test_a_name_that_folds_too_long_is_refused_with_a_message(world):
     proposal = make_proposal(world, nominees=())
     with pytest.raises(ValidationError, match="quá dài"):
