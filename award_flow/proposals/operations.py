@@ -480,6 +480,14 @@ def add_attachment(
         raise ValidationError(_("Tệp “%(name)s”: %(problem)s", name=name,
                                 problem=refused.message), field="file") from refused
     track_new_file(db.session, stored.stored_name)  # removed again if this is refused below
+    same = next((a for a in proposal.attachments
+                 if a.sha256 == stored.sha256 and a.kind == kind), None)
+    if same is not None:
+        # The same file twice under one kind is a slip (a second click, a file chosen again);
+        # one scan filed under two kinds is not.
+        raise ValidationError(_("Tệp “%(name)s”: hồ sơ đã có tệp này (“%(same)s”, %(kind)s).",
+                                name=name, same=same.original_name,
+                                kind=same.kind.label.lower()), field="file")
     if sum(a.size for a in proposal.attachments) + stored.size > limits["MAX_DOSSIER_BYTES"]:
         raise ValidationError(_("Hồ sơ của một tờ trình tối đa %(size)s; tệp này vượt quá.",
                                 size=file_size(limits["MAX_DOSSIER_BYTES"])))

@@ -446,6 +446,39 @@ def test_a_filed_proposals_attachment_cannot_be_deleted(client, world, login):
 # --- how much one dossier may hold ----------------------------------------------------------
 
 
+def another_pdf(n: int) -> bytes:
+    """A PDF of its own content: a dossier takes a file once under each kind."""
+    return PDF_BYTES + f"% {n}\n".encode()
+
+
+#: (the file already in the dossier: its kind and content; the kind and content sent) →
+#: refused as the same file again
+AGAIN = [
+    ("meeting_minutes", PDF_BYTES, "meeting_minutes", PDF_BYTES, True),
+    ("meeting_minutes", PDF_BYTES, "achievement_report", PDF_BYTES, False),
+    ("meeting_minutes", PDF_BYTES, "meeting_minutes", another_pdf(1), False),
+]
+
+
+@pytest.mark.parametrize(("kind", "content", "sent_kind", "sent", "refused"), AGAIN,
+                         ids=["same file, same kind", "same file, another kind", "another file"])
+def test_the_same_file_twice_under_one_kind_is_refused(client, draft, kind, content,
+                                                       sent_kind, sent, refused):
+    """A second click, or the file chosen again; one scan filed under two kinds is fine."""
+    upload(client, draft, "bien-ban.pdf", content, kind=kind)
+    before = (files_now(), attachment_count(), audit_count())
+
+    page = upload(client, draft, "scan-lai.pdf", sent, kind=sent_kind)
+
+    if refused:
+        assert ("error", "Tệp “scan-lai.pdf”: hồ sơ đã có tệp này (“bien-ban.pdf”, biên bản "
+                "họp).") in flashes(page.text)
+        assert (files_now(), attachment_count(), audit_count()) == before
+    else:
+        assert ("success", "Đã tải lên tệp.") in flashes(page.text)
+        assert attachment_count() == before[1] + 1
+
+
 @pytest.mark.parametrize(("limit", "value", "message"), [
     ("MAX_ATTACHMENTS_PER_PROPOSAL", 2, "Hồ sơ đã có 2 tệp, số tệp tối đa của một tờ trình."),
     ("MAX_DOSSIER_BYTES", 5 * 1024 * 1024,
@@ -455,14 +488,14 @@ def test_a_dossier_holds_so_many_files_and_bytes(app, client, draft, monkeypatch
                                                  message):
     monkeypatch.setitem(app.config, limit, value)
     while len(draft.attachments) < 2:  # the factory's file, and one more
-        upload(client, draft, "bao-cao.pdf", PDF_BYTES)
+        upload(client, draft, "bao-cao.pdf", another_pdf(len(draft.attachments)))
         db.session.refresh(draft)
     if limit == "MAX_DOSSIER_BYTES":  # two files on record, 1 byte short of the limit
         draft.attachments[-1].size = value - 1 - sum(a.size for a in draft.attachments[:-1])
         db.session.commit()
     before = (files_now(), attachment_count(), audit_count())
 
-    page = upload(client, draft, "them.pdf", PDF_BYTES)
+    page = upload(client, draft, "them.pdf", another_pdf(9))
 
     assert ("error", message) in flashes(page.text)
     assert (files_now(), attachment_count(), audit_count()) == before
