@@ -262,8 +262,9 @@ REFUSED = [
 
 @pytest.mark.parametrize(("data", "refusal"), REFUSED,
                          ids=["gender and group", "twice", "unknown gender", "too long",
-                              "summary too long", "unprintable", "unknown column", "cell without heading",
-                              "no name column", "empty", "not a spreadsheet"])
+                              "summary too long", "unprintable", "unknown column",
+                              "cell without heading", "no name column", "empty",
+                              "not a spreadsheet"])
 def test_a_list_with_something_to_fix_adds_nobody(world, draft, data, refusal):
     before = db_snapshot()
     with pytest.raises(ValidationError) as refused:
