@@ -40,14 +40,14 @@ PROPOSAL_PAGES = [
     ("POST", "/proposals/{p}/edit"),
     ("GET", "/proposals/{p}/nominees/new"),
     ("POST", "/proposals/{p}/nominees/new"),
-    ("GET", "/nominees/{n}/edit"),
-    ("POST", "/nominees/{n}/edit"),
-    ("POST", "/nominees/{n}/delete"),
+    ("GET", "/proposals/{p}/nominees/{n}/edit"),
+    ("POST", "/proposals/{p}/nominees/{n}/edit"),
+    ("POST", "/proposals/{p}/nominees/{n}/delete"),
     ("POST", "/proposals/{p}/attachments"),
     ("GET", "/proposals/{p}/nominees/list.xlsx"),
     ("POST", "/proposals/{p}/nominees/list"),
     ("GET", "/attachments/{a}"),
-    ("POST", "/attachments/{a}/delete"),
+    ("POST", "/proposals/{p}/attachments/{a}/delete"),
     ("GET", "/proposals/{p}/conclude"),
     ("POST", "/proposals/{p}/conclude"),
     ("POST", "/proposals/{p}/propose-again"),
@@ -165,7 +165,7 @@ def test_unit_users_see_their_own_units_proposals_in_every_state(client, world, 
 
 
 @pytest.mark.parametrize("path", ["/proposals/999999", "/proposals/999999/edit",
-                                  "/nominees/999999/edit", "/attachments/999999",
+                                  "/proposals/999999/nominees/999999/edit", "/attachments/999999",
                                   "/decisions/999999", "/decisions/999999/pdf"])
 def test_a_record_that_does_not_exist_is_not_found(client, world, login, path):
     login(world.secretariat)
@@ -381,12 +381,12 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
         "/proposals/<int:proposal_id>/nominees/new": (
             w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/nominees/new", nominee()))(
                 proposal())),
-        "/nominees/<int:nominee_id>/edit": (
-            w.officer_a, lambda: (lambda p: (f"/nominees/{p.nominees[0].id}/edit",
+        "/proposals/<int:proposal_id>/nominees/<int:nominee_id>/edit": (
+            w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/nominees/{p.nominees[0].id}/edit",
                                              nominee()))(proposal())),
-        "/nominees/<int:nominee_id>/delete": (
-            w.officer_a, lambda: (lambda p: (f"/nominees/{p.nominees[0].id}/delete", {}))(
-                proposal())),
+        "/proposals/<int:proposal_id>/nominees/<int:nominee_id>/delete": (
+            w.officer_a, lambda: (lambda p: (
+                f"/proposals/{p.id}/nominees/{p.nominees[0].id}/delete", {}))(proposal())),
         "/proposals/<int:proposal_id>/attachments": (
             w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/attachments", {
                 "kind": "meeting_minutes", "file": (io.BytesIO(PDF_BYTES), "bien-ban.pdf")}))(
@@ -396,9 +396,9 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
                 "list-file": (io.BytesIO(workbook([["Họ và tên", "Giới tính"],
                                                    ["Người lạ", "Nam"]])), "ds.xlsx")}))(
                     proposal())),
-        "/attachments/<int:attachment_id>/delete": (
-            w.officer_a, lambda: (lambda p: (f"/attachments/{p.attachments[0].id}/delete",
-                                             {}))(proposal())),
+        "/proposals/<int:proposal_id>/attachments/<int:attachment_id>/delete": (
+            w.officer_a, lambda: (lambda p: (
+                f"/proposals/{p.id}/attachments/{p.attachments[0].id}/delete", {}))(proposal())),
         "/admin/units/new": (w.admin, lambda: ("/admin/units/new", {
             "name": "Phường 2", "kind": "ward", "active": "y"})),
         "/admin/units/<int(min=1):unit_id>/edit": (w.admin, lambda: (
@@ -455,10 +455,12 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
 CSRF_RULES = ["/login", "/logout", "/language/<code>", "/proposals/new",
               "/proposals/<int:proposal_id>/edit", "/proposals/<int:proposal_id>/actions/<action>",
               "/proposals/<int:proposal_id>/conclude", "/proposals/<int:proposal_id>/nominees/new",
-              "/nominees/<int:nominee_id>/edit", "/nominees/<int:nominee_id>/delete",
+              "/proposals/<int:proposal_id>/nominees/<int:nominee_id>/edit",
+              "/proposals/<int:proposal_id>/nominees/<int:nominee_id>/delete",
               "/proposals/<int:proposal_id>/attachments",
               "/proposals/<int:proposal_id>/nominees/list",
-              "/attachments/<int:attachment_id>/delete", "/admin/units/new",
+              "/proposals/<int:proposal_id>/attachments/<int:attachment_id>/delete",
+              "/admin/units/new",
               "/admin/units/<int(min=1):unit_id>/edit", "/admin/users/new",
               "/admin/users/<int(min=1):user_id>/edit", "/admin/authority",
               "/admin/catalogue/new", "/admin/catalogue/<int(min=1):award_type_id>/edit",

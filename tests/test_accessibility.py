@@ -89,7 +89,7 @@ def test_the_conclusion_and_nominee_pages_name_their_proposal(client, world, log
     assert title_of(client.get(f"/proposals/{draft.id}/nominees/new").text) == (
         "Thêm người được đề nghị: Tờ trình nháp Đợt 8 · award_flow")
     nominee = draft.nominees[0]
-    assert title_of(client.get(f"/nominees/{nominee.id}/edit").text) == (
+    assert title_of(client.get(f"/proposals/{draft.id}/nominees/{nominee.id}/edit").text) == (
         "Sửa thông tin người được đề nghị: Tờ trình nháp Đợt 8 · award_flow")
 
 

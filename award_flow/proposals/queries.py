@@ -14,7 +14,7 @@ from award_flow.core.audit import AuditEvent
 from award_flow.core.params import id_arg
 from award_flow.core.text import fold, nfc
 from award_flow.extensions import db
-from award_flow.proposals.models import Attachment, Nominee, Proposal, ProposalState
+from award_flow.proposals.models import Attachment, Proposal, ProposalState
 from award_flow.proposals.workflow import (
     QUEUE_FIRST,
     TRANSITIONS,
@@ -149,46 +149,12 @@ def get_visible_proposal(proposal_id: int, user: User, *, for_update: bool = Fal
     return proposal
 
 
-def get_visible_nominee(nominee_id: int, user: User, *, for_update: bool = False) -> Nominee:
-    """Load a nominee of a proposal the user may see, or 404.
-
-    `for_update` locks its proposal first (see `get_visible_proposal`) and takes the nominee
-    from the proposal as it is once locked: a change to a nominee is a change to the proposal,
-    served after whoever holds it (a submission, another edit)."""
-    if for_update:
-        proposal_id = db.session.scalar(select(Nominee.proposal_id).where(Nominee.id == nominee_id))
-        return _locked_child(proposal_id, user, "nominees", nominee_id)
-    nominee = db.session.get(Nominee, nominee_id)
-    if nominee is None or not can_view(user, nominee.proposal):
-        abort(404)
-    return nominee
-
-
-def get_visible_attachment(attachment_id: int, user: User, *,
-                           for_update: bool = False) -> Attachment:
-    """Load a dossier file of a proposal the user may see, or 404 (`for_update`: as for
-    `get_visible_nominee`)."""
-    if for_update:
-        proposal_id = db.session.scalar(
-            select(Attachment.proposal_id).where(Attachment.id == attachment_id))
-        return _locked_child(proposal_id, user, "attachments", attachment_id)
+def get_visible_attachment(attachment_id: int, user: User) -> Attachment:
+    """Load a dossier file of a proposal the user may see, or 404."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or not can_view(user, attachment.proposal):
         abort(404)
     return attachment
-
-
-def _locked_child(proposal_id: int | None, user: User, relation: str,
-                  child_id: int):  # noqa: ANN202
-    """The nominee or attachment `child_id` of the proposal, read after locking the proposal
-    (gone meanwhile: 404)."""
-    if proposal_id is None:
-        abort(404)
-    proposal = get_visible_proposal(proposal_id, user, for_update=True)
-    child = next((c for c in getattr(proposal, relation) if c.id == child_id), None)
-    if child is None:
-        abort(404)
-    return child
 
 
 def sent_from_form(user: User, form_key: str) -> Proposal | None:

@@ -72,7 +72,6 @@ from award_flow.proposals.queries import (
     ProposalFilters,
     arrival_badges,
     get_visible_attachment,
-    get_visible_nominee,
     get_visible_proposal,
     latest_moves,
     page_of_proposals,
@@ -668,12 +667,34 @@ def add_nominee(proposal_id: int):
     return _nominee_page(form, proposal, None)
 
 
-@bp.route("/nominees/<int:nominee_id>/edit", methods=["GET", "POST"])
+#: What a page loaded before a colleague removed a nominee or a file is told on acting on it.
+GONE = {
+    "nominees": _l("Người được đề nghị này không còn trong tờ trình: có thể vừa có người xóa. "
+                   "Không có thay đổi nào được lưu."),
+    "attachments": _l("Tệp này không còn trong hồ sơ: có thể vừa có người xóa. Không có thay "
+                      "đổi nào được lưu."),
+}
+#: The section of the proposal page that lists each.
+_SECTIONS = {"nominees": "nominees", "attachments": "dossier"}
+
+
+def _child_of(proposal: Proposal, relation: str, child_id: int):  # noqa: ANN202
+    """The proposal's nominee or dossier file `child_id` (`relation`), as the proposal has
+    it now; gone since the page was loaded: back to its section, saying so."""
+    child = next((c for c in getattr(proposal, relation) if c.id == child_id), None)
+    if child is None:
+        flash(str(GONE[relation]), "error")
+        abort(redirect(_back_to(proposal.id, _SECTIONS[relation])))
+    return child
+
+
+@bp.route("/proposals/<int:proposal_id>/nominees/<int:nominee_id>/edit",
+          methods=["GET", "POST"])
 @login_required
-def edit_nominee(nominee_id: int):
-    nominee = get_visible_nominee(nominee_id, current_user, for_update=request.method == "POST")
-    proposal = nominee.proposal
-    _require_editable(proposal)
+def edit_nominee(proposal_id: int, nominee_id: int):
+    # A change to a nominee is a change to the proposal: read after whoever holds it.
+    proposal = _editable_proposal(proposal_id, for_update=request.method == "POST")
+    nominee = _child_of(proposal, "nominees", nominee_id)
     form = NomineeForm(obj=nominee, kind=proposal.award_type.subject)
     if request.method == "GET":
         if form.gender:
@@ -687,16 +708,15 @@ def edit_nominee(nominee_id: int):
     return _nominee_page(form, proposal, nominee)
 
 
-@bp.post("/nominees/<int:nominee_id>/delete")
+@bp.post("/proposals/<int:proposal_id>/nominees/<int:nominee_id>/delete")
 @login_required
-def delete_nominee(nominee_id: int):
-    nominee = get_visible_nominee(nominee_id, current_user, for_update=True)
-    proposal_id = nominee.proposal_id
-    _require_editable(nominee.proposal)
+def delete_nominee(proposal_id: int, nominee_id: int):
+    proposal = _editable_proposal(proposal_id, for_update=True)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    nominee = _child_of(proposal, "nominees", nominee_id)
     perform(lambda: ops.remove_nominee(current_user, nominee), _("Đã xóa người được đề nghị."))
-    return redirect(_back_to(proposal_id, "nominees"))
+    return redirect(_back_to(proposal.id, "nominees"))
 
 
 # --- dossier ------------------------------------------------------------------------------
@@ -790,14 +810,13 @@ def download(attachment_id: int):
     return response
 
 
-@bp.post("/attachments/<int:attachment_id>/delete")
+@bp.post("/proposals/<int:proposal_id>/attachments/<int:attachment_id>/delete")
 @login_required
-def delete_attachment(attachment_id: int):
-    attachment = get_visible_attachment(attachment_id, current_user, for_update=True)
-    proposal_id = attachment.proposal_id
-    _require_editable(attachment.proposal)
+def delete_attachment(proposal_id: int, attachment_id: int):
+    proposal = _editable_proposal(proposal_id, for_update=True)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    attachment = _child_of(proposal, "attachments", attachment_id)
     perform(lambda: ops.remove_attachment(current_user, attachment), _("Đã xóa tệp."))
-    return redirect(_back_to(proposal_id, "dossier"))
+    return redirect(_back_to(proposal.id, "dossier"))
 

@@ -54,7 +54,7 @@ def _upload(officer, proposal):  # noqa: ANN001, ANN202
 
 def _delete_the_only_file(officer, proposal):  # noqa: ANN001, ANN202
     form = _form(officer.get(f"/proposals/{proposal.id}").text,
-                 f"/attachments/{proposal.attachments[0].id}/delete")
+                 f"/proposals/{proposal.id}/attachments/{proposal.attachments[0].id}/delete")
     return lambda: officer.post(form.action, data=form.data())
 
 

@@ -55,7 +55,7 @@ def _upload_fake_pdf(client, proposal):  # noqa: ANN001, ANN202
 
 
 def _delete_file(client, proposal):  # noqa: ANN001, ANN202
-    action = f"/attachments/{proposal.attachments[0].id}/delete"
+    action = f"/proposals/{proposal.id}/attachments/{proposal.attachments[0].id}/delete"
     (form,) = [f for f in forms(client.get(f"/proposals/{proposal.id}").text)
                if f.action == action]
     return client.post(action, data=form.data())
@@ -68,7 +68,7 @@ def _add_nominee(client, proposal):  # noqa: ANN001, ANN202
 
 
 def _delete_nominee(client, proposal):  # noqa: ANN001, ANN202
-    action = f"/nominees/{proposal.nominees[0].id}/delete"
+    action = f"/proposals/{proposal.id}/nominees/{proposal.nominees[0].id}/delete"
     (form,) = [f for f in forms(client.get(f"/proposals/{proposal.id}").text)
                if f.action == action]
     return client.post(action, data=form.data())

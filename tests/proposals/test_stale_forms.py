@@ -100,14 +100,14 @@ def _upload(client, proposal):  # noqa: ANN001, ANN202
 #: file changes no column of the proposal row, yet the dossier the head saw is not the same).
 DOSSIER_EDITS = {
     "uploads a file": _upload,
-    "deletes a file": lambda c, p: _post(c, f"/proposals/{p.id}",
-                                        f"/attachments/{p.attachments[0].id}/delete"),
+    "deletes a file": lambda c, p: _post(
+        c, f"/proposals/{p.id}", f"/proposals/{p.id}/attachments/{p.attachments[0].id}/delete"),
     "adds a nominee": lambda c, p: _post(c, f"/proposals/{p.id}/nominees/new",
                                         name="Lê Thị Hồng Đào", gender="female"),
-    "edits a nominee's position": lambda c, p: _post(c, f"/nominees/{p.nominees[0].id}/edit",
-                                                    position="Tổ trưởng tổ hợp tác"),
-    "deletes a nominee": lambda c, p: _post(c, f"/proposals/{p.id}",
-                                           f"/nominees/{p.nominees[1].id}/delete"),
+    "edits a nominee's position": lambda c, p: _post(
+        c, f"/proposals/{p.id}/nominees/{p.nominees[0].id}/edit", position="Tổ trưởng tổ hợp tác"),
+    "deletes a nominee": lambda c, p: _post(
+        c, f"/proposals/{p.id}", f"/proposals/{p.id}/nominees/{p.nominees[1].id}/delete"),
     "saves the proposal's details": lambda c, p: _post(c, f"/proposals/{p.id}/edit"),
 }
 
@@ -162,11 +162,11 @@ def _edit_race(app, world, proposal):  # noqa: ANN001, ANN202
     """The officer opens a nominee's form; the head sends the proposal meanwhile."""
     officer, head = client_as(app, world.officer_a), client_as(app, world.head_a)
     nominee = proposal.nominees[0]
-    form = page_form(officer, f"/nominees/{nominee.id}/edit")
+    path = f"/proposals/{proposal.id}/nominees/{nominee.id}/edit"
+    form = page_form(officer, path)
     submit = button(head.get(f"/proposals/{proposal.id}").text, proposal.id, "submit")
     assert head.post(submit.action, data=submit.data()).status_code == 302
-    return officer, lambda: officer.post(f"/nominees/{nominee.id}/edit",
-                                         data=form.data(position="Tổ trưởng"))
+    return officer, lambda: officer.post(path, data=form.data(position="Tổ trưởng"))
 
 
 def _propose_again_race(app, world, proposal):  # noqa: ANN001, ANN202
@@ -283,3 +283,53 @@ def test_a_form_key_not_of_the_forms_making_is_no_key(app, world, key):
         achievement="thành tích xuất sắc", form_key=key))
     assert response.status_code == 302
     assert list(db.session.scalars(select(Proposal.form_key))) == [None]
+
+
+def _stale_post(client, page: str, action: str | None = None,  # noqa: ANN001, ANN202
+                **changes):  # noqa: ANN003
+    """The form of `page` posting to `action` (default: the page itself), loaded now, to be
+    sent later."""
+    form = page_form(client, page, action)
+    return lambda: client.post(action or page, data=form.data(**changes))
+
+
+NOMINEE_GONE = ("nominees", "Người được đề nghị này không còn trong tờ trình: có thể vừa có "
+                "người xóa. Không có thay đổi nào được lưu.")
+FILE_GONE = ("dossier", "Tệp này không còn trong hồ sơ: có thể vừa có người xóa. Không có "
+             "thay đổi nào được lưu.")
+#: What the officer does from a page loaded before a colleague removed the nominee or the
+#: file: (what the colleague removes, the officer's page and what it sends) → the section of
+#: the proposal page the officer lands on, and the message there.
+LATE_FOR_A_REMOVED_ONE = {
+    "deletes the nominee": ("nominee", lambda c, p, n, a: _stale_post(
+        c, f"/proposals/{p}", f"/proposals/{p}/nominees/{n}/delete"), NOMINEE_GONE),
+    "saves the nominee's form": ("nominee", lambda c, p, n, a: _stale_post(
+        c, f"/proposals/{p}/nominees/{n}/edit", position="Tổ trưởng"), NOMINEE_GONE),
+    "opens the nominee's form": ("nominee", lambda c, p, n, a: (
+        lambda: c.get(f"/proposals/{p}/nominees/{n}/edit")), NOMINEE_GONE),
+    "deletes the file": ("file", lambda c, p, n, a: _stale_post(
+        c, f"/proposals/{p}", f"/proposals/{p}/attachments/{a}/delete"), FILE_GONE),
+}
+
+
+@pytest.mark.parametrize("late", list(LATE_FOR_A_REMOVED_ONE))
+def test_acting_on_a_nominee_or_file_a_colleague_just_removed_says_so(app, world, late):
+    """Not a "page not found": the officer lands on the proposal, told what happened, and
+    nothing changes."""
+    proposal = make_proposal(world, state=S.DRAFT)
+    db.session.commit()
+    pid, nominee, attachment = proposal.id, proposal.nominees[0].id, proposal.attachments[0].id
+    officer, head = client_as(app, world.officer_a), client_as(app, world.head_a)
+    removed, prepare, (section, message) = LATE_FOR_A_REMOVED_ONE[late]
+    send = prepare(officer, pid, nominee, attachment)
+    remove = (f"/proposals/{pid}/nominees/{nominee}/delete" if removed == "nominee"
+              else f"/proposals/{pid}/attachments/{attachment}/delete")
+    assert _stale_post(head, f"/proposals/{pid}", remove)().status_code == 302
+    before = db_snapshot()
+
+    response = send()
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/proposals/{pid}?at={section}#{section}"
+    assert ("error", message) in flashes(officer.get(response.headers["Location"]).text)
+    assert db_snapshot() == before

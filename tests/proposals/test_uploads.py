@@ -417,7 +417,8 @@ def test_deleting_an_attachment_removes_its_file_after_the_commit(client, draft)
     path = upload_folder() / attachment.stored_name
     assert path.is_file()
     html = client.get(f"/proposals/{draft.id}").text
-    (button,) = [f for f in forms(html) if f.action == f"/attachments/{attachment.id}/delete"]
+    action = f"/proposals/{draft.id}/attachments/{attachment.id}/delete"
+    (button,) = [f for f in forms(html) if f.action == action]
 
     response = client.post(button.action, data=button.data(), follow_redirects=True)
 
@@ -432,10 +433,11 @@ def test_a_filed_proposals_attachment_cannot_be_deleted(client, world, login):
     attachment = proposal.attachments[0]
     login(world.head_a)
     html = client.get(f"/proposals/{proposal.id}").text
-    assert f"/attachments/{attachment.id}/delete" not in html
+    action = f"/proposals/{proposal.id}/attachments/{attachment.id}/delete"
+    assert action not in html
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
-    response = client.post(f"/attachments/{attachment.id}/delete", data={"csrf_token": token})
+    response = client.post(action, data={"csrf_token": token})
 
     assert refusal_of(client, response, proposal.id) == EDITING_CLOSED.format(
         state=S.SUBMITTED.label)

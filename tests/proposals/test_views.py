@@ -453,7 +453,7 @@ def test_a_filed_proposal_cannot_be_edited(client, world, login, state):
     html = client.get(f"/proposals/{proposal.id}").text
     assert f"/proposals/{proposal.id}/edit" not in html
     for page in (f"/proposals/{proposal.id}/edit", f"/proposals/{proposal.id}/nominees/new",
-                 f"/nominees/{proposal.nominees[0].id}/edit"):
+                 f"/proposals/{proposal.id}/nominees/{proposal.nominees[0].id}/edit"):
         # An old link or a page left open: its own unit is told why, on the proposal's page.
         assert refusal_of(client, client.get(page), proposal.id) == EDITING_CLOSED.format(
             state=state.label)
@@ -487,9 +487,9 @@ def test_a_nominee_is_edited_and_the_form_keeps_what_was_not_changed(client, wor
     db.session.commit()
     nominee = proposal.nominees[0]
     login(world.officer_a)
-    form = page_form(client, f"/nominees/{nominee.id}/edit")
+    form = page_form(client, f"/proposals/{proposal.id}/nominees/{nominee.id}/edit")
 
-    response = client.post(f"/nominees/{nominee.id}/edit",
+    response = client.post(f"/proposals/{proposal.id}/nominees/{nominee.id}/edit",
                            data=form.data(position="Tổ trưởng tổ hợp tác"))
 
     assert response.status_code == 302
@@ -505,7 +505,8 @@ def test_a_nominee_is_deleted_with_the_button_on_the_proposal_page(client, world
     farmer = proposal.nominees[0]
     login(world.officer_a)
     html = client.get(f"/proposals/{proposal.id}").text
-    (button,) = [f for f in forms(html) if f.action == f"/nominees/{farmer.id}/delete"]
+    action = f"/proposals/{proposal.id}/nominees/{farmer.id}/delete"
+    (button,) = [f for f in forms(html) if f.action == action]
 
     response = client.post(button.action, data=button.data())
 
@@ -1164,8 +1165,9 @@ EDITS = {
     "upload": lambda p: (f"/proposals/{p.id}/attachments",
                          {"kind": "other", "file": (io.BytesIO(PDF_BYTES), "them.pdf")}),
     "upload without a file": lambda p: (f"/proposals/{p.id}/attachments", {"kind": "other"}),
-    "delete nominee": lambda p: (f"/nominees/{p.nominees[0].id}/delete", {}),
-    "delete attachment": lambda p: (f"/attachments/{p.attachments[0].id}/delete", {}),
+    "delete nominee": lambda p: (f"/proposals/{p.id}/nominees/{p.nominees[0].id}/delete", {}),
+    "delete attachment": lambda p: (
+        f"/proposals/{p.id}/attachments/{p.attachments[0].id}/delete", {}),
 }
 
 
@@ -1245,7 +1247,7 @@ def test_the_nominee_edit_form_says_what_it_edits(client, world, login):
     proposal = make_proposal(world)
     db.session.commit()
     login(world.officer_a)
-    page = client.get(f"/nominees/{proposal.nominees[0].id}/edit").text
+    page = client.get(f"/proposals/{proposal.id}/nominees/{proposal.nominees[0].id}/edit").text
     assert re.search(r"<h1>(.*?)</h1>", page).group(1) == "Sửa thông tin người được đề nghị"
 
 
