@@ -7,7 +7,11 @@ one below, a card's first paragraph doubled its top padding, and a radio group's
 circles stood out of line with the labels around them; the Standing Committee's state was
 the very orange of "Ưu tiên" beside it; and on a phone the file chooser's button was 21 px
 high. And a nominee's summary of achievements was cut at 160 characters (240 on the
-conclusion page) with no way to read the rest."""
+conclusion page) with no way to read the rest.
+
+A later review found more: the filters' "Lọc" a few px off the fields beside it (a
+select stood 2.8 px shorter than the search box, and a label on two lines put its box a
+line lower)."""
 
 from __future__ import annotations
 
@@ -244,3 +248,45 @@ def test_the_committee_reads_a_long_summary_whole_on_a_phone(page: Page) -> None
     page.get_by_text("Thu gọn").click()
     expect(whole).to_be_hidden()
     assert overflow(page) == 0
+
+
+#: Per grid row of a filter form (by its items' top), each field's and button's name or text
+#: and its bottom edge; the checkbox is left out (it stands level with the boxes, above).
+_FILTER_ROWS = """form => {
+    const rows = {};
+    for (const item of form.children) {
+        if (item.matches(".check")) continue;
+        const top = Math.round(item.getBoundingClientRect().top);
+        for (const control of item.querySelectorAll("input, select, .button")) {
+            (rows[top] ||= []).push([control.name || control.textContent.trim(),
+                                     control.getBoundingClientRect().bottom]);
+        }
+    }
+    return Object.values(rows);
+}"""
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("width", [1366, 800])
+def test_the_filter_button_and_the_fields_beside_it_end_on_one_line(page: Page,
+                                                                    width: int) -> None:
+    """The review saw "Lọc" a few px off the fields beside it: the search box was 2.8 px
+    taller than a select, so a row holding both could not end on one line, and the button
+    lined up with one of them only; at 800 px a label on two lines put its box a line lower
+    than its neighbours'."""
+    page.set_viewport_size({"width": width, "height": 800})
+    ui = UI(page)
+    ui.log_in("canbo.longhuu")
+    nav = page.get_by_role("navigation", name="Điều hướng chính")
+    off = []
+    for link in ("Việc của tôi", "Tờ trình", "Quyết định"):
+        nav.get_by_role("link", name=link, exact=True).click()
+        ui.check()
+        expect(page.get_by_role("button", name="Lọc", exact=True)).to_be_visible()
+        rows = page.locator("form.filters").evaluate(_FILTER_ROWS)
+        beside = [row for row in rows if "Lọc" in (name for name, _ in row)]
+        assert len(beside) == 1 and len(beside[0]) > 1, (link, rows)  # with fields beside it
+        off += [(link, row) for row in rows
+                if max(b for _, b in row) - min(b for _, b in row) >= 0.5]
+    assert not off, off
+
