@@ -11,7 +11,7 @@ conclusion page) with no way to read the rest.
 
 A later review found more: the filters' "Lọc" a few px off the fields beside it (a
 select stood 2.8 px shorter than the search box, and a label on two lines put its box a
-line lower)."""
+line lower); and the catalogue's "Khen cho" ("Cá nhân", "Hộ gia đình") wrapping at 1366 px."""
 
 from __future__ import annotations
 
@@ -289,4 +289,33 @@ def test_the_filter_button_and_the_fields_beside_it_end_on_one_line(page: Page,
         off += [(link, row) for row in rows
                 if max(b for _, b in row) - min(b for _, b in row) >= 0.5]
     assert not off, off
+
+
+#: How many lines an element's text takes (the tops of its line boxes).
+_LINES = """e => { const range = document.createRange(); range.selectNodeContents(e);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; }"""
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_catalogue_says_whom_an_award_is_for_on_one_line(page: Page) -> None:
+    """The review saw the catalogue's "Khen cho" wrap at 1366 px ("Cá / nhân", "Hộ gia /
+    đình"), while the columns beside it had room to give; on a phone the rows stay cards."""
+    page.set_viewport_size({"width": 1366, "height": 800})
+    ui = UI(page)
+    ui.log_in("admin", lands_on="Tài khoản")
+    page.get_by_role("link", name="Danh mục khen thưởng").click()
+    ui.check()
+    kinds = page.locator("td[data-label='Khen cho']")
+    expect(kinds.first).to_be_visible()
+    assert set(kinds.all_inner_texts()) == {"Cá nhân", "Tập thể", "Hộ gia đình"}
+    assert set(kinds.evaluate_all(f"cells => cells.map({_LINES})")) == {1}
+    assert page.get_by_role("columnheader", name="Khen cho").evaluate(_LINES) == 1
+    assert overflow(page) == 0
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_role("columnheader", name="Khen cho")).to_be_hidden()
+    # A card's line, which wraps like the others there.
+    assert kinds.first.evaluate("e => [getComputedStyle(e).display,"
+                                " getComputedStyle(e).whiteSpace]") == ["block", "normal"]
+    assert overflow(page) == 0
 
