@@ -9,14 +9,16 @@ the very orange of "Ưu tiên" beside it; and on a phone the file chooser's butt
 high. And a nominee's summary of achievements was cut at 160 characters (240 on the
 conclusion page) with no way to read the rest.
 
-A later review found more: the filters' "Lọc" a few px off the fields beside it (a
+A later review found three more: the filters' "Lọc" a few px off the fields beside it (a
 select stood 2.8 px shorter than the search box, and a label on two lines put its box a
-line lower); and the catalogue's "Khen cho" ("Cá nhân", "Hộ gia đình") wrapping at 1366 px."""
+line lower); the catalogue's "Khen cho" ("Cá nhân", "Hộ gia đình") wrapping at 1366 px; and
+on a phone the admin's five links wrapping ragged, three then two."""
 
 from __future__ import annotations
 
 import colorsys
 import re
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -319,3 +321,35 @@ def test_the_catalogue_says_whom_an_award_is_for_on_one_line(page: Page) -> None
                                 " getComputedStyle(e).whiteSpace]") == ["block", "normal"]
     assert overflow(page) == 0
 
+
+@on_a_phone
+@pytest.mark.usefixtures("demo")
+def test_the_admin_menu_fills_its_rows_evenly_on_a_phone(page: Page) -> None:
+    """The review saw the admin's five links wrap ragged on a phone, three then two, each
+    row ending where its words did: now each row is shared out across the screen, whole
+    links, one gap between them and between the rows, and the page no wider."""
+    ui = UI(page)
+    ui.log_in("admin", lands_on="Tài khoản")
+    nav = page.get_by_role("navigation", name="Điều hướng chính")
+    # On the catalogue's page its link, on the second row, is the current one.
+    nav.get_by_role("link", name="Danh mục khen thưởng").click()
+    ui.check()
+    links = nav.get_by_role("link")
+    expect(links).to_have_count(5)
+    assert set(links.evaluate_all(f"links => links.map({_LINES})")) == {1}  # whole words
+    edge = nav.bounding_box()
+    rows: dict[int, list[dict]] = {}
+    for box in (link.bounding_box() for link in links.all()):
+        rows.setdefault(round(box["y"]), []).append(box)
+    assert len(rows) == 2, rows
+    gaps = []
+    for row in rows.values():
+        assert abs(row[0]["x"] - edge["x"]) < 1, (row, edge)
+        assert abs(row[-1]["x"] + row[-1]["width"] - (edge["x"] + edge["width"])) < 1, (row, edge)
+        gaps += [b["x"] - (a["x"] + a["width"]) for a, b in pairwise(row)]
+    first, second = rows.values()
+    gaps.append(second[0]["y"] - (first[0]["y"] + first[0]["height"]))
+    assert max(gaps) - min(gaps) < 1, gaps
+    assert edge["x"] >= 0 and edge["x"] + edge["width"] <= 390
+    assert page.locator(".topbar").bounding_box()["height"] < 844 * 0.25
+    assert overflow(page) == 0
