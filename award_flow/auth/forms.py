@@ -15,6 +15,7 @@ from award_flow.auth.models import USERNAME, USERNAME_RULE
 from award_flow.auth.passwords import MIN_PASSWORD_LENGTH
 from award_flow.auth.roles import Role
 from award_flow.core.forms import Form
+from award_flow.documents.validators import Printable
 
 MAX_PASSWORD_LENGTH = 200
 
@@ -44,7 +45,9 @@ class UserForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(min=3, max=80)],
                            description=_l("Chữ cái không dấu, chữ số và dấu chấm, ví dụ: "
                                           "canbo.phuong1."))
-    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)])
+    # A chairman's name is printed under the signature.
+    full_name = StringField(_l("Họ và tên"),
+                            validators=[DataRequired(), Length(max=200), Printable()])
     role = SelectField(_l("Vai trò"), choices=[])
     unit_id = SelectField(_l("Đơn vị"), coerce=int, validators=[InputRequired()])
     password = PasswordField(

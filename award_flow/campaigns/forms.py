@@ -8,10 +8,12 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from award_flow.campaigns.models import CAMPAIGN_KIND_LABELS
 from award_flow.core.forms import Form
+from award_flow.documents.validators import Printable
 
 
 class CampaignForm(Form):
-    name = StringField(_l("Tên phong trào thi đua"), validators=[DataRequired(), Length(max=400)],
+    name = StringField(_l("Tên phong trào thi đua"),
+                       validators=[DataRequired(), Length(max=400), Printable()],
                        description=_l("Như trong kế hoạch phát động, ví dụ: Phong trào thi đua "
                                       "thực hiện thắng lợi nhiệm vụ phát triển kinh tế - xã hội "
                                       "5 năm 2026 - 2030"))
@@ -25,7 +27,7 @@ class CampaignForm(Form):
 
 
 class PhaseForm(Form):
-    name = StringField(_l("Tên đợt"), validators=[DataRequired(), Length(max=200)],
+    name = StringField(_l("Tên đợt"), validators=[DataRequired(), Length(max=200), Printable()],
                        description=_l("Ví dụ: Đợt 1"))
     starts_on = DateField(_l("Từ ngày"), validators=[InputRequired()])
     ends_on = DateField(_l("Đến ngày"), validators=[InputRequired()])

@@ -24,6 +24,7 @@ from award_flow.catalogue.models import (
 )
 from award_flow.core.display import money
 from award_flow.core.forms import AmountField, DecimalCommaField, Form
+from award_flow.documents.validators import Printable
 
 
 def rounding_label(step: int, *, in_sentence: bool = False) -> str:
@@ -59,7 +60,8 @@ class AwardTypeForm(Form):
     code = StringField(_l("Mã"), validators=[DataRequired(), Length(max=20)],
                        description=_l("Chữ in hoa không dấu, chữ số hoặc dấu gạch dưới, ví dụ: "
                                       "GK_CN. Không đổi được sau khi thêm."))
-    name = StringField(_l("Tên in trên quyết định"), validators=[DataRequired(), Length(max=300)],
+    name = StringField(_l("Tên in trên quyết định"),
+                       validators=[DataRequired(), Length(max=300), Printable()],
                        description=_l("Ví dụ: Giấy khen của Chủ tịch Ủy ban nhân dân xã Long "
                                       "Hữu"))
     category = SelectField(_l("Loại"), choices=[])

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from award_flow.catalogue.defaults import DEFAULT_FILED_WITH, DEFAULT_SECRETARIATS
 from award_flow.core.forms import Form
+from award_flow.documents.validators import Printable
 from award_flow.org.models import DECISION_TEXT_LABELS, AuthorityLevel, UnitKind
 
 
@@ -17,7 +18,8 @@ class UnitForm(Form):
     """A unit's name, its kind among `kinds` (`Authority.unit_kinds`) and whether it is
     active."""
 
-    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(), Length(max=200),
+                                                      Printable()])
     kind = SelectField(_l("Loại đơn vị"), choices=[])
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
@@ -30,30 +32,35 @@ class AuthorityForm(Form):
     """The issuing People's Committee and what its decisions print (one item per line)."""
 
     # The hints' examples are of the authority's level (__init__).
-    name = StringField(_l("Tên cơ quan ban hành"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Tên cơ quan ban hành"),
+                       validators=[DataRequired(), Length(max=200), Printable()])
     place_name = StringField(_l("Địa danh ghi ở ngày tháng"),
-                             validators=[DataRequired(), Length(max=100)])
-    parent_name = StringField(_l("Cơ quan cấp trên"), validators=[Optional(), Length(max=200)])
+                             validators=[DataRequired(), Length(max=100), Printable()])
+    parent_name = StringField(_l("Cơ quan cấp trên"),
+                              validators=[Optional(), Length(max=200), Printable()])
     header_parent = StringField(_l("Cơ quan chủ quản (dòng trên tên cơ quan ban hành)"),
-                                validators=[Optional(), Length(max=200)])
+                                validators=[Optional(), Length(max=200), Printable()])
     secretariat_name = StringField(_l("Cơ quan thường trực Hội đồng Thi đua - Khen thưởng"),
-                                   validators=[DataRequired(), Length(max=200)])
+                                   validators=[DataRequired(), Length(max=200), Printable()])
     issuer_code = StringField(_l("Ký hiệu cơ quan ban hành"),
-                              validators=[DataRequired(), Length(max=20)],
+                              validators=[DataRequired(), Length(max=20), Printable()],
                               description=_l("Phần sau “QĐ-” trong số, ký hiệu: 15/QĐ-UBND"))
     decision_legal_bases = TextAreaField(DECISION_TEXT_LABELS["decision_legal_bases"],
+                                         validators=[Printable()],
                                          description=_l("Mỗi căn cứ một dòng."))
     decision_proposer = StringField(DECISION_TEXT_LABELS["decision_proposer"],
-                                    validators=[Optional(), Length(max=300)])
+                                    validators=[Optional(), Length(max=300), Printable()])
     decision_executors = TextAreaField(DECISION_TEXT_LABELS["decision_executors"],
+                                       validators=[Printable()],
                                        description=_l(
                                            "Mỗi cơ quan, chức danh một dòng. “Các tập thể, cá "
                                            "nhân có tên tại Điều 1” được in theo những người "
                                            "được khen của từng quyết định, ví dụ “các hộ gia "
                                            "đình có tên tại Điều 1”."))
-    decision_recipients = TextAreaField(DECISION_TEXT_LABELS["decision_recipients"])
+    decision_recipients = TextAreaField(DECISION_TEXT_LABELS["decision_recipients"],
+                                        validators=[Printable()])
     bonus_fund = StringField(DECISION_TEXT_LABELS["bonus_fund"],
-                             validators=[Optional(), Length(max=300)])
+                             validators=[Optional(), Length(max=300), Printable()])
 
     def __init__(self, *args, level: AuthorityLevel, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)

@@ -37,6 +37,7 @@ from award_flow.core.storage import (
 )
 from award_flow.core.text import fold, nfc
 from award_flow.documents.render import unprintable
+from award_flow.documents.validators import quoted
 from award_flow.extensions import db
 from award_flow.proposals import nominee_list
 from award_flow.proposals.models import (
@@ -320,7 +321,7 @@ def _check_printable(**values: str) -> None:
         if missing:
             raise ValidationError(_("%(what)s có ký tự mà quyết định không in được: %(chars)s. "
                                     "Hãy xóa hoặc thay ký tự đó.", what=_NOMINEE_TEXTS[field],
-                                    chars=", ".join(f"“{ch}”" for ch in missing)),
+                                    chars=quoted(missing)),
                                   field=field)
 
 

@@ -1,0 +1,30 @@
+"""The form check of a text that a decision prints (names of the authority, its units, the
+signer, a campaign, an award; the decision's standard texts): every character in the font
+the decision ships (`render.unprintable`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from wtforms.validators import ValidationError
+
+from award_flow.documents.render import unprintable
+
+
+def quoted(characters: list[str]) -> str:
+    """The characters as a refusal lists them: “😀”, “★”."""
+    return ", ".join(f"“{ch}”" for ch in characters)
+
+
+class Printable:
+    """WTForms validator: refuses a character the decision's font cannot print, which would
+    come out as an empty box (or in whatever font the server has) on a signed decision."""
+
+    field_flags: dict[str, Any] = {}
+
+    def __call__(self, form: Any, field: Any) -> None:  # noqa: ANN401 - WTForms' types
+        missing = unprintable(field.data or "")
+        if missing:
+            raise ValidationError(_("Có ký tự mà quyết định không in được: %(chars)s. Hãy xóa "
+                                    "hoặc thay ký tự đó.", chars=quoted(missing)))
