@@ -42,6 +42,7 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_url, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -52,6 +53,7 @@ from award_flow.core.text import nfc
 from award_flow.core.urls import local_url
 from award_flow.core.views import perform_on
 from award_flow.extensions import db, limiter, login_manager
+from award_flow.org.models import Unit
 
 bp = Blueprint("auth", __name__)
 
@@ -72,7 +74,10 @@ IDLE_REFRESH_SECONDS = 60
 @login_manager.user_loader
 def load_user(session_token: str) -> User | None:
     """The user whose current session token the session or remember cookie holds."""
-    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    # With its unit (joined by the relationship) and the unit's authority: the header names
+    # the secretariat's role by the authority's name for it, on every page.
+    user = db.session.scalar(select(User).where(User.session_token == session_token)
+                             .options(joinedload(User.unit).joinedload(Unit.authority)))
     return user if user is not None and user.is_active else None
 
 
