@@ -1,6 +1,6 @@
-"""The form check of a text that a decision prints (names of the authority, its units, the
-signer, a campaign, an award; the decision's standard texts): every character in the font
-the decision ships (`render.unprintable`)."""
+"""The form check of a text that a decision prints (a nominee's name, position and place;
+the names of the authority, its units, the signer, a campaign, an award; the decision's
+standard texts): every character in the font the decision ships (`render.unprintable`)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from award_flow.catalogue.models import NomineeKind
 from award_flow.core.display import file_size
 from award_flow.core.forms import Form
+from award_flow.documents.validators import Printable
 from award_flow.proposals.models import (
     ACHIEVEMENT_SUMMARY_MAX_LENGTH,
     GENDER_REQUIRED,
@@ -71,10 +72,13 @@ class ProposalForm(Form):
 
 class NomineeForm(Form):
     # Text fields hold what core.text.nfc leaves (the base Form): a zero-width space is no name.
-    name = StringField(_l("Họ và tên / tên tập thể"), validators=[DataRequired(), Length(max=200)])
-    position = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=200)])
+    # What the annex prints is checked here too, with the other fields (the operation checks
+    # it for a list's rows).
+    name = StringField(_l("Họ và tên / tên tập thể"),
+                       validators=[DataRequired(), Length(max=200), Printable()])
+    position = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=200), Printable()])
     unit_or_address = StringField(_l("Đơn vị công tác hoặc địa chỉ"),
-                                  validators=[Optional(), Length(max=300)])
+                                  validators=[Optional(), Length(max=300), Printable()])
     gender = RadioField(_l("Giới tính"), choices=[], validators=[Optional()])
     priority_group = SelectField(_l("Nhóm ưu tiên"), choices=[], default=PriorityGroup.NONE.value)
     achievement_summary = TextAreaField(_l("Tóm tắt thành tích"),
