@@ -113,11 +113,13 @@ def _authority_id() -> int:
     return current_user.unit.authority_id
 
 
-def _moved_on(proposal: Proposal, message: str) -> NoReturn:
-    """End the request on the proposal's page, saying why the page the user acted from no
-    longer applies (someone else moved the proposal on meanwhile); nothing was changed."""
+def _moved_on(proposal: Proposal, message: str, section: str | None = None) -> NoReturn:
+    """End the request on the proposal's page (at `section`), saying why the page the user
+    acted from no longer applies (someone else moved the proposal on, or removed what the
+    page showed, meanwhile); nothing was changed."""
     flash(message, "error")
-    abort(redirect(url_for(".detail", proposal_id=proposal.id)))
+    abort(redirect(_back_to(proposal.id, section) if section
+                   else url_for(".detail", proposal_id=proposal.id)))
 
 
 def _require_editable(proposal: Proposal) -> None:
@@ -668,7 +670,7 @@ def add_nominee(proposal_id: int):
 
 
 #: What a page loaded before a colleague removed a nominee or a file is told on acting on it.
-GONE = {
+_GONE = {
     "nominees": _l("Người được đề nghị này không còn trong tờ trình: có thể vừa có người xóa. "
                    "Không có thay đổi nào được lưu."),
     "attachments": _l("Tệp này không còn trong hồ sơ: có thể vừa có người xóa. Không có thay "
@@ -683,8 +685,7 @@ def _child_of(proposal: Proposal, relation: str, child_id: int):  # noqa: ANN202
     it now; gone since the page was loaded: back to its section, saying so."""
     child = next((c for c in getattr(proposal, relation) if c.id == child_id), None)
     if child is None:
-        flash(str(GONE[relation]), "error")
-        abort(redirect(_back_to(proposal.id, _SECTIONS[relation])))
+        _moved_on(proposal, str(_GONE[relation]), _SECTIONS[relation])
     return child
 
 
