@@ -26,6 +26,7 @@ from tests.web_helpers import (
     client_as,
     csrf_token,
     db_snapshot,
+    file_url,
     listed_ids,
     upload_folder_files,
 )
@@ -46,7 +47,7 @@ PROPOSAL_PAGES = [
     ("POST", "/proposals/{p}/attachments"),
     ("GET", "/proposals/{p}/nominees/list.xlsx"),
     ("POST", "/proposals/{p}/nominees/list"),
-    ("GET", "/attachments/{a}"),
+    ("GET", "/proposals/{p}/attachments/{a}"),
     ("POST", "/proposals/{p}/attachments/{a}/delete"),
     ("GET", "/proposals/{p}/conclude"),
     ("POST", "/proposals/{p}/conclude"),
@@ -148,7 +149,7 @@ def test_reviewers_see_a_filed_proposal_and_its_dossier(client, world, login, wh
     db.session.commit()
     login(getattr(world, who))
     assert client.get(f"/proposals/{proposal.id}").status_code == 200
-    with client.get(f"/attachments/{proposal.attachments[0].id}") as download:
+    with client.get(file_url(proposal.attachments[0])) as download:
         assert download.status_code == 200 and download.data == PDF_BYTES
 
 
@@ -160,12 +161,25 @@ def test_unit_users_see_their_own_units_proposals_in_every_state(client, world, 
     db.session.commit()
     login(getattr(world, who))
     assert client.get(f"/proposals/{proposal.id}").status_code == 200
-    with client.get(f"/attachments/{proposal.attachments[0].id}") as download:
+    with client.get(file_url(proposal.attachments[0])) as download:
         assert download.status_code == 200
 
 
+def test_another_units_file_is_not_served_under_ones_own_proposal(client, world, login):
+    """The file's id with one's own proposal's: answered as for an id that does not exist,
+    so nothing tells that the file is there."""
+    own, theirs = make_proposal(world, unit="a"), make_proposal(world, unit="b")
+    db.session.commit()
+    login(world.officer_a)
+    for attachment_id in (theirs.attachments[0].id, 999999):
+        response = client.get(f"/proposals/{own.id}/attachments/{attachment_id}")
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/proposals/{own.id}?at=dossier#dossier"
+
+
 @pytest.mark.parametrize("path", ["/proposals/999999", "/proposals/999999/edit",
-                                  "/proposals/999999/nominees/999999/edit", "/attachments/999999",
+                                  "/proposals/999999/nominees/999999/edit",
+                                  "/proposals/999999/attachments/999999",
                                   "/decisions/999999", "/decisions/999999/pdf"])
 def test_a_record_that_does_not_exist_is_not_found(client, world, login, path):
     login(world.secretariat)

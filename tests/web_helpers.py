@@ -242,3 +242,8 @@ def upload_folder_files() -> set[str]:
     root = Path(current_app.config["UPLOAD_FOLDER"])
     root.mkdir(parents=True, exist_ok=True)
     return set(os.listdir(root))
+
+
+def file_url(attachment) -> str:  # noqa: ANN001
+    """Where a dossier file is downloaded from: under its proposal."""
+    return f"/proposals/{attachment.proposal_id}/attachments/{attachment.id}"

@@ -149,12 +149,15 @@ def get_visible_proposal(proposal_id: int, user: User, *, for_update: bool = Fal
     return proposal
 
 
-def get_visible_attachment(attachment_id: int, user: User) -> Attachment:
-    """Load a dossier file of a proposal the user may see, or 404."""
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or not can_view(user, attachment.proposal):
+def get_visible_attachment(proposal_id: int, attachment_id: int,
+                           user: User) -> tuple[Proposal, Attachment | None]:
+    """A proposal the user may see (404 otherwise) and its dossier file `attachment_id`, or
+    None when the dossier does not hold it (any more). The nominees are not loaded."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not can_view(user, proposal):
         abort(404)
-    return attachment
+    return proposal, db.session.scalar(select(Attachment).where(
+        Attachment.id == attachment_id, Attachment.proposal_id == proposal_id))
 
 
 def sent_from_form(user: User, form_key: str) -> Proposal | None:

@@ -676,6 +676,7 @@ _GONE = {
     "attachments": _l("Tệp này không còn trong hồ sơ: có thể vừa có người xóa. Không có thay "
                       "đổi nào được lưu."),
 }
+_GONE_TO_DOWNLOAD = _l("Tệp này không còn trong hồ sơ: có thể vừa có người xóa.")
 #: The section of the proposal page that lists each.
 _SECTIONS = {"nominees": "nominees", "attachments": "dossier"}
 
@@ -796,10 +797,12 @@ def upload(proposal_id: int):
     return go_to(_back_to(proposal.id, "dossier", **({} if done.ok else kept)))
 
 
-@bp.get("/attachments/<int:attachment_id>")
+@bp.get("/proposals/<int:proposal_id>/attachments/<int:attachment_id>")
 @login_required
-def download(attachment_id: int):
-    attachment = get_visible_attachment(attachment_id, current_user)
+def download(proposal_id: int, attachment_id: int):
+    proposal, attachment = get_visible_attachment(proposal_id, attachment_id, current_user)
+    if attachment is None:  # a link on a page loaded before a colleague removed the file
+        _moved_on(proposal, str(_GONE_TO_DOWNLOAD), "dossier")
     path = stored_path(attachment.stored_name)
     if not path.is_file():
         abort(404)

@@ -297,6 +297,7 @@ NOMINEE_GONE = ("nominees", "Người được đề nghị này không còn tro
                 "người xóa. Không có thay đổi nào được lưu.")
 FILE_GONE = ("dossier", "Tệp này không còn trong hồ sơ: có thể vừa có người xóa. Không có "
              "thay đổi nào được lưu.")
+FILE_GONE_TO_DOWNLOAD = ("dossier", "Tệp này không còn trong hồ sơ: có thể vừa có người xóa.")
 #: What the officer does from a page loaded before a colleague removed the nominee or the
 #: file: (what the colleague removes, the officer's page and what it sends) → the section of
 #: the proposal page the officer lands on, and the message there.
@@ -309,6 +310,8 @@ LATE_FOR_A_REMOVED_ONE = {
         lambda: c.get(f"/proposals/{p}/nominees/{n}/edit")), NOMINEE_GONE),
     "deletes the file": ("file", lambda c, p, n, a: _stale_post(
         c, f"/proposals/{p}", f"/proposals/{p}/attachments/{a}/delete"), FILE_GONE),
+    "downloads the file": ("file", lambda c, p, n, a: (
+        lambda: c.get(f"/proposals/{p}/attachments/{a}")), FILE_GONE_TO_DOWNLOAD),
 }
 
 

@@ -21,7 +21,15 @@ from award_flow.core.audit import AuditEvent
 from award_flow.extensions import db
 from award_flow.proposals.models import Attachment, ProposalState
 from tests.factories import PDF_BYTES, PNG_BYTES, make_proposal
-from tests.web_helpers import EDITING_CLOSED, FORBIDDEN, flashes, forms, page_form, refusal_of
+from tests.web_helpers import (
+    EDITING_CLOSED,
+    FORBIDDEN,
+    file_url,
+    flashes,
+    forms,
+    page_form,
+    refusal_of,
+)
 
 S = ProposalState
 
@@ -138,7 +146,7 @@ def test_an_allowed_file_is_stored_and_served_back_byte_for_byte(client, draft, 
     assert files_now() - before == {attachment.stored_name}
     stored = upload_folder() / attachment.stored_name
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == attachment.sha256
-    with client.get(f"/attachments/{attachment.id}") as download:
+    with client.get(file_url(attachment)) as download:
         assert download.status_code == 200
         assert download.data == content
         assert download.mimetype == content_type
@@ -306,7 +314,7 @@ def test_a_hostile_file_name_is_only_shown_cleaned_and_never_used_on_disk(client
     assert re.fullmatch(r"[0-9a-f]{32}", attachment.stored_name)
     assert files_now() - before == {attachment.stored_name}
     assert {p.name for p in upload_folder().parent.iterdir()} == outside
-    with client.get(f"/attachments/{attachment.id}") as download:
+    with client.get(file_url(attachment)) as download:
         header = download.headers["Content-Disposition"]
         assert download.data == PDF_BYTES
     assert not re.search(r"[\x00-\x1f\x7f]", header)
@@ -322,7 +330,7 @@ def test_the_type_is_decided_by_content_not_by_name(client, draft):
     assert ("success", "Đã tải lên tệp.") in flashes(page.text)
     attachment = new_attachment(draft)
     assert attachment.content_type == DOCX_TYPE
-    with client.get(f"/attachments/{attachment.id}") as download:
+    with client.get(file_url(attachment)) as download:
         assert download.mimetype == DOCX_TYPE
 
 
@@ -333,7 +341,7 @@ def test_the_download_name_carries_the_extension_of_the_real_type(client, draft,
                                                                   extension):
     upload(client, draft, sent, content)
     attachment = new_attachment(draft)
-    with client.get(f"/attachments/{attachment.id}") as download:
+    with client.get(file_url(attachment)) as download:
         _disposition, options = parse_options_header(download.headers["Content-Disposition"])
     assert options["filename"].endswith(extension)
 
@@ -341,7 +349,7 @@ def test_the_download_name_carries_the_extension_of_the_real_type(client, draft,
 def test_the_page_lists_the_cleaned_name_escaped(client, draft):
     page = upload(client, draft, '../../Tờ trình <b>số 2<b> & "x".pdf', PDF_BYTES)
     attachment = new_attachment(draft)
-    shown = re.search(rf'<a href="/attachments/{attachment.id}">(.*?)</a>', page.text).group(1)
+    shown = re.search(rf'<a href="{file_url(attachment)}">(.*?)</a>', page.text).group(1)
     assert "<b>" not in shown
     assert unescape(shown) == 'Tờ trình <b>số 2<b> & "x".pdf' == attachment.original_name
 

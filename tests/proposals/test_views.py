@@ -39,6 +39,7 @@ from tests.web_helpers import (
     csrf_token,
     db_snapshot,
     field_errors,
+    file_url,
     flashes,
     forms,
     history,
@@ -1136,7 +1137,7 @@ def test_a_dossier_file_is_sent_private_and_not_stored_by_any_cache(client, worl
     db.session.commit()
     login(world.officer_a)
 
-    with client.get(f"/attachments/{proposal.attachments[0].id}") as response:
+    with client.get(file_url(proposal.attachments[0])) as response:
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "private, no-store"
         assert "Expires" not in response.headers
