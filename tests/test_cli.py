@@ -134,6 +134,16 @@ def test_authority_create_needs_the_parent_the_awards_are_named_after(flask_cli)
     assert _count(Authority) == 0 and _count(AwardType) == 0
 
 
+def test_authority_create_refuses_a_name_its_decisions_cannot_print(flask_cli):
+    result = flask_cli("authority", "create", "Ủy ban nhân dân xã Long Hữu 🏛",
+                       "--place", "Long Hữu", "--level", "commune",
+                       "--parent", "Ủy ban nhân dân tỉnh Vĩnh Long")
+    assert result.exit_code != 0
+    assert ("Tên cơ quan ban hành có ký tự mà quyết định không in được: “🏛”."
+            in result.output)
+    assert _count(Authority) == 0 and _count(AwardType) == 0
+
+
 def test_units_create_needs_an_authority_first(flask_cli):
     result = flask_cli("units", "create", "Xã Hiệp Thạnh", "--kind", "commune")
     assert result.exit_code != 0 and "flask authority create" in result.output
@@ -151,7 +161,9 @@ def test_units_create_adds_a_unit_of_the_authority(flask_cli, world):
     (("xã long hữu", "--kind", "commune"), "Đã có đơn vị “Xã Long Hữu”"),
     (("Xã Mới", "--kind", "galaxy"), "Invalid value for '--kind'"),
     (("  ", "--kind", "commune"), "Cần nhập tên đơn vị."),
-], ids=["duplicate", "unknown kind", "blank name"])
+    (("Xã Mới 🌾", "--kind", "commune"),
+     "Tên đơn vị có ký tự mà quyết định không in được: “🌾”."),
+], ids=["duplicate", "unknown kind", "blank name", "unprintable"])
 def test_units_create_refuses_bad_input_and_changes_nothing(flask_cli, world, args, message):
     before = _count(Unit)
     result = flask_cli("units", "create", *args)
@@ -175,12 +187,16 @@ def test_users_create_adds_an_account_that_can_sign_in(flask_cli, world, client)
     (("--unit", "Xã Long Hữu", "--username", "officer.a"), "Tên đăng nhập đã được dùng."),
     (("--unit", "Xã Long Hữu", "--username", "cán bộ mới"), "Tên đăng nhập chỉ gồm chữ cái"),
     (("--unit", "Xã Long Hữu", "--username", "İ" * 80), "Tên đăng nhập chỉ gồm chữ cái"),
-], ids=["unknown unit", "username taken", "spaces and diacritics", "lengthened by lower()"])
+    (("--unit", "Xã Long Hữu", "--name", "Võ Thị Mới 👍"),
+     "Họ và tên có ký tự mà quyết định không in được: “👍”."),
+], ids=["unknown unit", "username taken", "spaces and diacritics", "lengthened by lower()",
+        "unprintable name"])
 def test_users_create_refuses_bad_input_and_changes_nothing(flask_cli, world, args, message):
     options = dict(zip(args[::2], args[1::2], strict=True))
     before = _count(User)
     result = flask_cli("users", "create", options.get("--username", "canbo.moi"), "--name",
-                       "Võ Thị Mới", "--role", "unit_officer", "--unit", options["--unit"],
+                       options.get("--name", "Võ Thị Mới"), "--role", "unit_officer",
+                       "--unit", options["--unit"],
                        input="mat-khau-rat-dai-2026\nmat-khau-rat-dai-2026\n")
     assert result.exit_code != 0 and message in result.output
     assert _count(User) == before

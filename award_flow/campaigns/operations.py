@@ -27,6 +27,7 @@ from award_flow.core.database import flush_unique
 from award_flow.core.display import short_date
 from award_flow.core.errors import ConflictError, NotAllowed, ValidationError
 from award_flow.core.text import nfc, same_name_key
+from award_flow.documents.validators import require_printable
 from award_flow.extensions import db
 from award_flow.org.models import Authority
 
@@ -133,6 +134,7 @@ def save_campaign(actor: User, authority: Authority, data: CampaignData,
                   campaign: Campaign | None = None) -> Campaign:
     """Launch a campaign, or change its name, kind or dates."""
     name = _clean_name(data.name, _("Cần nhập tên phong trào thi đua."))
+    require_printable("name", _("Tên phong trào thi đua"), name)
     # Campaign.name_key is unique per authority: two admins launching one campaign at the
     # same moment both pass this check, and the second is refused by flush_unique below.
     same_name = select(Campaign).where(Campaign.authority_id == authority.id,
@@ -172,6 +174,7 @@ def save_phase(actor: User, campaign: Campaign, data: PhaseData,
                phase: Phase | None = None) -> Phase:
     """Add a phase to a campaign, or change one's name or dates."""
     name = _clean_name(data.name, _("Cần nhập tên đợt thi đua."))
+    require_printable("name", _("Tên đợt"), name)
     # Two people adding phases at once, or one changing the campaign's dates: the second
     # waits, then checks against what the first saved.
     lock_campaign(campaign)

@@ -39,6 +39,7 @@ from award_flow.core.database import flush_unique
 from award_flow.core.display import decimal, money, short_date
 from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.text import nfc, same_name_key
+from award_flow.documents.validators import require_printable
 from award_flow.extensions import db
 from award_flow.org.models import Authority
 
@@ -169,6 +170,7 @@ def save_award_type(actor: User, authority: Authority, data: AwardTypeData,
     name = " ".join((nfc(data.name) or "").split())
     if not name:
         raise ValidationError(_("Cần nhập tên danh hiệu, hình thức khen thưởng."), field="name")
+    require_printable("name", _("Tên in trên quyết định"), name)
     new = award_type is None
     multiple_of = None
     if new and data.bonus_multiple_of_id is not None:

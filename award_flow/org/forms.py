@@ -11,7 +11,12 @@ from wtforms.validators import DataRequired, Length, Optional
 from award_flow.catalogue.defaults import DEFAULT_FILED_WITH, DEFAULT_SECRETARIATS
 from award_flow.core.forms import Form
 from award_flow.documents.validators import Printable
-from award_flow.org.models import DECISION_TEXT_LABELS, AuthorityLevel, UnitKind
+from award_flow.org.models import (
+    AUTHORITY_NAME_LABELS,
+    DECISION_TEXT_LABELS,
+    AuthorityLevel,
+    UnitKind,
+)
 
 
 class UnitForm(Form):
@@ -32,17 +37,17 @@ class AuthorityForm(Form):
     """The issuing People's Committee and what its decisions print (one item per line)."""
 
     # The hints' examples are of the authority's level (__init__).
-    name = StringField(_l("Tên cơ quan ban hành"),
+    name = StringField(AUTHORITY_NAME_LABELS["name"],
                        validators=[DataRequired(), Length(max=200), Printable()])
-    place_name = StringField(_l("Địa danh ghi ở ngày tháng"),
+    place_name = StringField(AUTHORITY_NAME_LABELS["place_name"],
                              validators=[DataRequired(), Length(max=100), Printable()])
-    parent_name = StringField(_l("Cơ quan cấp trên"),
+    parent_name = StringField(AUTHORITY_NAME_LABELS["parent_name"],
                               validators=[Optional(), Length(max=200), Printable()])
-    header_parent = StringField(_l("Cơ quan chủ quản (dòng trên tên cơ quan ban hành)"),
+    header_parent = StringField(AUTHORITY_NAME_LABELS["header_parent"],
                                 validators=[Optional(), Length(max=200), Printable()])
-    secretariat_name = StringField(_l("Cơ quan thường trực Hội đồng Thi đua - Khen thưởng"),
+    secretariat_name = StringField(AUTHORITY_NAME_LABELS["secretariat_name"],
                                    validators=[DataRequired(), Length(max=200), Printable()])
-    issuer_code = StringField(_l("Ký hiệu cơ quan ban hành"),
+    issuer_code = StringField(AUTHORITY_NAME_LABELS["issuer_code"],
                               validators=[DataRequired(), Length(max=20), Printable()],
                               description=_l("Phần sau “QĐ-” trong số, ký hiệu: 15/QĐ-UBND"))
     decision_legal_bases = TextAreaField(DECISION_TEXT_LABELS["decision_legal_bases"],

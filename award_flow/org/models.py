@@ -65,6 +65,15 @@ UNIT_KINDS_BY_LEVEL: dict[AuthorityLevel, tuple[UnitKind, ...]] = {
 #: The texts of an authority that every decision prints (Decree 30: the bases ending with
 #: "Theo đề nghị của …", the fund of Điều 2, who executes it in Điều 3, "Nơi nhận"), with the
 #: labels of the admin page "Cơ quan ban hành": no decision is issued while one is empty.
+#: An authority's names, as its form labels them and a refusal names them.
+AUTHORITY_NAME_LABELS = {
+    "name": _l("Tên cơ quan ban hành"),
+    "place_name": _l("Địa danh ghi ở ngày tháng"),
+    "parent_name": _l("Cơ quan cấp trên"),
+    "header_parent": _l("Cơ quan chủ quản (dòng trên tên cơ quan ban hành)"),
+    "secretariat_name": _l("Cơ quan thường trực Hội đồng Thi đua - Khen thưởng"),
+    "issuer_code": _l("Ký hiệu cơ quan ban hành"),
+}
 DECISION_TEXT_LABELS = {
     "decision_legal_bases": _l("Căn cứ ban hành"),
     "decision_proposer": _l("Theo đề nghị của"),

@@ -16,7 +16,7 @@ another kind of unit at that moment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -36,8 +36,16 @@ from award_flow.core.database import flush_unique
 from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.text import nfc, same_name_key
 from award_flow.documents.render import header_parent_fits
+from award_flow.documents.validators import require_printable
 from award_flow.extensions import db
-from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
+from award_flow.org.models import (
+    AUTHORITY_NAME_LABELS,
+    DECISION_TEXT_LABELS,
+    Authority,
+    AuthorityLevel,
+    Unit,
+    UnitKind,
+)
 
 
 def active_admin_ids(authority_id: int, *, lock: bool = False) -> set[int]:
@@ -122,6 +130,7 @@ def save_unit(actor: User | None, authority: Authority, name: str, kind: UnitKin
     name = nfc(name) or ""
     if not name:
         raise ValidationError(_("Cần nhập tên đơn vị."), field="name")
+    require_printable("name", _("Tên đơn vị"), name)
     # "xã long hữu" beside "Xã Long Hữu" would be a second unit in every list and filter.
     # Unit.name_key is unique per authority: two admins saving one name at the same moment
     # both pass this check, and the second is refused by flush_unique below.
@@ -176,6 +185,7 @@ def save_user(actor: User | None, *, username: str, full_name: str, role: Role, 
     username = (nfc(username) or "").lower()
     if not username or not full_name:
         raise ValidationError(_("Cần nhập tên đăng nhập và họ tên."))
+    require_printable("full_name", _("Họ và tên"), nfc(full_name))  # a signer's is printed
     clash = db.session.scalar(select(User).where(User.username == username))
     # The form says so at the field; the CLI (flask users create) is told here. An account
     # made before the rule keeps its name.
@@ -249,6 +259,13 @@ def _check_authority_names(name: str | None, place_name: str | None, issuer_code
         raise ValidationError(_("Đã có cơ quan khác mang tên này."))
 
 
+def _check_printable(**texts: str | None) -> None:
+    """What the authority's decisions print is in their font (its names and texts)."""
+    labels = {**AUTHORITY_NAME_LABELS, **DECISION_TEXT_LABELS}
+    for field, text in texts.items():
+        require_printable(field, str(labels[field]), text)
+
+
 def create_authority(*, name: str, place_name: str, level: AuthorityLevel,
                      parent_name: str | None = None, header_parent: str | None = None,
                      issuer_code: str = "UBND",
@@ -260,6 +277,9 @@ def create_authority(*, name: str, place_name: str, level: AuthorityLevel,
     secretariat_name = nfc(secretariat_name) or DEFAULT_SECRETARIATS[level]
     _check_authority_names(name, place_name, issuer_code, secretariat_name, nfc(header_parent))
     require_parent_name(nfc(parent_name), level)
+    _check_printable(name=name, place_name=place_name, parent_name=nfc(parent_name),
+                     header_parent=nfc(header_parent), issuer_code=issuer_code,
+                     secretariat_name=secretariat_name)
     authority = Authority(
         name=name, place_name=place_name, level=level, parent_name=nfc(parent_name) or None,
         header_parent=nfc(header_parent) or None, issuer_code=issuer_code,
@@ -280,6 +300,7 @@ def update_authority(actor: User, authority: Authority, data: AuthorityData) -> 
     secretariat = nfc(data.secretariat_name)
     _check_authority_names(name, place, code, secretariat, nfc(data.header_parent),
                            other_than=authority.id)
+    _check_printable(**{field: nfc(text) for field, text in asdict(data).items()})
     old_name, old_parent = authority.name, authority.parent_name
     authority.name = name
     authority.place_name = place

@@ -36,8 +36,7 @@ from award_flow.core.storage import (
     track_new_file,
 )
 from award_flow.core.text import fold, nfc
-from award_flow.documents.render import unprintable
-from award_flow.documents.validators import quoted
+from award_flow.documents.validators import require_printable
 from award_flow.extensions import db
 from award_flow.proposals import nominee_list
 from award_flow.proposals.models import (
@@ -317,12 +316,7 @@ def _check_printable(**values: str) -> None:
     an emoji or a letter of another script would come out as an empty box, or in another
     font, on a signed decision."""
     for field, value in values.items():
-        missing = unprintable(value)
-        if missing:
-            raise ValidationError(_("%(what)s có ký tự mà quyết định không in được: %(chars)s. "
-                                    "Hãy xóa hoặc thay ký tự đó.", what=_NOMINEE_TEXTS[field],
-                                    chars=quoted(missing)),
-                                  field=field)
+        require_printable(field, str(_NOMINEE_TEXTS[field]), value)
 
 
 #: The proposal's nominees by folded name (`_namesakes`): what a new name is compared with.
