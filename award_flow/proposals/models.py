@@ -134,6 +134,16 @@ class Gender(StrEnum):
 #: (by the nominee form, with the other fields, and by the operation for a list's rows).
 GENDER_REQUIRED = _l("Cần chọn giới tính của người được đề nghị.")
 
+#: A nominee's texts, as the refusals name them.
+NOMINEE_TEXT_LABELS = {
+    "name": _l("Họ tên hoặc tên tập thể"),
+    "position": _l("Chức vụ"),
+    "unit_or_address": _l("Đơn vị công tác hoặc địa chỉ"),
+    "achievement_summary": _l("Tóm tắt thành tích"),
+}
+#: Those the decision's annex prints (in its font: `documents.render.unprintable`).
+PRINTED_NOMINEE_TEXTS = ("name", "position", "unit_or_address")
+
 
 class NomineeOutcome(StrEnum):
     """The Standing Committee's conclusion on one nominee."""

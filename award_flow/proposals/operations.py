@@ -42,6 +42,7 @@ from award_flow.proposals import nominee_list
 from award_flow.proposals.models import (
     ACHIEVEMENT_SUMMARY_MAX_LENGTH,
     GENDER_REQUIRED,
+    NOMINEE_TEXT_LABELS,
     Attachment,
     AttachmentKind,
     Gender,
@@ -203,11 +204,15 @@ def propose_again(actor: User, proposal: Proposal) -> Proposal:
     except IntegrityError as exc:  # the unique follows_id: someone else was first
         raise ConflictError(_("Tờ trình này vừa được lập lại. Không có thay đổi nào được lưu; "
                               "hãy tải lại trang.")) from exc
-    # Checked and added like any nominee, but counted, versioned and recorded once: the
-    # new draft's history says it was filed, the closed proposal's whom it carries.
+    # Carried as they were filed, counted, versioned and recorded once: the new draft's
+    # history says it was filed, the closed proposal's whom it carries. Not checked again as
+    # if typed in: what a rule made since refuses (a character the decision cannot print) is
+    # the unit's to fix in the new draft, which is not sent until it has (`lacks`); refused
+    # here, the closed proposal could not be filed again at all.
     for nominee in carried:
-        _new_nominee(again, NomineeData(
-            kind=nominee.kind, name=nominee.name, position=nominee.position,
+        db.session.add(Nominee(
+            proposal=again, kind=nominee.kind, name=nominee.name,
+            name_folded=nominee.name_folded, position=nominee.position,
             unit_or_address=nominee.unit_or_address, gender=nominee.gender,
             achievement_summary=nominee.achievement_summary,
             priority_group=nominee.priority_group))
@@ -289,14 +294,6 @@ def _told_apart(details: tuple[str, str], other: tuple[str, str]) -> bool:
                for mine, theirs in zip(details, other, strict=True))
 
 
-#: What the nominee's columns hold, as the refusals name them.
-_NOMINEE_TEXTS = {
-    "name": _l("Họ tên hoặc tên tập thể"),
-    "position": _l("Chức vụ"),
-    "unit_or_address": _l("Đơn vị công tác hoặc địa chỉ"),
-    "achievement_summary": _l("Tóm tắt thành tích"),
-}
-
 #: Limits of the texts whose column has none (Text), as the nominee form sets them.
 _TEXT_LIMITS = {"achievement_summary": ACHIEVEMENT_SUMMARY_MAX_LENGTH}
 
@@ -307,8 +304,8 @@ def _check_lengths(**values: str) -> None:
     for field, value in values.items():
         limit = _TEXT_LIMITS.get(field) or column_length(Nominee, field)
         if len(value) > limit:
-            raise ValidationError(_("%(what)s dài quá %(n)s ký tự.", what=_NOMINEE_TEXTS[field],
-                                    n=limit), field=field)
+            raise ValidationError(_("%(what)s dài quá %(n)s ký tự.",
+                                    what=NOMINEE_TEXT_LABELS[field], n=limit), field=field)
 
 
 def _check_printable(**values: str) -> None:
@@ -316,7 +313,7 @@ def _check_printable(**values: str) -> None:
     an emoji or a letter of another script would come out as an empty box, or in another
     font, on a signed decision."""
     for field, value in values.items():
-        require_printable(field, str(_NOMINEE_TEXTS[field]), value)
+        require_printable(field, str(NOMINEE_TEXT_LABELS[field]), value)
 
 
 #: The proposal's nominees by folded name (`_namesakes`): what a new name is compared with.

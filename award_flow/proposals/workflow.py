@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import cast
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ColumnElement, Table, and_, event, false, select
 
@@ -21,9 +22,19 @@ from award_flow.auth.roles import (
     UNIT_ROLES,
     Role,
 )
+from award_flow.catalogue.models import NomineeKind
+from award_flow.documents.render import unprintable
+from award_flow.documents.validators import quoted
 from award_flow.org.wording import secretariat_l
 from award_flow.proposals.committee import has_committee_member, someone_concludes
-from award_flow.proposals.models import Nominee, NomineeOutcome, Proposal, ProposalState
+from award_flow.proposals.models import (
+    NOMINEE_TEXT_LABELS,
+    PRINTED_NOMINEE_TEXTS,
+    Nominee,
+    NomineeOutcome,
+    Proposal,
+    ProposalState,
+)
 
 S = ProposalState
 
@@ -464,6 +475,9 @@ def lacks(action: Action, proposal: Proposal) -> object | None:
     if action == Action.SUBMIT:
         if not proposal.nominees:
             return _l("Tờ trình chưa có người được đề nghị khen thưởng.")
+        unfit = next(filter(None, map(nominee_unfit, proposal.nominees)), None)
+        if unfit is not None:
+            return unfit
         if not proposal.attachments:
             return _l("Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...).")
         if proposal.award_type.is_title and proposal.achievement_year is None:
@@ -479,6 +493,22 @@ def lacks(action: Action, proposal: Proposal) -> object | None:
             n.outcome == NomineeOutcome.RECOMMENDED for n in proposal.nominees):
         return secretariat_l("Thường trực Hội đồng không đề nghị khen thưởng trường hợp nào; "
                              "hãy chọn “Không phê duyệt” hoặc “Chuyển lại %(secretariat)s”.")
+    return None
+
+
+def nominee_unfit(nominee: Nominee) -> str | None:
+    """What a nominee filed before a rule of the nominee form lacks for the decision to print
+    it (a character its font cannot print, a person's gender), or None. The form and the
+    operations refuse these for what is typed now; a nominee carried into a new draft
+    (`propose_again`), or saved before the rule, is fixed before the draft is sent."""
+    for field in PRINTED_NOMINEE_TEXTS:
+        missing = unprintable(getattr(nominee, field) or "")
+        if missing:
+            return _("%(what)s của “%(name)s” có ký tự mà quyết định không in được "
+                     "(%(chars)s); hãy sửa trường hợp này.", what=NOMINEE_TEXT_LABELS[field],
+                     name=nominee.name, chars=quoted(missing))
+    if nominee.kind == NomineeKind.INDIVIDUAL and nominee.gender is None:
+        return _("“%(name)s” chưa có giới tính; hãy sửa trường hợp này.", name=nominee.name)
     return None
 
 

@@ -5,18 +5,24 @@ of its nominees, for the unit to correct and complete."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from sqlalchemy import func, select
 
 from award_flow.core.audit import AuditEvent
-from award_flow.core.errors import NotAllowed
+from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
-from award_flow.proposals.models import NomineeOutcome, Proposal, ProposalState
+from award_flow.proposals.models import (
+    AttachmentKind,
+    NomineeOutcome,
+    Proposal,
+    ProposalState,
+)
 from award_flow.proposals.workflow import can_propose_again
-from tests.factories import decided_with_one_deferred, make_proposal
+from tests.factories import PDF_BYTES, decided_with_one_deferred, make_proposal
 from tests.web_helpers import csrf_token, flashes, page_form
 
 S = ProposalState
@@ -101,6 +107,35 @@ def test_a_withdrawn_proposal_is_filed_again_with_the_button(client, world, logi
     assert "Lập lại từ tờ trình:" in page
     original = client.get(f"/proposals/{proposal.id}").text
     assert action not in original and "Đã lập lại thành tờ trình mới:" in original
+
+
+def test_a_nominee_saved_before_a_rule_is_carried_as_it_was_and_fixed_before_sending(world):
+    """Not refused when filed again (the closed proposal cannot be changed): the new draft
+    carries it, and is not sent until the unit has fixed it."""
+    proposal = make_proposal(world, state=S.WITHDRAWN)
+    proposal.nominees[0].name = "Nguyễn Văn Út 🌾"  # as saved before the decision's font check
+    db.session.commit()
+
+    again = ops.propose_again(world.officer_a, proposal)
+    ops.add_attachment(world.officer_a, again, AttachmentKind.PROPOSAL_LETTER, "to-trinh.pdf",
+                       io.BytesIO(PDF_BYTES))
+    db.session.commit()
+
+    farmer = again.nominees[0]
+    assert farmer.name == "Nguyễn Văn Út 🌾"
+    refusal = ("Họ tên hoặc tên tập thể của “Nguyễn Văn Út 🌾” có ký tự mà quyết định không "
+               "in được (“🌾”); hãy sửa trường hợp này.")
+    with pytest.raises(ValidationError) as refused:
+        ops.submit_proposal(again, world.head_a)
+    assert refused.value.message == refusal
+    db.session.rollback()
+    assert again.state == S.DRAFT
+    ops.update_nominee(world.officer_a, farmer, ops.NomineeData(
+        kind=farmer.kind, name="Nguyễn Văn Út", position=farmer.position,
+        unit_or_address=farmer.unit_or_address, gender=farmer.gender,
+        priority_group=farmer.priority_group))
+    ops.submit_proposal(again, world.head_a)
+    assert again.state == S.SUBMITTED
 
 
 def test_a_decision_without_deferred_nominees_has_nothing_to_propose_again(world):

@@ -244,11 +244,28 @@ def _without_files(world):  # noqa: ANN001, ANN202
     return proposal
 
 
+def _saved_before_the_font_check(world):  # noqa: ANN001, ANN202
+    proposal = make_proposal(world)
+    proposal.nominees[1].unit_or_address = "Xã Long Hữu 🌾"  # as a row from before the rule
+    return proposal
+
+
+def _saved_before_gender_was_required(world):  # noqa: ANN001, ANN202
+    proposal = make_proposal(world)
+    proposal.nominees[0].gender = None
+    return proposal
+
+
 @pytest.mark.parametrize(("make", "message"), [
     (_without_nominees, "Tờ trình chưa có người được đề nghị khen thưởng."),
     (_without_files, "Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...)."),
-], ids=["no nominees", "no file in the dossier"])
-def test_cannot_submit_without_nominees_or_dossier(world, make, message):
+    (_saved_before_the_font_check, "Đơn vị công tác hoặc địa chỉ của “Trần Thị "
+     "Bích Ngọc” có ký tự mà quyết định không in được (“🌾”); hãy sửa trường hợp này."),
+    (_saved_before_gender_was_required,
+     "“Nguyễn Văn Út” chưa có giới tính; hãy sửa trường hợp này."),
+], ids=["no nominees", "no file in the dossier", "a nominee the decision cannot print",
+        "a person without a gender"])
+def test_cannot_submit_until_the_draft_has_what_the_decision_needs(world, make, message):
     proposal = make(world)
     db.session.commit()
     before = db_snapshot()
