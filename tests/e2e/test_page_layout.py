@@ -299,9 +299,11 @@ _LINES = """e => { const range = document.createRange(); range.selectNodeContent
 
 
 @pytest.mark.usefixtures("demo")
-def test_the_catalogue_says_whom_an_award_is_for_on_one_line(page: Page) -> None:
+def test_the_catalogue_says_whom_an_award_is_for_and_its_state_on_one_line(page: Page) -> None:
     """The review saw the catalogue's "Khen cho" wrap at 1366 px ("Cá / nhân", "Hộ gia /
-    đình"), while the columns beside it had room to give; on a phone the rows stay cards."""
+    đình"), and its state ("Đang áp / dụng"), while the columns beside them had room to give
+    (the household's "1,5 × tiền thưởng GK_CN" took it on one line); on a phone the rows stay
+    cards."""
     page.set_viewport_size({"width": 1366, "height": 800})
     ui = UI(page)
     ui.log_in("admin", lands_on="Tài khoản")
@@ -312,6 +314,9 @@ def test_the_catalogue_says_whom_an_award_is_for_on_one_line(page: Page) -> None
     assert set(kinds.all_inner_texts()) == {"Cá nhân", "Tập thể", "Hộ gia đình"}
     assert set(kinds.evaluate_all(f"cells => cells.map({_LINES})")) == {1}
     assert page.get_by_role("columnheader", name="Khen cho").evaluate(_LINES) == 1
+    states = page.locator("td[data-label='Trạng thái']")
+    assert set(states.all_inner_texts()) == {"Đang áp dụng"}
+    assert set(states.evaluate_all(f"cells => cells.map({_LINES})")) == {1}
     assert overflow(page) == 0
 
     page.set_viewport_size({"width": 390, "height": 844})
