@@ -358,3 +358,31 @@ def test_the_admin_menu_fills_its_rows_evenly_on_a_phone(page: Page) -> None:
     assert edge["x"] >= 0 and edge["x"] + edge["width"] <= 390
     assert page.locator(".topbar").bounding_box()["height"] < 844 * 0.25
     assert overflow(page) == 0
+
+
+def _menu_rows(page: Page) -> list[list[dict]]:
+    rows: dict[int, list[dict]] = {}
+    for link in page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link").all():
+        box = link.bounding_box()
+        rows.setdefault(round(box["y"]), []).append(box)
+    return list(rows.values())
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_secretariats_menu_is_one_row_on_a_phone_or_two_even_ones_on_the_narrowest(
+        page: Page) -> None:
+    """The review saw the secretariat's four links wrap three then one on a phone of 360 px
+    (a common Android width) and 320 px: one row from 360 px, and below, two rows of two
+    links as wide as each other, the page no wider."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    ui = UI(page)
+    ui.log_in("noivu", lands_on="Việc của tôi")
+    assert [len(row) for row in _menu_rows(page)] == [4]
+    assert overflow(page) == 0
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    rows = _menu_rows(page)
+    assert [len(row) for row in rows] == [2, 2]
+    widths = [box["width"] for row in rows for box in row]
+    assert max(widths) - min(widths) < 1, widths
+    assert overflow(page) == 0
