@@ -203,7 +203,7 @@ def test_vietnamese_data_is_marked_on_an_english_page(client, world, login):
 
     new = client.get("/proposals/new").text
     assert re.search(r'<option lang="vi"[^>]*>Phong trào thi đua 2021 - 2025</option>', new)
-    assert re.search(r'<option [^>]*lang="vi"[^>]*>Đợt 1</option>', new)
+    assert re.search(r'<option [^>]*lang="vi"[^>]*>Đợt 1 \(2021\)</option>', new)
     assert re.search(r'<option lang="vi"[^>]*>Giấy khen', new)
     # What the interface itself says stays English.
     assert re.search(r'<option (?:selected )?value="0">— Choose —</option>', new)

@@ -32,7 +32,20 @@ CAMPAIGN_KIND_LABELS = {
 }
 
 
-class Campaign(Model):
+class _Span:
+    """What a campaign and a phase have: the dates they run between."""
+
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+
+    @property
+    def years(self) -> str:
+        """The years it runs in, as a refusal and a choice name them: "2022", "2021 - 2025"."""
+        first, last = self.starts_on.year, self.ends_on.year
+        return str(first) if first == last else f"{first} - {last}"
+
+
+class Campaign(_Span, Model):
     """Phong trào thi đua."""
 
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
@@ -58,7 +71,7 @@ class Campaign(Model):
         return name
 
 
-class Phase(Model):
+class Phase(_Span, Model):
     """Đợt thi đua."""
 
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)

@@ -171,6 +171,23 @@ class AmountField(_NumberField):
         return number(value)
 
 
+class YearField(_NumberField):
+    """A year in four digits, as "2025" or as a clerk writes it in a sentence, "năm 2025".
+    `data` is an int, or None when nothing was typed."""
+
+    pattern = re.compile(r"(?:năm\s*)?\d{4}", re.IGNORECASE)
+    inputmode = "numeric"
+
+    def parse(self, text: str) -> int:
+        return int(re.sub(r"\D", "", text))
+
+    def invalid_message(self) -> str:
+        return _("Hãy nhập năm bằng bốn chữ số, ví dụ: 2025.")
+
+    def shown(self, value: int | Decimal) -> str:
+        return str(value)
+
+
 class DecimalCommaField(_NumberField):
     """A decimal number written with a comma ("0,3") or a point ("0.3"), and shown as the
     page's language writes it. `data` is a Decimal, or None when nothing was typed."""

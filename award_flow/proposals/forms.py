@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from award_flow.catalogue.models import NomineeKind
 from award_flow.core.display import file_size
-from award_flow.core.forms import Form
+from award_flow.core.forms import Form, YearField
 from award_flow.documents.validators import Printable
 from award_flow.proposals.models import (
     ACHIEVEMENT_SUMMARY_MAX_LENGTH,
@@ -43,7 +43,7 @@ class ProposalForm(Form):
                                 validators=[InputRequired()])
     #: Not prefilled: in January a title is usually for the year just ended, and a guessed
     #: year would be printed in the decision unnoticed.
-    achievement_year = IntegerField(
+    achievement_year = YearField(
         _l("Năm thành tích"),
         description=_l("Bắt buộc với danh hiệu thi đua, vì danh hiệu được công nhận theo năm "
                        "(ví dụ: “Lao động tiên tiến” năm 2025)."),

@@ -83,11 +83,6 @@ def _within(year: int, span: Campaign | Phase) -> bool:
     return span.starts_on.year <= year <= span.ends_on.year
 
 
-def _years(span: Campaign | Phase) -> str:
-    first, last = span.starts_on.year, span.ends_on.year
-    return str(first) if first == last else f"{first} - {last}"
-
-
 @dataclass(frozen=True)
 class NomineeData:
     kind: NomineeKind
@@ -135,10 +130,10 @@ def _check_achievement_year(data: ProposalData) -> None:
     campaign, phase = data.campaign, data.phase
     if not _within(year, campaign):
         raise ValidationError(_("Năm thành tích phải trong thời gian của phong trào thi đua "
-                                "(%(years)s).", years=_years(campaign)), field="achievement_year")
+                                "(%(years)s).", years=campaign.years), field="achievement_year")
     if phase is not None and not _within(year, phase):
         raise ValidationError(_("Năm thành tích phải trong thời gian của đợt thi đua "
-                                "(%(years)s).", years=_years(phase)), field="achievement_year")
+                                "(%(years)s).", years=phase.years), field="achievement_year")
     if year > local_today().year:
         raise ValidationError(_("Năm %(year)s chưa đến: chỉ công nhận, khen thưởng thành tích đã "
                                 "đạt được.", year=year), field="achievement_year")

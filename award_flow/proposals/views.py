@@ -217,6 +217,12 @@ def index():
     return _list_page(queue=False, template_title=_("Tất cả tờ trình"))
 
 
+def _phase_choice(phase: Phase) -> str:
+    """A phase as the form offers it: with its years, which the achievement year must be in
+    ("Đợt 2 (2022)"), unless its name says them."""
+    return phase.name if phase.years in phase.name else f"{phase.name} ({phase.years})"
+
+
 def _fill_proposal_choices(form: ProposalForm) -> None:
     authority_id = _authority_id()
     campaigns = campaigns_of(authority_id)
@@ -230,7 +236,7 @@ def _fill_proposal_choices(form: ProposalForm) -> None:
     groups: dict[str | None, list[tuple[int, str]]] = {None: [(0, _("— Không theo đợt —"))]}
     for phase in phases:
         groups.setdefault(phase.campaign.name, []).append(
-            data_choice(phase.id, phase.name, {"data-campaign": phase.campaign_id}))
+            data_choice(phase.id, _phase_choice(phase), {"data-campaign": phase.campaign_id}))
     form.phase_id.choices = groups
     award_types = db.session.scalars(select(AwardType).where(
         AwardType.authority_id == authority_id, AwardType.active.is_(True))).all()

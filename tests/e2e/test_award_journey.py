@@ -49,7 +49,7 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
     expect(page.get_by_role("heading", level=1, name="Lập tờ trình mới")).to_be_visible()
     page.get_by_label("Trích yếu tờ trình").fill(TITLE)
     page.get_by_label("Phong trào thi đua").select_option(label=CAMPAIGN)
-    page.get_by_label("Đợt thi đua").select_option(label="Đợt 1")
+    page.get_by_label("Đợt thi đua").select_option(label="Đợt 1 (2021)")
     page.get_by_label("Danh hiệu, hình thức khen thưởng").select_option(label=AWARD)
     page.get_by_label("Thành tích được khen thưởng").fill(ACHIEVEMENT)
     page.get_by_role("button", name="Lưu").click()

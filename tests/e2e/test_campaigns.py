@@ -45,9 +45,10 @@ def test_the_secretariat_launches_a_campaign_that_units_then_propose_in(page: Pa
     offered = "s => [...s.options].filter(o => !o.hidden && !o.disabled).map(o => o.text)"
     # The phases offered are the chosen campaign's only.
     campaign.select_option(label=CAMPAIGN)
-    assert phase.evaluate(offered) == ["— Không theo đợt —", "Đợt 1"]
+    # Each with its years, which the achievement year must be in.
+    assert phase.evaluate(offered) == ["— Không theo đợt —", "Đợt 1 (2026)"]
     phase.select_option(value=phase.evaluate(
-        "s => [...s.options].find(o => !o.hidden && o.text === 'Đợt 1').value"))
+        "s => [...s.options].find(o => !o.hidden && o.text === 'Đợt 1 (2026)').value"))
     campaign.select_option(index=1)  # the 2021 - 2025 campaign: its own phases, none chosen
-    assert phase.evaluate(offered) == ["— Không theo đợt —", "Đợt 1", "Đợt 2"]
+    assert phase.evaluate(offered) == ["— Không theo đợt —", "Đợt 1 (2021)", "Đợt 2 (2022)"]
     expect(phase).to_have_value("0")

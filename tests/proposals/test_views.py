@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from award_flow.auth.roles import Role
-from award_flow.campaigns.models import Campaign, CampaignKind
+from award_flow.campaigns.models import Campaign, CampaignKind, Phase
 from award_flow.core.audit import AuditEvent
 from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
@@ -1091,8 +1091,19 @@ def test_phases_are_grouped_under_their_campaign(client, world, login):
     page = client.get("/proposals/new").text
     assert re.search(r'<optgroup label="Phong trào thi đua 2021 - 2025">\s*'
                      rf'<option data-campaign="{world.campaign.id}" value="{world.phase.id}">'
-                     r'Đợt 1</option>', page)
+                     r'Đợt 1 \(2021\)</option>', page)
     assert 'data-phases-of="campaign_id"' in page
+
+
+def test_a_phase_is_offered_with_its_years_unless_its_name_says_them(client, world, login):
+    """The achievement year must be in the phase's years: the choice says them."""
+    db.session.add(Phase(campaign=world.campaign, name="Đợt 2 năm 2022",
+                         starts_on=date(2022, 1, 1), ends_on=date(2022, 6, 30)))
+    db.session.commit()
+    login(world.officer_a)
+    offered = re.findall(r'<option data-campaign="\d+" value="\d+">(.*?)</option>',
+                         client.get("/proposals/new").text)
+    assert offered == ["Đợt 1 (2021)", "Đợt 2 năm 2022"]
 
 
 # --- WTForms' own messages in the user's language -------------------------------------------
