@@ -146,6 +146,10 @@ TRANSITIONS: dict[Action, Transition] = {
                    label=_l("Gửi tờ trình"), style="primary",
                    state_labels=((S.RETURNED, _l("Gửi lại tờ trình")),),
                    done=_l("Đã gửi tờ trình."),
+                   # The unit cannot take it back to edit: only withdraw it, which ends it.
+                   confirm=secretariat_l("Gửi tờ trình đến %(secretariat)s? Sau khi gửi, đơn "
+                                         "vị không sửa được hồ sơ, trừ khi tờ trình bị trả "
+                                         "lại."),
                    withheld_note=_l("Chưa đủ để gửi: %(missing)s"),
                    offers_comment=True, comment_states=frozenset({S.RETURNED}),
                    comment_label=_l("Nội dung đã bổ sung, chỉnh sửa (không bắt buộc)"),

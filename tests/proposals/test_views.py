@@ -1035,6 +1035,8 @@ def test_the_signer_reads_what_approval_would_issue_before_pressing_it(client, w
 
 
 @pytest.mark.parametrize(("state", "who", "action", "asks"), [
+    (S.DRAFT, "head_a", "submit", "Gửi tờ trình đến Cơ quan Tổ chức - Nội vụ? Sau khi gửi, "
+                                  "đơn vị không sửa được hồ sơ, trừ khi tờ trình bị trả lại."),
     (S.DRAFT, "head_a", "withdraw", "Rút tờ trình này? Tờ trình đã rút không được xử lý tiếp; "
                                     "đơn vị có thể lập lại thành tờ trình mới."),
     (S.AWAITING_DECISION, "chairman", "approve",
