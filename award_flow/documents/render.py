@@ -313,12 +313,14 @@ def _keep_together(text: str, place: re.Pattern[str] | None = None) -> str:
 _NAMED_IN_ARTICLE_1 = re.compile(r"các\s+tập\s+thể,\s*cá\s+nhân(\s+có\s+tên\s+tại\s+Điều\s+1)")
 
 
-def _named_parties(executors: str, parties: str) -> str:
+def _named_parties(executors: str, parties: str, *, alone: bool = False) -> str:
     """The executors with the formula naming the awardees of Article 1 saying who they are:
-    a decision for households only does not charge "các tập thể, cá nhân" with anything."""
+    a decision for households only does not charge "các tập thể, cá nhân" with anything, nor
+    one for a single person "các cá nhân" (`alone`)."""
     if not parties:
         return executors
-    return _NAMED_IN_ARTICLE_1.sub(lambda m: f"các {parties}{m.group(1)}", executors)
+    named = parties if alone else f"các {parties}"
+    return _NAMED_IN_ARTICLE_1.sub(lambda m: f"{named}{m.group(1)}", executors)
 
 
 def _annex_name(awardee: DecisionAwardee) -> str:
@@ -566,6 +568,7 @@ def decision_context(
             groups.append({"numeral": _ROMAN[len(groups)], "label": label, "rows": rows})
     total = sum(a.amount for a in doc.awardees)
     party_words = [word for _count, word in _parties(doc)]
+    alone = len(doc.awardees) == 1
     article_1, titled = _article_one_opening(doc)
     achievement = _achievement(doc.achievement)
 
@@ -604,7 +607,9 @@ def decision_context(
         "authority": keep("CHỦ TỊCH " + _upper(doc.issuing_body)),
         "legal_bases": [keep(basis) for basis in bases],
         "article_1": keep(article_1),
-        "parties": ", ".join(party_words),
+        # "Mỗi cá nhân có tên tại Điều 1 …", or of a single awardee "Cá nhân có tên …".
+        "article_2_whom": (party_words[0].capitalize() if alone
+                           else "Mỗi " + ", ".join(party_words)),
         "achievement": keep(achievement),
         "total_money": vn_money(total),
         "total_number": vn_number(total),
@@ -614,7 +619,7 @@ def decision_context(
         # kinds of awardee this decision has.
         "executors": keep(_named_parties(
             ", ".join(_clean_end(e) for e in doc.executors if e.strip()),
-            ", ".join(party_words))),
+            ", ".join(party_words), alone=alone)),
         "recipients": [keep(recipient) for recipient in _punctuated(list(doc.recipients))],
         "signer_is_vice": doc.signer_is_vice,
         "signer_name": doc.signer_name.strip(),

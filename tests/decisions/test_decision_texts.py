@@ -297,7 +297,7 @@ def test_the_signer_reads_article_1_as_the_decision_prints_it(client, world, log
                     .split())
     expected = ("Điều 1. Tặng Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải cho 2 "
                 f"cá nhân (có danh sách kèm theo) {printed}")
-    assert f"Điều 1 sẽ in: {expected}" in page
+    assert f"Quyết định sẽ in: {expected}" in page
 
     ops.approve_proposal(proposal, world.chairman)
     db.session.commit()

@@ -636,19 +636,22 @@ NAMED_IN_ARTICLE_1 = [
     ((0, 2, 0), "các hộ gia đình có tên tại Điều 1"),
     ((0, 0, 3), "các cá nhân có tên tại Điều 1"),
     ((1, 1, 1), "các tập thể, hộ gia đình, cá nhân có tên tại Điều 1"),
+    ((0, 0, 1), "cá nhân có tên tại Điều 1"),
 ]
 
 
 @pytest.mark.parametrize(("kinds", "named"), NAMED_IN_ARTICLE_1,
-                         ids=["both", "households", "individuals", "all three"])
+                         ids=["both", "households", "individuals", "all three", "one person"])
 def test_article_3_names_the_kinds_of_awardee_article_1_has(kinds, named):
     collectives, households, individuals = kinds
     doc = make_doc(collectives=collectives, households=households, individuals=individuals)
     text = " ".join(page_texts(render_decision_pdf(doc)))
     assert (f"Thủ trưởng các cơ quan, đơn vị có liên quan và {named} chịu trách nhiệm thi hành "
             f"Quyết định này./.") in text
-    # Article 2 says the same of them.
-    assert f"Mỗi {named.removeprefix('các ').removesuffix(' có tên tại Điều 1')} có tên" in text
+    # Article 2 says the same of them: of each, or of the one.
+    whom = named.removesuffix(" có tên tại Điều 1")
+    whom = f"Mỗi {whom.removeprefix('các ')}" if whom.startswith("các ") else whom.capitalize()
+    assert f"Điều 2. {whom} có tên tại Điều 1 được thưởng" in text
 
 
 def test_executors_written_otherwise_are_printed_as_written():
