@@ -67,6 +67,13 @@ def test_a_reviewer_sees_the_unit_of_every_decision(client, world, login, decisi
                      decisions["new_b"].id: "Phường 1"}
 
 
+def test_each_decision_says_its_award_and_whom_it_is_for(client, world, login, decisions):
+    """The list's count and total are of collectives or of people: the award says which."""
+    login(world.secretariat)
+    awards = {row["Danh hiệu, hình thức"] for row in rows(client.get("/decisions/").text)}
+    assert awards == {f"{world.awards['GK_CN'].name} (Cá nhân)"}
+
+
 def test_the_latest_come_first(client, world, login, decisions):
     login(world.chairman)
     assert listed(client) == [decisions["new_b"].id, decisions["new_a"].id,
