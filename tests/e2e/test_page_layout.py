@@ -12,7 +12,8 @@ conclusion page) with no way to read the rest.
 A later review found three more: the filters' "Lọc" a few px off the fields beside it (a
 select stood 2.8 px shorter than the search box, and a label on two lines put its box a
 line lower); the catalogue's "Khen cho" ("Cá nhân", "Hộ gia đình") wrapping at 1366 px; and
-on a phone the admin's five links wrapping ragged, three then two."""
+on a phone the admin's five links wrapping ragged, three then two. The form of a proposal
+still had its selects 2.8 px shorter than the title's box above them."""
 
 from __future__ import annotations
 
@@ -168,6 +169,18 @@ def test_a_card_starts_at_its_padding(page: Page) -> None:
                - card.getBoundingClientRect().top - pad;
     }""")
     assert abs(gap) <= 1, gap
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_select_is_as_tall_as_a_text_box(page: Page) -> None:
+    ui = UI(page)
+    ui.log_in("canbo.longhuu")
+    page.goto("/proposals/new")
+    ui.check()
+    title = page.get_by_label("Trích yếu tờ trình").bounding_box()
+    for label in ("Phong trào thi đua", "Danh hiệu, hình thức khen thưởng"):
+        box = page.get_by_label(label).bounding_box()
+        assert abs(box["height"] - title["height"]) < 0.5, (label, box, title)
 
 
 @pytest.mark.usefixtures("demo")
