@@ -412,6 +412,15 @@ def test_the_signature_never_begins_a_page_without_the_end_of_the_text_it_signs(
         assert "chịu trách nhiệm thi hành Quyết định này./." in above, count
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("individuals", [39, 60, 81])
+def test_the_total_never_stands_alone_on_the_annexs_last_page(individuals):
+    """These counts fill a page with rows exactly: the total used to go over alone."""
+    pages = page_texts(render_decision_pdf(make_doc(collectives=0, individuals=individuals)))
+    assert "Tổng cộng" in pages[-1]
+    assert f"Ông Trần Văn Hùng {individuals - 1}" in pages[-1]
+
+
 def test_annex_on_new_page(vice_pdf):
     pages = page_texts(vice_pdf)
     assert len(pages) >= 2
