@@ -239,14 +239,38 @@ def unprintable(text: str) -> list[str]:
     return missing
 
 
-def _fits_parent_room(printed: str) -> bool:
-    """Whether a line fits the parent body's room, by the advance widths of its letters
+def _width_mm(text: str, pt: float) -> float:
+    """A line's width in the regular face at `pt`, by the advance widths of its letters
     (without kerning, which only narrows it)."""
     advances, per_em = _regular_advances()
     # A letter the cmap lacks precomposed is drawn as its base and marks: count its base.
     units = sum(advances.get(ord(ch)) or advances.get(ord(unicodedata.normalize("NFD", ch)[0]), 0)
-                for ch in unicodedata.normalize("NFC", printed))
-    return units / per_em * HEADER_PARENT_PT * 25.4 / 72 <= HEADER_PARENT_ROOM_MM
+                for ch in unicodedata.normalize("NFC", text))
+    return units / per_em * pt * 25.4 / 72
+
+
+def _fits_parent_room(printed: str) -> bool:
+    """Whether a line fits the parent body's room."""
+    return _width_mm(printed, HEADER_PARENT_PT) <= HEADER_PARENT_ROOM_MM
+
+
+#: The centred bold titles (decision.css, both 14 pt): the subject between margins of 8 %
+#: of the 165 mm of text each side, the annex title across it; less a tenth for the bold
+#: face, wider than the regular one whose advances are measured.
+TITLE_PT = 14
+SUBJECT_ROOM_MM = 165 * 0.84 * 0.9
+ANNEX_TITLE_ROOM_MM = 165 * 0.9
+_QUOTED = re.compile(r"“[^“”]+”")
+
+
+def _quoted_whole(text: str, room_mm: float) -> str:
+    """A centred title with each quoted name that fits on one of its lines kept whole: the
+    line breaks before “Lao động tiên tiến”, not inside it. A name longer than a line (a
+    movement's motto) breaks as any text does."""
+    def join(found: re.Match[str]) -> str:
+        name = found.group(0)
+        return name if _width_mm(name, TITLE_PT) > room_mm else _NBSP.join(name.split())
+    return _QUOTED.sub(join, text)
 
 
 def parent_line(name: str) -> tuple[str, bool]:
@@ -603,7 +627,7 @@ def decision_context(
         "number_line": f"Số: {number}",
         "number": number,
         "place_date": vn_place_date(doc.place_name, doc.issued_on),
-        "subject": keep(doc.subject.strip()),
+        "subject": _quoted_whole(keep(doc.subject.strip()), SUBJECT_ROOM_MM),
         "authority": keep("CHỦ TỊCH " + _upper(doc.issuing_body)),
         "legal_bases": [keep(basis) for basis in bases],
         "article_1": keep(article_1),
@@ -623,7 +647,9 @@ def decision_context(
         "recipients": [keep(recipient) for recipient in _punctuated(list(doc.recipients))],
         "signer_is_vice": doc.signer_is_vice,
         "signer_name": doc.signer_name.strip(),
-        "annex_title": keep(f"DANH SÁCH {_upper(_join_vi(party_words))} {annex_award}"),
+        "annex_title": _quoted_whole(
+            keep(f"DANH SÁCH {_upper(_join_vi(party_words))} {annex_award}"),
+            ANNEX_TITLE_ROOM_MM),
         "award_column": award_column,
         "name_header": " / ".join(header for kind, header in _NAME_HEADERS if members_of[kind]),
         "description_header": next(

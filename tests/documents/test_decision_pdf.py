@@ -395,6 +395,32 @@ def test_a_year_after_nam_and_the_places_name_are_kept_together():
     assert "năm học 2024" in ctx["subject"] + decision_context(make_doc())["subject"]
 
 
+def _lines(pdf: bytes, page: int) -> list[str]:
+    return [norm(line) for line in
+            PdfReader(io.BytesIO(pdf)).pages[page].extract_text().splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("title", ["Lao động tiên tiến", "Chiến sĩ thi đua cơ sở",
+                                   "Tập thể lao động tiên tiến"])
+def test_a_centred_title_breaks_before_a_quoted_name_not_inside_it(title):
+    """Each of these broke inside its name ("“LAO / ĐỘNG TIÊN TIẾN”") in the annex title or
+    the subject."""
+    individuals = make_doc(collectives=0, individuals=2).awardees
+    doc = replace(make_doc(collectives=0, individuals=2), award_is_title=True,
+                  award_form=title, award_period="năm 2025",
+                  subject=f"Về việc công nhận danh hiệu “{title}” năm 2025",
+                  awardees=tuple(replace(a, award_name=title) for a in individuals))
+    pdf = render_decision_pdf(doc)
+    assert any(f"“{title}”" in line for line in _lines(pdf, 0))
+    assert any(f"“{title.upper()}” NĂM 2025" in line for line in _lines(pdf, -1))
+
+
+def test_a_quoted_name_longer_than_a_line_breaks_as_any_text():
+    motto = "“Toàn dân đoàn kết xây dựng nông thôn mới, đô thị văn minh, thị xã giàu mạnh”"
+    ctx = decision_context(replace(make_doc(), subject=f"Về việc khen thưởng phong trào {motto}"))
+    assert ctx["subject"].endswith(f"phong trào {motto}")
+
+
 #: a legal basis of two lines, repeated: with 7 to 9 of them the signature row came alone at
 #: the top of page 2, Article 3 ending at the foot of page 1
 LONG_BASIS = ("Căn cứ Nghị định số 152/2025/NĐ-CP ngày 30 tháng 6 năm 2025 của Chính phủ quy "
