@@ -16,13 +16,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+from urllib.parse import quote
 
 import filetype
-from flask import current_app
+from flask import Response, current_app, send_file
 from flask_babel import gettext as _
 
 from award_flow.core.display import file_size
 from award_flow.core.errors import StorageError, ValidationError
+from award_flow.core.text import ascii_letters
 
 #: What a dossier may hold: detected kind → (MIME type, extension used for downloads).
 ALLOWED_TYPES: dict[str, tuple[str, str]] = {
@@ -118,6 +120,21 @@ def download_name(original_name: str, content_type: str) -> str:
     if suffix and len(suffix) <= 6:
         original_name = stem
     return f"{original_name}.{extension}"
+
+
+def send_download(path_or_file: Path | IO[bytes], name: str, mimetype: str) -> Response:
+    """The file as an attachment named `name`, privately: browsers read the name from
+    ``filename*`` (UTF-8); a client that reads only ``filename`` gets it in ASCII letters,
+    "Hoi dong" rather than Werkzeug's "Hoi ong", which drops the "đ"."""
+    response = send_file(path_or_file, mimetype=mimetype, as_attachment=True,
+                         download_name=name)
+    if not name.isascii():
+        response.headers.set("Content-Disposition", "attachment",
+                             filename=ascii_letters(name) or "tep-dinh-kem",
+                             **{"filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")})
+    # A personal file: no shared cache may keep it, nor the browser's disk cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def store_upload(stream: IO[bytes], max_bytes: int | None = None) -> StoredFile:

@@ -55,6 +55,18 @@ def fold(value: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def ascii_letters(value: str) -> str:
+    """The text in ASCII letters, case kept: "Biên bản Hội đồng.pdf" → "Bien ban Hoi dong.pdf"
+    ("đ" is a letter of its own, which no decomposition turns into "d"); what has no ASCII
+    letter left is dropped."""
+    decomposed = unicodedata.normalize("NFD", value.translate(_ASCII_D))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode(
+        "ascii", "ignore").decode("ascii")
+
+
+_ASCII_D = str.maketrans({"đ": "d", "Đ": "D"})
+
+
 #: The five Vietnamese tone marks (huyền, sắc, ngã, hỏi, nặng) as combining characters; the
 #: other marks (circumflex, breve, horn) make letters of their own and stay where they are.
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")

@@ -36,7 +36,7 @@ from award_flow.core.errors import DomainError, ValidationError
 from award_flow.core.formatting import document_number
 from award_flow.core.forms import EmptyForm
 from award_flow.core.params import page_arg, past_last_page
-from award_flow.core.storage import ALLOWED_TYPES, download_name, stored_path
+from award_flow.core.storage import ALLOWED_TYPES, download_name, send_download, stored_path
 from award_flow.core.text import alphabetical
 from award_flow.core.views import go_to, perform, perform_on
 from award_flow.decisions.operations import (
@@ -812,12 +812,8 @@ def download(proposal_id: int, attachment_id: int):
     path = stored_path(attachment.stored_name)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=download_name(attachment.original_name,
-                                                     attachment.content_type))
-    # A personal file: no shared cache may keep it, nor the browser's disk cache.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_download(path, download_name(attachment.original_name, attachment.content_type),
+                         attachment.content_type)
 
 
 @bp.post("/proposals/<int:proposal_id>/attachments/<int:attachment_id>/delete")

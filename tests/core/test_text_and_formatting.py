@@ -16,7 +16,7 @@ from award_flow.core.formatting import (
     vn_place_date,
     vn_short_date,
 )
-from award_flow.core.text import fold, mid_sentence, nfc
+from award_flow.core.text import ascii_letters, fold, mid_sentence, nfc
 
 
 @pytest.mark.parametrize(("day", "expected"), [
@@ -125,3 +125,13 @@ MID_SENTENCE = [
 @pytest.mark.parametrize(("typed", "inside"), MID_SENTENCE)
 def test_a_phrase_inside_a_sentence_starts_in_lower_case(typed, inside):
     assert mid_sentence(typed) == inside
+
+
+@pytest.mark.parametrize(("text", "ascii"), [
+    ("Đỗ Thị Hằng", "Do Thi Hang"),  # case kept, "Đ" a "D"
+    ("Biên bản họp Hội đồng.pdf", "Bien ban hop Hoi dong.pdf"),
+    (unicodedata.normalize("NFD", "Tờ trình số 2.docx"), "To trinh so 2.docx"),
+    ("Báo cáo – 2025 ✓.xlsx", "Bao cao  2025 .xlsx"),  # no ASCII letter: dropped
+])
+def test_ascii_letters_keep_the_words_readable(text, ascii):
+    assert ascii_letters(text) == ascii
