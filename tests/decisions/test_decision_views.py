@@ -115,6 +115,22 @@ def test_the_list_of_decisions_says_which_award_each_gave(client, world, login):
     assert "Lao động tiên tiến" in by_reference[title_award.decision.reference]
 
 
+@pytest.mark.parametrize(("award", "label"), [
+    ("GK_CN", "Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải (Cá nhân)"),
+    ("GK_TT", "Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Duyên Hải (Tập thể)"),
+])
+def test_the_decision_its_list_and_its_proposal_name_the_award_alike(client, world, login,
+                                                                    award, label):
+    nominees = (("Tổ hòa giải ấp Cây Da", "", "Ấp Cây Da", None, PriorityGroup.NONE),) \
+        if award == "GK_TT" else None
+    decision = make_proposal(world, state=S.DECIDED, award=award,
+                             **({"nominees": nominees} if nominees else {})).decision
+    db.session.commit()
+    login(world.chairman)
+    for url in (f"/decisions/{decision.id}", "/decisions/", f"/proposals/{decision.proposal.id}"):
+        assert label in client.get(url).text, url
+
+
 #: award → the list of awardees' name and place columns, as the proposal's page heads them
 AWARDEE_COLUMNS = {
     "GK_CN": ("Họ và tên", "Chức vụ, đơn vị hoặc địa chỉ"),
