@@ -279,6 +279,12 @@ class Proposal(Model):
         return {outcome: counts[outcome] for outcome in NomineeOutcome if counts[outcome]}
 
     @property
+    def awaits_decision(self) -> bool:
+        """Whether the chairman is yet to decide on it: what the committee deferred will not
+        be in that decision."""
+        return self.state == ProposalState.AWAITING_DECISION
+
+    @property
     def deferred_nominees(self) -> list[Nominee]:
         """Nominees the committee deferred: not in this proposal's decision, not refused."""
         return [n for n in self.nominees if n.outcome == NomineeOutcome.DEFERRED]

@@ -237,3 +237,28 @@ def test_others_cannot_propose_a_units_deferred_nominees_again(client, world, lo
                            data={"csrf_token": csrf_token(client, "/decisions/")})
     assert response.status_code == status
     assert db.session.scalar(select(func.count()).select_from(Proposal)) == 1
+
+
+NOTE = "Các trường hợp hoãn xét không có tên trong quyết định này"
+
+
+@pytest.mark.parametrize(("then", "noted"), [(None, True), ("approve", False),
+                                             ("reject", False)],
+                         ids=["awaiting decision", "decided", "rejected"])
+def test_the_note_on_deferred_nominees_is_there_only_while_the_decision_is_to_come(
+        client, world, login, then, noted):
+    """A rejected proposal has no decision to leave them out of."""
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    farmer, officer = proposal.nominees
+    ops.conclude_review(proposal, world.committee, {farmer.id: NomineeOutcome.RECOMMENDED,
+                                                   officer.id: NomineeOutcome.DEFERRED})
+    if then == "approve":
+        ops.approve_proposal(proposal, world.chairman)
+    elif then == "reject":
+        ops.reject_proposal(proposal, world.chairman, comment="Chưa đủ tiêu chuẩn.")
+    db.session.commit()
+    for who in (world.chairman, world.officer_a):
+        login(who)
+        html = client.get(f"/proposals/{proposal.id}").text
+        assert "Hoãn xét: 1" in html.replace("</span>", "").replace('<span class="badge">', "")
+        assert (NOTE in html) is noted
