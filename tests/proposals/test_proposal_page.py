@@ -659,3 +659,29 @@ def test_a_long_summary_of_achievements_can_be_read_whole(client, world, login, 
     # A short one is shown as it is, with nothing to unfold.
     assert '<div class="nominee-summary' in html
     assert re.search(r'<div class="nominee-summary[^"]*">Hoàn thành tốt nhiệm vụ\.</div>', html)
+
+
+#: (who, path, query) → what the empty list says: filtered to nothing, that nothing matches
+#: and how to see everything again; unfiltered, that nothing waits (or there is nothing).
+EMPTY_LISTS = [
+    ("secretariat", "/work", {"q": "khong co ai ten nay"},
+     "Không có tờ trình nào khớp với bộ lọc. Bỏ lọc"),
+    ("chairman", "/work", {"priority": "1"}, "Không có tờ trình nào khớp với bộ lọc. Bỏ lọc"),
+    ("chairman", "/work", {}, "Không có tờ trình nào đang chờ bạn xử lý."),
+    ("officer_a", "/proposals", {"q": "khong co ai ten nay"},
+     "Không có tờ trình nào khớp với bộ lọc. Bỏ lọc"),
+    ("officer_b", "/proposals", {}, "Không có tờ trình nào."),
+]
+
+
+@pytest.mark.parametrize(("who", "path", "query", "said"), EMPTY_LISTS)
+def test_an_empty_list_says_whether_a_filter_emptied_it(client, world, login, who, path,
+                                                        query, said):
+    make_proposal(world, state=S.SUBMITTED)  # waits on the secretariat; found by no filter
+    db.session.commit()
+    login(getattr(world, who))
+    html = client.get(path, query_string=query).text
+    empty = re.search(r'<div class="card empty">(.*?)</div>', html, re.S)
+    assert text(empty.group(1)) == said
+    if "Bỏ lọc" in said:
+        assert f'<a href="{path}">Bỏ lọc</a>' in empty.group(1)
