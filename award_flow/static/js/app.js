@@ -11,11 +11,16 @@
     var question = form.getAttribute("data-confirm");
     // Not while a required box is empty: the server's message says what is missing, and
     // nothing is done, so there is nothing to confirm yet.
-    if (question && form.checkValidity() && !window.confirm(question)) {
+    if (question && !form.checkValidity()) { question = null; }
+    // Text typed in the box of another button of the "Xử lý" card, which this one does not
+    // send: a reason for sending back, and "Không phê duyệt" pressed by mistake.
+    var unsent = unsentElsewhere(form, event.submitter);
+    if (unsent) { question = question ? unsent + "\n\n" + question : unsent; }
+    if (question && !window.confirm(question)) {
       event.preventDefault(); return;
     }
     if (refuseTooBig(form)) { event.preventDefault(); return; }
-    keepComment(form);
+    keepComments(form);
     form.dataset.submitted = "1";
     // data-busy="Đang tải lên…" (any form): the button pressed says so while the page waits.
     var busy = form.getAttribute("data-busy");
@@ -132,15 +137,38 @@
       });
     });
   });
-  // A reason typed in a workflow box (a return, a withdrawal) is kept for this tab while the
-  // form is sent: if the page comes back refusing it (someone moved the proposal meanwhile,
-  // a required box left empty elsewhere), the same box is filled again rather than the
-  // reason lost. Kept for one page only, and only given back beside an error.
+  // A reason typed in a workflow box (a return, a withdrawal) is kept for this tab while a
+  // form of the "Xử lý" card is sent, the box of that form and those of the others: if the
+  // page comes back refusing it (someone moved the proposal meanwhile, a required box left
+  // empty), each box is filled again rather than the reason lost. Kept for one page only,
+  // and only given back beside an error.
   var KEPT = "award_flow.comment:";
-  function keepComment(form) {
-    var box = form.classList.contains("action-form") && form.querySelector("textarea[name=comment]");
-    if (!box || !box.value.trim()) { return; }
-    try { window.sessionStorage.setItem(KEPT + form.action, box.value); } catch (ignored) {}
+  function commentBoxes(form) {
+    var card = form.classList.contains("action-form") && form.closest(".actions-card");
+    return card ? card.querySelectorAll("form.action-form textarea[name=comment]") : [];
+  }
+  function keepComments(form) {
+    commentBoxes(form).forEach(function (box) {
+      if (!box.value.trim()) { return; }
+      try { window.sessionStorage.setItem(KEPT + box.form.action, box.value); } catch (ignored) {}
+    });
+  }
+  // data-unsent (the card): what to ask when another form's box holds text ({box}: its
+  // label, {button}: the button pressed).
+  function unsentElsewhere(form, submitter) {
+    var filled = Array.prototype.filter.call(commentBoxes(form), function (box) {
+      return box.form !== form && box.value.trim();
+    });
+    var template = filled.length && form.closest(".actions-card").getAttribute("data-unsent");
+    if (!template) { return null; }
+    var button = submitter && form.contains(submitter) ? submitter
+      : form.querySelector("button[type=submit]");
+    var names = filled.map(function (box) {
+      var label = box.id && document.querySelector("label[for='" + box.id + "']");
+      return label ? label.textContent.trim() : "";
+    });
+    return template.replace("{box}", names.join("”, “"))
+      .replace("{button}", button ? button.textContent.trim() : "");
   }
   var kept = {};
   try {
