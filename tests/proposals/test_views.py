@@ -1296,6 +1296,19 @@ def test_each_buttons_form_has_its_comment_box_and_colour(client, world, login, 
     assert re.search(r'<button class="button ([^"]+)" type="submit">', form).group(1) == style
 
 
+def test_the_committees_main_move_is_green_like_every_desks(client, world, login):
+    """The conclusion is the committee's "accept" or "approve": the same primary colour on
+    the proposal's page and on the page where it is recorded."""
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    login(world.committee)
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert (f'<a class="button primary" href="/proposals/{proposal.id}/conclude">'
+            "Kết luận xét duyệt</a>") in page
+    conclude = client.get(f"/proposals/{proposal.id}/conclude").text
+    assert '<button class="button primary" type="submit">Ghi nhận kết luận</button>' in conclude
+
+
 @pytest.mark.parametrize(("state", "button"), [(S.DRAFT, "Gửi tờ trình"),
                                                (S.RETURNED, "Gửi lại tờ trình")])
 def test_the_unit_head_sends_a_draft_and_sends_a_returned_proposal_again(client, world, login,
