@@ -52,6 +52,10 @@ def test_the_chairman_approves_through_the_button_and_lands_on_the_decision(clie
     assert (last.actor, last.label, last.from_label, last.to_label, last.comment) == (
         world.chairman.full_name, str(EVENT_LABELS["approve"]),
         S.AWAITING_DECISION.label, S.DECIDED.label, "Đồng ý.")
+    # The history names the decision the approval issued, and only there.
+    issued = re.findall(r'<small class="decision-issued">· <a href="([^"]+)">([^<]+)</a>',
+                        detail.split('id="history"', 1)[1])
+    assert issued == [(f"/decisions/{decision.id}", f"Quyết định số {decision.reference}")]
     listed = client.get("/decisions/").text
     assert f'href="/decisions/{decision.id}"' in listed and decision.reference in listed
 
