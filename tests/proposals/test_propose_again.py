@@ -94,7 +94,7 @@ def test_a_withdrawn_proposal_is_filed_again_with_the_button(client, world, logi
     login(world.head_a)
     action = f"/proposals/{proposal.id}/propose-again"
     # In the "Xử lý" card, saying what it does (the files are not carried over).
-    card = re.search(r'<section class="card actions-card" id="actions">(.*?)</section>',
+    card = re.search(r'<section class="card actions-card" id="actions"[^>]*>(.*?)</section>',
                      client.get(f"/proposals/{proposal.id}").text, re.S).group(1)
     assert f'action="{action}"' in card and "không kèm các tệp hồ sơ" in card
     form = page_form(client, f"/proposals/{proposal.id}", action)

@@ -610,7 +610,7 @@ REFUSALS = [
      "Biểu mẫu không hợp lệ. Hãy tải lại trang.", "card"),
 ]
 
-_ACTIONS_CARD = re.compile(r'<section class="card actions-card" id="actions">(.*?)</section>',
+_ACTIONS_CARD = re.compile(r'<section class="card actions-card" id="actions"[^>]*>(.*?)</section>',
                            re.S)
 
 
