@@ -18,6 +18,7 @@ from award_flow.proposals.models import Attachment, Proposal, ProposalState
 from award_flow.proposals.workflow import (
     QUEUE_FIRST,
     TRANSITIONS,
+    Action,
     Transition,
     can_view,
     queue_filter,
@@ -116,6 +117,14 @@ def latest_moves(proposal_ids: list[int]) -> dict[int, AuditEvent]:
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.id.in_(latest)))
     return {event.proposal_id: event for event in events if event.proposal_id is not None}
+
+
+def latest_send_back(proposal_id: int) -> AuditEvent | None:
+    """The proposal's latest send-back on the audit trail, if it was ever sent back."""
+    return db.session.scalar(
+        select(AuditEvent).where(AuditEvent.proposal_id == proposal_id,
+                                 AuditEvent.action == Action.SEND_BACK.value)
+        .order_by(AuditEvent.id.desc()).limit(1))
 
 
 def arrival_badges(proposals: list[Proposal]) -> dict[int, Transition]:

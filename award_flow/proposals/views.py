@@ -74,6 +74,7 @@ from award_flow.proposals.queries import (
     get_visible_attachment,
     get_visible_proposal,
     latest_moves,
+    latest_send_back,
     page_of_proposals,
     sent_from_form,
 )
@@ -369,16 +370,40 @@ def _banner(proposal: Proposal, moved: AuditEvent | None) -> Banner | None:
     latest state change), when that transition has a banner: the reasons of a return, a
     send-back or a rejection, a withdrawal's reason, the appraisal opinion, the committee's
     comment, what a resubmission changed."""
-    if moved is None or moved.to_state != proposal.state.value or not moved.comment:
+    if moved is None or moved.to_state != proposal.state.value:
         return None
-    transition = transition_of(moved.action)
-    if transition is None or transition.banner is None:
+    return _said(moved)
+
+
+def _said(event: AuditEvent) -> Banner | None:
+    """An event's comment under its transition's banner heading, if it has both."""
+    transition = transition_of(event.action)
+    if not event.comment or transition is None or transition.banner is None:
         return None
     heading = str(transition.banner) % {
-        "name": moved.actor.full_name if moved.actor else _("Hệ thống"),
-        "date": short_date(to_user_timezone(moved.created_at).date())}
-    return Banner(heading=heading, comment=moved.comment,
+        "name": event.actor.full_name if event.actor else _("Hệ thống"),
+        "date": short_date(to_user_timezone(event.created_at).date())}
+    return Banner(heading=heading, comment=event.comment,
                   warning=transition.gives_reasons_against)
+
+
+#: Where a proposal once sent back is before a reviewer again: whoever has it reads why it
+#: was sent back (the committee's or the chairman's reasons) beside the opinion that brought
+#: it there, not only in the history at the foot of the page.
+_BACK_BEFORE_A_REVIEWER = frozenset({ProposalState.UNDER_REVIEW, ProposalState.IN_COMMITTEE,
+                                     ProposalState.AWAITING_DECISION})
+
+
+def _banners(proposal: Proposal, moved: AuditEvent | None,
+             sent_back: AuditEvent | None) -> list[Banner]:
+    """What explains where the proposal is (`_banner`) and, when it was sent back before
+    the move that brought it there (`sent_back`: its latest send-back), why."""
+    banners = [banner] if (banner := _banner(proposal, moved)) else []
+    if (sent_back is not None and (moved is None or sent_back.id != moved.id)
+            and proposal.state in _BACK_BEFORE_A_REVIEWER
+            and (reasons := _said(sent_back)) is not None):
+        banners.append(reasons)
+    return banners
 
 
 def _submit_note(proposal: Proposal) -> str | None:
@@ -438,8 +463,9 @@ def detail(proposal_id: int):
         "proposals/detail.html",
         proposal=proposal,
         history=history,
-        banner=_banner(proposal, next((e for e in reversed(history) if e.to_state is not None),
-                                      None)),
+        banners=_banners(
+            proposal, next((e for e in reversed(history) if e.to_state is not None), None),
+            next((e for e in reversed(history) if e.action == Action.SEND_BACK.value), None)),
         actions=actions,
         has_actions_card=has_actions_card,
         withheld_notes=withheld_notes,
@@ -628,7 +654,9 @@ def _conclude_page(proposal: Proposal, form: ActionForm, chosen: dict | None):  
     """The conclusion form, under the appraisal opinion it concludes on."""
     return render_template("proposals/conclude.html", proposal=proposal, form=form,
                            outcomes=outcome_choices(), chosen=chosen,
-                           banner=_banner(proposal, latest_moves([proposal.id]).get(proposal.id)),
+                           banners=_banners(proposal,
+                                            latest_moves([proposal.id]).get(proposal.id),
+                                            latest_send_back(proposal.id)),
                            comment_max_length=COMMENT_MAX_LENGTH,
                            nominee_column=NOMINEE_COLUMNS[proposal.award_type.subject])
 

@@ -685,3 +685,55 @@ def test_an_empty_list_says_whether_a_filter_emptied_it(client, world, login, wh
     assert text(empty.group(1)) == said
     if "Bỏ lọc" in said:
         assert f'<a href="{path}">Bỏ lọc</a>' in empty.group(1)
+
+
+def _banners(html: str) -> list[str]:
+    return [text(b) for b in re.findall(r'<div class="banner flash[^"]*" role="note">(.*?)</div>',
+                                        html, re.S)]
+
+
+SENT_BACK = ("Được chuyển lại bởi Đặng Quốc Khánh ngày 09/3/2026: Đề nghị làm rõ thành tích của "
+             "ông Nguyễn Văn Út.")
+
+
+def _forwarded_again(world):  # noqa: ANN001, ANN202
+    proposal = _sent_back(world)
+    ops.forward_proposal(proposal, world.secretariat, comment="Đã xác minh thành tích.")
+    return proposal
+
+
+def _concluded_again(world):  # noqa: ANN001, ANN202
+    proposal = _forwarded_again(world)
+    ops.conclude_review(proposal, world.committee, {
+        n.id: NomineeOutcome.RECOMMENDED for n in proposal.nominees}, comment="Thống nhất.")
+    return proposal
+
+
+def _decided_after(world):  # noqa: ANN001, ANN202
+    proposal = _concluded_again(world)
+    ops.approve_proposal(proposal, world.chairman)
+    return proposal
+
+
+#: a proposal sent back by the chairman, then … → the banners at the top of its page (who
+#: reads it): the reasons stay beside each new opinion while a reviewer has it, then go.
+SENT_BACK_THEN = [
+    (_sent_back, "secretariat", [SENT_BACK]),  # once, as what brought it there
+    (_forwarded_again, "committee",
+     ["Ý kiến thẩm định của Cơ quan Tổ chức - Nội vụ: Đã xác minh thành tích.", SENT_BACK]),
+    (_concluded_again, "chairman",
+     ["Ý kiến của Thường trực Hội đồng: Thống nhất.", SENT_BACK]),
+    (_decided_after, "chairman", []),
+]
+
+
+@pytest.mark.parametrize(("made", "who", "expected"), SENT_BACK_THEN,
+                         ids=["sent-back", "forwarded-again", "concluded-again", "decided"])
+def test_why_it_was_sent_back_stays_at_the_top_while_a_reviewer_has_it(client, world, login,
+                                                                      made, who, expected):
+    proposal = made(world)
+    db.session.commit()
+    login(getattr(world, who))
+    assert _banners(client.get(f"/proposals/{proposal.id}").text) == expected
+    if who == "committee":  # and where the committee records its conclusion
+        assert _banners(client.get(f"/proposals/{proposal.id}/conclude").text) == expected
