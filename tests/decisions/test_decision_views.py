@@ -78,7 +78,9 @@ def test_the_decision_pdf_is_the_stored_file_with_its_sha256(client, world, logi
     disposition, options = parse_options_header(headers["Content-Disposition"])
     assert disposition == "attachment"
     assert options["filename"] == f"QD-{decision.number:02d}-{decision.year}.pdf"
-    assert stored.sha256 in client.get(f"/decisions/{decision.id}").text
+    page = client.get(f"/decisions/{decision.id}").text
+    assert re.search(r"<dt>Mã kiểm tra bản PDF \(SHA-256\)</dt><dd><code [^>]*>"
+                     + stored.sha256 + "</code>", page)
 
     with client.get(f"/decisions/{decision.id}/pdf?inline=1") as inline:
         assert inline.headers["Content-Disposition"].startswith("inline")
