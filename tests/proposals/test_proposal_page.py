@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from award_flow.core.audit import AuditEvent
+from award_flow.core.display import file_size
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
 from award_flow.proposals.models import (
@@ -302,6 +303,21 @@ def test_the_committee_reads_the_appraisal_opinion_on_the_conclusion_page(client
     login(world.committee)
     html = client.get(f"/proposals/{proposal.id}/conclude").text
     assert _banner(html) == "Ý kiến thẩm định của Cơ quan Tổ chức - Nội vụ: Đủ điều kiện."
+
+
+def test_the_committee_has_the_dossier_at_hand_on_the_conclusion_page(client, world, login):
+    """Downloads, which leave the choices made on the page where they are; no link away."""
+    proposal = make_proposal(world, state=S.IN_COMMITTEE)
+    db.session.commit()
+    login(world.committee)
+    html = client.get(f"/proposals/{proposal.id}/conclude").text
+    (attachment,) = proposal.attachments
+    files = re.search(r'<ul class="files" id="dossier">(.*?)</ul>', html, re.S).group(1)
+    assert text(files) == f"Tờ trình {attachment.original_name} {file_size(attachment.size)}"
+    assert (f'href="/proposals/{proposal.id}/attachments/{attachment.id}"') in files
+    assert "#dossier" not in html
+    with client.get(f"/proposals/{proposal.id}/attachments/{attachment.id}") as download:
+        assert download.status_code == 200
 
 
 def test_resubmitting_a_returned_proposal_records_what_was_changed(client, world, login):
