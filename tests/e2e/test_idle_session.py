@@ -49,9 +49,17 @@ def test_an_idle_session_warns_ends_and_gives_back_what_was_typed(page: Page, ap
     keep.click()
     expect(warning).to_have_count(0)
 
-    # Typing keeps the session going; then the clerk leaves the computer.
+    # Typing keeps the session going; then the clerk leaves the computer, having chosen an
+    # award and a phase too.
     page.get_by_label("Thành tích được khen thưởng").press_sequentially(ACHIEVEMENT[:40])
     page.get_by_label("Thành tích được khen thưởng").fill(ACHIEVEMENT)
+    award = page.get_by_label("Danh hiệu, hình thức khen thưởng")
+    award.select_option(index=2)
+    chosen_award = award.input_value()
+    phase = page.get_by_label("Đợt thi đua")
+    phase.select_option(index=1)
+    chosen_phase = phase.input_value()
+    assert chosen_award and chosen_phase
     expect(warning).to_contain_text("Những gì bạn đã nhập trên trang này chưa được gửi",
                                     timeout=15000)
     warning.get_by_role("link", name="Đăng nhập lại").click()
@@ -64,6 +72,8 @@ def test_an_idle_session_warns_ends_and_gives_back_what_was_typed(page: Page, ap
     ui.check()
     assert page.url == url
     expect(page.get_by_label("Thành tích được khen thưởng")).to_have_value(ACHIEVEMENT)
+    expect(page.get_by_label("Danh hiệu, hình thức khen thưởng")).to_have_value(chosen_award)
+    expect(page.get_by_label("Đợt thi đua")).to_have_value(chosen_phase)
     expect(page.locator("main").get_by_role("status")).to_contain_text(
         "Đã điền lại những gì bạn nhập trước khi phiên đăng nhập kết thúc.")
 

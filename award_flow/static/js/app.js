@@ -318,24 +318,77 @@
   var TYPED = "award_flow.typed";
   var here = window.location.pathname + window.location.search;
 
-  function typedFields() {
-    var fields = [];
-    document.querySelectorAll("main form[method=post]").forEach(function (form, index) {
-      form.querySelectorAll("textarea, input[type=text]").forEach(function (field) {
-        if (field.name) { fields.push({form: index, field: field}); }
+  // What a person fills in: text of every kind, dates and numbers, choices (a list, a
+  // radio button, a box to tick); not what the page fills itself (hidden fields, the form's
+  // token), a password, or a file, which a page cannot be given back.
+  var NOT_KEPT = ["hidden", "password", "file", "submit", "button", "reset", "image"];
+  function keptKind(field) {
+    if (!field.name || field.disabled) { return null; }
+    if (field.tagName === "TEXTAREA") { return "text"; }
+    if (field.tagName === "SELECT") { return "select"; }
+    if (field.tagName !== "INPUT" || NOT_KEPT.indexOf(field.type) >= 0) { return null; }
+    return field.type === "checkbox" || field.type === "radio" ? "check" : "text";
+  }
+  function changed(field, kind) {
+    if (kind === "check") { return field.checked !== field.defaultChecked; }
+    if (kind === "select") {
+      // A list with no option marked selected shows its first one (a single choice).
+      var marked = Array.prototype.some.call(field.options, function (option) {
+        return option.defaultSelected;
+      });
+      return Array.prototype.some.call(field.options, function (option, i) {
+        var initial = marked || field.multiple ? option.defaultSelected : i === 0;
+        return option.selected !== initial;
+      });
+    }
+    return field.value !== field.defaultValue;
+  }
+  function postForms() { return document.querySelectorAll("main form[method=post]"); }
+  function keepTyped() {
+    var typed = [];
+    postForms().forEach(function (form, index) {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        var kind = keptKind(field);
+        if (!kind || !changed(field, kind)) { return; }
+        typed.push({form: index, name: field.name, kind: kind,
+                    value: kind === "check" ? field.value : (kind === "select"
+                      ? Array.prototype.filter.call(field.options, function (o) {
+                        return o.selected; }).map(function (o) { return o.value; })
+                      : field.value),
+                    checked: kind === "check" ? field.checked : undefined});
       });
     });
-    return fields;
-  }
-  function keepTyped() {
-    var typed = typedFields().filter(function (f) {
-      return f.field.value && f.field.value !== f.field.defaultValue;
-    }).map(function (f) { return {form: f.form, name: f.field.name, value: f.field.value}; });
     if (!typed.length) { return false; }
     try {
       window.sessionStorage.setItem(TYPED, JSON.stringify({user: user, page: here, typed: typed}));
       return true;
     } catch (e) { return false; }
+  }
+  // A field is given back only as the page first showed it: what the server put there
+  // since (a value saved meanwhile) is not overwritten.
+  function giveBack(form, entry) {
+    var fields = Array.prototype.filter.call(form.elements, function (field) {
+      return field.name === entry.name && keptKind(field) === entry.kind;
+    });
+    if (entry.kind === "check") {
+      var box = fields.filter(function (field) { return field.value === entry.value; })[0];
+      if (!box || changed(box, "check")) { return false; }
+      box.checked = entry.checked;
+      box.dispatchEvent(new Event("change", {bubbles: true}));
+      return true;
+    }
+    var field = fields[0];
+    if (!field || changed(field, entry.kind)) { return false; }
+    if (entry.kind === "select") {
+      Array.prototype.forEach.call(field.options, function (option) {
+        option.selected = entry.value.indexOf(option.value) >= 0;
+      });
+      field.dispatchEvent(new Event("change", {bubbles: true}));
+      return true;
+    }
+    field.value = entry.value;
+    field.dispatchEvent(new Event("input", {bubbles: true}));
+    return true;
   }
   (function fillTypedAgain() {
     var kept = null;
@@ -346,17 +399,12 @@
     if (kept.user !== user) { window.sessionStorage.removeItem(TYPED); return; }
     if (kept.page !== here) { return; }
     window.sessionStorage.removeItem(TYPED);
-    var forms = document.querySelectorAll("main form[method=post]");
+    var forms = postForms();
     var filled = 0;
+    // In the page's order: a campaign is chosen before its phase (whose list it narrows).
     kept.typed.forEach(function (entry) {
       var form = forms[entry.form];
-      var field = form && form.elements.namedItem(entry.name);
-      if (field && field.matches && field.matches("textarea, input[type=text]") &&
-          (!field.value || field.value === field.defaultValue)) {
-        field.value = entry.value;
-        field.dispatchEvent(new Event("input", {bubbles: true}));
-        filled += 1;
-      }
+      if (form && entry.kind && giveBack(form, entry)) { filled += 1; }
     });
     var main = document.getElementById("main");
     if (filled && main && body.getAttribute("data-idle-refilled")) {
