@@ -87,11 +87,12 @@ def _plain(value: Decimal) -> str:
 
 
 def _check_coefficient(value: Decimal | None) -> Decimal:
-    """`value`, refused unless it is a coefficient."""
-    if value is None or not value.is_finite() or value < 0 or value > MAX_COEFFICIENT \
+    """`value`, refused unless it is a coefficient: every award of the catalogue pays a
+    bonus (RULES.md), and 0 would issue decisions of 0 đồng without a word."""
+    if value is None or not value.is_finite() or value <= 0 or value > MAX_COEFFICIENT \
             or value != value.quantize(Decimal("0.001")):
-        raise ValidationError(_("Hệ số phải từ 0 đến 999,999, tối đa ba chữ số thập phân."),
-                              field="coefficient")
+        raise ValidationError(_("Hệ số phải lớn hơn 0 và không quá 999,999, tối đa ba chữ số "
+                                "thập phân."), field="coefficient")
     return value
 
 

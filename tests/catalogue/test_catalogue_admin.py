@@ -109,7 +109,8 @@ NEW_ENTRY_REFUSALS = [
     ({"name": "lao động tiên tiến"}, "name", "Danh mục đã có “Lao động tiên tiến” (mã LDTT)"),
     ({"coefficient": "-1"}, "coefficient", "Hãy nhập một số, ví dụ: 0,3."),
     ({"coefficient": "0,3,1"}, "coefficient", "Hãy nhập một số, ví dụ: 0,3."),
-    ({"coefficient": "1000"}, "coefficient", "Hệ số phải từ 0 đến 999,999"),
+    ({"coefficient": "1000"}, "coefficient", "Hệ số phải lớn hơn 0 và không quá 999,999"),
+    ({"coefficient": "0"}, "coefficient", "Hệ số phải lớn hơn 0"),  # decisions of 0 đồng
     ({"coefficient": "0,0005"}, "coefficient", "tối đa ba chữ số thập phân"),
     ({"coefficient": ""}, "coefficient", "Trường này là bắt buộc."),
     # A stray space is no number; a million digits is none either, and is said as typed.
@@ -225,7 +226,8 @@ def test_a_new_coefficient_pays_the_decisions_from_its_date_and_the_issued_keep_
 #: (fields sent, beside valid ones) → the field that says why, and what it says
 COEFFICIENT_REFUSALS = [
     ({"coefficient": "-1"}, "coefficient", "Hãy nhập một số, ví dụ: 0,3."),
-    ({"coefficient": "1000"}, "coefficient", "Hệ số phải từ 0 đến 999,999"),
+    ({"coefficient": "1000"}, "coefficient", "Hệ số phải lớn hơn 0 và không quá 999,999"),
+    ({"coefficient": "0,000"}, "coefficient", "Hệ số phải lớn hơn 0"),
     ({"coefficient": "0,0005"}, "coefficient", "tối đa ba chữ số thập phân"),
     ({"coefficient": ""}, "coefficient", "Trường này là bắt buộc."),
     ({"coefficient": " "}, "coefficient", "Trường này là bắt buộc."),
