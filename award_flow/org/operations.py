@@ -16,6 +16,8 @@ another kind of unit at that moment.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import asdict, dataclass
 
 from flask_babel import gettext as _
@@ -239,6 +241,26 @@ def _lines(text: str) -> str:
     return "\n".join(line.strip() for line in nfc(text or "").splitlines() if line.strip())
 
 
+#: Decree 30, Appendix III: an issuer's part of a document's symbol is an abbreviation in
+#: capitals, parts joined by hyphens ("UBND", "HĐND", "UBND-NV"); the type ("QĐ") comes
+#: before it on every document, so it is not part of the code.
+_ISSUER_CODE = re.compile(r"[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*")
+_DOCUMENT_TYPE_FIRST = re.compile(r"(QĐ|QD|TTR|BB|BC|KH|TB)-", re.IGNORECASE)
+
+
+def _issuer_code_of(text: str | None) -> str:
+    """The issuer's code as printed after "QĐ-": in capitals (what was typed otherwise),
+    refused at its field unless it is an abbreviation of capitals, digits and hyphens."""
+    code = unicodedata.normalize("NFC", (text or "").strip().upper())
+    if _DOCUMENT_TYPE_FIRST.match(code):
+        raise ValidationError(_("Chỉ nhập phần sau “QĐ-”, ví dụ: UBND (số, ký hiệu in ra là "
+                                "15/QĐ-UBND)."), field="issuer_code")
+    if code and not _ISSUER_CODE.fullmatch(code):
+        raise ValidationError(_("Ký hiệu chỉ gồm chữ in hoa, chữ số và dấu gạch nối, không có "
+                                "dấu cách, ví dụ: UBND hoặc UBND-NV."), field="issuer_code")
+    return code
+
+
 def _check_authority_names(name: str | None, place_name: str | None, issuer_code: str | None,
                            secretariat_name: str | None, header_parent: str | None, *,
                            other_than: int | None = None) -> None:
@@ -273,7 +295,7 @@ def create_authority(*, name: str, place_name: str, level: AuthorityLevel,
     """A new issuing People's Committee with the default catalogue, settings and decision
     texts, and its level's name for the secretariat unless given (the admin edits them on
     "Cơ quan ban hành")."""
-    name, place_name, issuer_code = nfc(name), nfc(place_name), nfc(issuer_code)
+    name, place_name, issuer_code = nfc(name), nfc(place_name), _issuer_code_of(issuer_code)
     secretariat_name = nfc(secretariat_name) or DEFAULT_SECRETARIATS[level]
     _check_authority_names(name, place_name, issuer_code, secretariat_name, nfc(header_parent))
     require_parent_name(nfc(parent_name), level)
@@ -296,7 +318,7 @@ def update_authority(actor: User, authority: Authority, data: AuthorityData) -> 
     The catalogue's names follow a new name: an award still printed with its default name for
     the old names ("Giấy khen của Chủ tịch <old name>") takes the default for the new ones;
     a name the admin edited stays as it is."""
-    name, place, code = nfc(data.name), nfc(data.place_name), nfc(data.issuer_code)
+    name, place, code = nfc(data.name), nfc(data.place_name), _issuer_code_of(data.issuer_code)
     secretariat = nfc(data.secretariat_name)
     _check_authority_names(name, place, code, secretariat, nfc(data.header_parent),
                            other_than=authority.id)

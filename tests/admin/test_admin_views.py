@@ -219,6 +219,38 @@ def test_the_authority_page_refuses_a_blank_required_field(client, world, login,
         "Ủy ban nhân dân thị xã Duyên Hải", "Duyên Hải", "UBND")
 
 
+#: what the admin types as the issuer's code → what is saved (what follows "QĐ-" in
+#: "15/QĐ-UBND"), or the message under the field and nothing saved
+ISSUER_CODES = [
+    ("HĐND", "HĐND"),
+    ("UBND-NV", "UBND-NV"),
+    ("  ubnd ", "UBND"),  # symbols are capitals
+    ("QĐ-UBND", "Chỉ nhập phần sau “QĐ-”, ví dụ: UBND (số, ký hiệu in ra là 15/QĐ-UBND)."),
+    ("qd-ubnd", "Chỉ nhập phần sau “QĐ-”, ví dụ: UBND (số, ký hiệu in ra là 15/QĐ-UBND)."),
+    ("UB ND", "Ký hiệu chỉ gồm chữ in hoa, chữ số và dấu gạch nối, không có dấu cách, ví dụ: "
+              "UBND hoặc UBND-NV."),
+    ("UBND-", "Ký hiệu chỉ gồm chữ in hoa, chữ số và dấu gạch nối, không có dấu cách, ví dụ: "
+              "UBND hoặc UBND-NV."),
+    ("UBND/NV", "Ký hiệu chỉ gồm chữ in hoa, chữ số và dấu gạch nối, không có dấu cách, ví dụ: "
+                "UBND hoặc UBND-NV."),
+]
+
+
+@pytest.mark.parametrize(("typed", "outcome"), ISSUER_CODES)
+def test_the_issuer_code_is_what_follows_qd_in_a_decisions_number(client, world, login, typed,
+                                                                  outcome):
+    login(world.admin)
+    form = page_form(client, "/admin/authority")
+    before = db_snapshot()
+    response = client.post("/admin/authority", data=form.data(issuer_code=typed))
+    db.session.refresh(world.authority)
+    if response.status_code == 302:
+        assert world.authority.issuer_code == outcome
+    else:
+        assert field_errors(response.text) == {"issuer_code": [outcome]}
+        assert db_snapshot() == before
+
+
 # --- the account form: what it asks for, and which usernames it takes ------------------------
 
 PASSWORD_LABEL_EDIT = "Mật khẩu (để trống nếu không đổi)"
