@@ -187,7 +187,7 @@ def test_a_stored_file_whose_row_is_not_committed_yet_is_kept(sweep, folder, dos
     """An upload in flight: its file is in place, its transaction not committed yet."""
     from award_flow.core.storage import store_upload
 
-    late = store_upload(io.BytesIO(PDF_BYTES))
+    late = store_upload(io.BytesIO(PDF_BYTES), "to-trinh.pdf")
     result = sweep("--delete")
     assert result.exit_code == 0, result.output
     assert line_of(result.output, late.stored_name).endswith("kept, younger than 60 min")

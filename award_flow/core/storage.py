@@ -137,9 +137,15 @@ def send_download(path_or_file: Path | IO[bytes], name: str, mimetype: str) -> R
     return response
 
 
-def store_upload(stream: IO[bytes], max_bytes: int | None = None) -> StoredFile:
+def too_big_message(name: str, max_bytes: int) -> str:
+    """What is said of a file over the limit, by the server and by the page's script."""
+    return _("Tệp “%(name)s” quá lớn: tối đa %(size)s.", name=name, size=file_size(max_bytes))
+
+
+def store_upload(stream: IO[bytes], name: str, max_bytes: int | None = None) -> StoredFile:
     """Copy an upload to the store, refusing it (and leaving nothing behind) unless it is an
-    allowed type within the size limit. A failure of the server's disk (full, read-only, no
+    allowed type within the size limit; a refusal names the file (`name`: the clerk who
+    chose several learns which one). A failure of the server's disk (full, read-only, no
     permission) is a StorageError, logged, with nothing left behind either."""
     max_bytes = max_bytes or current_app.config["MAX_ATTACHMENT_BYTES"]
     root = Path(current_app.config["UPLOAD_FOLDER"])
@@ -158,9 +164,7 @@ def store_upload(stream: IO[bytes], max_bytes: int | None = None) -> StoredFile:
             while chunk := stream.read(1024 * 1024):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise ValidationError(
-                        _("Tệp quá lớn: tối đa %(size)s.", size=file_size(max_bytes))
-                    )
+                    raise ValidationError(too_big_message(name, max_bytes))
                 if len(head) < 8192:
                     head += chunk[: 8192 - len(head)]
                 digest.update(chunk)
@@ -168,12 +172,12 @@ def store_upload(stream: IO[bytes], max_bytes: int | None = None) -> StoredFile:
             out.flush()
             os.fsync(out.fileno())
         if size == 0:
-            raise ValidationError(_("Tệp rỗng."))
+            raise ValidationError(_("Tệp “%(name)s” rỗng.", name=name))
         kind = detect_kind(head, tmp_path)
         if kind is None:
-            raise ValidationError(
-                _("Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG (kiểm tra theo nội dung tệp).")
-            )
+            raise ValidationError(_("Tệp “%(name)s” không được nhận: chỉ nhận tệp PDF, DOCX, "
+                                    "XLSX, JPG hoặc PNG (kiểm tra theo nội dung tệp).",
+                                    name=name))
         os.replace(tmp_path, final_path)
         placed = True
         _sync_folder(root)

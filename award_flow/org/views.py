@@ -99,6 +99,17 @@ def users():
     return render_template("admin/users.html", users=rows)
 
 
+def _saved_user_message(user: User | None, active: bool) -> str:
+    """What the admin is told once the account is saved: locking or unlocking it is said,
+    not only "saved" (a locked account cannot sign in, and its sessions have ended)."""
+    if user is not None and user.active and not active:
+        return _("Đã khóa tài khoản %(username)s: tài khoản không đăng nhập được nữa và các "
+                 "phiên đăng nhập của tài khoản đã kết thúc.", username=user.username)
+    if user is not None and not user.active and active:
+        return _("Đã mở khóa tài khoản %(username)s.", username=user.username)
+    return _("Đã lưu tài khoản.")
+
+
 @bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
 @bp.route("/users/<int(min=1):user_id>/edit", methods=["GET", "POST"])
 @admin_required
@@ -121,7 +132,7 @@ def edit_user(user_id: int | None):
                 current_user, username=form.username.data, full_name=form.full_name.data,
                 role=Role(form.role.data), unit=unit_of_user,
                 password=form.password.data or None, active=form.active.data, user=user),
-                _("Đã lưu tài khoản.")).ok:
+                _saved_user_message(user, form.active.data)).ok:
             if user is not None and user.id == current_user.id and form.password.data:
                 # A new password ends the account's sessions, this one too: the admin who
                 # changed its own password stays signed in here, with the new token.

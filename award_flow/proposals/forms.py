@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from award_flow.catalogue.models import NomineeKind
 from award_flow.core.display import file_size
 from award_flow.core.forms import Form, YearField
+from award_flow.core.storage import too_big_message
 from award_flow.documents.validators import Printable
 from award_flow.proposals.models import (
     ACHIEVEMENT_SUMMARY_MAX_LENGTH,
@@ -129,8 +130,7 @@ class AttachmentForm(Form):
         # the same.
         self.file.render_kw = {
             "data-max-bytes": max_bytes,
-            "data-too-big": _("Tệp “%(name)s”: %(problem)s", name="{name}", problem=_(
-                "Tệp quá lớn: tối đa %(size)s.", size=file_size(max_bytes)))}
+            "data-too-big": too_big_message("{name}", max_bytes)}
 
 
 class NomineeListForm(Form):
@@ -144,8 +144,7 @@ class NomineeListForm(Form):
         max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
         self.file.render_kw = {
             "data-max-bytes": max_bytes,
-            "data-too-big": _("Tệp “%(name)s”: %(problem)s", name="{name}", problem=_(
-                "Tệp quá lớn: tối đa %(size)s.", size=file_size(max_bytes)))}
+            "data-too-big": too_big_message("{name}", max_bytes)}
 
 
 #: The longest comment a workflow button takes (its textarea's maxlength says the same).

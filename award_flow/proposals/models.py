@@ -141,6 +141,14 @@ NOMINEE_TEXT_LABELS = {
     "unit_or_address": _l("Đơn vị công tác hoặc địa chỉ"),
     "achievement_summary": _l("Tóm tắt thành tích"),
 }
+
+
+def nominee_text_label(field: str, kind: NomineeKind) -> object:
+    """How a refusal names one of a nominee's texts: its name as its kind's form heads it
+    ("Họ và tên" of a person, "Tên tập thể"), the others by NOMINEE_TEXT_LABELS."""
+    return NAME_LABELS[kind] if field == "name" else NOMINEE_TEXT_LABELS[field]
+
+
 #: Those the decision's annex prints (in its font: `documents.render.unprintable`).
 PRINTED_NOMINEE_TEXTS = ("name", "position", "unit_or_address")
 

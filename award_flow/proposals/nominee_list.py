@@ -331,7 +331,7 @@ def choices_of(row: ListRow, kind: NomineeKind) -> tuple[Gender | None, Priority
     gender_text = fold(row.values.get("gender", ""))
     gender = _genders().get(gender_text) if gender_text else None
     if gender_text and gender is None:
-        raise ValidationError(_("giới tính “%(value)s” không rõ: ghi Nam hoặc Nữ.",
+        raise ValidationError(_("giới tính ghi “%(value)s”: hãy ghi Nam hoặc Nữ.",
                                 value=row.values["gender"]))
     group_text = fold(row.values.get("priority_group", ""))
     groups = _group_labels(kind)

@@ -42,7 +42,7 @@ from award_flow.proposals import nominee_list
 from award_flow.proposals.models import (
     ACHIEVEMENT_SUMMARY_MAX_LENGTH,
     GENDER_REQUIRED,
-    NOMINEE_TEXT_LABELS,
+    NAME_LABELS,
     Attachment,
     AttachmentKind,
     Gender,
@@ -51,6 +51,7 @@ from award_flow.proposals.models import (
     PriorityGroup,
     Proposal,
     ProposalState,
+    nominee_text_label,
 )
 from award_flow.proposals.workflow import (
     TRANSITIONS,
@@ -293,22 +294,23 @@ def _told_apart(details: tuple[str, str], other: tuple[str, str]) -> bool:
 _TEXT_LIMITS = {"achievement_summary": ACHIEVEMENT_SUMMARY_MAX_LENGTH}
 
 
-def _check_lengths(**values: str) -> None:
+def _check_lengths(kind: NomineeKind, **values: str) -> None:
     """Refuse a text longer than its column or the form's limit (the form says so first; a
     list read from a spreadsheet is checked here)."""
     for field, value in values.items():
         limit = _TEXT_LIMITS.get(field) or column_length(Nominee, field)
         if len(value) > limit:
             raise ValidationError(_("%(what)s dài quá %(n)s ký tự.",
-                                    what=NOMINEE_TEXT_LABELS[field], n=limit), field=field)
+                                    what=nominee_text_label(field, kind), n=limit),
+                                  field=field)
 
 
-def _check_printable(**values: str) -> None:
+def _check_printable(kind: NomineeKind, **values: str) -> None:
     """Refuse a text the decision's annex prints that has a character its font cannot print:
     an emoji or a letter of another script would come out as an empty box, or in another
     font, on a signed decision."""
     for field, value in values.items():
-        require_printable(field, str(NOMINEE_TEXT_LABELS[field]), value)
+        require_printable(field, str(nominee_text_label(field, kind)), value)
 
 
 #: The proposal's nominees by folded name (`_namesakes`): what a new name is compared with.
@@ -335,7 +337,8 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData,
     # what is left is what the decision prints.
     name = nfc(data.name) or ""
     if not name:
-        raise ValidationError(_("Cần nhập họ tên hoặc tên tập thể."), field="name")
+        raise ValidationError(_("Cần nhập %(what)s.",
+                                what=str(NAME_LABELS[data.kind]).lower()), field="name")
     if data.kind == NomineeKind.INDIVIDUAL and data.gender is None:
         raise ValidationError(str(GENDER_REQUIRED), field="gender")
     if not data.priority_group.fits(data.kind):
@@ -344,13 +347,13 @@ def _apply_nominee(nominee: Nominee, proposal: Proposal, data: NomineeData,
                               field="priority_group")
     position, place = nfc(data.position) or "", nfc(data.unit_or_address) or ""
     summary = nfc(data.achievement_summary) or ""
-    _check_lengths(name=name, position=position, unit_or_address=place,
+    _check_lengths(data.kind, name=name, position=position, unit_or_address=place,
                    achievement_summary=summary)
-    _check_printable(name=name, position=position, unit_or_address=place)
+    _check_printable(data.kind, name=name, position=position, unit_or_address=place)
     name_folded = fold(name)
     # Folding can lengthen a name ("ß" → "ss"): refuse rather than overflow the column.
     if len(name_folded) > column_length(Nominee, "name_folded"):
-        raise ValidationError(_("Họ tên hoặc tên tập thể quá dài."), field="name")
+        raise ValidationError(_("%(what)s quá dài.", what=NAME_LABELS[data.kind]), field="name")
     candidates = proposal.nominees if namesakes is None else namesakes.get(name_folded, ())
     same = next((other for other in candidates if other is not nominee
                  and other.name_folded == name_folded
@@ -426,8 +429,11 @@ def import_nominees(actor: User, proposal: Proposal, filename: str,
         raise ValidationError("\n".join(lines))
     _refresh_counts(proposal)
     _flush_dossier_change(proposal)
-    audit.record("import_nominees", actor, proposal_id=proposal.id,
-                 comment=f"{clean_filename(filename)}: {len(rows)}")
+    # The record is data, in the authority's language ("danh-sach.xlsx: 12 trường hợp").
+    with force_locale("vi"):
+        comment = _("%(file)s: %(num)s trường hợp", file=clean_filename(filename),
+                    num=len(rows))
+    audit.record("import_nominees", actor, proposal_id=proposal.id, comment=comment)
     return len(rows)
 
 
@@ -462,10 +468,9 @@ def add_attachment(
                                 n=limits["MAX_ATTACHMENTS_PER_PROPOSAL"]))
     name = clean_filename(filename)
     try:
-        stored = store_upload(stream)
-    except ValidationError as refused:  # the clerk who chose several files learns which one
-        raise ValidationError(_("Tệp “%(name)s”: %(problem)s", name=name,
-                                problem=refused.message), field="file") from refused
+        stored = store_upload(stream, name)
+    except ValidationError as refused:
+        raise ValidationError(refused.message, field="file") from refused
     track_new_file(db.session, stored.stored_name)  # removed again if this is refused below
     same = next((a for a in proposal.attachments
                  if a.sha256 == stored.sha256 and a.kind == kind), None)

@@ -28,12 +28,12 @@ from award_flow.documents.validators import quoted
 from award_flow.org.wording import secretariat_l
 from award_flow.proposals.committee import has_committee_member, someone_concludes
 from award_flow.proposals.models import (
-    NOMINEE_TEXT_LABELS,
     PRINTED_NOMINEE_TEXTS,
     Nominee,
     NomineeOutcome,
     Proposal,
     ProposalState,
+    nominee_text_label,
 )
 
 S = ProposalState
@@ -509,7 +509,8 @@ def nominee_unfit(nominee: Nominee) -> str | None:
         missing = unprintable(getattr(nominee, field) or "")
         if missing:
             return _("%(what)s của “%(name)s” có ký tự mà quyết định không in được "
-                     "(%(chars)s); hãy sửa trường hợp này.", what=NOMINEE_TEXT_LABELS[field],
+                     "(%(chars)s); hãy sửa trường hợp này.",
+                     what=nominee_text_label(field, nominee.kind),
                      name=nominee.name, chars=quoted(missing))
     if nominee.kind == NomineeKind.INDIVIDUAL and nominee.gender is None:
         return _("“%(name)s” chưa có giới tính; hãy sửa trường hợp này.", name=nominee.name)

@@ -179,6 +179,18 @@ def test_an_account_is_locked_through_its_form(client, world, login):
     db.session.refresh(world.officer_b)
     assert world.officer_b.active is False
     assert world.officer_b.check_password(PASSWORD)  # an empty password field changes nothing
+    name = world.officer_b.username
+    assert ("success", f"Đã khóa tài khoản {name}: tài khoản không đăng nhập được nữa và các "
+            "phiên đăng nhập của tài khoản đã kết thúc.") in flashes(client.get("/admin/users").text)
+
+    # Unlocked, it says so; saved again unchanged, only that it is saved.
+    form = page_form(client, f"/admin/users/{world.officer_b.id}/edit")
+    client.post(f"/admin/users/{world.officer_b.id}/edit", data=form.data(active="y"))
+    assert ("success", f"Đã mở khóa tài khoản {name}.") in flashes(
+        client.get("/admin/users").text)
+    form = page_form(client, f"/admin/users/{world.officer_b.id}/edit")
+    client.post(f"/admin/users/{world.officer_b.id}/edit", data=form.data())
+    assert ("success", "Đã lưu tài khoản.") in flashes(client.get("/admin/users").text)
 
 
 @pytest.mark.parametrize("path", ["/admin/units", "/admin/users", "/admin/authority"])

@@ -16,7 +16,6 @@ from award_flow.proposals.models import ProposalState
 from tests.factories import make_proposal
 from tests.support import run_at_once
 from tests.web_helpers import csrf_token, db_snapshot, field_errors, flashes, page_form
-
 S = ProposalState
 NEW_CAMPAIGN = "Phong trào thi đua thực hiện nhiệm vụ phát triển kinh tế - xã hội 2026 - 2030"
 
@@ -150,6 +149,8 @@ def test_a_phase_or_campaign_proposed_in_is_not_removed_and_an_unused_one_is(cli
     listed = client.get("/campaigns/").text
     assert f"/campaigns/{unused.id}/delete" in listed
     assert f"/campaigns/{world.campaign.id}/delete" not in listed
+    # Asked by its name, which says "Phong trào …" itself.
+    assert f'data-confirm="Xóa “{unused.name}”?"' in listed
     token = csrf_token(client, "/campaigns/")
 
     before = db_snapshot()

@@ -96,7 +96,7 @@ def _mode(path: Path) -> int:
 @pytest.mark.parametrize("mask", [0o000, 0o022, 0o277])
 def test_the_folder_is_made_0700_and_files_0600_whatever_the_umask(folder, umask, mask):
     umask(mask)
-    stored = storage.store_upload(io.BytesIO(PDF_BYTES))
+    stored = storage.store_upload(io.BytesIO(PDF_BYTES), "to-trinh.pdf")
     assert _mode(folder) == 0o700
     assert _mode(folder / stored.stored_name) == 0o600
     assert os.listdir(folder) == [stored.stored_name]
@@ -106,7 +106,7 @@ def test_an_existing_folder_keeps_the_administrators_mode(folder, umask):
     umask(0o000)
     folder.mkdir(parents=True)
     folder.chmod(0o750)  # e.g. readable by a backup group
-    stored = storage.store_upload(io.BytesIO(PDF_BYTES))
+    stored = storage.store_upload(io.BytesIO(PDF_BYTES), "to-trinh.pdf")
     assert _mode(folder) == 0o750
     assert _mode(folder / stored.stored_name) == 0o600
 
@@ -123,7 +123,7 @@ def test_a_disk_failure_is_a_storage_error_that_leaves_nothing(folder, monkeypat
     folder.mkdir(parents=True)
     monkeypatch.setattr(os, "fsync", _failing(code))  # the written .part cannot be kept
     with caplog.at_level(logging.ERROR), pytest.raises(StorageError) as raised:
-        storage.store_upload(io.BytesIO(PDF_BYTES))
+        storage.store_upload(io.BytesIO(PDF_BYTES), "to-trinh.pdf")
     assert raised.value.message == SERVER_MESSAGE
     assert os.listdir(folder) == []  # no .part left
     (record,) = [r for r in caplog.records if r.levelno == logging.ERROR]
@@ -134,7 +134,7 @@ def test_a_disk_failure_is_a_storage_error_that_leaves_nothing(folder, monkeypat
 def test_a_failure_after_the_rename_removes_the_file_too(folder, monkeypatch):
     monkeypatch.setattr(storage, "_sync_folder", _failing(errno.EIO))
     with pytest.raises(StorageError):
-        storage.store_upload(io.BytesIO(PDF_BYTES))
+        storage.store_upload(io.BytesIO(PDF_BYTES), "to-trinh.pdf")
     assert os.listdir(folder) == []
 
 
@@ -143,14 +143,14 @@ def test_a_folder_that_cannot_be_made_is_a_storage_error(app, tmp_path, monkeypa
     blocker.write_bytes(b"x")
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(blocker / "uploads"))
     with caplog.at_level(logging.ERROR), pytest.raises(StorageError):
-        storage.store_upload(io.BytesIO(PDF_BYTES))
+        storage.store_upload(io.BytesIO(PDF_BYTES), "to-trinh.pdf")
     assert f"errno {errno.ENOTDIR}" in caplog.text
     assert blocker.read_bytes() == b"x"
 
 
 def test_a_refused_file_is_still_a_validation_error_not_a_storage_one(folder):
     with pytest.raises(ValidationError) as raised:
-        storage.store_upload(io.BytesIO(b"plain text, not a dossier file"))
+        storage.store_upload(io.BytesIO(b"plain text, not a dossier file"), "ghi-chu.pdf")
     assert not isinstance(raised.value, StorageError)
     assert os.listdir(folder) == []
 

@@ -149,7 +149,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(page: Page) -> None:
 
     file_input = page.get_by_label("Tệp", exact=True)
     expect(page.locator("#file-error")).to_have_text(
-        "Tệp “Ban_quet_lon.pdf”: Tệp quá lớn: tối đa 10 MB.")
+        "Tệp “Ban_quet_lon.pdf” quá lớn: tối đa 10 MB.")
     expect(file_input).to_have_attribute("aria-invalid", "true")
     expect(file_input).to_be_focused()
     page.wait_for_timeout(300)

@@ -195,7 +195,7 @@ def test_the_officer_downloads_the_blank_list_and_sends_it_back_filled(client, w
     db.session.refresh(draft)
     assert (draft.nominee_count, draft.priority_count) == (2, 1)
     entry = history(page)[-1]
-    assert (entry.label, entry.comment) == ("Nhập danh sách từ tệp Excel", "danh-sach.xlsx: 2")
+    assert (entry.label, entry.comment) == ("Nhập danh sách từ tệp Excel", "danh-sach.xlsx: 2 trường hợp")
 
 
 # --- reading a filled list: what is read, and what is refused ---------------------------
@@ -234,19 +234,18 @@ REFUSED = [
      "trình này; mỗi trường hợp chỉ được đề nghị một lần. Nếu là người khác cùng họ tên, hãy "
      "ghi chức vụ hoặc đơn vị, địa chỉ để phân biệt."),
     (people([1, "Nguyễn Văn Út", "Ông", "", "", "", ""]),
-     "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: giới tính “Ông” không rõ: ghi Nam "
+     "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: giới tính ghi “Ông”: hãy ghi Nam "
      "hoặc Nữ."),
     (people([1, "Nguyễn Văn " + "Út" * 100, "Nam", "", "", "", ""]),
-     "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: Họ tên hoặc tên tập thể dài quá "
-     "200 ký tự."),
+     "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: Họ và tên dài quá 200 ký tự."),
     # The nominee form's limit (models.ACHIEVEMENT_SUMMARY_MAX_LENGTH), as if typed in.
     (people([1, "Nguyễn Văn Út", "Nam", "", "", "", "Sản xuất giỏi. " * 300]),
      "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: Tóm tắt thành tích dài quá 4000 "
      "ký tự."),
     # What the annex prints, in its font only: an emoji would be an empty box.
     (people([1, "Nguyễn Văn Út 🌾", "Nam", "", "Ấp Giồng Giếng", "", ""]),
-     "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: Họ tên hoặc tên tập thể có ký tự "
-     "mà quyết định không in được: “🌾”. Hãy xóa hoặc thay ký tự đó."),
+     "Chưa thêm ai: 1 dòng của danh sách cần sửa.\nDòng 2: Họ và tên có ký tự mà quyết định "
+     "không in được: “🌾”. Hãy xóa hoặc thay ký tự đó."),
     (workbook([["Họ và tên", "Ngày sinh"], ["Nguyễn Văn Út", "1980"]]),
      "Không dùng được cột “Ngày sinh” (cột B): các cột của danh sách là “STT”, “Họ và tên”, "
      "“Giới tính”, “Chức vụ”, “Đơn vị công tác hoặc địa chỉ”, “Nhóm ưu tiên”, “Tóm tắt thành "

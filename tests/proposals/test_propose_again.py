@@ -123,8 +123,8 @@ def test_a_nominee_saved_before_a_rule_is_carried_as_it_was_and_fixed_before_sen
 
     farmer = again.nominees[0]
     assert farmer.name == "Nguyễn Văn Út 🌾"
-    refusal = ("Họ tên hoặc tên tập thể của “Nguyễn Văn Út 🌾” có ký tự mà quyết định không "
-               "in được (“🌾”); hãy sửa trường hợp này.")
+    refusal = ("Họ và tên của “Nguyễn Văn Út 🌾” có ký tự mà quyết định không in được (“🌾”); "
+               "hãy sửa trường hợp này.")
     with pytest.raises(ValidationError) as refused:
         ops.submit_proposal(again, world.head_a)
     assert refused.value.message == refusal
