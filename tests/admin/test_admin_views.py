@@ -181,7 +181,8 @@ def test_an_account_is_locked_through_its_form(client, world, login):
     assert world.officer_b.check_password(PASSWORD)  # an empty password field changes nothing
     name = world.officer_b.username
     assert ("success", f"Đã khóa tài khoản {name}: tài khoản không đăng nhập được nữa và các "
-            "phiên đăng nhập của tài khoản đã kết thúc.") in flashes(client.get("/admin/users").text)
+            "phiên đăng nhập của tài khoản đã kết thúc.") in flashes(
+                client.get("/admin/users").text)
 
     # Unlocked, it says so; saved again unchanged, only that it is saved.
     form = page_form(client, f"/admin/users/{world.officer_b.id}/edit")

@@ -16,6 +16,7 @@ from award_flow.proposals.models import ProposalState
 from tests.factories import make_proposal
 from tests.support import run_at_once
 from tests.web_helpers import csrf_token, db_snapshot, field_errors, flashes, page_form
+
 S = ProposalState
 NEW_CAMPAIGN = "Phong trào thi đua thực hiện nhiệm vụ phát triển kinh tế - xã hội 2026 - 2030"
 

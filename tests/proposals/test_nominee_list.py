@@ -195,7 +195,8 @@ def test_the_officer_downloads_the_blank_list_and_sends_it_back_filled(client, w
     db.session.refresh(draft)
     assert (draft.nominee_count, draft.priority_count) == (2, 1)
     entry = history(page)[-1]
-    assert (entry.label, entry.comment) == ("Nhập danh sách từ tệp Excel", "danh-sach.xlsx: 2 trường hợp")
+    assert (entry.label, entry.comment) == ("Nhập danh sách từ tệp Excel",
+                                            "danh-sach.xlsx: 2 trường hợp")
 
 
 # --- reading a filled list: what is read, and what is refused ---------------------------

@@ -194,5 +194,7 @@ def test_no_warning_for_a_save_that_strands_nothing(client, world, login, strand
     path = f"/admin/users/{world.officer_b.id}/edit"
     response = client.post(path, data=page_form(client, path).data(active=""),
                            follow_redirects=True)
-    assert ("success", "Đã lưu tài khoản.") in flashes(response.text)
+    assert [f for f in flashes(response.text) if f[0] == "success"] == [
+        ("success", f"Đã khóa tài khoản {world.officer_b.username}: tài khoản không đăng nhập "
+                    "được nữa và các phiên đăng nhập của tài khoản đã kết thúc.")]
     assert not [f for f in flashes(response.text) if f[0] == "warning"]
