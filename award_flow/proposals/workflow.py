@@ -477,15 +477,18 @@ def lacks(action: Action, proposal: Proposal) -> object | None:
     what the action needs. Not who may act nor when (that is `may`): the content. The
     operations refuse with this message, and the pages use it to tell what is missing."""
     if action == Action.SUBMIT:
-        if not proposal.nominees:
-            return _l("Tờ trình chưa có người được đề nghị khen thưởng.")
-        unfit = next(filter(None, map(nominee_unfit, proposal.nominees)), None)
-        if unfit is not None:
-            return unfit
-        if not proposal.attachments:
-            return _l("Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...).")
-        if proposal.award_type.is_title and proposal.achievement_year is None:
-            return _l("Chưa nhập năm thành tích: danh hiệu thi đua được công nhận theo năm.")
+        # Everything at once, so that the clerk does not learn of the files only once the
+        # nominees are in (one unfit nominee stands for the others: each is fixed on its own).
+        missing = [
+            _l("Tờ trình chưa có người được đề nghị khen thưởng.") if not proposal.nominees
+            else next(filter(None, map(nominee_unfit, proposal.nominees)), None),
+            None if proposal.attachments
+            else _l("Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...)."),
+            _l("Chưa nhập năm thành tích: danh hiệu thi đua được công nhận theo năm.")
+            if proposal.award_type.is_title and proposal.achievement_year is None else None,
+        ]
+        if any(missing):
+            return " ".join(str(m) for m in missing if m)
     if action == Action.FORWARD and not someone_concludes(proposal):
         if not has_committee_member(proposal.unit.authority_id):
             return _l("Chưa có tài khoản thành viên Thường trực Hội đồng nào đang hoạt động. "

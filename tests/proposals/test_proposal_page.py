@@ -470,6 +470,12 @@ def _with_an_emoji_from_before(world):  # noqa: ANN001, ANN202
     return proposal
 
 
+def _without_nominee_nor_file(world):  # noqa: ANN001, ANN202
+    proposal = make_proposal(world, nominees=())
+    ops.remove_attachment(world.officer_a, proposal.attachments[0])
+    return proposal
+
+
 #: the draft → what the unit officer is told (who may not submit it)
 NEXT_STEPS = [
     (lambda world: make_proposal(world),
@@ -479,13 +485,17 @@ NEXT_STEPS = [
     (_without_file, "Chưa đủ để gửi: Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...)."),
     (_with_an_emoji_from_before, "Chưa đủ để gửi: Chức vụ của “Nguyễn Văn Út” có ký tự mà "
      "quyết định không in được (“🌾”); hãy sửa trường hợp này."),
+    # All that is missing, at once.
+    (_without_nominee_nor_file, "Chưa đủ để gửi: Tờ trình chưa có người được đề nghị khen "
+     "thưởng. Hồ sơ chưa có tệp đính kèm (tờ trình, biên bản họp...)."),
     (lambda world: make_proposal(world, state=S.RETURNED),
      "Tờ trình đã có thể gửi lại; Thủ trưởng đơn vị sẽ gửi lại tờ trình."),
 ]
 
 
 @pytest.mark.parametrize(("made", "note"), NEXT_STEPS,
-                         ids=["complete", "no-nominee", "no-file", "unprintable", "returned"])
+                         ids=["complete", "no-nominee", "no-file", "unprintable",
+                              "no-nominee-no-file", "returned"])
 def test_the_unit_officer_is_told_whether_the_draft_is_ready_for_the_unit_head(
         client, world, login, made, note):
     proposal = made(world)
