@@ -62,7 +62,7 @@ def change_own_password(user: User, current: str, new: str) -> None:
     the first password no longer knows it."""
     if not user.check_password(current):
         raise ValidationError(_("Mật khẩu hiện tại không đúng."), field="current_password")
-    if (problem := password_problem(new, user.username)) is not None:
+    if (problem := password_problem(new, user.username, user.full_name)) is not None:
         raise ValidationError(problem, field="new_password")
     if normalise(new) == normalise(current):
         raise ValidationError(_("Mật khẩu mới cần khác mật khẩu hiện tại."),

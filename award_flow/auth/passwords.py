@@ -14,6 +14,9 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from zxcvbn import zxcvbn
+
+from award_flow.core.text import fold
 
 #: The shortest password anyone may set (counted as hashed: NFC).
 MIN_PASSWORD_LENGTH = 10
@@ -35,17 +38,36 @@ def normalise(password: str) -> str:
     return unicodedata.normalize("NFC", password)
 
 
-def password_problem(password: str, username: str) -> str | None:
+#: zxcvbn's score a new password needs: 3 of 4, "safely unguessable" (some 10^8 guesses and
+#: more). Below it: repeats ("aaaaaaaaaa"), sequences ("1234567890", "qwertyuiop"), common
+#: passwords and words, dates, and the words below.
+MIN_PASSWORD_SCORE = 3
+#: Words a guesser tries first on this application (NIST SP 800-63B: context-specific
+#: words), without their marks, as passwords are mostly typed: "mật khẩu", "thi đua",
+#: "khen thưởng".
+_CONTEXT_WORDS = ("matkhau", "thidua", "khenthuong", "awardflow")
+#: zxcvbn's work grows quickly with the length; what is guessable shows in the first part.
+_ESTIMATED_LENGTH = 64
+
+
+def password_problem(password: str, username: str, full_name: str = "") -> str | None:
     """Why a new password is refused, in the user's language, or None: shorter than
-    MIN_PASSWORD_LENGTH (counted as hashed), or holding the account's username, the first
-    thing a guesser tries (NIST SP 800-63B's context-specific words)."""
+    MIN_PASSWORD_LENGTH (counted as hashed), holding the account's username, the first thing
+    a guesser tries, or easy to guess (zxcvbn, with the account's names and the
+    application's words: NIST SP 800-63B's blocklist and context-specific words)."""
     typed = normalise(password)
     if len(typed) < MIN_PASSWORD_LENGTH:
         return _("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH)
-    # NIST SP 800-63B: no context-specific words. A name of three letters ("moi") would
-    # refuse ordinary words, so only a name of four or more counts.
+    # A name of three letters ("moi") would refuse ordinary words, so only a name of four
+    # or more counts.
     if len(username) >= 4 and username.casefold() in typed.casefold():
         return _("Mật khẩu không được chứa tên đăng nhập.")
+    name = fold(full_name)
+    words = [username, *name.split(), name.replace(" ", ""), *_CONTEXT_WORDS]
+    if zxcvbn(typed[:_ESTIMATED_LENGTH], user_inputs=words)["score"] < MIN_PASSWORD_SCORE:
+        return _("Mật khẩu này dễ đoán: tránh ký tự lặp lại, dãy liên tiếp (123456, abcdef), "
+                 "mật khẩu phổ biến và tên của bạn. Hãy dùng một câu ngắn gồm vài từ mà chỉ "
+                 "bạn biết.")
     return None
 
 

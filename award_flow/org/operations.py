@@ -198,7 +198,8 @@ def save_user(actor: User | None, *, username: str, full_name: str, role: Role, 
         raise ValidationError(taken, field="username")
     if user is None and not password:
         raise ValidationError(_("Cần đặt mật khẩu cho tài khoản mới."), field="password")
-    if password and (problem := password_problem(password, username)) is not None:
+    if password and (problem := password_problem(password, username, full_name or "")) \
+            is not None:
         raise ValidationError(problem, field="password")
     if not unit.active and (user is None or user.unit_id != unit.id):
         raise ValidationError(_("Đơn vị này đã ngừng hoạt động."), field="unit_id")

@@ -184,3 +184,32 @@ def test_the_minimum_length_counts_letters_not_combining_marks(world, password, 
     else:
         with pytest.raises(ValidationError):
             save_user(world.admin, **change)
+
+
+#: a new password → refused as easy to guess? (NIST SP 800-63B: a blocklist of what
+#: guessers try first: repeats, sequences, common passwords, the account's own names and the
+#: application's words), or taken
+GUESSABLE = [
+    ("aaaaaaaaaa", True), ("1234567890", True), ("qwertyuiop", True), ("abcd1234ef", True),
+    ("password123", True), ("matkhau123", True), ("thidua2026", True),
+    ("tranvanhung1", True),  # the account holder's name, without its marks
+    ("mot mat khau moi 2026", False), ("Đặng Quốc!", False), ("giong-gieng-ap-3", False),
+]
+
+
+@pytest.mark.parametrize(("password", "guessable"), GUESSABLE)
+def test_a_password_easy_to_guess_is_refused_at_its_field(world, password, guessable):
+    user = world.officer_a
+    user.full_name = "Trần Văn Hùng"
+    change = {"username": user.username, "full_name": user.full_name, "role": user.role,
+              "unit": user.unit, "password": password, "user": user}
+    if not guessable:
+        save_user(world.admin, **change)
+        assert user.check_password(password)
+        return
+    with pytest.raises(ValidationError) as refused:
+        save_user(world.admin, **change)
+    assert (refused.value.field, refused.value.message) == ("password", (
+        "Mật khẩu này dễ đoán: tránh ký tự lặp lại, dãy liên tiếp (123456, abcdef), mật khẩu "
+        "phổ biến và tên của bạn. Hãy dùng một câu ngắn gồm vài từ mà chỉ bạn biết."))
+    assert not user.check_password(password)
