@@ -349,7 +349,8 @@ def test_a_form_sent_after_the_session_ended_without_a_page_to_return_to_goes_ho
 
 
 def test_a_page_asked_for_after_the_session_ended_is_shown_after_signing_in(app, world):
-    """GET keeps Flask-Login's way: the page itself is the way back, and nothing is said."""
+    """GET keeps Flask-Login's way: the page itself is the way back; the sign-in page says
+    why the session ended (else a clerk on another device is sent there without a word)."""
     proposal = make_proposal(world)
     db.session.commit()
     laptop = client_as(app, world.head_a)
@@ -359,7 +360,9 @@ def test_a_page_asked_for_after_the_session_ended_is_shown_after_signing_in(app,
     response = laptop.get(f"/proposals/{proposal.id}?tab=1")
 
     assert response.headers["Location"] == f"/login?next=%2Fproposals%2F{proposal.id}%3Ftab%3D1"
-    assert flashes(laptop.get(response.headers["Location"]).text) == []
+    assert flashes(laptop.get(response.headers["Location"]).text) == [(
+        "warning", "Phiên đăng nhập đã kết thúc: bạn đã đăng xuất ở nơi khác, mật khẩu đã "
+                   "được đổi hoặc tài khoản đã bị khóa. Hãy đăng nhập lại.")]
 
 
 def test_logging_out_after_the_session_ended_just_says_so(app, world):

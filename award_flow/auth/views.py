@@ -91,6 +91,14 @@ def unauthorized():
     the action was not done, and comes back after signing in to the page the form was on
     (the Referer, if it is a page of this site), where it can be done again."""
     if request.method in ("GET", "HEAD"):
+        # The session (or the remember cookie, which Flask-Login read into it) still names
+        # an account whose token has changed since: it was ended elsewhere. Said once: the
+        # stale cookie goes too, as at a logout. (An idle session is signed out, and told,
+        # before this.)
+        if session.pop("_user_id", None) is not None:
+            session["_remember"] = "clear"
+            flash(_("Phiên đăng nhập đã kết thúc: bạn đã đăng xuất ở nơi khác, mật khẩu đã được "
+                    "đổi hoặc tài khoản đã bị khóa. Hãy đăng nhập lại."), "warning")
         return redirect(login_url(login_manager.login_view, next_url=request.url))
     if request.endpoint == "auth.logout":
         flash(_("Bạn đã đăng xuất."), "info")

@@ -17,7 +17,7 @@ from award_flow.extensions import db
 from award_flow.org.operations import save_unit, save_user
 from config import Config, DevelopmentConfig, ProductionConfig, TestingConfig
 from tests.auth.helpers import REMEMBER, cookie, post_login, session_of, signed_in
-from tests.web_helpers import browser, client_as, csrf_token
+from tests.web_helpers import browser, client_as, csrf_token, flashes
 
 # --- the token ------------------------------------------------------------------------------
 
@@ -100,6 +100,10 @@ ENDINGS = {
 }
 
 
+ENDED_ELSEWHERE = ("Phiên đăng nhập đã kết thúc: bạn đã đăng xuất ở nơi khác, mật khẩu đã được "
+                   "đổi hoặc tài khoản đã bị khóa. Hãy đăng nhập lại.")
+
+
 @pytest.mark.parametrize("ending", ENDINGS)
 def test_every_session_and_remembered_login_of_the_account_ends_when(app, world, ending):
     devices = [browser(app), browser(app)]
@@ -115,6 +119,11 @@ def test_every_session_and_remembered_login_of_the_account_ends_when(app, world,
         response = device.get("/work")
         assert response.status_code == 302, number
         assert response.headers["Location"].startswith("/login"), number
+        # Told why, once; the device that logged out was told that instead.
+        told = [("info", "Bạn đã đăng xuất.")] if (number, ending) == (
+            0, "the user logs out on one device") else [("warning", ENDED_ELSEWHERE)]
+        assert flashes(device.get(response.headers["Location"]).text) == told, number
+        assert flashes(device.get("/work", follow_redirects=True).text) == [], number
     thief = browser(app)
     thief.set_cookie(REMEMBER, stolen)
     assert not signed_in(thief)
