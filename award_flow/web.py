@@ -43,7 +43,7 @@ from award_flow.core.display import (
 from award_flow.core.logs import request_id
 from award_flow.core.params import MAX_ID
 from award_flow.core.storage import storage_problem
-from award_flow.core.urls import local_url
+from award_flow.core.urls import local_url, page_of_form
 from award_flow.core.views import go_to
 from award_flow.extensions import db, limiter, login_manager
 
@@ -236,6 +236,14 @@ def register_web(app: Flask) -> None:
             # form's token with it): the page needs a signed-in user anyway, so the way back
             # is the same as for any form sent without a session (auth/views.py).
             return login_manager.unauthorized()
+        if (page := page_of_form()) is not None:
+            # A form of a page opened before the session changed (signed in again in
+            # another tab): back to that page, where the page's script fills in again what
+            # was typed (static/js/app.js), with the reason.
+            flash(_("Biểu mẫu trên trang này đã cũ (trang được mở trước khi phiên đăng nhập "
+                    "thay đổi): thao tác chưa được thực hiện. Những gì bạn nhập đã được điền "
+                    "lại; hãy kiểm tra rồi gửi lại."), "error")
+            return go_to(page)
         return _error_page(400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
                                   "Hãy tải lại trang và thử lại."))
 

@@ -27,6 +27,7 @@ from tests.web_helpers import (
     csrf_token,
     db_snapshot,
     file_url,
+    flashes,
     listed_ids,
     upload_folder_files,
 )
@@ -533,6 +534,34 @@ def test_a_post_without_csrf_token_is_refused_and_changes_nothing(client, world,
         assert response.status_code == 400
         assert "biểu mẫu không hợp lệ" in response.text
         assert _observable(client) == before
+
+
+@pytest.mark.parametrize(("referer", "back_to"), [
+    ("http://localhost/proposals/{id}/edit", "/proposals/{id}/edit"),  # the form's page
+    ("http://elsewhere.example/proposals/{id}/edit", None),  # not this site: no way back
+    (None, None),
+])
+def test_a_stale_form_goes_back_to_its_page_with_the_reason(client, world, login, referer,
+                                                            back_to):
+    """A form of a page opened before the session changed (signed in again in another
+    tab): nothing done, and back to the page, whose script fills in what was typed."""
+    proposal = make_proposal(world)
+    db.session.commit()
+    login(world.officer_a)
+    before = db_snapshot()
+    headers = {"Referer": referer.format(id=proposal.id)} if referer else {}
+    response = client.post(f"/proposals/{proposal.id}/edit", headers=headers, data={
+        "csrf_token": "a token of the session before", "title": "Tên mới"})
+    assert db_snapshot() == before
+    if back_to is None:
+        assert response.status_code == 400
+        return
+    assert response.status_code == 302
+    assert response.headers["Location"] == back_to.format(id=proposal.id)
+    assert flashes(client.get(response.headers["Location"]).text) == [(
+        "error", "Biểu mẫu trên trang này đã cũ (trang được mở trước khi phiên đăng nhập thay "
+                 "đổi): thao tác chưa được thực hiện. Những gì bạn nhập đã được điền lại; hãy "
+                 "kiểm tra rồi gửi lại.")]
 
 
 def test_an_anonymous_post_with_a_token_is_sent_to_login(client, world):

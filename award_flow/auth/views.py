@@ -22,7 +22,6 @@ time (`operations.authenticate`)."""
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit, urlunsplit
 
 from flask import (
     Blueprint,
@@ -43,14 +42,12 @@ from flask_login import current_user, login_required, login_url, login_user, log
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
 
 from award_flow.auth.forms import LoginForm, PasswordChangeForm
 from award_flow.auth.models import USERNAME, User
 from award_flow.auth.operations import authenticate, change_own_password, sign_out_everywhere
 from award_flow.core.text import nfc
-from award_flow.core.urls import local_url
+from award_flow.core.urls import local_url, page_of_form
 from award_flow.core.views import perform_on
 from award_flow.extensions import db, limiter, login_manager
 from award_flow.org.models import Unit
@@ -105,31 +102,9 @@ def unauthorized():
         return redirect(url_for("auth.login"))
     flash(_("Phiên đăng nhập đã hết. Thao tác vừa rồi chưa được thực hiện — hãy đăng nhập "
             "lại rồi thử lại."), "warning")
-    page = _page_of_form()
+    page = page_of_form()
     return redirect(url_for("auth.login", next=page) if page else url_for("auth.login"))
 
-
-def _page_of_form() -> str | None:
-    """The page of this site that sent the current request (its Referer), if a GET there is
-    a page of the app; else None."""
-    try:
-        referrer = urlsplit(request.referrer or "")
-    except ValueError:  # not a URL ("http://[oops")
-        return None
-    if referrer.scheme not in ("http", "https") or referrer.netloc != request.host:
-        return None
-    target = local_url(urlunsplit(("", "", referrer.path, referrer.query, "")))
-    root = request.script_root
-    if target is None or not referrer.path.startswith(root):
-        return None
-    adapter = current_app.url_map.bind_to_environ(request.environ)
-    try:
-        adapter.match(referrer.path[len(root):] or "/", method="GET")
-    except RequestRedirect:
-        pass  # the page moved (a missing trailing slash): still a page
-    except HTTPException:  # no such page, or no GET there (another form's target)
-        return None
-    return target
 
 
 def _login_limit() -> str:

@@ -344,7 +344,7 @@
     return field.value !== field.defaultValue;
   }
   function postForms() { return document.querySelectorAll("main form[method=post]"); }
-  function keepTyped() {
+  function typedNow() {
     var typed = [];
     postForms().forEach(function (form, index) {
       Array.prototype.forEach.call(form.elements, function (field) {
@@ -358,12 +358,26 @@
                     checked: kind === "check" ? field.checked : undefined});
       });
     });
+    return typed;
+  }
+  function keepTyped(key) {
+    var typed = typedNow();
     if (!typed.length) { return false; }
     try {
-      window.sessionStorage.setItem(TYPED, JSON.stringify({user: user, page: here, typed: typed}));
+      window.sessionStorage.setItem(key || TYPED,
+                                    JSON.stringify({user: user, page: here, typed: typed}));
       return true;
     } catch (e) { return false; }
   }
+  // What a form sent carried is kept too, for one page: if the server sends the clerk back
+  // to this page with a refusal (a form of a page opened before the session changed), it
+  // is filled in again there.
+  var SENT = "award_flow.sent";
+  document.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented && event.target.getAttribute("method") === "post") {
+      keepTyped(SENT);
+    }
+  });
   // A field is given back only as the page first showed it: what the server put there
   // since (a value saved meanwhile) is not overwritten.
   function giveBack(form, entry) {
@@ -390,6 +404,27 @@
     field.dispatchEvent(new Event("input", {bubbles: true}));
     return true;
   }
+  function giveAllBack(kept) {
+    var forms = postForms();
+    var filled = 0;
+    // In the page's order: a campaign is chosen before its phase (whose list it narrows).
+    kept.typed.forEach(function (entry) {
+      var form = forms[entry.form];
+      if (form && entry.kind && giveBack(form, entry)) { filled += 1; }
+    });
+    return filled;
+  }
+  (function fillSentAgain() {
+    var kept = null;
+    try {
+      kept = JSON.parse(window.sessionStorage.getItem(SENT) || "null");
+      window.sessionStorage.removeItem(SENT);
+    } catch (e) { return; }
+    if (kept && user && kept.user === user && kept.page === here &&
+        document.querySelector("main .flash-error")) {
+      giveAllBack(kept);
+    }
+  }());
   (function fillTypedAgain() {
     var kept = null;
     try { kept = JSON.parse(window.sessionStorage.getItem(TYPED) || "null"); } catch (e) { return; }
@@ -399,13 +434,7 @@
     if (kept.user !== user) { window.sessionStorage.removeItem(TYPED); return; }
     if (kept.page !== here) { return; }
     window.sessionStorage.removeItem(TYPED);
-    var forms = postForms();
-    var filled = 0;
-    // In the page's order: a campaign is chosen before its phase (whose list it narrows).
-    kept.typed.forEach(function (entry) {
-      var form = forms[entry.form];
-      if (form && entry.kind && giveBack(form, entry)) { filled += 1; }
-    });
+    var filled = giveAllBack(kept);
     var main = document.getElementById("main");
     if (filled && main && body.getAttribute("data-idle-refilled")) {
       var note = document.createElement("div");
