@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from award_flow.campaigns.models import CAMPAIGN_KIND_LABELS
-from award_flow.core.forms import Form
+from award_flow.core.forms import DayField, Form
 from award_flow.documents.validators import Printable
 
 
@@ -18,8 +18,8 @@ class CampaignForm(Form):
                                       "thực hiện thắng lợi nhiệm vụ phát triển kinh tế - xã hội "
                                       "5 năm 2026 - 2030"))
     kind = SelectField(_l("Hình thức tổ chức"), choices=[])
-    starts_on = DateField(_l("Từ ngày"), validators=[InputRequired()])
-    ends_on = DateField(_l("Đến ngày"), validators=[InputRequired()])
+    starts_on = DayField(_l("Từ ngày"), validators=[InputRequired()])
+    ends_on = DayField(_l("Đến ngày"), validators=[InputRequired()])
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
@@ -29,5 +29,5 @@ class CampaignForm(Form):
 class PhaseForm(Form):
     name = StringField(_l("Tên đợt"), validators=[DataRequired(), Length(max=200), Printable()],
                        description=_l("Ví dụ: Đợt 1"))
-    starts_on = DateField(_l("Từ ngày"), validators=[InputRequired()])
-    ends_on = DateField(_l("Đến ngày"), validators=[InputRequired()])
+    starts_on = DayField(_l("Từ ngày"), validators=[InputRequired()])
+    ends_on = DayField(_l("Đến ngày"), validators=[InputRequired()])

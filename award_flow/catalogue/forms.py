@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,7 +22,7 @@ from award_flow.catalogue.models import (
     AwardType,
 )
 from award_flow.core.display import money
-from award_flow.core.forms import AmountField, DecimalCommaField, Form
+from award_flow.core.forms import AmountField, DayField, DecimalCommaField, Form
 from award_flow.documents.validators import Printable
 
 
@@ -114,7 +113,7 @@ class CoefficientForm(Form):
 
     coefficient = DecimalCommaField(_l("Hệ số mới"), validators=[InputRequired()],
                                     description=_l("Ví dụ: 0,3"))
-    effective_from = DateField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
+    effective_from = DayField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
     source = StringField(_l("Căn cứ"), validators=[DataRequired(), Length(max=300)],
                          description=_l("Ví dụ: Nghị định 152/2025/NĐ-CP, Điều 51"))
 
@@ -130,7 +129,7 @@ class BaseSalaryForm(Form):
 
     amount = AmountField(_l("Mức lương cơ sở (đồng/tháng)"), validators=[InputRequired()],
                          description=_l("Ví dụ: 2.340.000"))
-    effective_from = DateField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
+    effective_from = DayField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
     source = StringField(_l("Căn cứ"), validators=[DataRequired(), Length(max=300)],
                          description=_l("Ví dụ: Nghị định 73/2024/NĐ-CP, Điều 3"))
 
@@ -143,7 +142,7 @@ class BonusRoundingForm(Form):
                          description=_l("Nghị định 91/2017/NĐ-CP (Điều 68 khoản 2) và Nghị định "
                                         "98/2023/NĐ-CP làm tròn số lên hàng chục nghìn đồng; "
                                         "chưa kiểm chứng với Nghị định 152/2025/NĐ-CP."))
-    effective_from = DateField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
+    effective_from = DayField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
     source = StringField(_l("Căn cứ"), validators=[DataRequired(), Length(max=300)])
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003

@@ -19,8 +19,9 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto  # FlaskForm's "formdata from the request" default
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
-from wtforms.fields import FileField, PasswordField, StringField
+from wtforms.fields import DateField, FileField, PasswordField, StringField
 from wtforms.i18n import messages_path
+from wtforms.widgets import TextInput
 
 from award_flow.core.display import decimal, number
 from award_flow.core.text import nfc_filter
@@ -104,6 +105,27 @@ class Form(FlaskForm):
 
 class EmptyForm(Form):
     """A bare POST button (delete): CSRF only."""
+
+
+class DayField(DateField):
+    """A day typed as Vietnamese write it, day first: "01/07/2024" (also "1/7/2024" and
+    "2024-07-01"), and shown so. Not ``<input type="date">``, which shows the browser's own
+    order: "07/01/2024" in an English browser, where the clerk reads the 7th of January."""
+
+    widget = TextInput()
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            valuelist = self.raw_data = [" ".join(valuelist).strip()]
+        super().process_formdata(valuelist)
+
+    def __call__(self, **kwargs):  # noqa: ANN003, ANN204
+        kwargs.setdefault("placeholder", _("ngày/tháng/năm"))
+        kwargs.setdefault("autocomplete", "off")
+        return super().__call__(**kwargs)
 
 
 #: An amount as people write it: "2340000", "2.340.000", "2,340,000" or "2 340 000".

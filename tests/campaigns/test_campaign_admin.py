@@ -172,8 +172,8 @@ def test_a_phase_is_edited_through_its_form(client, world, login):
     login(world.admin)
     path = f"/campaigns/phases/{world.phase.id}/edit"
     form = page_form(client, path)
-    assert form.data()["starts_on"] == "2021-08-01"
-    response = client.post(path, data=form.data(name="Đợt một", ends_on="2021-11-30"))
+    assert form.data()["starts_on"] == "01/08/2021"  # day first, whatever the browser's order
+    response = client.post(path, data=form.data(name="Đợt một", ends_on="30/11/2021"))
     assert response.headers["Location"] == f"/campaigns/{world.campaign.id}/phases"
     phase = db.session.get(Phase, world.phase.id)
     assert (phase.name, phase.ends_on) == ("Đợt một", date(2021, 11, 30))

@@ -3,9 +3,12 @@ the base form applies `nfc` whether or not a field asks for it; passwords stay a
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from wtforms import PasswordField, StringField, TextAreaField
 
-from award_flow.core.forms import Form
+from award_flow.core.forms import DayField, Form
 
 
 class _Sample(Form):
@@ -22,3 +25,29 @@ def test_text_fields_are_normalised_and_passwords_are_not(app):
         form = _Sample(meta={"csrf": False})
         assert (form.name.data, form.comment.data, form.password.data, form.shout.data) == (
             "Nguyễn Văn A", "", " mật\x00khẩu ", "AB")
+
+
+#: what is typed in a day's box → the day read, or None when refused ("Ngày không hợp lệ.")
+DAYS = [
+    ("01/07/2024", date(2024, 7, 1)), ("1/7/2024", date(2024, 7, 1)),
+    (" 31/12/2025 ", date(2025, 12, 31)), ("2024-07-01", date(2024, 7, 1)),
+    ("07/31/2024", None),  # the month first, as an English browser shows it: no 31st month
+    ("31/02/2026", None), ("01/07/24", None), ("mai", None),
+]
+
+
+@pytest.mark.parametrize(("typed", "day"), DAYS)
+def test_a_day_is_read_day_first(app, typed, day):
+    class DayForm(Form):
+        on = DayField("Ngày")
+
+    with app.test_request_context(method="POST", data={"on": typed}):
+        form = DayForm(meta={"csrf": False})
+        assert form.validate() is (day is not None)
+        assert form.on.data == day
+        if day is not None:
+            assert form.on._value() == typed.strip()
+            assert 'placeholder="ngày/tháng/năm"' in form.on()
+            assert 'type="text"' in form.on()
+        else:
+            assert form.on.errors == ["Ngày không hợp lệ."]
