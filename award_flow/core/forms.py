@@ -24,6 +24,7 @@ from wtforms.i18n import messages_path
 from wtforms.widgets import TextInput
 
 from award_flow.core.display import decimal, number
+from award_flow.core.formatting import vn_short_date
 from award_flow.core.text import nfc_filter
 
 #: The gettext domain of WTForms' messages (and of Flask-WTF's file validators).
@@ -108,9 +109,10 @@ class EmptyForm(Form):
 
 
 class DayField(DateField):
-    """A day typed as Vietnamese write it, day first: "01/07/2024" (also "1/7/2024" and
-    "2024-07-01"), and shown so. Not ``<input type="date">``, which shows the browser's own
-    order: "07/01/2024" in an English browser, where the clerk reads the 7th of January."""
+    """A day typed as Vietnamese write it, day first: "01/7/2024" (also "01/07/2024",
+    "1/7/2024" and "2024-07-01"), and shown as the pages write it. Not
+    ``<input type="date">``, which shows the browser's own order: "07/01/2024" in an English
+    browser, where the clerk reads the 7th of January."""
 
     widget = TextInput()
 
@@ -121,6 +123,12 @@ class DayField(DateField):
         if valuelist:
             valuelist = self.raw_data = [" ".join(valuelist).strip()]
         super().process_formdata(valuelist)
+
+    def _value(self) -> str:
+        # Written as every page writes a day (core.formatting.vn_short_date: "01/8/2021").
+        if self.raw_data or self.data is None:
+            return super()._value()
+        return vn_short_date(self.data)
 
     def __call__(self, **kwargs):  # noqa: ANN003, ANN204
         kwargs.setdefault("placeholder", _("ngày/tháng/năm"))

@@ -46,8 +46,17 @@ def test_a_day_is_read_day_first(app, typed, day):
         assert form.validate() is (day is not None)
         assert form.on.data == day
         if day is not None:
-            assert form.on._value() == typed.strip()
+            assert form.on._value() == typed.strip()  # as typed, once sent
             assert 'placeholder="ngày/tháng/năm"' in form.on()
             assert 'type="text"' in form.on()
         else:
             assert form.on.errors == ["Ngày không hợp lệ."]
+
+
+def test_a_day_is_shown_as_the_pages_write_it(app):
+    class DayForm(Form):
+        on = DayField("Ngày")
+
+    with app.test_request_context():
+        assert DayForm(meta={"csrf": False}, data={"on": date(2024, 7, 1)}).on._value() == \
+            "01/7/2024"
