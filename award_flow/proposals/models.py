@@ -347,8 +347,15 @@ class Nominee(Model):
     outcome: Mapped[NomineeOutcome | None] = mapped_column(
         enum_column_type(NomineeOutcome, "nominee_outcome")
     )
+    #: Optimistic lock of the nominee's own row (migration 0018): its edit form carries it,
+    #: so that a save from a form opened before someone else's save of the same nominee is
+    #: refused, while a change elsewhere in the dossier (which moves `Proposal.version`)
+    #: leaves the form good.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     proposal: Mapped[Proposal] = relationship(back_populates="nominees")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def description(self) -> str:

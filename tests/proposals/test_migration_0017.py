@@ -44,7 +44,8 @@ def test_0017_adds_an_empty_form_key_unique_per_creator_and_downgrades(app, tmp_
             db.session.flush()
         db.session.rollback()
         db.session.remove()
-        check()  # the models agree with what 0017 built
+        upgrade()
+        check()  # the models (at head) agree with what 0017 built
 
         downgrade(revision="0016")
 
