@@ -246,8 +246,39 @@ def _flush_dossier_change(proposal: Proposal) -> None:
     _flush(proposal)
 
 
-def update_proposal(actor: User, proposal: Proposal, data: ProposalData) -> None:
+class EditedMeanwhile(ConflictError):
+    """An edit form's save refused because what it was opened on changed meanwhile (its
+    version is not the one the form carries): nothing is saved, and the form's page shows
+    again with what the user typed, so that a second save is a deliberate one."""
+
+
+#: The refusal of a proposal's edit form opened before someone else changed the proposal
+#: (its details, a nominee or a file: each moves its version).
+PROPOSAL_EDITED_MEANWHILE = _l(
+    "Tờ trình vừa được người khác thay đổi trong lúc bạn sửa: những gì bạn nhập chưa được "
+    "lưu và vẫn còn dưới đây. Dưới ô nào khác với thông tin hiện đã lưu có ghi thông tin "
+    "ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần nữa.")
+#: The refusal of a nominee's edit form opened before someone else saved the same nominee.
+NOMINEE_EDITED_MEANWHILE = _l(
+    "Thông tin của trường hợp này vừa được người khác sửa trong lúc bạn sửa: những gì bạn "
+    "nhập chưa được lưu và vẫn còn dưới đây. Dưới ô nào khác với thông tin hiện đã lưu có "
+    "ghi thông tin ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần nữa.")
+
+
+def _require_version(current: int, expected: int | None, refusal: object) -> None:
+    """Refuse an edit form's save unless it was opened on version `current` of what it
+    changes (`expected` None: no form, nothing to compare). Read under the proposal's lock,
+    which every change to the dossier takes, so that nothing can change in between."""
+    if expected is not None and expected != current:
+        raise EditedMeanwhile(str(refusal))
+
+
+def update_proposal(actor: User, proposal: Proposal, data: ProposalData, *,
+                    expected_version: int | None = None) -> None:
+    """Save the proposal's details; `expected_version`, the version its edit form showed,
+    refuses the save (`EditedMeanwhile`) once the proposal has changed since."""
     _require_edit(actor, proposal)
+    _require_version(proposal.version, expected_version, PROPOSAL_EDITED_MEANWHILE)
     _check_proposal_data(actor, data)
     if data.award_type.subject != proposal.award_type.subject and proposal.nominees:
         raise ValidationError(
@@ -437,9 +468,14 @@ def import_nominees(actor: User, proposal: Proposal, filename: str,
     return len(rows)
 
 
-def update_nominee(actor: User, nominee: Nominee, data: NomineeData) -> None:
+def update_nominee(actor: User, nominee: Nominee, data: NomineeData, *,
+                   expected_version: int | None = None) -> None:
+    """Save a nominee's details; `expected_version`, the nominee's version its edit form
+    showed, refuses the save (`EditedMeanwhile`) once someone else has saved this nominee
+    since. A change elsewhere in the dossier does not: the nominee's row is its own."""
     proposal = nominee.proposal
     _require_edit(actor, proposal)
+    _require_version(nominee.version, expected_version, NOMINEE_EDITED_MEANWHILE)
     _apply_nominee(nominee, proposal, data)
     _refresh_counts(proposal)
     _flush_dossier_change(proposal)
