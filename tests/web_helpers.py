@@ -22,8 +22,8 @@ from tests.conftest import Client, csrf_token
 
 __all__ = [
     "Browser", "Form", "HistoryEntry", "browser", "client_as", "csrf_token",
-    "db_snapshot", "flashes", "forms", "history", "listed_ids", "page_form", "sign_in",
-    "upload_folder_files",
+    "db_snapshot", "flashes", "forms", "history", "listed_ids", "page_form", "saved_now",
+    "sign_in", "upload_folder_files",
 ]
 
 
@@ -153,6 +153,16 @@ def field_errors(html: str) -> dict[str, list[str]]:
     return {field: [unescape(m).strip() for m in re.findall(r'<p class="error">(.*?)</p>', body,
                                                             re.S)]
             for field, body in _FIELD_ERRORS.findall(html)}
+
+
+_SAVED_NOW = re.compile(
+    r'<p class="saved-now" id="([\w-]+)-saved">[^<]*<span[^>]*>(.*?)</span></p>', re.S)
+
+
+def saved_now(html: str) -> dict[str, str]:
+    """Field id → what is saved now, as said under the field after an edit form's save was
+    refused because someone else changed it meanwhile (templates/macros.html `field`)."""
+    return {field: unescape(value) for field, value in _SAVED_NOW.findall(html)}
 
 
 _LISTED = re.compile(r'<h2><a href="/proposals/(\d+)">')

@@ -34,6 +34,22 @@ def _form_key(value: str | None) -> str | None:
     return value if isinstance(value, str) and _FORM_KEY.fullmatch(value) else None
 
 
+class SeenVersionField(HiddenField):
+    """An edit form's version of what it shows (`Proposal.version`, `Nominee.version`): the
+    operation refuses a save once that has moved on, so that a later save from a form opened
+    earlier does not silently put back what someone else saved meanwhile.
+
+    A form sent without one, or with one not of the form's making, reads as version 0, which
+    no row has (versions start at 1): the save is refused as stale, with what the user typed
+    kept, rather than saved blind (a hidden field's refusal would show nowhere on the page)."""
+
+    data: int | None
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = valuelist[0] if valuelist else ""
+        self.data = int(text) if text.isdigit() and len(text) < 10 else 0
+
+
 class ProposalForm(Form):
     title = StringField(_l("Trích yếu tờ trình"), validators=[DataRequired(), Length(max=400)])
     campaign_id = SelectField(_l("Phong trào thi đua"), coerce=int, validators=[InputRequired()])
@@ -71,6 +87,12 @@ class ProposalForm(Form):
             raise ValidationError(_("Hãy chọn danh hiệu, hình thức khen thưởng."))
 
 
+class ProposalEditForm(ProposalForm):
+    """The proposal's details as its edit page changes them: with the version it showed."""
+
+    version = SeenVersionField()
+
+
 class NomineeForm(Form):
     # Text fields hold what core.text.nfc leaves (the base Form): a zero-width space is no name.
     # What the annex prints is checked here too, with the other fields (the operation checks
@@ -104,6 +126,13 @@ class NomineeForm(Form):
             # (the page shows the fields the form has).
             del self.position
             del self.gender
+
+
+class NomineeEditForm(NomineeForm):
+    """A nominee's details as its edit page changes them: with the nominee's version it
+    showed."""
+
+    version = SeenVersionField()
 
 
 #: How to write a name that is not a person's, as the decision's annex prints it.

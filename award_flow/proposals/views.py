@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn, cast
 
@@ -31,7 +32,7 @@ from award_flow.campaigns.models import Campaign, Phase
 from award_flow.campaigns.queries import campaigns_of
 from award_flow.catalogue.models import AwardType, ConferredBy, NomineeKind
 from award_flow.core.audit import AuditEvent
-from award_flow.core.display import data_choice, short_date
+from award_flow.core.display import data_choice, short_date, vietnamese_page
 from award_flow.core.errors import DomainError, ValidationError
 from award_flow.core.formatting import document_number
 from award_flow.core.forms import EmptyForm
@@ -53,8 +54,10 @@ from award_flow.proposals.forms import (
     COMMENT_MAX_LENGTH,
     ActionForm,
     AttachmentForm,
+    NomineeEditForm,
     NomineeForm,
     NomineeListForm,
+    ProposalEditForm,
     ProposalForm,
     outcome_choices,
 )
@@ -63,6 +66,7 @@ from award_flow.proposals.models import (
     NAME_LABELS,
     AttachmentKind,
     Gender,
+    Nominee,
     NomineeOutcome,
     PriorityGroup,
     Proposal,
@@ -293,23 +297,71 @@ def create():
             return redirect(url_for(".detail", proposal_id=done.value.id))
         if key is not None and (sent := sent_from_form(current_user, key)) is not None:
             return redirect(url_for(".detail", proposal_id=sent.id))  # sent at the same moment
-    return render_template("proposals/form.html", form=form, proposal=None)
+    return render_template("proposals/form.html", form=form, proposal=None, saved={})
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a field of an edit form holds as saved now, shown under it after a save refused
+    as stale (templates/macros.html `field`)."""
+
+    text: str
+    #: "vi" for Vietnamese data (a title, a name) on a page in another language.
+    lang: str | None = None
+
+
+def _saved_data(text: str) -> Saved:
+    """Saved data as the user typed it, marked as Vietnamese on a page in another language
+    (as `vi()` marks it in templates); an empty one said so."""
+    if not text:
+        return Saved(_("(để trống)"))
+    return Saved(text, None if vietnamese_page() else "vi")
+
+
+def _after_stale_save(form: ProposalEditForm | NomineeEditForm, version: int,
+                      saved: Mapping[str, tuple[object, Saved]]) -> dict[str, Saved]:
+    """A save refused because someone else changed what the form shows meanwhile
+    (`ops.EditedMeanwhile`): the form keeps what the user typed and takes the version now
+    saved, so that saving it again is deliberate; returns what is now saved in each field
+    whose typed value differs from it (`saved`: field → its saved value as the form's data
+    reads it, and as the page shows it)."""
+    form.version.data = version
+    return {name: shown for name, (value, shown) in saved.items()
+            if name in form and form[name].data != value}
+
+
+def _saved_details(proposal: Proposal) -> dict[str, tuple[object, Saved]]:
+    phase, year = proposal.phase, proposal.achievement_year
+    return {
+        "title": (proposal.title, _saved_data(proposal.title)),
+        "campaign_id": (proposal.campaign_id, _saved_data(proposal.campaign.name)),
+        "phase_id": (proposal.phase_id or 0, _saved_data(_phase_choice(phase)) if phase
+                     else Saved(_("— Không theo đợt —"))),
+        "award_type_id": (proposal.award_type_id, _saved_data(proposal.award_type.label)),
+        "achievement_year": (year, Saved(str(year)) if year else _saved_data("")),
+        "achievement": (proposal.achievement, _saved_data(proposal.achievement)),
+    }
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(proposal_id: int):
     proposal = _editable_proposal(proposal_id, for_update=request.method == "POST")
-    form = ProposalForm(obj=proposal)
+    form = ProposalEditForm(obj=proposal)
     if request.method == "GET":
         form.phase_id.data = proposal.phase_id or 0
     _fill_proposal_choices(form)
+    saved: dict[str, Saved] = {}
     if form.validate_on_submit():
-        if perform_on(form, lambda: ops.update_proposal(current_user, proposal,
-                                                        _proposal_data(form)),
-                      _("Đã lưu.")).ok:
+        done = perform_on(form, lambda: ops.update_proposal(
+            current_user, proposal, _proposal_data(form), expected_version=form.version.data),
+            _("Đã lưu."))
+        if done.ok:
             return redirect(url_for(".detail", proposal_id=proposal.id))
-    return render_template("proposals/form.html", form=form, proposal=proposal)
+        if isinstance(done.error, ops.EditedMeanwhile):
+            # Read again, as saved now (the refusal rolled back).
+            saved = _after_stale_save(form, proposal.version, _saved_details(proposal))
+    return render_template("proposals/form.html", form=form, proposal=proposal, saved=saved)
 
 
 def _approval_preview(proposal: Proposal) -> dict | None:
@@ -677,7 +729,8 @@ def _nominee_data(form: NomineeForm, proposal) -> ops.NomineeData:  # noqa: ANN0
     )
 
 
-def _nominee_page(form: NomineeForm, proposal: Proposal, nominee):  # noqa: ANN001, ANN202
+def _nominee_page(form: NomineeForm, proposal: Proposal, nominee,  # noqa: ANN001, ANN202
+                  saved: Mapping[str, Saved] | None = None):
     kind = proposal.award_type.subject
     if kind == NomineeKind.INDIVIDUAL:
         heading = (_("Sửa thông tin người được đề nghị") if nominee is not None
@@ -687,7 +740,7 @@ def _nominee_page(form: NomineeForm, proposal: Proposal, nominee):  # noqa: ANN0
     else:
         heading = _("Thêm %(kind)s được đề nghị", kind=kind.label.lower())
     return render_template("proposals/nominee_form.html", form=form, proposal=proposal,
-                           heading=heading)
+                           heading=heading, saved=saved or {})
 
 
 @bp.route("/proposals/<int:proposal_id>/nominees/new", methods=["GET", "POST"])
@@ -731,17 +784,37 @@ def edit_nominee(proposal_id: int, nominee_id: int):
     # A change to a nominee is a change to the proposal: read after whoever holds it.
     proposal = _editable_proposal(proposal_id, for_update=request.method == "POST")
     nominee = _child_of(proposal, "nominees", nominee_id)
-    form = NomineeForm(obj=nominee, kind=proposal.award_type.subject)
+    form = NomineeEditForm(obj=nominee, kind=proposal.award_type.subject)
     if request.method == "GET":
         if form.gender:
             form.gender.data = nominee.gender.value if nominee.gender else None
         form.priority_group.data = nominee.priority_group.value
     if form.validate_on_submit():
-        if perform_on(form, lambda: ops.update_nominee(current_user, nominee,
-                                                       _nominee_data(form, proposal)),
-                      _("Đã lưu.")).ok:
+        done = perform_on(form, lambda: ops.update_nominee(
+            current_user, nominee, _nominee_data(form, proposal),
+            expected_version=form.version.data), _("Đã lưu."))
+        if done.ok:
             return redirect(_back_to(proposal.id, "nominees"))
+        if isinstance(done.error, ops.EditedMeanwhile):
+            # Read again, as saved now (the refusal rolled back, the lock with it).
+            nominee = _child_of(proposal, "nominees", nominee_id)
+            return _nominee_page(form, proposal, nominee, _after_stale_save(
+                form, nominee.version, _saved_nominee(nominee)))
     return _nominee_page(form, proposal, nominee)
+
+
+def _saved_nominee(nominee: Nominee) -> dict[str, tuple[object, Saved]]:
+    gender = nominee.gender
+    return {
+        "name": (nominee.name, _saved_data(nominee.name)),
+        "position": (nominee.position, _saved_data(nominee.position)),
+        "unit_or_address": (nominee.unit_or_address, _saved_data(nominee.unit_or_address)),
+        "gender": (gender.value if gender else None,
+                   Saved(gender.label) if gender else _saved_data("")),
+        "priority_group": (nominee.priority_group.value, Saved(nominee.priority_group.label)),
+        "achievement_summary": (nominee.achievement_summary,
+                                _saved_data(nominee.achievement_summary)),
+    }
 
 
 @bp.post("/proposals/<int:proposal_id>/nominees/<int:nominee_id>/delete")

@@ -1,22 +1,34 @@
-"""Two people saving the same proposal's details, or the same nominee, at once: the
-operations compare the version the edit form showed (the proposal's, the nominee's own) under
-the proposal's lock, and refuse the later save of a form opened before the other's save
-(`EditedMeanwhile`) instead of silently putting back what the other changed."""
+"""Two people editing the same proposal's details, or the same nominee, at once: each edit
+form carries the version of what it showed (the proposal's, the nominee's own), so the later
+save of a form opened before the other's save is refused instead of silently putting back what
+the other changed. Nothing is saved, the form comes back with what was typed and with the
+version now saved (a second save is deliberate), and each field that differs from what is
+saved now says what that is. A change elsewhere in the dossier leaves a nominee's form good."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
 
 from award_flow.auth.models import User
+from award_flow.auth.roles import Role
 from award_flow.extensions import db
 from award_flow.proposals import operations as ops
 from award_flow.proposals.models import Nominee, Proposal
 from award_flow.proposals.queries import get_visible_proposal
-from tests.factories import make_proposal
+from tests.factories import PDF_BYTES, make_proposal, make_user
 from tests.support import second_waits_for_first
+from tests.web_helpers import (
+    client_as,
+    db_snapshot,
+    flashes,
+    forms,
+    page_form,
+    saved_now,
+)
 
 PROPOSAL_STALE = ("Tờ trình vừa được người khác thay đổi trong lúc bạn sửa: những gì bạn nhập "
                   "chưa được lưu và vẫn còn dưới đây. Dưới ô nào khác với thông tin hiện đã lưu "
@@ -26,6 +38,191 @@ NOMINEE_STALE = ("Thông tin của trường hợp này vừa được người 
                  "hiện đã lưu có ghi thông tin ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần "
                  "nữa.")
 STALE = {"proposal": PROPOSAL_STALE, "nominee": NOMINEE_STALE}
+
+OLD_ACHIEVEMENT = "đã có thành tích xuất sắc trong phong trào thi đua"  # the factory's
+OLD_TITLE = "Đề nghị tặng Giấy khen Đợt 1"
+
+
+def _path(form: str, proposal: Proposal) -> str:
+    if form == "proposal":
+        return f"/proposals/{proposal.id}/edit"
+    return f"/proposals/{proposal.id}/nominees/{proposal.nominees[0].id}/edit"
+
+
+def _editors(app, world) -> dict[str, object]:  # noqa: ANN001
+    """Who edits: the unit's officer, its head, and a second officer of the unit."""
+    colleague = make_user("officer.a2", Role.UNIT_OFFICER, world.unit_a, "Võ Thị Kim Thoa")
+    db.session.commit()
+    return {"officer": client_as(app, world.officer_a), "head": client_as(app, world.head_a),
+            "colleague": client_as(app, colleague)}
+
+
+def _the_form(html: str):  # noqa: ANN202
+    (form,) = [f for f in forms(html) if f.method == "post" and f.action == ""]
+    return form
+
+
+def _typed(form, sent: dict[str, str]) -> dict[str, str]:  # noqa: ANN001
+    """The form's values of the fields in `sent`, as the page has them (a textarea's
+    leading newline aside)."""
+    values = form.data()
+    return {name: values.get(name, "").strip() for name in sent}
+
+
+def _upload(client, proposal) -> None:  # noqa: ANN001
+    form = page_form(client, f"/proposals/{proposal.id}", f"/proposals/{proposal.id}/attachments")
+    assert client.post(form.action, data=form.data(
+        kind="meeting_minutes", file=(io.BytesIO(PDF_BYTES), "bien-ban.pdf"))).status_code == 302
+
+
+def _add_nominee(client, proposal) -> None:  # noqa: ANN001
+    path = f"/proposals/{proposal.id}/nominees/new"
+    form = page_form(client, path)
+    assert client.post(path, data=form.data(name="Lê Thị Hồng Đào",
+                                            gender="female")).status_code == 302
+
+
+def _save(client, path: str, **changes: str) -> None:  # noqa: ANN001
+    form = page_form(client, path)
+    assert client.post(path, data=form.data(**changes)).status_code == 302
+
+
+#: (the form both open, who saves first and what, who saves later and what they change) →
+#: what the later one's page says is saved now, under each field that differs from what they
+#: typed ("{year}": none typed, none saved; the first one's change elsewhere in the dossier
+#: moves the proposal's version, which its details' form carries).
+RACES = [
+    ("proposal", ("officer", {"title": "Đề nghị tặng Giấy khen năm 2021"}),
+     ("head", {"achievement": "thành tích xuất sắc năm 2021"}),
+     {"title": "Đề nghị tặng Giấy khen năm 2021", "achievement": OLD_ACHIEVEMENT}),
+    ("proposal", ("head", {"achievement_year": "2021"}),
+     ("officer", {"title": "Đề nghị tặng Giấy khen năm 2021"}),
+     {"achievement_year": "2021", "title": OLD_TITLE}),
+    ("proposal", ("colleague", {"phase_id": "0", "achievement": "thành tích năm 2021"}),
+     ("officer", {"achievement": "thành tích xuất sắc"}),
+     {"phase_id": "— Không theo đợt —", "achievement": "thành tích năm 2021"}),
+    ("proposal", ("colleague", _upload), ("head", {"achievement": "thành tích xuất sắc"}),
+     {"achievement": OLD_ACHIEVEMENT}),
+    ("proposal", ("officer", _add_nominee), ("head", {"title": "Đề nghị tặng Giấy khen"}),
+     {"title": OLD_TITLE}),
+    ("nominee", ("officer", {"position": "Tổ trưởng tổ hợp tác"}),
+     ("head", {"achievement_summary": "Sản xuất giỏi ba năm liền"}),
+     {"position": "Tổ trưởng tổ hợp tác", "achievement_summary": "(để trống)"}),
+    ("nominee", ("head", {"priority_group": "none", "unit_or_address": ""}),
+     ("officer", {"name": "Nguyễn Văn Út Em"}),
+     {"priority_group": "Không thuộc nhóm ưu tiên", "unit_or_address": "(để trống)",
+      "name": "Nguyễn Văn Út"}),
+    ("nominee", ("colleague", {"gender": "female"}), ("officer", {"position": "Xã đội trưởng"}),
+     {"gender": "Nữ", "position": "Nông dân"}),
+]
+
+
+@pytest.mark.parametrize(("form", "first", "second", "told"), RACES,
+                         ids=[f"{r[0]}-{r[1][0]}-then-{r[2][0]}-"
+                              f"{'+'.join(r[2][1])}" for r in RACES])
+def test_a_save_from_a_form_opened_before_someone_elses_save_is_refused_and_kept(
+        app, world, form, first, second, told):
+    proposal = make_proposal(world)
+    db.session.commit()
+    editors = _editors(app, world)
+    (first_one, first_change), (second_one, typed) = first, second
+    path = _path(form, proposal)
+    late_form = page_form(editors[second_one], path)  # opened before the first one saves
+    if callable(first_change):
+        first_change(editors[first_one], proposal)
+    else:
+        _save(editors[first_one], path, **first_change)
+    db.session.expire_all()
+    before = db_snapshot()
+
+    late = editors[second_one].post(path, data=late_form.data(**typed))
+
+    assert late.status_code == 200  # the form again, not a redirect
+    assert ("error", STALE[form]) in flashes(late.text)
+    assert db_snapshot() == before
+    again = _the_form(late.text)
+    assert _typed(again, typed) == {name: value.strip() for name, value in typed.items()}
+    db.session.expire_all()
+    now = proposal.version if form == "proposal" else proposal.nominees[0].version
+    assert again.data()["version"] == str(now) != late_form.data()["version"]
+    assert saved_now(late.text) == told
+
+    # Saved again deliberately, having taken the first one's change in: both are kept.
+    kept = {} if callable(first_change) else first_change
+    done = editors[second_one].post(path, data=again.data(**{**kept, **typed}))
+
+    assert done.status_code == 302
+    assert [kind for kind, _text in flashes(editors[second_one].get(
+        done.headers["Location"]).text)] == ["success"]
+    db.session.expire_all()
+    saved = proposal if form == "proposal" else proposal.nominees[0]
+    for name, value in {**kept, **typed}.items():
+        assert _stored(saved, name) == value, name
+
+
+def _stored(row: Proposal | Nominee, field: str) -> str:
+    """A field's saved value, as the form sends it."""
+    value = getattr(row, field)
+    if field == "phase_id":
+        return str(value or 0)
+    if field == "achievement_year":
+        return str(value or "")
+    return getattr(value, "value", value)
+
+
+#: What someone else changes elsewhere in the dossier while a nominee's form is open: its
+#: save still goes through (the nominee's own version did not move).
+ELSEWHERE: dict[str, Callable] = {
+    "edits the other nominee": lambda c, p: _save(
+        c, f"/proposals/{p.id}/nominees/{p.nominees[1].id}/edit", position="Phó Chủ tịch"),
+    "adds a nominee": _add_nominee,
+    "uploads a file": _upload,
+    "saves the proposal's details": lambda c, p: _save(
+        c, f"/proposals/{p.id}/edit", title="Đề nghị tặng Giấy khen năm 2021"),
+}
+
+
+@pytest.mark.parametrize("change", list(ELSEWHERE))
+def test_a_change_elsewhere_in_the_dossier_leaves_a_nominees_form_good(app, world, change):
+    proposal = make_proposal(world)
+    db.session.commit()
+    editors = _editors(app, world)
+    path = _path("nominee", proposal)
+    form = page_form(editors["officer"], path)
+    ELSEWHERE[change](editors["head"], proposal)
+
+    done = editors["officer"].post(path, data=form.data(position="Tổ trưởng tổ hợp tác"))
+
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert proposal.nominees[0].position == "Tổ trưởng tổ hợp tác"
+
+
+@pytest.mark.parametrize("form", ["proposal", "nominee"])
+@pytest.mark.parametrize("version", [None, "", "abc", "-1", "9" * 12],
+                         ids=["missing", "empty", "letters", "negative", "too long"])
+def test_a_form_without_the_version_it_showed_is_refused_as_stale(app, world, form, version):
+    """A page from before the forms carried one, or a version not of the form's making: not
+    saved blind, but refused with what was typed kept and the version now saved given."""
+    proposal = make_proposal(world)
+    db.session.commit()
+    officer = client_as(app, world.officer_a)
+    path = _path(form, proposal)
+    data = page_form(officer, path).data(title="Đề nghị mới", name="Nguyễn Văn Út Em")
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    before = db_snapshot()
+
+    refused = officer.post(path, data=data)
+
+    assert refused.status_code == 200
+    assert ("error", STALE[form]) in flashes(refused.text)
+    assert db_snapshot() == before
+    db.session.expire_all()
+    now = proposal.version if form == "proposal" else proposal.nominees[0].version
+    assert _the_form(refused.text).data()["version"] == str(now)
 
 
 def test_a_nominees_version_moves_with_each_change_to_it_only(app, world):
