@@ -265,20 +265,39 @@ NOMINEE_EDITED_MEANWHILE = _l(
     "ghi thông tin ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần nữa.")
 
 
-def _require_version(current: int, expected: int | None, refusal: object) -> None:
-    """Refuse an edit form's save unless it was opened on version `current` of what it
-    changes (`expected` None: no form, nothing to compare). Read under the proposal's lock,
-    which every change to the dossier takes, so that nothing can change in between."""
-    if expected is not None and expected != current:
-        raise EditedMeanwhile(str(refusal))
+def _require_version(current: int, expected: int | None, refusal: object, *,
+                     unchanged: bool) -> bool:
+    """Whether an edit form's save is to be made: refused unless the form was opened on
+    version `current` of what it changes (`expected` None: no form, nothing to compare), or
+    skipped when what it sends is what is saved now (`unchanged`: the same form sent twice by
+    a second click, or the same change made meanwhile; saving it would change nothing and
+    refusing it would protect nothing). Read under the proposal's lock, which every change
+    to the dossier takes, so that nothing can change in between."""
+    if expected is None or expected == current:
+        return True
+    if unchanged:
+        return False
+    raise EditedMeanwhile(str(refusal))
+
+
+def _same_details(proposal: Proposal, data: ProposalData) -> bool:
+    """Whether `data` is what the proposal holds, as update_proposal would save it."""
+    return (proposal.title == nfc(data.title) and proposal.achievement == nfc(data.achievement)
+            and proposal.campaign_id == data.campaign.id
+            and proposal.phase_id == (data.phase.id if data.phase is not None else None)
+            and proposal.achievement_year == data.achievement_year
+            and proposal.award_type_id == data.award_type.id)
 
 
 def update_proposal(actor: User, proposal: Proposal, data: ProposalData, *,
                     expected_version: int | None = None) -> None:
     """Save the proposal's details; `expected_version`, the version its edit form showed,
-    refuses the save (`EditedMeanwhile`) once the proposal has changed since."""
+    refuses the save (`EditedMeanwhile`) once the proposal has changed since, unless the
+    details sent are those saved now (nothing is then done)."""
     _require_edit(actor, proposal)
-    _require_version(proposal.version, expected_version, PROPOSAL_EDITED_MEANWHILE)
+    if not _require_version(proposal.version, expected_version, PROPOSAL_EDITED_MEANWHILE,
+                            unchanged=_same_details(proposal, data)):
+        return
     _check_proposal_data(actor, data)
     if data.award_type.subject != proposal.award_type.subject and proposal.nominees:
         raise ValidationError(
@@ -472,14 +491,27 @@ def update_nominee(actor: User, nominee: Nominee, data: NomineeData, *,
                    expected_version: int | None = None) -> None:
     """Save a nominee's details; `expected_version`, the nominee's version its edit form
     showed, refuses the save (`EditedMeanwhile`) once someone else has saved this nominee
-    since. A change elsewhere in the dossier does not: the nominee's row is its own."""
+    since, unless the details sent are those saved now (nothing is then done). A change
+    elsewhere in the dossier does not: the nominee's row is its own."""
     proposal = nominee.proposal
     _require_edit(actor, proposal)
-    _require_version(nominee.version, expected_version, NOMINEE_EDITED_MEANWHILE)
+    if not _require_version(nominee.version, expected_version, NOMINEE_EDITED_MEANWHILE,
+                            unchanged=_same_nominee(nominee, data)):
+        return
     _apply_nominee(nominee, proposal, data)
     _refresh_counts(proposal)
     _flush_dossier_change(proposal)
     audit.record("edit_nominee", actor, proposal_id=proposal.id, comment=nominee.name)
+
+
+def _same_nominee(nominee: Nominee, data: NomineeData) -> bool:
+    """Whether `data` is what the nominee holds, as `_apply_nominee` would save it."""
+    return (nominee.kind == data.kind and nominee.name == (nfc(data.name) or "")
+            and nominee.position == (nfc(data.position) or "")
+            and nominee.unit_or_address == (nfc(data.unit_or_address) or "")
+            and nominee.gender == (data.gender if data.kind == NomineeKind.INDIVIDUAL else None)
+            and nominee.achievement_summary == (nfc(data.achievement_summary) or "")
+            and nominee.priority_group == data.priority_group)
 
 
 def remove_nominee(actor: User, nominee: Nominee) -> None:

@@ -198,6 +198,39 @@ def test_a_change_elsewhere_in_the_dossier_leaves_a_nominees_form_good(app, worl
     assert proposal.nominees[0].position == "Tổ trưởng tổ hợp tác"
 
 
+#: (the form, who saves first, who sends the same values later: the same person clicking
+#: "Lưu" twice, or someone else making the very same change) → the later save is no
+#: refusal: nothing is lost, and nothing more is saved.
+SAME_AGAIN = [
+    ("proposal", "officer", "officer", {"title": "Đề nghị tặng Giấy khen năm 2021"}),
+    ("nominee", "officer", "officer", {"position": "Tổ trưởng tổ hợp tác"}),
+    ("proposal", "officer", "head", {"achievement": "thành tích xuất sắc năm 2021"}),
+    ("nominee", "colleague", "head", {"gender": "female", "priority_group": "none"}),
+]
+
+
+@pytest.mark.parametrize(("form", "first", "second", "change"), SAME_AGAIN,
+                         ids=[f"{r[0]}-{r[1]}-then-{r[2]}" for r in SAME_AGAIN])
+def test_the_same_values_sent_again_from_an_older_form_are_no_refusal(app, world, form, first,
+                                                                       second, change):
+    proposal = make_proposal(world)
+    db.session.commit()
+    editors = _editors(app, world)
+    path = _path(form, proposal)
+    forms_seen = {who: page_form(editors[who], path) for who in (first, second)}
+    assert editors[first].post(path, data=forms_seen[first].data(**change)).status_code == 302
+    editors[first].get(_path(form, proposal))  # its message read
+    db.session.expire_all()
+    before = db_snapshot()
+
+    again = editors[second].post(path, data=forms_seen[second].data(**change))
+
+    assert again.status_code == 302
+    assert flashes(editors[second].get(again.headers["Location"]).text) == [
+        ("success", "Đã lưu.")]
+    assert db_snapshot() == before
+
+
 @pytest.mark.parametrize("form", ["proposal", "nominee"])
 @pytest.mark.parametrize("version", [None, "", "abc", "-1", "9" * 12],
                          ids=["missing", "empty", "letters", "negative", "too long"])
