@@ -381,7 +381,8 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
         "/language/<code>": (None, lambda: ("/language/en", {"next": "/login"})),
         "/proposals/new": (w.officer_a, lambda: ("/proposals/new", form(proposal()))),
         "/proposals/<int:proposal_id>/edit": (
-            w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/edit", form(p)))(proposal())),
+            w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/edit",
+                                             form(p, version=str(p.version))))(proposal())),
         "/proposals/<int:proposal_id>/actions/<action>": (
             w.head_a, lambda: (lambda p: (f"/proposals/{p.id}/actions/submit",
                                           {"version": str(p.version)}))(proposal())),
@@ -398,7 +399,8 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
                 proposal())),
         "/proposals/<int:proposal_id>/nominees/<int:nominee_id>/edit": (
             w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/nominees/{p.nominees[0].id}/edit",
-                                             nominee()))(proposal())),
+                                             nominee(version=str(p.nominees[0].version))))(
+                proposal())),
         "/proposals/<int:proposal_id>/nominees/<int:nominee_id>/delete": (
             w.officer_a, lambda: (lambda p: (
                 f"/proposals/{p.id}/nominees/{p.nominees[0].id}/delete", {}))(proposal())),
