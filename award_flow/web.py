@@ -236,7 +236,7 @@ def register_web(app: Flask) -> None:
             # form's token with it): the page needs a signed-in user anyway, so the way back
             # is the same as for any form sent without a session (auth/views.py).
             return login_manager.unauthorized()
-        if (page := page_of_form()) is not None:
+        if current_user.is_authenticated and (page := page_of_form()) is not None:
             # A form of a page opened before the session changed (signed in again in
             # another tab): back to that page, where the page's script fills in again what
             # was typed (static/js/app.js), with the reason.
