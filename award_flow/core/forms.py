@@ -10,6 +10,7 @@ required." reads "Trường này là bắt buộc." in Vietnamese, and stays WTF
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -184,12 +185,21 @@ class _NumberField(StringField):
         return super().__call__(**kwargs)
 
 
+#: The unit a clerk may write after an amount, as the pages show it ("2.340.000 đồng").
+_CURRENCY = re.compile(r"\s*(?:đồng|đ|vnđ|vnd)\.?$", re.IGNORECASE)
+
+
 class AmountField(_NumberField):
-    """A whole number of đồng, typed with or without thousands separators, and shown as the
-    page's language writes numbers. `data` is an int, or None when nothing was typed."""
+    """A whole number of đồng, typed with or without thousands separators (and with "đồng"
+    after it, as the pages write an amount), and shown as the page's language writes
+    numbers. `data` is an int, or None when nothing was typed."""
 
     pattern = _GROUPED_AMOUNT
     inputmode = "numeric"
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = unicodedata.normalize("NFC", " ".join((valuelist[0] if valuelist else "").split()))
+        super().process_formdata([_CURRENCY.sub("", text)] if valuelist else valuelist)
 
     def parse(self, text: str) -> int:
         return int(re.sub(r"\D", "", text))

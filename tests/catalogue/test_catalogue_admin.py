@@ -417,8 +417,8 @@ def test_a_new_base_salary_is_added_and_pays_the_decisions_from_its_date(client,
                                                                        monkeypatch):
     login(world.admin)
     form = page_form(client, "/admin/base-salary", "/admin/base-salary")
-    response = client.post("/admin/base-salary", data=form.data(
-        amount="2.530.000", effective_from="2026-07-01", source="Nghị định 99/2026/NĐ-CP"))
+    response = client.post("/admin/base-salary", data=form.data(  # as the pages write it
+        amount="2.530.000 đồng", effective_from="2026-07-01", source="Nghị định 99/2026/NĐ-CP"))
     assert response.status_code == 302
     page = client.get("/admin/base-salary").text
     assert ("success", "Đã thêm mức lương cơ sở.") in flashes(page)
@@ -446,6 +446,7 @@ def test_an_amount_is_read_with_or_without_thousands_separators(client, world, l
 #: (fields sent, beside valid ones) → the field that says why, and what it says
 BASE_SALARY_REFUSALS = [
     ({"amount": "hai triệu"}, "amount", "Hãy nhập số tiền bằng chữ số"),
+    ({"amount": "đồng"}, "amount", "Trường này là bắt buộc."),  # the unit alone is no amount
     ({"amount": "2,5"}, "amount", "Hãy nhập số tiền bằng chữ số"),
     ({"amount": "2.53.000"}, "amount", "Hãy nhập số tiền bằng chữ số"),
     ({"amount": "0"}, "amount", "Mức lương cơ sở phải từ 1 đồng đến 99.999.999 đồng."),
