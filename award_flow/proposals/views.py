@@ -573,17 +573,25 @@ def act(proposal_id: int, action: str):
         return redirect(_back_to(proposal.id, "actions"))
     done = perform(lambda: ops.BUTTON_OPERATIONS[chosen](
         proposal, current_user, comment=form.comment.data or "",
-        expected_version=form.version.data, **extra), TRANSITIONS[chosen].done,
-        shown_at=("comment",))
+        expected_version=form.version.data, **extra), shown_at=("comment",))
     if not done.ok:
         return redirect(_back_to_action(proposal_id, chosen, done.error))
     if chosen == Action.APPROVE:
+        flash(str(TRANSITIONS[chosen].done), "success")
         return redirect(url_for("decisions.detail", decision_id=done.value.id))
     if sees_every_unit(current_user) and not allowed_actions(current_user, proposal):
         # The reviewer's part is done: back to what still waits on them. (After accepting,
         # the next step — return or forward — is theirs again: they stay on the proposal.)
+        flash(_done_with(TRANSITIONS[chosen].done, proposal), "success")
         return redirect(url_for(".my_work"))
+    flash(str(TRANSITIONS[chosen].done), "success")
     return redirect(url_for(".detail", proposal_id=proposal.id))
+
+
+def _done_with(done: object, proposal: Proposal) -> str:
+    """A move's message on the queue the reviewer goes back to, where the proposal is no
+    more: which proposal it was ("Đã trả lại hồ sơ cho đơn vị: “…”.")."""
+    return _("%(done)s: “%(title)s”.", done=str(done).rstrip("."), title=proposal.title)
 
 
 def _back_to_action(proposal_id: int, action: Action, error: DomainError | None = None) -> str:
@@ -686,8 +694,9 @@ def conclude(proposal_id: int):
                                   chosen={n.id: outcomes.get(n.id) for n in proposal.nominees})
         done = perform(lambda: ops.conclude_review(
             proposal, current_user, outcomes, comment=form.comment.data or "",
-            expected_version=form.version.data), TRANSITIONS[Action.CONCLUDE].done)
+            expected_version=form.version.data))
         if done.ok:
+            flash(_done_with(TRANSITIONS[Action.CONCLUDE].done, proposal), "success")
             return redirect(url_for(".my_work"))
         if isinstance(done.error, ValidationError):
             # Refused as entered: the page again with what the member chose and wrote.

@@ -99,7 +99,7 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
     page.get_by_label("Ý kiến thẩm định (bắt buộc)").fill(
         "Hồ sơ đầy đủ, đủ điều kiện trình Hội đồng.")
     page.get_by_role("button", name="Trình Thường trực Hội đồng").click()
-    ui.flash("Đã trình Thường trực Hội đồng.")
+    ui.flash(f"Đã trình Thường trực Hội đồng: “{TITLE}”.")  # on the queue: which one
     ui.log_out()
 
     # 4. The Standing Committee recommends the nominee.
@@ -111,7 +111,7 @@ def test_proposal_to_decision_through_every_role(page: Page, tmp_path: Path) -> 
     page.get_by_role("radiogroup", name=f"Kết luận cho {NOMINEE}").get_by_label(
         "Đề nghị khen thưởng", exact=True).check()
     page.get_by_role("button", name="Ghi nhận kết luận").click()
-    ui.flash("Đã ghi nhận kết luận của Thường trực Hội đồng.")
+    ui.flash(f"Đã ghi nhận kết luận của Thường trực Hội đồng: “{TITLE}”.")
     ui.log_out()
 
     # 5. The chairman approves: the decision is issued, shown, and its PDF downloaded.

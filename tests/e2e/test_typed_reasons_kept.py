@@ -37,7 +37,7 @@ def test_a_reason_refused_because_the_proposal_moved_is_there_again(page: Page) 
     expect(page.get_by_label("Lý do trả lại (bắt buộc)")).to_have_value(REASON)
     # Sent again from there, it is done; the next page has no reason left over.
     page.get_by_role("button", name="Trả lại, bổ sung hồ sơ").click()
-    ui.flash("Đã trả lại hồ sơ cho đơn vị.")
+    ui.flash(f"Đã trả lại hồ sơ cho đơn vị: “{SUBMITTED}”.")
     page.goto(proposal_url)
     ui.check()
     expect(page.locator(".banner .said")).to_have_text(REASON)  # on its two lines

@@ -78,7 +78,8 @@ def test_the_refusal_and_the_done_message_name_it(client, world, login):
 
     done = client.post(form.action, data=form.data(comment="Bổ sung biên bản họp."),
                        follow_redirects=True)
-    assert ("success", f"Đã chuyển lại {COMMUNE_OFFICE}.") in flashes(done.text)
+    assert ("success", f"Đã chuyển lại {COMMUNE_OFFICE}: “{proposal.title}”.") in flashes(
+        done.text)
 
 
 def test_the_secretariats_role_is_named_after_it(client, world, login):

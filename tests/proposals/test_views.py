@@ -569,7 +569,9 @@ def test_each_workflow_button_moves_the_proposal_and_records_it(
     assert response.status_code == 302
     expected = f"/proposals/{proposal.id}" if lands == "detail" else lands
     assert response.headers["Location"] == expected
-    assert ("success", message) in flashes(client.get(expected).text)
+    # On the queue, where the proposal is no more, the message says which one it was.
+    said = message if lands == "detail" else f"{message[:-1]}: “{proposal.title}”."
+    assert ("success", said) in flashes(client.get(expected).text)
     assert message == str(TRANSITIONS[Action(action)].done)
     db.session.refresh(proposal)
     assert proposal.state == target and proposal.version > version
