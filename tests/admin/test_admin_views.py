@@ -194,6 +194,20 @@ def test_an_account_is_locked_through_its_form(client, world, login):
     assert ("success", "Đã lưu tài khoản.") in flashes(client.get("/admin/users").text)
 
 
+@pytest.mark.parametrize(("path", "asked"), [
+    ("/admin/users/{officer}/edit", "Khóa tài khoản này? Tài khoản sẽ không đăng nhập được nữa "
+                                    "và các phiên đăng nhập đang mở sẽ kết thúc."),
+    ("/admin/units/{unit}/edit", "Cho đơn vị này ngừng hoạt động? Mọi tài khoản của đơn vị sẽ "
+                                 "không đăng nhập được nữa."),
+])
+def test_switching_an_account_or_a_unit_off_is_asked_about(client, world, login, path, asked):
+    """The page's script asks when the box is unticked (tests/e2e/test_admin_locks.py)."""
+    login(world.admin)
+    html = client.get(path.format(officer=world.officer_b.id, unit=world.unit_b.id)).text
+    box = re.search(r'<input[^>]*name="active"[^>]*>', html).group(0)
+    assert f'data-confirm-off="{asked}"' in box and "checked" in box
+
+
 @pytest.mark.parametrize("path", ["/admin/units", "/admin/users", "/admin/authority"])
 def test_the_admin_can_open_the_administration_pages(client, world, login, path):
     login(world.admin)

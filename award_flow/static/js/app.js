@@ -12,6 +12,14 @@
     // Not while a required box is empty: the server's message says what is missing, and
     // nothing is done, so there is nothing to confirm yet.
     if (question && !form.checkValidity()) { question = null; }
+    // data-confirm-off (a box to tick): switching off what it keeps on (an account, a unit)
+    // locks people out, and is asked about first.
+    form.querySelectorAll("input[type=checkbox][data-confirm-off]").forEach(function (box) {
+      if (box.defaultChecked && !box.checked) {
+        var off = box.getAttribute("data-confirm-off");
+        question = question ? off + "\n\n" + question : off;
+      }
+    });
     // Text typed in the box of another button of the "Xử lý" card, which this one does not
     // send: a reason for sending back, and "Không phê duyệt" pressed by mistake.
     var unsent = unsentElsewhere(form, event.submitter);
