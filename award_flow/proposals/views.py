@@ -83,6 +83,7 @@ from award_flow.proposals.queries import (
     sent_from_form,
 )
 from award_flow.proposals.workflow import (
+    BEFORE_A_REVIEWER,
     QUEUE_STATES,
     TRANSITIONS,
     Action,
@@ -439,20 +440,15 @@ def _said(event: AuditEvent) -> Banner | None:
                   warning=transition.gives_reasons_against)
 
 
-#: Where a proposal once sent back is before a reviewer again: whoever has it reads why it
-#: was sent back (the committee's or the chairman's reasons) beside the opinion that brought
-#: it there, not only in the history at the foot of the page.
-_BACK_BEFORE_A_REVIEWER = frozenset({ProposalState.UNDER_REVIEW, ProposalState.IN_COMMITTEE,
-                                     ProposalState.AWAITING_DECISION})
-
-
 def _banners(proposal: Proposal, moved: AuditEvent | None,
              sent_back: AuditEvent | None) -> list[Banner]:
     """What explains where the proposal is (`_banner`) and, when it was sent back before
-    the move that brought it there (`sent_back`: its latest send-back), why."""
+    the move that brought it there (`sent_back`: its latest send-back), why, while a
+    reviewer has it (`workflow.BEFORE_A_REVIEWER`), not only in the history at the foot of
+    the page."""
     banners = [banner] if (banner := _banner(proposal, moved)) else []
     if (sent_back is not None and (moved is None or sent_back.id != moved.id)
-            and proposal.state in _BACK_BEFORE_A_REVIEWER
+            and proposal.state in BEFORE_A_REVIEWER
             and (reasons := _said(sent_back)) is not None):
         banners.append(reasons)
     return banners

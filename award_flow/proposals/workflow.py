@@ -273,6 +273,12 @@ def _queue_key_by_state() -> dict[ProposalState, str | None]:
     return by_state
 
 
+#: Where a proposal is on a reviewer's desk (the secretariat's, the committee's, the
+#: signers'): whoever has it there reads the reasons it was last sent back for beside the
+#: opinion that brought it (proposals/views.py, its banners).
+BEFORE_A_REVIEWER: frozenset[ProposalState] = frozenset().union(
+    *(QUEUE_STATES[role] for role in REVIEWER_ROLES))
+
 #: state → whose desk (`Proposal.queue_key`); None when the proposal waits on nobody.
 QUEUE_KEY_BY_STATE: dict[ProposalState, str | None] = _queue_key_by_state()
 

@@ -741,6 +741,13 @@ def _concluded_again(world):  # noqa: ANN001, ANN202
     return proposal
 
 
+def _returned_and_sent_again(world):  # noqa: ANN001, ANN202
+    proposal = _sent_back(world)
+    ops.return_proposal(proposal, world.secretariat, comment="Bổ sung báo cáo thành tích.")
+    ops.submit_proposal(proposal, world.head_a, comment="Đã bổ sung báo cáo thành tích.")
+    return proposal
+
+
 def _decided_after(world):  # noqa: ANN001, ANN202
     proposal = _concluded_again(world)
     ops.approve_proposal(proposal, world.chairman)
@@ -755,12 +762,16 @@ SENT_BACK_THEN = [
      ["Ý kiến thẩm định của Cơ quan Tổ chức - Nội vụ: Đã xác minh thành tích.", SENT_BACK]),
     (_concluded_again, "chairman",
      ["Ý kiến của Thường trực Hội đồng: Thống nhất.", SENT_BACK]),
+    # Back with the secretariat through the unit: why the chairman sent it back still counts.
+    (_returned_and_sent_again, "secretariat",
+     ["Nội dung đã bổ sung, chỉnh sửa: Đã bổ sung báo cáo thành tích.", SENT_BACK]),
     (_decided_after, "chairman", []),
 ]
 
 
 @pytest.mark.parametrize(("made", "who", "expected"), SENT_BACK_THEN,
-                         ids=["sent-back", "forwarded-again", "concluded-again", "decided"])
+                         ids=["sent-back", "forwarded-again", "concluded-again",
+                              "returned-and-sent-again", "decided"])
 def test_why_it_was_sent_back_stays_at_the_top_while_a_reviewer_has_it(client, world, login,
                                                                       made, who, expected):
     proposal = made(world)
