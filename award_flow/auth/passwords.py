@@ -63,7 +63,8 @@ def password_problem(password: str, username: str, full_name: str = "") -> str |
     if len(username) >= 4 and username.casefold() in typed.casefold():
         return _("Mật khẩu không được chứa tên đăng nhập.")
     name = fold(full_name)
-    words = [username, *name.split(), name.replace(" ", ""), *_CONTEXT_WORDS]
+    words = [w for w in (username, *name.split(), name.replace(" ", "")) if w] + list(
+        _CONTEXT_WORDS)
     if zxcvbn(typed[:_ESTIMATED_LENGTH], user_inputs=words)["score"] < MIN_PASSWORD_SCORE:
         return _("Mật khẩu này dễ đoán: tránh ký tự lặp lại, dãy liên tiếp (123456, abcdef), "
                  "mật khẩu phổ biến và tên của bạn. Hãy dùng một câu ngắn gồm vài từ mà chỉ "

@@ -106,7 +106,6 @@ def unauthorized():
     return redirect(url_for("auth.login", next=page) if page else url_for("auth.login"))
 
 
-
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
