@@ -35,7 +35,7 @@ def _form_key(value: str | None) -> str | None:
 
 
 class SeenVersionField(HiddenField):
-    """An edit form's version of what it shows (`Proposal.version`, `Nominee.version`): the
+    """A nominee's edit form's version of what it shows (`Nominee.version`): the
     operation refuses a save once that has moved on, so that a later save from a form opened
     earlier does not silently put back what someone else saved meanwhile.
 
@@ -48,6 +48,22 @@ class SeenVersionField(HiddenField):
     def process_formdata(self, valuelist: list[str]) -> None:
         text = valuelist[0] if valuelist else ""
         self.data = int(text) if text.isdigit() and len(text) < 10 else 0
+
+
+_DIGEST = re.compile(r"[0-9a-f]{16}")
+
+
+class SeenDetailsField(HiddenField):
+    """The proposal's edit form's digest of the details it shows (`Proposal.details_digest`):
+    the operation refuses a save once the details were saved again since, as
+    `SeenVersionField` does for a nominee. One not of the form's making reads as "", which no
+    proposal's digest is: refused as stale, with what the user typed kept."""
+
+    data: str | None
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = valuelist[0] if valuelist else ""
+        self.data = text if _DIGEST.fullmatch(text) else ""
 
 
 class ProposalForm(Form):
@@ -88,9 +104,11 @@ class ProposalForm(Form):
 
 
 class ProposalEditForm(ProposalForm):
-    """The proposal's details as its edit page changes them: with the version it showed."""
+    """The proposal's details as its edit page changes them: with the digest of the details
+    it showed (not the proposal's version, which a nominee or a file added meanwhile moves
+    too, and which would refuse a save that overwrites nothing)."""
 
-    version = SeenVersionField()
+    seen_details = SeenDetailsField()
 
 
 class NomineeForm(Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from datetime import datetime
 from enum import StrEnum
@@ -275,6 +276,15 @@ class Proposal(Model):
     follow_up: Mapped[Proposal | None] = relationship(back_populates="follows")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def details_digest(self) -> str:
+        """A digest of the details its edit form changes, as saved: the form carries the one
+        it showed, so that a save is refused once the details were saved again meanwhile,
+        and not for a nominee or a file added in between (which move `version`)."""
+        shown = (self.title, self.achievement, self.campaign_id, self.phase_id,
+                 self.achievement_year, self.award_type_id)
+        return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
 
     @property
     def priority_share(self) -> str:

@@ -252,32 +252,59 @@ class EditedMeanwhile(ConflictError):
     again with what the user typed, so that a second save is a deliberate one."""
 
 
-#: The refusal of a proposal's edit form opened before someone else changed the proposal
-#: (its details, a nominee or a file: each moves its version).
-PROPOSAL_EDITED_MEANWHILE = _l(
-    "Tờ trình vừa được người khác thay đổi trong lúc bạn sửa: những gì bạn nhập chưa được "
-    "lưu và vẫn còn dưới đây. Dưới ô nào khác với thông tin hiện đã lưu có ghi thông tin "
-    "ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần nữa.")
-#: The refusal of a nominee's edit form opened before someone else saved the same nominee.
-NOMINEE_EDITED_MEANWHILE = _l(
-    "Thông tin của trường hợp này vừa được người khác sửa trong lúc bạn sửa: những gì bạn "
-    "nhập chưa được lưu và vẫn còn dưới đây. Dưới ô nào khác với thông tin hiện đã lưu có "
-    "ghi thông tin ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần nữa.")
+#: A refusal of an edit form opened before the details it shows were saved again: who saved
+#: them ("other": someone named; "self": the same user, on another page; "unknown": the form
+#: carried nothing to tell, or the save left no trace), then what the user is to do.
+PROPOSAL_EDITED_MEANWHILE = {
+    "other": _l("Thông tin của tờ trình vừa được %(name)s sửa trong lúc bạn sửa."),
+    "self": _l("Bạn vừa lưu thông tin của tờ trình này ở một trang khác, sau khi mở trang "
+               "này."),
+    "unknown": _l("Thông tin của tờ trình đã thay đổi sau khi bạn mở trang này."),
+}
+NOMINEE_EDITED_MEANWHILE = {
+    "other": _l("Thông tin của trường hợp này vừa được %(name)s sửa trong lúc bạn sửa."),
+    "self": _l("Bạn vừa lưu thông tin của trường hợp này ở một trang khác, sau khi mở trang "
+               "này."),
+    "unknown": _l("Thông tin của trường hợp này đã thay đổi sau khi bạn mở trang này."),
+}
+EDITED_MEANWHILE_ADVICE = _l(
+    "Những gì bạn nhập chưa được lưu và vẫn còn dưới đây. Dưới ô nào khác với thông tin hiện "
+    "đã lưu có ghi thông tin ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần nữa.")
 
 
-def _require_version(current: int, expected: int | None, refusal: object, *,
-                     unchanged: bool) -> bool:
+def _require_unchanged(current: object, expected: object, *, unchanged: bool,
+                       refusal: Mapping[str, object], actor: User,
+                       saved_by: Callable[[], User | None]) -> bool:
     """Whether an edit form's save is to be made: refused unless the form was opened on
-    version `current` of what it changes (`expected` None: no form, nothing to compare), or
-    skipped when what it sends is what is saved now (`unchanged`: the same form sent twice by
-    a second click, or the same change made meanwhile; saving it would change nothing and
-    refusing it would protect nothing). Read under the proposal's lock, which every change
-    to the dossier takes, so that nothing can change in between."""
+    `current`, what it changes as saved now (its version or digest; `expected` None: no form,
+    nothing to compare), or skipped when what it sends is what is saved now (`unchanged`: the
+    same form sent twice by a second click, or the same change made meanwhile; saving it would
+    change nothing and refusing it would protect nothing). Read under the proposal's lock,
+    which every change to the dossier takes, so that nothing can change in between. The
+    refusal says who saved meanwhile (`saved_by`, the last save's author) when the form
+    carried what it was opened on."""
     if expected is None or expected == current:
         return True
     if unchanged:
         return False
-    raise EditedMeanwhile(str(refusal))
+    author = saved_by() if expected else None
+    if author is None:
+        said = str(refusal["unknown"])
+    elif author.id == actor.id:
+        said = str(refusal["self"])
+    else:
+        said = str(refusal["other"]) % {"name": author.full_name}
+    raise EditedMeanwhile(f"{said} {EDITED_MEANWHILE_ADVICE}")
+
+
+def _last_saved_by(proposal: Proposal, action: str, comment: str | None = None) -> User | None:
+    """Who wrote the proposal's latest audit event of `action` (with `comment`, if given)."""
+    query = select(audit.AuditEvent.actor_id).where(
+        audit.AuditEvent.proposal_id == proposal.id, audit.AuditEvent.action == action)
+    if comment is not None:
+        query = query.where(audit.AuditEvent.comment == comment)
+    actor_id = db.session.scalar(query.order_by(audit.AuditEvent.id.desc()).limit(1))
+    return db.session.get(User, actor_id) if actor_id is not None else None
 
 
 def _same_details(proposal: Proposal, data: ProposalData) -> bool:
@@ -290,13 +317,16 @@ def _same_details(proposal: Proposal, data: ProposalData) -> bool:
 
 
 def update_proposal(actor: User, proposal: Proposal, data: ProposalData, *,
-                    expected_version: int | None = None) -> None:
-    """Save the proposal's details; `expected_version`, the version its edit form showed,
-    refuses the save (`EditedMeanwhile`) once the proposal has changed since, unless the
-    details sent are those saved now (nothing is then done)."""
+                    seen_details: str | None = None) -> None:
+    """Save the proposal's details; `seen_details`, the digest of the details its edit form
+    showed (`Proposal.details_digest`), refuses the save (`EditedMeanwhile`) once they were
+    saved again since, unless the details sent are those saved now (nothing is then done). A
+    nominee or a file added meanwhile does not: the form overwrites neither."""
     _require_edit(actor, proposal)
-    if not _require_version(proposal.version, expected_version, PROPOSAL_EDITED_MEANWHILE,
-                            unchanged=_same_details(proposal, data)):
+    if not _require_unchanged(proposal.details_digest, seen_details,
+                              unchanged=_same_details(proposal, data),
+                              refusal=PROPOSAL_EDITED_MEANWHILE, actor=actor,
+                              saved_by=lambda: _last_saved_by(proposal, "edit")):
         return
     _check_proposal_data(actor, data)
     if data.award_type.subject != proposal.award_type.subject and proposal.nominees:
@@ -490,13 +520,16 @@ def import_nominees(actor: User, proposal: Proposal, filename: str,
 def update_nominee(actor: User, nominee: Nominee, data: NomineeData, *,
                    expected_version: int | None = None) -> None:
     """Save a nominee's details; `expected_version`, the nominee's version its edit form
-    showed, refuses the save (`EditedMeanwhile`) once someone else has saved this nominee
+    showed, refuses the save (`EditedMeanwhile`) once this nominee was saved again
     since, unless the details sent are those saved now (nothing is then done). A change
     elsewhere in the dossier does not: the nominee's row is its own."""
     proposal = nominee.proposal
     _require_edit(actor, proposal)
-    if not _require_version(nominee.version, expected_version, NOMINEE_EDITED_MEANWHILE,
-                            unchanged=_same_nominee(nominee, data)):
+    if not _require_unchanged(
+            nominee.version, expected_version, unchanged=_same_nominee(nominee, data),
+            refusal=NOMINEE_EDITED_MEANWHILE, actor=actor,
+            # Its audit event names it as saved (`comment`), which is its name now.
+            saved_by=lambda: _last_saved_by(proposal, "edit_nominee", nominee.name)):
         return
     _apply_nominee(nominee, proposal, data)
     _refresh_counts(proposal)

@@ -26,6 +26,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms import Field
 
 from award_flow.auth.permissions import can_administer
 from award_flow.campaigns.models import Campaign, Phase
@@ -319,14 +320,15 @@ def _saved_data(text: str) -> Saved:
     return Saved(text, None if vietnamese_page() else "vi")
 
 
-def _after_stale_save(form: ProposalEditForm | NomineeEditForm, version: int,
+def _after_stale_save(form: ProposalEditForm | NomineeEditForm, seen: Field, now: object,
                       saved: Mapping[str, tuple[object, Saved]]) -> dict[str, Saved]:
-    """A save refused because someone else changed what the form shows meanwhile
-    (`ops.EditedMeanwhile`): the form keeps what the user typed and takes the version now
-    saved, so that saving it again is deliberate; returns what is now saved in each field
-    whose typed value differs from it (`saved`: field → its saved value as the form's data
-    reads it, and as the page shows it)."""
-    form.version.data = version
+    """A save refused because what the form shows was saved again meanwhile
+    (`ops.EditedMeanwhile`): the form keeps what the user typed and takes what is saved now
+    into its `seen` field (the version or digest the operation compares), so that saving it
+    again is deliberate; returns what is now saved in each field whose typed value differs
+    from it (`saved`: field → its saved value as the form's data reads it, and as the page
+    shows it)."""
+    seen.data = now
     return {name: shown for name, (value, shown) in saved.items()
             if name in form and form[name].data != value}
 
@@ -351,17 +353,19 @@ def edit(proposal_id: int):
     form = ProposalEditForm(obj=proposal)
     if request.method == "GET":
         form.phase_id.data = proposal.phase_id or 0
+        form.seen_details.data = proposal.details_digest
     _fill_proposal_choices(form)
     saved: dict[str, Saved] = {}
     if form.validate_on_submit():
         done = perform_on(form, lambda: ops.update_proposal(
-            current_user, proposal, _proposal_data(form), expected_version=form.version.data),
+            current_user, proposal, _proposal_data(form), seen_details=form.seen_details.data),
             _("Đã lưu."))
         if done.ok:
             return redirect(url_for(".detail", proposal_id=proposal.id))
         if isinstance(done.error, ops.EditedMeanwhile):
             # Read again, as saved now (the refusal rolled back).
-            saved = _after_stale_save(form, proposal.version, _saved_details(proposal))
+            saved = _after_stale_save(form, form.seen_details, proposal.details_digest,
+                                      _saved_details(proposal))
     return render_template("proposals/form.html", form=form, proposal=proposal, saved=saved)
 
 
@@ -804,7 +808,7 @@ def edit_nominee(proposal_id: int, nominee_id: int):
             # Read again, as saved now (the refusal rolled back, the lock with it).
             nominee = _child_of(proposal, "nominees", nominee_id)
             return _nominee_page(form, proposal, nominee, _after_stale_save(
-                form, nominee.version, _saved_nominee(nominee)))
+                form, form.version, nominee.version, _saved_nominee(nominee)))
     return _nominee_page(form, proposal, nominee)
 
 

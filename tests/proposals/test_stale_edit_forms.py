@@ -1,9 +1,10 @@
 """Two people editing the same proposal's details, or the same nominee, at once: each edit
-form carries the version of what it showed (the proposal's, the nominee's own), so the later
-save of a form opened before the other's save is refused instead of silently putting back what
-the other changed. Nothing is saved, the form comes back with what was typed and with the
-version now saved (a second save is deliberate), and each field that differs from what is
-saved now says what that is. A change elsewhere in the dossier leaves a nominee's form good."""
+form carries what it showed (a digest of the proposal's details, the nominee's version), so
+the later save of a form opened before the other's save is refused instead of silently putting
+back what the other changed. Nothing is saved, the form comes back with what was typed and
+with what is saved now (a second save is deliberate), each field that differs from what is
+saved now says what that is, and the message says who saved meanwhile. A change elsewhere in
+the dossier (a nominee, a file) leaves both forms good: they overwrite none of it."""
 
 from __future__ import annotations
 
@@ -30,14 +31,33 @@ from tests.web_helpers import (
     saved_now,
 )
 
-PROPOSAL_STALE = ("Tờ trình vừa được người khác thay đổi trong lúc bạn sửa: những gì bạn nhập "
-                  "chưa được lưu và vẫn còn dưới đây. Dưới ô nào khác với thông tin hiện đã lưu "
-                  "có ghi thông tin ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần nữa.")
-NOMINEE_STALE = ("Thông tin của trường hợp này vừa được người khác sửa trong lúc bạn sửa: những "
-                 "gì bạn nhập chưa được lưu và vẫn còn dưới đây. Dưới ô nào khác với thông tin "
-                 "hiện đã lưu có ghi thông tin ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần "
-                 "nữa.")
-STALE = {"proposal": PROPOSAL_STALE, "nominee": NOMINEE_STALE}
+ADVICE = ("Những gì bạn nhập chưa được lưu và vẫn còn dưới đây. Dưới ô nào khác với thông tin "
+          "hiện đã lưu có ghi thông tin ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần nữa.")
+#: (the form, who saved meanwhile: someone named, the same user, or nobody the form can tell)
+#: → the refusal's first sentence
+SAVED_BY = {
+    ("proposal", "other"): "Thông tin của tờ trình vừa được {name} sửa trong lúc bạn sửa.",
+    ("proposal", "self"): "Bạn vừa lưu thông tin của tờ trình này ở một trang khác, sau khi mở "
+                          "trang này.",
+    ("proposal", "unknown"): "Thông tin của tờ trình đã thay đổi sau khi bạn mở trang này.",
+    ("nominee", "other"): "Thông tin của trường hợp này vừa được {name} sửa trong lúc bạn sửa.",
+    ("nominee", "self"): "Bạn vừa lưu thông tin của trường hợp này ở một trang khác, sau khi "
+                         "mở trang này.",
+    ("nominee", "unknown"): "Thông tin của trường hợp này đã thay đổi sau khi bạn mở trang này.",
+}
+#: The form's field that carries what it showed.
+SEEN = {"proposal": "seen_details", "nominee": "version"}
+
+
+def stale(form: str, by: str, name: str = "") -> str:
+    return f"{SAVED_BY[form, by].format(name=name)} {ADVICE}"
+
+
+def _seen_now(form: str, proposal: Proposal) -> str:
+    db.session.expire_all()
+    return (proposal.details_digest if form == "proposal"
+            else str(proposal.nominees[0].version))
+
 
 OLD_ACHIEVEMENT = "đã có thành tích xuất sắc trong phong trào thi đua"  # the factory's
 OLD_TITLE = "Đề nghị tặng Giấy khen Đợt 1"
@@ -49,12 +69,18 @@ def _path(form: str, proposal: Proposal) -> str:
     return f"/proposals/{proposal.id}/nominees/{proposal.nominees[0].id}/edit"
 
 
+#: The editors' names, as a refusal names them.
+NAMES = {"officer": "Trần Thị Mỹ Linh", "head": "Lê Văn Hùng", "colleague": "Võ Thị Kim Thoa"}
+
+
 def _editors(app, world) -> dict[str, object]:  # noqa: ANN001
-    """Who edits: the unit's officer, its head, and a second officer of the unit."""
-    colleague = make_user("officer.a2", Role.UNIT_OFFICER, world.unit_a, "Võ Thị Kim Thoa")
+    """Who edits: the unit's officer, its head, and a second officer of the unit; and the
+    officer again, on a second page of the same session ("officer's other page")."""
+    colleague = make_user("officer.a2", Role.UNIT_OFFICER, world.unit_a, NAMES["colleague"])
     db.session.commit()
-    return {"officer": client_as(app, world.officer_a), "head": client_as(app, world.head_a),
-            "colleague": client_as(app, colleague)}
+    officer = client_as(app, world.officer_a)
+    return {"officer": officer, "officer's other page": officer,
+            "head": client_as(app, world.head_a), "colleague": client_as(app, colleague)}
 
 
 def _the_form(html: str):  # noqa: ANN202
@@ -89,8 +115,7 @@ def _save(client, path: str, **changes: str) -> None:  # noqa: ANN001
 
 #: (the form both open, who saves first and what, who saves later and what they change) →
 #: what the later one's page says is saved now, under each field that differs from what they
-#: typed ("{year}": none typed, none saved; the first one's change elsewhere in the dossier
-#: moves the proposal's version, which its details' form carries).
+#: typed ("{year}": none typed, none saved).
 RACES = [
     ("proposal", ("officer", {"title": "Đề nghị tặng Giấy khen năm 2021"}),
      ("head", {"achievement": "thành tích xuất sắc năm 2021"}),
@@ -101,10 +126,9 @@ RACES = [
     ("proposal", ("colleague", {"phase_id": "0", "achievement": "thành tích năm 2021"}),
      ("officer", {"achievement": "thành tích xuất sắc"}),
      {"phase_id": "— Không theo đợt —", "achievement": "thành tích năm 2021"}),
-    ("proposal", ("colleague", _upload), ("head", {"achievement": "thành tích xuất sắc"}),
-     {"achievement": OLD_ACHIEVEMENT}),
-    ("proposal", ("officer", _add_nominee), ("head", {"title": "Đề nghị tặng Giấy khen"}),
-     {"title": OLD_TITLE}),
+    ("proposal", ("officer", {"title": "Đề nghị tặng Giấy khen năm 2021"}),
+     ("officer's other page", {"achievement": "thành tích xuất sắc"}),
+     {"title": "Đề nghị tặng Giấy khen năm 2021", "achievement": OLD_ACHIEVEMENT}),
     ("nominee", ("officer", {"position": "Tổ trưởng tổ hợp tác"}),
      ("head", {"achievement_summary": "Sản xuất giỏi ba năm liền"}),
      {"position": "Tổ trưởng tổ hợp tác", "achievement_summary": "(để trống)"}),
@@ -114,7 +138,14 @@ RACES = [
       "name": "Nguyễn Văn Út"}),
     ("nominee", ("colleague", {"gender": "female"}), ("officer", {"position": "Xã đội trưởng"}),
      {"gender": "Nữ", "position": "Nông dân"}),
+    ("nominee", ("head", {"position": "Xã đội trưởng"}), ("head", {"gender": "female"}),
+     {"position": "Xã đội trưởng", "gender": "Nam"}),
 ]
+
+
+def _saved_by(first_one: str, second_one: str) -> str:
+    return "self" if NAMES.get(first_one, NAMES["officer"]) == NAMES.get(
+        second_one, NAMES["officer"]) else "other"
 
 
 @pytest.mark.parametrize(("form", "first", "second", "told"), RACES,
@@ -128,27 +159,24 @@ def test_a_save_from_a_form_opened_before_someone_elses_save_is_refused_and_kept
     (first_one, first_change), (second_one, typed) = first, second
     path = _path(form, proposal)
     late_form = page_form(editors[second_one], path)  # opened before the first one saves
-    if callable(first_change):
-        first_change(editors[first_one], proposal)
-    else:
-        _save(editors[first_one], path, **first_change)
+    _save(editors[first_one], path, **first_change)
+    editors[first_one].get(path)  # its message read
     db.session.expire_all()
     before = db_snapshot()
 
     late = editors[second_one].post(path, data=late_form.data(**typed))
 
     assert late.status_code == 200  # the form again, not a redirect
-    assert ("error", STALE[form]) in flashes(late.text)
+    by = _saved_by(first_one, second_one)
+    assert flashes(late.text) == [("error", stale(form, by, NAMES.get(first_one, "")))]
     assert db_snapshot() == before
     again = _the_form(late.text)
     assert _typed(again, typed) == {name: value.strip() for name, value in typed.items()}
-    db.session.expire_all()
-    now = proposal.version if form == "proposal" else proposal.nominees[0].version
-    assert again.data()["version"] == str(now) != late_form.data()["version"]
+    assert again.data()[SEEN[form]] == _seen_now(form, proposal) != late_form.data()[SEEN[form]]
     assert saved_now(late.text) == told
 
     # Saved again deliberately, having taken the first one's change in: both are kept.
-    kept = {} if callable(first_change) else first_change
+    kept = first_change
     done = editors[second_one].post(path, data=again.data(**{**kept, **typed}))
 
     assert done.status_code == 302
@@ -170,8 +198,8 @@ def _stored(row: Proposal | Nominee, field: str) -> str:
     return getattr(value, "value", value)
 
 
-#: What someone else changes elsewhere in the dossier while a nominee's form is open: its
-#: save still goes through (the nominee's own version did not move).
+#: What someone else changes elsewhere in the dossier while an edit form is open: its save
+#: still goes through, as it overwrites none of it (the proposal's details, the nominee).
 ELSEWHERE: dict[str, Callable] = {
     "edits the other nominee": lambda c, p: _save(
         c, f"/proposals/{p.id}/nominees/{p.nominees[1].id}/edit", position="Phó Chủ tịch"),
@@ -179,23 +207,34 @@ ELSEWHERE: dict[str, Callable] = {
     "uploads a file": _upload,
     "saves the proposal's details": lambda c, p: _save(
         c, f"/proposals/{p.id}/edit", title="Đề nghị tặng Giấy khen năm 2021"),
+    "edits the first nominee": lambda c, p: _save(
+        c, f"/proposals/{p.id}/nominees/{p.nominees[0].id}/edit", position="Xã đội trưởng"),
 }
+#: (the form, the change elsewhere): the changes each form's save leaves alone
+GOOD_AFTER = [("nominee", change) for change in ELSEWHERE if change != "edits the first nominee"
+              ] + [("proposal", change) for change in ELSEWHERE
+                   if change != "saves the proposal's details"]
+#: what the form's late save changes
+LATE_CHANGE = {"nominee": ("position", "Tổ trưởng tổ hợp tác"),
+               "proposal": ("achievement", "thành tích xuất sắc năm 2021")}
 
 
-@pytest.mark.parametrize("change", list(ELSEWHERE))
-def test_a_change_elsewhere_in_the_dossier_leaves_a_nominees_form_good(app, world, change):
+@pytest.mark.parametrize(("form", "change"), GOOD_AFTER, ids=[f"{f}-after-someone-{c}"
+                                                             for f, c in GOOD_AFTER])
+def test_a_change_elsewhere_in_the_dossier_leaves_an_edit_form_good(app, world, form, change):
     proposal = make_proposal(world)
     db.session.commit()
     editors = _editors(app, world)
-    path = _path("nominee", proposal)
-    form = page_form(editors["officer"], path)
+    path = _path(form, proposal)
+    opened = page_form(editors["officer"], path)
     ELSEWHERE[change](editors["head"], proposal)
+    field, value = LATE_CHANGE[form]
 
-    done = editors["officer"].post(path, data=form.data(position="Tổ trưởng tổ hợp tác"))
+    done = editors["officer"].post(path, data=opened.data(**{field: value}))
 
     assert done.status_code == 302
     db.session.expire_all()
-    assert proposal.nominees[0].position == "Tổ trưởng tổ hợp tác"
+    assert getattr(proposal if form == "proposal" else proposal.nominees[0], field) == value
 
 
 #: (the form, who saves first, who sends the same values later: the same person clicking
@@ -232,30 +271,29 @@ def test_the_same_values_sent_again_from_an_older_form_are_no_refusal(app, world
 
 
 @pytest.mark.parametrize("form", ["proposal", "nominee"])
-@pytest.mark.parametrize("version", [None, "", "abc", "-1", "9" * 12],
-                         ids=["missing", "empty", "letters", "negative", "too long"])
-def test_a_form_without_the_version_it_showed_is_refused_as_stale(app, world, form, version):
-    """A page from before the forms carried one, or a version not of the form's making: not
-    saved blind, but refused with what was typed kept and the version now saved given."""
+@pytest.mark.parametrize("seen", [None, "", "abc", "-1", "9" * 12, "0123456789ABCDEF"],
+                         ids=["missing", "empty", "letters", "negative", "too long",
+                              "capitals"])
+def test_a_form_without_what_it_showed_is_refused_as_stale(app, world, form, seen):
+    """A page from before the forms carried it, or a value not of the form's making: not
+    saved blind, but refused with what was typed kept and what is saved now given."""
     proposal = make_proposal(world)
     db.session.commit()
     officer = client_as(app, world.officer_a)
     path = _path(form, proposal)
     data = page_form(officer, path).data(title="Đề nghị mới", name="Nguyễn Văn Út Em")
-    if version is None:
-        del data["version"]
+    if seen is None:
+        del data[SEEN[form]]
     else:
-        data["version"] = version
+        data[SEEN[form]] = seen
     before = db_snapshot()
 
     refused = officer.post(path, data=data)
 
     assert refused.status_code == 200
-    assert ("error", STALE[form]) in flashes(refused.text)
+    assert ("error", stale(form, "unknown")) in flashes(refused.text)
     assert db_snapshot() == before
-    db.session.expire_all()
-    now = proposal.version if form == "proposal" else proposal.nominees[0].version
-    assert _the_form(refused.text).data()["version"] == str(now)
+    assert _the_form(refused.text).data()[SEEN[form]] == _seen_now(form, proposal)
 
 
 def test_a_nominees_version_moves_with_each_change_to_it_only(app, world):
@@ -274,10 +312,10 @@ def test_a_nominees_version_moves_with_each_change_to_it_only(app, world):
 # --- under the lock: two saves at the same moment ------------------------------------------
 
 
-def _saving(form: str, proposal_id: int, user_id: int, version: int,
+def _saving(form: str, proposal_id: int, user_id: int, seen: object,
             **change: str) -> Callable[[], None]:
-    """A save as the view makes it: the proposal locked, then the operation given the version
-    the form showed."""
+    """A save as the view makes it: the proposal locked, then the operation given what the
+    form showed."""
     def job() -> None:
         user = db.session.get(User, user_id)
         proposal = get_visible_proposal(proposal_id, user, for_update=True)
@@ -287,14 +325,14 @@ def _saving(form: str, proposal_id: int, user_id: int, version: int,
                 achievement=change.get("achievement", proposal.achievement),
                 campaign=proposal.campaign, award_type=proposal.award_type,
                 phase=proposal.phase, achievement_year=proposal.achievement_year),
-                expected_version=version)
+                seen_details=seen)
         else:
             nominee = proposal.nominees[0]
             ops.update_nominee(user, nominee, ops.NomineeData(
                 kind=nominee.kind, name=nominee.name, gender=nominee.gender,
                 position=change.get("position", nominee.position),
                 unit_or_address=change.get("unit_or_address", nominee.unit_or_address),
-                priority_group=nominee.priority_group), expected_version=version)
+                priority_group=nominee.priority_group), expected_version=seen)
     return job
 
 
@@ -313,7 +351,7 @@ def test_of_two_saves_at_the_same_moment_the_second_waits_and_is_refused(app, wo
     takes: the second save reads it once the first is committed, and is refused."""
     proposal = make_proposal(world)
     db.session.commit()
-    seen = proposal.version if form == "proposal" else proposal.nominees[0].version
+    seen = proposal.details_digest if form == "proposal" else proposal.nominees[0].version
     first_change, second_change = AT_ONCE[form]
     pid, officer, head = proposal.id, world.officer_a.id, world.head_a.id
     db.session.commit()  # hold no transaction (SQLite: no lock) while the threads run
@@ -325,7 +363,7 @@ def test_of_two_saves_at_the_same_moment_the_second_waits_and_is_refused(app, wo
 
     assert first.outcome == "ok"
     assert isinstance(second.outcome, ops.EditedMeanwhile), second.outcome
-    assert second.outcome.message == STALE[form]
+    assert second.outcome.message == stale(form, "other", NAMES["officer"])
     db.session.expire_all()
     row = db.session.get(Proposal, pid) if form == "proposal" else db.session.scalar(
         select(Nominee).where(Nominee.proposal_id == pid).order_by(Nominee.id))
