@@ -382,7 +382,8 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
         "/proposals/new": (w.officer_a, lambda: ("/proposals/new", form(proposal()))),
         "/proposals/<int:proposal_id>/edit": (
             w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/edit",
-                                             form(p, version=str(p.version))))(proposal())),
+                                             form(p, seen_details=p.details_digest)))(
+                proposal())),
         "/proposals/<int:proposal_id>/actions/<action>": (
             w.head_a, lambda: (lambda p: (f"/proposals/{p.id}/actions/submit",
                                           {"version": str(p.version)}))(proposal())),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user
-from sqlalchemy import select
 
 from award_flow.auth.forms import UserForm
 from award_flow.auth.models import User
@@ -19,7 +18,7 @@ from award_flow.extensions import db
 from award_flow.org.forms import AuthorityForm, UnitForm
 from award_flow.org.models import Unit, UnitKind
 from award_flow.org.operations import AuthorityData, save_unit, save_user, update_authority
-from award_flow.org.queries import units_of
+from award_flow.org.queries import USER_STATUSES, UserFilters, units_of, users_of
 from award_flow.proposals.committee import stranded_in_committee
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -92,11 +91,12 @@ def edit_unit(unit_id: int | None):
 @bp.get("/users")
 @admin_required
 def users():
-    rows = db.session.scalars(
-        select(User).join(Unit).where(Unit.authority_id == _authority().id)
-        .order_by(Unit.name, User.username)
-    ).all()
-    return render_template("admin/users.html", users=rows)
+    authority_id = _authority().id
+    filters = UserFilters.from_args(request.args)
+    everyone = users_of(authority_id)
+    return render_template("admin/users.html", users=list(filter(filters.matches, everyone)),
+                           total=len(everyone), filters=filters, units=units_of(authority_id),
+                           roles=list(Role), statuses=USER_STATUSES)
 
 
 def _saved_user_message(user: User | None, active: bool) -> str:

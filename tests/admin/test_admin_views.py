@@ -42,6 +42,48 @@ def test_the_users_page_lists_the_authoritys_accounts(client, world, login):
         assert user.username in html and user.full_name in html
 
 
+#: what the admin looks for (`unit`: which of the world's units) → the usernames listed, by
+#: unit name in Vietnamese order, then username (officer.b's account is locked)
+USER_SEARCHES = [
+    ({}, ["admin", "chairman", "committee", "secretariat", "vice", "head.b", "officer.b",
+          "head.a", "officer.a"]),
+    ({"q": "tran thi my"}, ["officer.a"]),
+    ({"q": "  THẢO "}, ["secretariat"]),
+    ({"q": "head."}, ["head.b", "head.a"]),
+    ({"unit": "unit_b"}, ["head.b", "officer.b"]),
+    ({"role": "unit_head"}, ["head.b", "head.a"]),
+    ({"role": "unit_officer", "status": "active"}, ["officer.a"]),
+    ({"status": "locked"}, ["officer.b"]),
+    ({"q": "nguyen", "unit": "unit_a"}, []),
+    ({"role": "nobody", "unit": "12abc", "status": "x"}, ["admin", "chairman", "committee",
+                                                          "secretariat", "vice", "head.b",
+                                                          "officer.b", "head.a", "officer.a"]),
+]
+
+
+@pytest.mark.parametrize(("args", "listed"), USER_SEARCHES,
+                         ids=["+".join(f"{k}={v}" for k, v in a.items()) or "all"
+                              for a, _listed in USER_SEARCHES])
+def test_the_users_page_finds_accounts_by_name_unit_role_and_status(client, world, login, args,
+                                                                     listed):
+    world.officer_b.active = False
+    db.session.commit()
+    login(world.admin)
+    query = {k: str(getattr(world, v).id) if k == "unit" and hasattr(world, v) else v
+             for k, v in args.items()}
+
+    html = client.get("/admin/users", query_string=query).text
+
+    assert re.findall(r"<td><strong>([^<]+)</strong>", html) == listed
+    summary = unescape(re.search(r'<p class="muted" id="list-summary">(.*?)</p>', html,
+                                 re.S).group(1))
+    if len(listed) == 9:
+        assert summary.startswith("9 tài khoản")
+    else:
+        assert summary.startswith(f"Hiển thị {len(listed)} trong số 9 tài khoản")
+    assert ("Không có tài khoản nào khớp với bộ lọc." in html) == (not listed)
+
+
 def test_a_unit_is_created_through_the_form_stored_as_nfc(client, world, login):
     login(world.admin)
     form = page_form(client, "/admin/units/new")
