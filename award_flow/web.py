@@ -238,11 +238,11 @@ def register_web(app: Flask) -> None:
             return login_manager.unauthorized()
         if current_user.is_authenticated and (page := page_of_form()) is not None:
             # A form of a page opened before the session changed (signed in again in
-            # another tab): back to that page, where the page's script fills in again what
-            # was typed (static/js/app.js), with the reason.
+            # another tab): back to that page, with the reason, where the page's script
+            # fills in again what was typed and says so (static/js/app.js,
+            # data-sent-refilled), when the browser kept it.
             flash(_("Biểu mẫu trên trang này đã cũ (trang được mở trước khi phiên đăng nhập "
-                    "thay đổi): thao tác chưa được thực hiện. Những gì bạn nhập đã được điền "
-                    "lại; hãy kiểm tra rồi gửi lại."), "error")
+                    "thay đổi): thao tác chưa được thực hiện."), "error")
             return go_to(page)
         return _error_page(400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
                                   "Hãy tải lại trang và thử lại."))

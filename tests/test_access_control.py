@@ -563,8 +563,7 @@ def test_a_stale_form_goes_back_to_its_page_with_the_reason(client, world, login
     assert response.headers["Location"] == back_to.format(id=proposal.id)
     assert flashes(client.get(response.headers["Location"]).text) == [(
         "error", "Biểu mẫu trên trang này đã cũ (trang được mở trước khi phiên đăng nhập thay "
-                 "đổi): thao tác chưa được thực hiện. Những gì bạn nhập đã được điền lại; hãy "
-                 "kiểm tra rồi gửi lại.")]
+                 "đổi): thao tác chưa được thực hiện.")]
 
 
 def test_an_anonymous_post_with_a_token_is_sent_to_login(client, world):

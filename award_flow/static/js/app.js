@@ -352,13 +352,23 @@
     return field.value !== field.defaultValue;
   }
   function postForms() { return document.querySelectorAll("main form[method=post]"); }
+  // A form is known by where it sends (its action) and, among the page's forms sending
+  // there, by its place: not by its place on the page, which changes with the state (the
+  // "Xử lý" card's forms), so that a kept value never goes into another form's box.
+  function formKeys() {
+    var seen = {};
+    return Array.prototype.map.call(postForms(), function (form) {
+      seen[form.action] = (seen[form.action] || 0) + 1;
+      return {form: form, action: form.action, nth: seen[form.action] - 1};
+    });
+  }
   function typedNow() {
     var typed = [];
-    postForms().forEach(function (form, index) {
-      Array.prototype.forEach.call(form.elements, function (field) {
+    formKeys().forEach(function (key) {
+      Array.prototype.forEach.call(key.form.elements, function (field) {
         var kind = keptKind(field);
         if (!kind || !changed(field, kind)) { return; }
-        typed.push({form: index, name: field.name, kind: kind,
+        typed.push({action: key.action, nth: key.nth, name: field.name, kind: kind,
                     value: kind === "check" ? field.value : (kind === "select"
                       ? Array.prototype.filter.call(field.options, function (o) {
                         return o.selected; }).map(function (o) { return o.value; })
@@ -387,14 +397,15 @@
     }
   });
   // A field is given back only as the page first showed it: what the server put there
-  // since (a value saved meanwhile) is not overwritten.
+  // since (a value saved meanwhile) is not overwritten. Whether it was given anything: a
+  // page the server showed again with what was sent already holds it.
   function giveBack(form, entry) {
     var fields = Array.prototype.filter.call(form.elements, function (field) {
       return field.name === entry.name && keptKind(field) === entry.kind;
     });
     if (entry.kind === "check") {
       var box = fields.filter(function (field) { return field.value === entry.value; })[0];
-      if (!box || changed(box, "check")) { return false; }
+      if (!box || changed(box, "check") || box.checked === entry.checked) { return false; }
       box.checked = entry.checked;
       box.dispatchEvent(new Event("change", {bubbles: true}));
       return true;
@@ -402,35 +413,59 @@
     var field = fields[0];
     if (!field || changed(field, entry.kind)) { return false; }
     if (entry.kind === "select") {
+      var same = Array.prototype.every.call(field.options, function (option) {
+        return option.selected === (entry.value.indexOf(option.value) >= 0);
+      });
+      if (same) { return false; }
       Array.prototype.forEach.call(field.options, function (option) {
         option.selected = entry.value.indexOf(option.value) >= 0;
       });
       field.dispatchEvent(new Event("change", {bubbles: true}));
       return true;
     }
+    if (field.value === entry.value) { return false; }
     field.value = entry.value;
     field.dispatchEvent(new Event("input", {bubbles: true}));
     return true;
   }
   function giveAllBack(kept) {
-    var forms = postForms();
+    var keys = formKeys();
     var filled = 0;
     // In the page's order: a campaign is chosen before its phase (whose list it narrows).
     kept.typed.forEach(function (entry) {
-      var form = forms[entry.form];
-      if (form && entry.kind && giveBack(form, entry)) { filled += 1; }
+      var key = keys.filter(function (k) {
+        return k.action === entry.action && k.nth === entry.nth;
+      })[0];
+      if (key && entry.kind && giveBack(key.form, entry)) { filled += 1; }
     });
     return filled;
   }
+  function sayRefilled(text) {
+    var main = document.getElementById("main");
+    if (!text || !main) { return; }
+    var note = document.createElement("div");
+    note.className = "flash flash-info";
+    note.setAttribute("role", "status");
+    note.textContent = text;
+    main.insertBefore(note, main.firstChild);
+  }
   (function fillSentAgain() {
     var kept = null;
+    try { kept = JSON.parse(window.sessionStorage.getItem(SENT) || "null"); } catch (e) { return; }
+    if (!kept) { return; }
     try {
-      kept = JSON.parse(window.sessionStorage.getItem(SENT) || "null");
       window.sessionStorage.removeItem(SENT);
+      // Sent by a signed-in user once the session had ended (the server answered with the
+      // sign-in page): kept as if typed before an idle sign-out, for the same user's page
+      // once signed in again. (What the sign-in form itself sent is nobody's.)
+      if (!user) {
+        if (kept.user) { window.sessionStorage.setItem(TYPED, JSON.stringify(kept)); }
+        return;
+      }
     } catch (e) { return; }
-    if (kept && user && kept.user === user && kept.page === here &&
-        document.querySelector("main .flash-error")) {
-      giveAllBack(kept);
+    if (kept.user === user && kept.page === here && document.querySelector("main .flash-error")
+        && giveAllBack(kept)) {
+      sayRefilled(body.getAttribute("data-sent-refilled"));
     }
   }());
   (function fillTypedAgain() {
@@ -442,15 +477,7 @@
     if (kept.user !== user) { window.sessionStorage.removeItem(TYPED); return; }
     if (kept.page !== here) { return; }
     window.sessionStorage.removeItem(TYPED);
-    var filled = giveAllBack(kept);
-    var main = document.getElementById("main");
-    if (filled && main && body.getAttribute("data-idle-refilled")) {
-      var note = document.createElement("div");
-      note.className = "flash flash-info";
-      note.setAttribute("role", "status");
-      note.textContent = body.getAttribute("data-idle-refilled");
-      main.insertBefore(note, main.firstChild);
-    }
+    if (giveAllBack(kept)) { sayRefilled(body.getAttribute("data-idle-refilled")); }
   }());
 
   var left = parseInt(body.getAttribute("data-idle-left"), 10);
