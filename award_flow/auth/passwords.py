@@ -8,6 +8,7 @@ no case folding: every other character counts.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from argon2 import PasswordHasher, Type
@@ -45,7 +46,9 @@ MIN_PASSWORD_SCORE = 3
 #: Words a guesser tries first on this application (NIST SP 800-63B: context-specific
 #: words), without their marks, as passwords are mostly typed: "mật khẩu", "thi đua",
 #: "khen thưởng".
-_CONTEXT_WORDS = ("matkhau", "thidua", "khenthuong", "awardflow")
+_CONTEXT_WORDS = ("matkhau", "thidua", "khenthuong", "thiduakhenthuong", "awardflow")
+#: Where a username splits into the words it is made of ("canbo.longhuu").
+_USERNAME_PARTS = re.compile(r"[._-]+")
 #: zxcvbn's work grows quickly with the length; what is guessable shows in the first part.
 _ESTIMATED_LENGTH = 64
 
@@ -62,14 +65,33 @@ def password_problem(password: str, username: str, full_name: str = "") -> str |
     # or more counts.
     if len(username) >= 4 and username.casefold() in typed.casefold():
         return _("Mật khẩu không được chứa tên đăng nhập.")
-    name = fold(full_name)
-    words = [w for w in (username, *name.split(), name.replace(" ", "")) if w] + list(
-        _CONTEXT_WORDS)
-    if zxcvbn(typed[:_ESTIMATED_LENGTH], user_inputs=words)["score"] < MIN_PASSWORD_SCORE:
+    if _score(typed, username, full_name) < MIN_PASSWORD_SCORE:
         return _("Mật khẩu này dễ đoán: tránh ký tự lặp lại, dãy liên tiếp (123456, abcdef), "
                  "mật khẩu phổ biến và tên của bạn. Hãy dùng một câu ngắn gồm vài từ mà chỉ "
                  "bạn biết.")
     return None
+
+
+def _context_words(username: str, full_name: str) -> list[str]:
+    """The account's names as a guesser writes them: the username and its parts, and every
+    run of the full name's words joined ("Cán bộ Long Hữu": "canbo", "longhuu",
+    "canbolonghuu"…), without marks, as the password is scored (`_score`)."""
+    username = username.casefold()
+    names = fold(full_name).split()
+    runs = ["".join(names[start:end]) for start in range(len(names))
+            for end in range(start + 1, len(names) + 1)]
+    return [w for w in dict.fromkeys((username, *_USERNAME_PARTS.split(username), *runs))
+            if w] + list(_CONTEXT_WORDS)
+
+
+def _score(typed: str, username: str, full_name: str) -> int:
+    """zxcvbn's score of the password as typed and as a guesser would try it: without marks
+    and spaces ("Long Hữu 2024" as "longhuu2024"), the lower of the two, so that a name or
+    a word of the application is caught however it is written."""
+    words = _context_words(username, full_name)
+    plain = "".join(fold(typed).split())
+    return min(zxcvbn(text[:_ESTIMATED_LENGTH], user_inputs=words)["score"]
+               for text in dict.fromkeys((typed, plain)) if text)
 
 
 def hash_password(password: str) -> str:

@@ -193,6 +193,8 @@ GUESSABLE = [
     ("aaaaaaaaaa", True), ("1234567890", True), ("qwertyuiop", True), ("abcd1234ef", True),
     ("password123", True), ("matkhau123", True), ("thidua2026", True),
     ("tranvanhung1", True),  # the account holder's name, without its marks
+    ("Trần Văn Hùng 2024", True), ("vanhung@2024", True),  # with them; a part of it
+    ("Thi đua khen thưởng 2025", True), ("thiduakhenthuong2025", True),
     ("mot mat khau moi 2026", False), ("Đặng Quốc!", False), ("giong-gieng-ap-3", False),
 ]
 
