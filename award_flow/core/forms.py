@@ -109,6 +109,10 @@ class EmptyForm(Form):
     """A bare POST button (delete): CSRF only."""
 
 
+#: Spaces around a day's separators ("1 / 7 / 2024").
+_DAY_SPACES = re.compile(r"\s*([./-])\s*")
+
+
 class DayField(DateField):
     """A day typed as Vietnamese write it, day first: "01/7/2024" (also "01/07/2024",
     "1/7/2024" and "2024-07-01"), and shown as the pages write it. Not
@@ -118,12 +122,20 @@ class DayField(DateField):
     widget = TextInput()
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
+        super().__init__(label, validators,
+                         format=["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"], **kwargs)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if valuelist:
-            valuelist = self.raw_data = [" ".join(valuelist).strip()]
-        super().process_formdata(valuelist)
+            # "1 / 7 / 2024" as "1/7/2024"; what is shown again is what was typed.
+            self.raw_data = [" ".join(valuelist).strip()]
+            valuelist = [_DAY_SPACES.sub(r"\1", self.raw_data[0])]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            # WTForms' "Not a valid date value." says nothing of the order expected.
+            raise ValueError(_("Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ: "
+                               "01/7/2024.")) from None
 
     def _value(self) -> str:
         # Written as every page writes a day (core.formatting.vn_short_date: "01/8/2021").
@@ -186,7 +198,7 @@ class _NumberField(StringField):
 
 
 #: The unit a clerk may write after an amount, as the pages show it ("2.340.000 đồng").
-_CURRENCY = re.compile(r"\s*(?:đồng|đ|vnđ|vnd)\.?$", re.IGNORECASE)
+_CURRENCY = re.compile(r"\s*(?:đồng|dong|đ|vnđ|vnd)\.?$", re.IGNORECASE)
 
 
 class AmountField(_NumberField):

@@ -122,6 +122,18 @@ def download_name(original_name: str, content_type: str) -> str:
     return f"{original_name}.{extension}"
 
 
+def _ascii_name(name: str) -> str:
+    """`name` in ASCII letters; "tep-dinh-kem" for a name with none left before its
+    extension ("报告.pdf" as "tep-dinh-kem.pdf", not ".pdf", a hidden file)."""
+    stem, dot, extension = ascii_letters(name).rpartition(".")
+    if not dot:
+        stem, extension = extension, ""
+    stem = stem.strip(" .")
+    if not any(ch.isalnum() for ch in stem):
+        stem = "tep-dinh-kem"
+    return f"{stem}.{extension}" if extension else stem
+
+
 def send_download(path_or_file: Path | IO[bytes], name: str, mimetype: str) -> Response:
     """The file as an attachment named `name`, privately: browsers read the name from
     ``filename*`` (UTF-8); a client that reads only ``filename`` gets it in ASCII letters,
@@ -130,7 +142,7 @@ def send_download(path_or_file: Path | IO[bytes], name: str, mimetype: str) -> R
                          download_name=name)
     if not name.isascii():
         response.headers.set("Content-Disposition", "attachment",
-                             filename=ascii_letters(name) or "tep-dinh-kem",
+                             filename=_ascii_name(name),
                              **{"filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")})
     # A personal file: no shared cache may keep it, nor the browser's disk cache.
     response.headers["Cache-Control"] = "private, no-store"

@@ -246,7 +246,8 @@ def _lines(text: str) -> str:
 #: capitals, parts joined by hyphens ("UBND", "HĐND", "UBND-NV"); the type ("QĐ") comes
 #: before it on every document, so it is not part of the code.
 _ISSUER_CODE = re.compile(r"[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*")
-_DOCUMENT_TYPE_FIRST = re.compile(r"(QĐ|QD|TTR|BB|BC|KH|TB)-", re.IGNORECASE)
+#: The code typed with the decision's type before it ("QĐ-UBND"), which would print twice.
+_DOCUMENT_TYPE_FIRST = re.compile(r"(QĐ|QD)-", re.IGNORECASE)
 
 
 def _issuer_code_of(text: str | None) -> str:

@@ -47,7 +47,7 @@ class SeenVersionField(HiddenField):
 
     def process_formdata(self, valuelist: list[str]) -> None:
         text = valuelist[0] if valuelist else ""
-        self.data = int(text) if text.isdigit() and len(text) < 10 else 0
+        self.data = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
 
 
 _DIGEST = re.compile(r"[0-9a-f]{16}")

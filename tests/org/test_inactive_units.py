@@ -97,7 +97,7 @@ def test_a_new_account_posted_into_a_switched_off_unit_is_refused(client, world,
     before = db_snapshot()
     response = client.post("/admin/users/new", data=form.data(
         username="officer.c", full_name="Võ Thị Sáu", role="unit_officer",
-        unit_id=str(world.unit_b.id), password="mat khau du dai"))
+        unit_id=str(world.unit_b.id), password="cay bang truoc san truong"))
     assert response.status_code == 200
     assert db_snapshot() == before
 
@@ -111,7 +111,7 @@ def test_no_account_is_put_in_a_switched_off_unit(world, existing):
     with pytest.raises(ValidationError) as refused:
         save_user(None, username="officer.a" if existing else "officer.c",
                   full_name="Võ Thị Sáu", role=Role.UNIT_OFFICER, unit=world.unit_b,
-                  password=None if existing else "mat khau du dai", user=user)
+                  password=None if existing else "cay bang truoc san truong", user=user)
     db.session.rollback()
     assert refused.value.message == STOPPED
     assert db_snapshot() == before

@@ -271,9 +271,9 @@ def test_the_same_values_sent_again_from_an_older_form_are_no_refusal(app, world
 
 
 @pytest.mark.parametrize("form", ["proposal", "nominee"])
-@pytest.mark.parametrize("seen", [None, "", "abc", "-1", "9" * 12, "0123456789ABCDEF"],
+@pytest.mark.parametrize("seen", [None, "", "abc", "-1", "9" * 12, "0123456789ABCDEF", "²"],
                          ids=["missing", "empty", "letters", "negative", "too long",
-                              "capitals"])
+                              "capitals", "a digit not ASCII"])
 def test_a_form_without_what_it_showed_is_refused_as_stale(app, world, form, seen):
     """A page from before the forms carried it, or a value not of the form's making: not
     saved blind, but refused with what was typed kept and what is saved now given."""
