@@ -51,7 +51,7 @@ UNITS: tuple[tuple[str, UnitKind], ...] = (
 
 # username, full name, role, unit
 ACCOUNTS: tuple[tuple[str, str, Role, str], ...] = (
-    ("admin", "Quản trị hệ thống", Role.ADMIN, OFFICE),
+    ("admin", "Lâm Thanh Tùng", Role.ADMIN, OFFICE),
     ("canbo.longhuu", "Trần Thị Mỹ Linh", Role.UNIT_OFFICER, "Xã Long Hữu"),
     ("thutruong.longhuu", "Lê Văn Hùng", Role.UNIT_HEAD, "Xã Long Hữu"),
     ("canbo.phuong1", "Phạm Ngọc Hân", Role.UNIT_OFFICER, "Phường 1"),
