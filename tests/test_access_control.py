@@ -382,7 +382,7 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
         "/proposals/new": (w.officer_a, lambda: ("/proposals/new", form(proposal()))),
         "/proposals/<int:proposal_id>/edit": (
             w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/edit",
-                                             form(p, seen_details=p.details_digest)))(
+                                             form(p, seen=p.details_digest)))(
                 proposal())),
         "/proposals/<int:proposal_id>/actions/<action>": (
             w.head_a, lambda: (lambda p: (f"/proposals/{p.id}/actions/submit",
@@ -400,7 +400,7 @@ def _csrf_cases(world):  # noqa: ANN001, ANN202
                 proposal())),
         "/proposals/<int:proposal_id>/nominees/<int:nominee_id>/edit": (
             w.officer_a, lambda: (lambda p: (f"/proposals/{p.id}/nominees/{p.nominees[0].id}/edit",
-                                             nominee(version=str(p.nominees[0].version))))(
+                                             nominee(seen=p.nominees[0].details_digest)))(
                 proposal())),
         "/proposals/<int:proposal_id>/nominees/<int:nominee_id>/delete": (
             w.officer_a, lambda: (lambda p: (

@@ -23,7 +23,7 @@ from tests.conftest import Client, csrf_token
 __all__ = [
     "Browser", "Form", "HistoryEntry", "browser", "client_as", "csrf_token",
     "db_snapshot", "flashes", "forms", "history", "listed_ids", "page_form", "saved_now",
-    "sign_in", "upload_folder_files",
+    "sign_in", "taken_now", "upload_folder_files",
 ]
 
 
@@ -161,8 +161,18 @@ _SAVED_NOW = re.compile(
 
 def saved_now(html: str) -> dict[str, str]:
     """Field id → what is saved now, as said under the field after an edit form's save was
-    refused because someone else changed it meanwhile (templates/macros.html `field`)."""
+    refused because it was saved again meanwhile, the user having changed it too
+    (templates/macros.html `field`)."""
     return {field: unescape(value) for field, value in _SAVED_NOW.findall(html)}
+
+
+_TAKEN_NOW = re.compile(r'<p class="saved-now taken" id="([\w-]+)-saved">')
+
+
+def taken_now(html: str) -> set[str]:
+    """Field ids that took what is saved now, the user having left them as they were, after
+    an edit form's save was refused because it was saved again meanwhile."""
+    return set(_TAKEN_NOW.findall(html))
 
 
 _LISTED = re.compile(r'<h2><a href="/proposals/(\d+)">')

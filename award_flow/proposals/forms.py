@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from award_flow.catalogue.models import NomineeKind
 from award_flow.core.display import file_size
 from award_flow.core.forms import Form, YearField
+from award_flow.core.seen import is_seen_digest
 from award_flow.core.storage import too_big_message
 from award_flow.documents.validators import Printable
 from award_flow.proposals.models import (
@@ -34,36 +35,19 @@ def _form_key(value: str | None) -> str | None:
     return value if isinstance(value, str) and _FORM_KEY.fullmatch(value) else None
 
 
-class SeenVersionField(HiddenField):
-    """A nominee's edit form's version of what it shows (`Nominee.version`): the
-    operation refuses a save once that has moved on, so that a later save from a form opened
-    earlier does not silently put back what someone else saved meanwhile.
-
-    A form sent without one, or with one not of the form's making, reads as version 0, which
-    no row has (versions start at 1): the save is refused as stale, with what the user typed
-    kept, rather than saved blind (a hidden field's refusal would show nowhere on the page)."""
-
-    data: int | None
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = valuelist[0] if valuelist else ""
-        self.data = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
-
-
-_DIGEST = re.compile(r"[0-9a-f]{16}")
-
-
-class SeenDetailsField(HiddenField):
-    """The proposal's edit form's digest of the details it shows (`Proposal.details_digest`):
-    the operation refuses a save once the details were saved again since, as
-    `SeenVersionField` does for a nominee. One not of the form's making reads as "", which no
-    proposal's digest is: refused as stale, with what the user typed kept."""
+class SeenField(HiddenField):
+    """An edit form's digest of what it shows (`core.seen`; `Proposal.details_digest`,
+    `Nominee.details_digest`): the operation refuses a save once that was saved again since,
+    so that a later save from a form opened earlier does not silently put back what someone
+    else saved meanwhile. One not of the form's making reads as "", which no digest is: the
+    save is refused as stale, with what the user typed kept, rather than saved blind (a
+    hidden field's refusal would show nowhere on the page)."""
 
     data: str | None
 
     def process_formdata(self, valuelist: list[str]) -> None:
         text = valuelist[0] if valuelist else ""
-        self.data = text if _DIGEST.fullmatch(text) else ""
+        self.data = text if is_seen_digest(text) else ""
 
 
 class ProposalForm(Form):
@@ -108,7 +92,7 @@ class ProposalEditForm(ProposalForm):
     it showed (not the proposal's version, which a nominee or a file added meanwhile moves
     too, and which would refuse a save that overwrites nothing)."""
 
-    seen_details = SeenDetailsField()
+    seen = SeenField()
 
 
 class NomineeForm(Form):
@@ -147,10 +131,10 @@ class NomineeForm(Form):
 
 
 class NomineeEditForm(NomineeForm):
-    """A nominee's details as its edit page changes them: with the nominee's version it
+    """A nominee's details as its edit page changes them: with the digest of them it
     showed."""
 
-    version = SeenVersionField()
+    seen = SeenField()
 
 
 #: How to write a name that is not a person's, as the decision's annex prints it.

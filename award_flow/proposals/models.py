@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from datetime import datetime
 from enum import StrEnum
@@ -18,6 +17,7 @@ from award_flow.campaigns.models import Campaign, Phase
 from award_flow.catalogue.models import AwardType, NomineeKind
 from award_flow.core.enums import enum_column_type
 from award_flow.core.model_base import utcnow
+from award_flow.core.seen import seen_digest
 from award_flow.extensions import Model
 from award_flow.org.models import Unit
 
@@ -278,13 +278,18 @@ class Proposal(Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
+    def edited_values(self) -> dict[str, object]:
+        """The details its edit form changes, as the form's data reads them (no phase: 0)."""
+        return {"title": self.title, "campaign_id": self.campaign_id,
+                "phase_id": self.phase_id or 0, "award_type_id": self.award_type_id,
+                "achievement_year": self.achievement_year, "achievement": self.achievement}
+
+    @property
     def details_digest(self) -> str:
-        """A digest of the details its edit form changes, as saved: the form carries the one
-        it showed, so that a save is refused once the details were saved again meanwhile,
-        and not for a nominee or a file added in between (which move `version`)."""
-        shown = (self.title, self.achievement, self.campaign_id, self.phase_id,
-                 self.achievement_year, self.award_type_id)
-        return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+        """What its edit form carries (`core.seen`): a save is refused once the details were
+        saved again meanwhile, and not for a nominee or a file added in between (which move
+        `version`)."""
+        return seen_digest(self.edited_values)
 
     @property
     def priority_share(self) -> str:
@@ -357,15 +362,28 @@ class Nominee(Model):
     outcome: Mapped[NomineeOutcome | None] = mapped_column(
         enum_column_type(NomineeOutcome, "nominee_outcome")
     )
-    #: Optimistic lock of the nominee's own row (migration 0018): its edit form carries it,
-    #: so that a save from a form opened before someone else's save of the same nominee is
-    #: refused, while a change elsewhere in the dossier (which moves `Proposal.version`)
-    #: leaves the form good.
+    #: Optimistic lock of the nominee's own row (migration 0018): two writes of it at once
+    #: cannot both win. (Its edit form carries `details_digest`.)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     proposal: Mapped[Proposal] = relationship(back_populates="nominees")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def edited_values(self) -> dict[str, object]:
+        """What its edit form changes, as the form's data reads them (choices by value)."""
+        return {"name": self.name, "position": self.position,
+                "unit_or_address": self.unit_or_address,
+                "gender": self.gender.value if self.gender else None,
+                "priority_group": self.priority_group.value,
+                "achievement_summary": self.achievement_summary}
+
+    @property
+    def details_digest(self) -> str:
+        """What its edit form carries (`core.seen`): a save is refused once this nominee was
+        saved again meanwhile, and not for a change elsewhere in the dossier."""
+        return seen_digest(self.edited_values)
 
     @property
     def description(self) -> str:

@@ -268,16 +268,17 @@ NOMINEE_EDITED_MEANWHILE = {
     "unknown": _l("Thông tin của trường hợp này đã thay đổi sau khi bạn mở trang này."),
 }
 EDITED_MEANWHILE_ADVICE = _l(
-    "Những gì bạn nhập chưa được lưu và vẫn còn dưới đây. Dưới ô nào khác với thông tin hiện "
-    "đã lưu có ghi thông tin ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần nữa.")
+    "Những gì bạn nhập chưa được lưu và vẫn còn dưới đây; ô nào bạn không sửa đã được cập "
+    "nhật theo thông tin vừa lưu. Dưới ô nào bạn đã sửa mà thông tin đã lưu cũng thay đổi có "
+    "ghi thông tin hiện đã lưu. Hãy xem lại rồi bấm “Lưu” lần nữa.")
 
 
-def _require_unchanged(current: object, expected: object, *, unchanged: bool,
+def _require_unchanged(current: str, expected: str | None, *, unchanged: bool,
                        refusal: Mapping[str, object], actor: User,
                        saved_by: Callable[[], User | None]) -> bool:
     """Whether an edit form's save is to be made: refused unless the form was opened on
-    `current`, what it changes as saved now (its version or digest; `expected` None: no form,
-    nothing to compare), or skipped when what it sends is what is saved now (`unchanged`: the
+    `current`, the digest of what it changes as saved now (`expected` None: no form, nothing
+    to compare), or skipped when what it sends is what is saved now (`unchanged`: the
     same form sent twice by a second click, or the same change made meanwhile; saving it would
     change nothing and refusing it would protect nothing). Read under the proposal's lock,
     which every change to the dossier takes, so that nothing can change in between. The
@@ -317,13 +318,13 @@ def _same_details(proposal: Proposal, data: ProposalData) -> bool:
 
 
 def update_proposal(actor: User, proposal: Proposal, data: ProposalData, *,
-                    seen_details: str | None = None) -> None:
-    """Save the proposal's details; `seen_details`, the digest of the details its edit form
-    showed (`Proposal.details_digest`), refuses the save (`EditedMeanwhile`) once they were
-    saved again since, unless the details sent are those saved now (nothing is then done). A
+                    seen: str | None = None) -> None:
+    """Save the proposal's details; `seen`, the digest of the details its edit form showed
+    (`Proposal.details_digest`), refuses the save (`EditedMeanwhile`) once they were saved
+    again since, unless the details sent are those saved now (nothing is then done). A
     nominee or a file added meanwhile does not: the form overwrites neither."""
     _require_edit(actor, proposal)
-    if not _require_unchanged(proposal.details_digest, seen_details,
+    if not _require_unchanged(proposal.details_digest, seen,
                               unchanged=_same_details(proposal, data),
                               refusal=PROPOSAL_EDITED_MEANWHILE, actor=actor,
                               saved_by=lambda: _last_saved_by(proposal, "edit")):
@@ -518,15 +519,15 @@ def import_nominees(actor: User, proposal: Proposal, filename: str,
 
 
 def update_nominee(actor: User, nominee: Nominee, data: NomineeData, *,
-                   expected_version: int | None = None) -> None:
-    """Save a nominee's details; `expected_version`, the nominee's version its edit form
-    showed, refuses the save (`EditedMeanwhile`) once this nominee was saved again
-    since, unless the details sent are those saved now (nothing is then done). A change
-    elsewhere in the dossier does not: the nominee's row is its own."""
+                   seen: str | None = None) -> None:
+    """Save a nominee's details; `seen`, the digest of them its edit form showed
+    (`Nominee.details_digest`), refuses the save (`EditedMeanwhile`) once this nominee was
+    saved again since, unless the details sent are those saved now (nothing is then done).
+    A change elsewhere in the dossier does not: the nominee's row is its own."""
     proposal = nominee.proposal
     _require_edit(actor, proposal)
     if not _require_unchanged(
-            nominee.version, expected_version, unchanged=_same_nominee(nominee, data),
+            nominee.details_digest, seen, unchanged=_same_nominee(nominee, data),
             refusal=NOMINEE_EDITED_MEANWHILE, actor=actor,
             # Its audit event names it as saved (`comment`), which is its name now.
             saved_by=lambda: _last_saved_by(proposal, "edit_nominee", nominee.name)):

@@ -26,7 +26,6 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms import Field
 
 from award_flow.auth.permissions import can_administer
 from award_flow.campaigns.models import Campaign, Phase
@@ -38,6 +37,7 @@ from award_flow.core.errors import DomainError, ValidationError
 from award_flow.core.formatting import document_number
 from award_flow.core.forms import EmptyForm
 from award_flow.core.params import page_arg, past_last_page
+from award_flow.core.seen import changed_since
 from award_flow.core.storage import ALLOWED_TYPES, download_name, send_download, stored_path
 from award_flow.core.text import alphabetical
 from award_flow.core.views import go_to, perform, perform_on
@@ -310,6 +310,8 @@ class Saved:
     text: str
     #: "vi" for Vietnamese data (a title, a name) on a page in another language.
     lang: str | None = None
+    #: Whether the field took what is saved now (`text` then says so).
+    taken: bool = False
 
 
 def _saved_data(text: str) -> Saved:
@@ -320,30 +322,45 @@ def _saved_data(text: str) -> Saved:
     return Saved(text, None if vietnamese_page() else "vi")
 
 
-def _after_stale_save(form: ProposalEditForm | NomineeEditForm, seen: Field, now: object,
+def _after_stale_save(form: ProposalEditForm | NomineeEditForm, now: str,
                       saved: Mapping[str, tuple[object, Saved]]) -> dict[str, Saved]:
     """A save refused because what the form shows was saved again meanwhile
-    (`ops.EditedMeanwhile`): the form keeps what the user typed and takes what is saved now
-    into its `seen` field (the version or digest the operation compares), so that saving it
-    again is deliberate; returns what is now saved in each field whose typed value differs
-    from it (`saved`: field → its saved value as the form's data reads it, and as the page
-    shows it)."""
-    seen.data = now
-    return {name: shown for name, (value, shown) in saved.items()
-            if name in form and form[name].data != value}
+    (`ops.EditedMeanwhile`), merged three ways: a field saved meanwhile that the user left
+    as it was takes what is saved now; one the user changed keeps what was typed, and says
+    what is saved now if that changed too; one only the user changed says nothing. (A form
+    that carried no digest cannot tell: every field that differs says what is saved.) The
+    form takes the digest saved now (`now`), so that saving it again is deliberate. Returns
+    the note under each field (`saved`: field → its saved value as the form's data reads
+    it, and as the page shows it)."""
+    values = {name: value for name, (value, _shown) in saved.items()}
+    theirs = changed_since(form.seen.data or "", values)
+    mine = changed_since(form.seen.data or "", {
+        name: form[name].data if name in form else value for name, value in values.items()})
+    notes: dict[str, Saved] = {}
+    for name, (value, shown) in saved.items():
+        if name not in form or form[name].data == value:
+            continue
+        if theirs is None or mine is None or name in mine and name in theirs:
+            notes[name] = shown
+        elif name in theirs:
+            form[name].data, form[name].raw_data = value, None
+            notes[name] = Saved(_("Đã cập nhật theo thông tin vừa lưu."), taken=True)
+    form.seen.data = now
+    return notes
 
 
 def _saved_details(proposal: Proposal) -> dict[str, tuple[object, Saved]]:
     phase, year = proposal.phase, proposal.achievement_year
-    return {
-        "title": (proposal.title, _saved_data(proposal.title)),
-        "campaign_id": (proposal.campaign_id, _saved_data(proposal.campaign.name)),
-        "phase_id": (proposal.phase_id or 0, _saved_data(_phase_choice(phase)) if phase
-                     else Saved(_("— Không theo đợt —"))),
-        "award_type_id": (proposal.award_type_id, _saved_data(proposal.award_type.label)),
-        "achievement_year": (year, Saved(str(year)) if year else _saved_data("")),
-        "achievement": (proposal.achievement, _saved_data(proposal.achievement)),
+    shown = {
+        "title": _saved_data(proposal.title),
+        "campaign_id": _saved_data(proposal.campaign.name),
+        "phase_id": _saved_data(_phase_choice(phase)) if phase
+        else Saved(_("— Không theo đợt —")),
+        "award_type_id": _saved_data(proposal.award_type.label),
+        "achievement_year": Saved(str(year)) if year else _saved_data(""),
+        "achievement": _saved_data(proposal.achievement),
     }
+    return {name: (value, shown[name]) for name, value in proposal.edited_values.items()}
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -353,19 +370,18 @@ def edit(proposal_id: int):
     form = ProposalEditForm(obj=proposal)
     if request.method == "GET":
         form.phase_id.data = proposal.phase_id or 0
-        form.seen_details.data = proposal.details_digest
+        form.seen.data = proposal.details_digest
     _fill_proposal_choices(form)
     saved: dict[str, Saved] = {}
     if form.validate_on_submit():
         done = perform_on(form, lambda: ops.update_proposal(
-            current_user, proposal, _proposal_data(form), seen_details=form.seen_details.data),
+            current_user, proposal, _proposal_data(form), seen=form.seen.data),
             _("Đã lưu."))
         if done.ok:
             return redirect(url_for(".detail", proposal_id=proposal.id))
         if isinstance(done.error, ops.EditedMeanwhile):
             # Read again, as saved now (the refusal rolled back).
-            saved = _after_stale_save(form, form.seen_details, proposal.details_digest,
-                                      _saved_details(proposal))
+            saved = _after_stale_save(form, proposal.details_digest, _saved_details(proposal))
     return render_template("proposals/form.html", form=form, proposal=proposal, saved=saved)
 
 
@@ -798,32 +814,32 @@ def edit_nominee(proposal_id: int, nominee_id: int):
         if form.gender:
             form.gender.data = nominee.gender.value if nominee.gender else None
         form.priority_group.data = nominee.priority_group.value
+        form.seen.data = nominee.details_digest
     if form.validate_on_submit():
         done = perform_on(form, lambda: ops.update_nominee(
-            current_user, nominee, _nominee_data(form, proposal),
-            expected_version=form.version.data), _("Đã lưu."))
+            current_user, nominee, _nominee_data(form, proposal), seen=form.seen.data),
+            _("Đã lưu."))
         if done.ok:
             return redirect(_back_to(proposal.id, "nominees"))
         if isinstance(done.error, ops.EditedMeanwhile):
             # Read again, as saved now (the refusal rolled back, the lock with it).
             nominee = _child_of(proposal, "nominees", nominee_id)
             return _nominee_page(form, proposal, nominee, _after_stale_save(
-                form, form.version, nominee.version, _saved_nominee(nominee)))
+                form, nominee.details_digest, _saved_nominee(nominee)))
     return _nominee_page(form, proposal, nominee)
 
 
 def _saved_nominee(nominee: Nominee) -> dict[str, tuple[object, Saved]]:
     gender = nominee.gender
-    return {
-        "name": (nominee.name, _saved_data(nominee.name)),
-        "position": (nominee.position, _saved_data(nominee.position)),
-        "unit_or_address": (nominee.unit_or_address, _saved_data(nominee.unit_or_address)),
-        "gender": (gender.value if gender else None,
-                   Saved(gender.label) if gender else _saved_data("")),
-        "priority_group": (nominee.priority_group.value, Saved(nominee.priority_group.label)),
-        "achievement_summary": (nominee.achievement_summary,
-                                _saved_data(nominee.achievement_summary)),
+    shown = {
+        "name": _saved_data(nominee.name),
+        "position": _saved_data(nominee.position),
+        "unit_or_address": _saved_data(nominee.unit_or_address),
+        "gender": Saved(gender.label) if gender else _saved_data(""),
+        "priority_group": Saved(nominee.priority_group.label),
+        "achievement_summary": _saved_data(nominee.achievement_summary),
     }
+    return {name: (value, shown[name]) for name, value in nominee.edited_values.items()}
 
 
 @bp.post("/proposals/<int:proposal_id>/nominees/<int:nominee_id>/delete")

@@ -1,10 +1,11 @@
 """Two people editing the same proposal's details, or the same nominee, at once: each edit
-form carries what it showed (a digest of the proposal's details, the nominee's version), so
-the later save of a form opened before the other's save is refused instead of silently putting
-back what the other changed. Nothing is saved, the form comes back with what was typed and
-with what is saved now (a second save is deliberate), each field that differs from what is
-saved now says what that is, and the message says who saved meanwhile. A change elsewhere in
-the dossier (a nominee, a file) leaves both forms good: they overwrite none of it."""
+form carries a digest of what it showed, field by field, so the later save of a form opened
+before the other's save is refused instead of silently putting back what the other changed.
+Nothing is saved and the message says who saved meanwhile. The form comes back merged three
+ways: a field the user left alone takes what is saved now, one the user changed keeps what was
+typed and says what is saved now if that changed too; a second save is deliberate. A change
+elsewhere in the dossier (a nominee, a file) leaves both forms good: they overwrite none of
+it."""
 
 from __future__ import annotations
 
@@ -29,10 +30,12 @@ from tests.web_helpers import (
     forms,
     page_form,
     saved_now,
+    taken_now,
 )
 
-ADVICE = ("Những gì bạn nhập chưa được lưu và vẫn còn dưới đây. Dưới ô nào khác với thông tin "
-          "hiện đã lưu có ghi thông tin ấy; hãy xem lại, sửa nếu cần rồi bấm “Lưu” lần nữa.")
+ADVICE = ("Những gì bạn nhập chưa được lưu và vẫn còn dưới đây; ô nào bạn không sửa đã được "
+          "cập nhật theo thông tin vừa lưu. Dưới ô nào bạn đã sửa mà thông tin đã lưu cũng "
+          "thay đổi có ghi thông tin hiện đã lưu. Hãy xem lại rồi bấm “Lưu” lần nữa.")
 #: (the form, who saved meanwhile: someone named, the same user, or nobody the form can tell)
 #: → the refusal's first sentence
 SAVED_BY = {
@@ -46,7 +49,7 @@ SAVED_BY = {
     ("nominee", "unknown"): "Thông tin của trường hợp này đã thay đổi sau khi bạn mở trang này.",
 }
 #: The form's field that carries what it showed.
-SEEN = {"proposal": "seen_details", "nominee": "version"}
+SEEN = {"proposal": "seen", "nominee": "seen"}
 
 
 def stale(form: str, by: str, name: str = "") -> str:
@@ -56,7 +59,7 @@ def stale(form: str, by: str, name: str = "") -> str:
 def _seen_now(form: str, proposal: Proposal) -> str:
     db.session.expire_all()
     return (proposal.details_digest if form == "proposal"
-            else str(proposal.nominees[0].version))
+            else proposal.nominees[0].details_digest)
 
 
 OLD_ACHIEVEMENT = "đã có thành tích xuất sắc trong phong trào thi đua"  # the factory's
@@ -114,32 +117,29 @@ def _save(client, path: str, **changes: str) -> None:  # noqa: ANN001
 
 
 #: (the form both open, who saves first and what, who saves later and what they change) →
-#: what the later one's page says is saved now, under each field that differs from what they
-#: typed ("{year}": none typed, none saved).
+#: the fields of the later one's form that took the first one's save (left alone by the
+#: later one), and what its page says is saved now under each field both changed
 RACES = [
     ("proposal", ("officer", {"title": "Đề nghị tặng Giấy khen năm 2021"}),
-     ("head", {"achievement": "thành tích xuất sắc năm 2021"}),
-     {"title": "Đề nghị tặng Giấy khen năm 2021", "achievement": OLD_ACHIEVEMENT}),
+     ("head", {"achievement": "thành tích xuất sắc năm 2021"}), {"title"}, {}),
     ("proposal", ("head", {"achievement_year": "2021"}),
-     ("officer", {"title": "Đề nghị tặng Giấy khen năm 2021"}),
-     {"achievement_year": "2021", "title": OLD_TITLE}),
+     ("officer", {"title": "Đề nghị tặng Giấy khen năm 2021"}), {"achievement_year"}, {}),
     ("proposal", ("colleague", {"phase_id": "0", "achievement": "thành tích năm 2021"}),
-     ("officer", {"achievement": "thành tích xuất sắc"}),
-     {"phase_id": "— Không theo đợt —", "achievement": "thành tích năm 2021"}),
+     ("officer", {"achievement": "thành tích xuất sắc"}), {"phase_id"},
+     {"achievement": "thành tích năm 2021"}),
     ("proposal", ("officer", {"title": "Đề nghị tặng Giấy khen năm 2021"}),
-     ("officer's other page", {"achievement": "thành tích xuất sắc"}),
-     {"title": "Đề nghị tặng Giấy khen năm 2021", "achievement": OLD_ACHIEVEMENT}),
+     ("officer's other page", {"achievement": "thành tích xuất sắc"}), {"title"}, {}),
     ("nominee", ("officer", {"position": "Tổ trưởng tổ hợp tác"}),
-     ("head", {"achievement_summary": "Sản xuất giỏi ba năm liền"}),
-     {"position": "Tổ trưởng tổ hợp tác", "achievement_summary": "(để trống)"}),
+     ("head", {"achievement_summary": "Sản xuất giỏi ba năm liền"}), {"position"}, {}),
     ("nominee", ("head", {"priority_group": "none", "unit_or_address": ""}),
-     ("officer", {"name": "Nguyễn Văn Út Em"}),
-     {"priority_group": "Không thuộc nhóm ưu tiên", "unit_or_address": "(để trống)",
-      "name": "Nguyễn Văn Út"}),
+     ("officer", {"name": "Nguyễn Văn Út Em"}), {"priority_group", "unit_or_address"}, {}),
     ("nominee", ("colleague", {"gender": "female"}), ("officer", {"position": "Xã đội trưởng"}),
-     {"gender": "Nữ", "position": "Nông dân"}),
+     {"gender"}, {}),
     ("nominee", ("head", {"position": "Xã đội trưởng"}), ("head", {"gender": "female"}),
-     {"position": "Xã đội trưởng", "gender": "Nam"}),
+     {"position"}, {}),
+    ("nominee", ("officer", {"position": "Tổ trưởng tổ hợp tác", "unit_or_address": ""}),
+     ("colleague", {"position": "Xã đội trưởng", "achievement_summary": "Sản xuất giỏi"}),
+     {"unit_or_address"}, {"position": "Tổ trưởng tổ hợp tác"}),
 ]
 
 
@@ -148,11 +148,11 @@ def _saved_by(first_one: str, second_one: str) -> str:
         second_one, NAMES["officer"]) else "other"
 
 
-@pytest.mark.parametrize(("form", "first", "second", "told"), RACES,
+@pytest.mark.parametrize(("form", "first", "second", "taken", "told"), RACES,
                          ids=[f"{r[0]}-{r[1][0]}-then-{r[2][0]}-"
                               f"{'+'.join(r[2][1])}" for r in RACES])
-def test_a_save_from_a_form_opened_before_someone_elses_save_is_refused_and_kept(
-        app, world, form, first, second, told):
+def test_a_save_from_a_form_opened_before_someone_elses_save_is_refused_and_merged(
+        app, world, form, first, second, taken, told):
     proposal = make_proposal(world)
     db.session.commit()
     editors = _editors(app, world)
@@ -172,19 +172,22 @@ def test_a_save_from_a_form_opened_before_someone_elses_save_is_refused_and_kept
     assert db_snapshot() == before
     again = _the_form(late.text)
     assert _typed(again, typed) == {name: value.strip() for name, value in typed.items()}
+    assert _typed(again, {name: "" for name in taken}) == {
+        name: first_change[name] for name in taken}
     assert again.data()[SEEN[form]] == _seen_now(form, proposal) != late_form.data()[SEEN[form]]
+    assert taken_now(late.text) == taken
     assert saved_now(late.text) == told
 
-    # Saved again deliberately, having taken the first one's change in: both are kept.
-    kept = first_change
-    done = editors[second_one].post(path, data=again.data(**{**kept, **typed}))
+    # Saved again deliberately, as the page now shows it: the first one's changes the later
+    # one left alone are kept, and what the later one typed is saved.
+    done = editors[second_one].post(path, data=again.data())
 
     assert done.status_code == 302
     assert [kind for kind, _text in flashes(editors[second_one].get(
         done.headers["Location"]).text)] == ["success"]
     db.session.expire_all()
     saved = proposal if form == "proposal" else proposal.nominees[0]
-    for name, value in {**kept, **typed}.items():
+    for name, value in {**first_change, **typed}.items():
         assert _stored(saved, name) == value, name
 
 
@@ -271,9 +274,10 @@ def test_the_same_values_sent_again_from_an_older_form_are_no_refusal(app, world
 
 
 @pytest.mark.parametrize("form", ["proposal", "nominee"])
-@pytest.mark.parametrize("seen", [None, "", "abc", "-1", "9" * 12, "0123456789ABCDEF", "²"],
-                         ids=["missing", "empty", "letters", "negative", "too long",
-                              "capitals", "a digit not ASCII"])
+@pytest.mark.parametrize("seen", [None, "", "abc", "-1", "9" * 12, "0123456789ABCDEF", "²",
+                                  "0" * 48],
+                         ids=["missing", "empty", "letters", "negative", "not whole",
+                              "capitals", "a digit not ASCII", "of no save"])
 def test_a_form_without_what_it_showed_is_refused_as_stale(app, world, form, seen):
     """A page from before the forms carried it, or a value not of the form's making: not
     saved blind, but refused with what was typed kept and what is saved now given."""
@@ -293,6 +297,7 @@ def test_a_form_without_what_it_showed_is_refused_as_stale(app, world, form, see
     assert refused.status_code == 200
     assert ("error", stale(form, "unknown")) in flashes(refused.text)
     assert db_snapshot() == before
+    assert not taken_now(refused.text)  # nothing to merge from: what was typed stays
     assert _the_form(refused.text).data()[SEEN[form]] == _seen_now(form, proposal)
 
 
@@ -325,14 +330,14 @@ def _saving(form: str, proposal_id: int, user_id: int, seen: object,
                 achievement=change.get("achievement", proposal.achievement),
                 campaign=proposal.campaign, award_type=proposal.award_type,
                 phase=proposal.phase, achievement_year=proposal.achievement_year),
-                seen_details=seen)
+                seen=seen)
         else:
             nominee = proposal.nominees[0]
             ops.update_nominee(user, nominee, ops.NomineeData(
                 kind=nominee.kind, name=nominee.name, gender=nominee.gender,
                 position=change.get("position", nominee.position),
                 unit_or_address=change.get("unit_or_address", nominee.unit_or_address),
-                priority_group=nominee.priority_group), expected_version=seen)
+                priority_group=nominee.priority_group), seen=seen)
     return job
 
 
@@ -351,7 +356,7 @@ def test_of_two_saves_at_the_same_moment_the_second_waits_and_is_refused(app, wo
     takes: the second save reads it once the first is committed, and is refused."""
     proposal = make_proposal(world)
     db.session.commit()
-    seen = proposal.details_digest if form == "proposal" else proposal.nominees[0].version
+    seen = proposal.details_digest if form == "proposal" else proposal.nominees[0].details_digest
     first_change, second_change = AT_ONCE[form]
     pid, officer, head = proposal.id, world.officer_a.id, world.head_a.id
     db.session.commit()  # hold no transaction (SQLite: no lock) while the threads run
