@@ -32,6 +32,7 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import tempfile
 import threading
 import unicodedata
@@ -706,11 +707,32 @@ def render_decision_pdf(doc: DecisionDocument) -> bytes:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return _weasyprint_pdf(html, base_url, allowed)
+            return _render_in_own_stack_chunk(html, base_url, allowed)
         finally:
             if gc_was_enabled:
                 gc.enable()
             gc.collect(0)
+
+
+def _render_in_own_stack_chunk(html: str, base_url: str, allowed: tuple[Path, ...]) -> bytes:
+    """`_weasyprint_pdf`, called from a frame that starts a large chunk of CPython's frame
+    stack (see `_STACK_ROOM_SLOTS`)."""
+    return _weasyprint_pdf(html, base_url, allowed)
+
+
+#: CPython (3.11 here) keeps the frames of Python calls in 16 KiB chunks and unmaps a chunk as
+#: soon as its first frame returns (CPython issue gh-142183): a loop whose calls cross a chunk
+#: boundary maps and unmaps memory on every call. WeasyPrint lays out the annex's cells some
+#: 40 frames and 16 KiB of frames deep, so how often they cross one depends on how deep the
+#: caller's stack happens to be: up to 90,000 map/unmap pairs and 1 s of system time for
+#: 1,000 awardees (docs/benchmarks.md). The render is therefore called from a frame with
+#: this many spare value-stack slots (64 KiB): CPython gives a frame that large a chunk of its
+#: own, twice its size, and the render's frames fit in the other half whatever the caller's
+#: depth. The slots are never used, and their untouched pages never get memory.
+_STACK_ROOM_SLOTS = 8192
+if sys.implementation.name == "cpython":
+    _render_in_own_stack_chunk.__code__ = _render_in_own_stack_chunk.__code__.replace(
+        co_stacksize=_render_in_own_stack_chunk.__code__.co_stacksize + _STACK_ROOM_SLOTS)
 
 
 def _weasyprint_pdf(html: str, base_url: str, allowed: tuple[Path, ...]) -> bytes:
