@@ -133,11 +133,7 @@ def child(variant: str, n: int) -> None:
     """Render once and print a JSON line with the measurements."""
     import resource
 
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
     from award_flow.documents import render as R
-    from award_flow.documents.fetcher import DEFAULT_ALLOWED_DIRS, SafeURLFetcher
 
     doc = make_document(n)
     static_dir = R.prepare_fonts()  # already built by the parent: just a lookup
@@ -147,12 +143,8 @@ def child(variant: str, n: int) -> None:
     if variant == "production":
         pdf = R.render_decision_pdf(doc)
     else:
-        html = naive_html(R._render_html(doc, static_dir))
-        allowed = DEFAULT_ALLOWED_DIRS + ((static_dir,) if static_dir else ())
-        pdf = weasyprint.HTML(
-            string=html, base_url=(R.TEMPLATES_DIR / "documents").as_uri() + "/",
-            url_fetcher=SafeURLFetcher(allowed),
-        ).render(font_config=FontConfiguration()).write_pdf()
+        # The same call as production's (render lock, collector paused, own stack chunk).
+        pdf = R._pdf_from_html(naive_html(R._render_html(doc, static_dir)), static_dir)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 

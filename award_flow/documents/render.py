@@ -694,7 +694,12 @@ def render_decision_pdf(doc: DecisionDocument) -> bytes:
     unknown awardee kind.
     """
     static_dir = _static_dir_for_render()
-    html = _render_html(doc, static_dir)
+    return _pdf_from_html(_render_html(doc, static_dir), static_dir)
+
+
+def _pdf_from_html(html: str, static_dir: Path | None) -> bytes:
+    """The decision's HTML (from `_render_html`) as PDF bytes: WeasyPrint as the app calls it
+    (the benchmark's variants of the HTML go through here too)."""
     base_url = (TEMPLATES_DIR / "documents").as_uri() + "/"
     allowed = DEFAULT_ALLOWED_DIRS + ((static_dir,) if static_dir else ())
     with _render_lock:

@@ -7,6 +7,7 @@ spaces) because extraction may split lines differently from the layout.
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import unicodedata
@@ -695,3 +696,37 @@ def test_executors_written_otherwise_are_printed_as_written():
                              "Các hộ có tên tại Điều 1"))
     assert decision_context(doc)["executors"] == (
         f"Chủ tịch Ủy{NBSP}ban nhân dân các xã, phường, Các hộ có tên tại Điều 1")
+
+
+# --------------------------------------------------------------------------- render set-up
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector on", "collector off"])
+def test_the_render_leaves_the_garbage_collector_as_it_found_it(enabled, monkeypatch):
+    """The collector is paused for the render only, also when the render fails."""
+    paused = []
+
+    def failing(*_args: object) -> bytes:
+        paused.append(not gc.isenabled())
+        raise DecisionRenderError("refused")
+
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        assert page_texts(render_decision_pdf(make_doc(individuals=1, collectives=0)))
+        assert gc.isenabled() is enabled
+        monkeypatch.setattr(R, "_weasyprint_pdf", failing)
+        with pytest.raises(DecisionRenderError):
+            render_decision_pdf(make_doc())
+        assert paused == [True]
+        assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_the_render_is_called_from_a_frame_that_starts_a_stack_chunk_of_its_own():
+    """See render._STACK_ROOM_SLOTS: the frame reserves 64 KiB that its callees never use."""
+    code = R._render_in_own_stack_chunk.__code__
+    assert code.co_stacksize >= R._STACK_ROOM_SLOTS
