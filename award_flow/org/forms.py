@@ -14,6 +14,7 @@ from award_flow.documents.validators import Printable
 from award_flow.org.models import (
     AUTHORITY_NAME_LABELS,
     DECISION_TEXT_LABELS,
+    DECISION_TEXT_MAX_LENGTHS,
     AuthorityLevel,
     UnitKind,
 )
@@ -31,6 +32,10 @@ class UnitForm(Form):
     def __init__(self, *args, kinds: Iterable[UnitKind], **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k.value, k.label) for k in kinds]
+
+
+def _text_length(field: str) -> Length:
+    return Length(max=DECISION_TEXT_MAX_LENGTHS[field])
 
 
 class AuthorityForm(Form):
@@ -51,19 +56,22 @@ class AuthorityForm(Form):
                               validators=[DataRequired(), Length(max=20), Printable()],
                               description=_l("Phần sau “QĐ-” trong số, ký hiệu: 15/QĐ-UBND"))
     decision_legal_bases = TextAreaField(DECISION_TEXT_LABELS["decision_legal_bases"],
-                                         validators=[Printable()],
+                                         validators=[_text_length("decision_legal_bases"),
+                                                     Printable()],
                                          description=_l("Mỗi căn cứ một dòng."))
     decision_proposer = StringField(DECISION_TEXT_LABELS["decision_proposer"],
                                     validators=[Optional(), Length(max=300), Printable()])
     decision_executors = TextAreaField(DECISION_TEXT_LABELS["decision_executors"],
-                                       validators=[Printable()],
+                                       validators=[_text_length("decision_executors"),
+                                                   Printable()],
                                        description=_l(
                                            "Mỗi cơ quan, chức danh một dòng. “Các tập thể, cá "
                                            "nhân có tên tại Điều 1” được in theo những người "
                                            "được khen của từng quyết định, ví dụ “các hộ gia "
                                            "đình có tên tại Điều 1”."))
     decision_recipients = TextAreaField(DECISION_TEXT_LABELS["decision_recipients"],
-                                        validators=[Printable()])
+                                        validators=[_text_length("decision_recipients"),
+                                                    Printable()])
     bonus_fund = StringField(DECISION_TEXT_LABELS["bonus_fund"],
                              validators=[Optional(), Length(max=300), Printable()])
 

@@ -81,6 +81,14 @@ DECISION_TEXT_LABELS = {
     "decision_executors": _l("Tổ chức thực hiện (Điều 3)"),
     "decision_recipients": _l("Nơi nhận"),
 }
+#: The longest each of a decision's many-line texts may be, in characters: some twenty legal
+#: bases, a dozen executors or recipients. Every decision prints them, and a render costs
+#: by the page (a text of megabytes would make each approval take minutes).
+DECISION_TEXT_MAX_LENGTHS = {
+    "decision_legal_bases": 3000,
+    "decision_executors": 1500,
+    "decision_recipients": 1500,
+}
 
 
 #: The secretariat's name an authority had before it was data (migration 0009), and the one

@@ -35,6 +35,7 @@ from award_flow.catalogue.defaults import (
 )
 from award_flow.core import audit
 from award_flow.core.database import flush_unique
+from award_flow.core.display import number
 from award_flow.core.errors import NotAllowed, ValidationError
 from award_flow.core.text import nfc, same_name_key
 from award_flow.documents.render import header_parent_fits
@@ -43,6 +44,7 @@ from award_flow.extensions import db
 from award_flow.org.models import (
     AUTHORITY_NAME_LABELS,
     DECISION_TEXT_LABELS,
+    DECISION_TEXT_MAX_LENGTHS,
     Authority,
     AuthorityLevel,
     Unit,
@@ -290,6 +292,16 @@ def _check_printable(**texts: str | None) -> None:
         require_printable(field, str(labels[field]), text)
 
 
+def _check_lengths(texts: dict[str, str]) -> None:
+    """A decision's many-line texts within their lengths (`DECISION_TEXT_MAX_LENGTHS`)."""
+    for field, text in texts.items():
+        if len(text) > DECISION_TEXT_MAX_LENGTHS[field]:
+            raise ValidationError(
+                _("%(what)s dài quá: tối đa %(max)s ký tự (hiện có %(count)s).",
+                  what=DECISION_TEXT_LABELS[field], max=number(DECISION_TEXT_MAX_LENGTHS[field]),
+                  count=number(len(text))), field=field)
+
+
 def create_authority(*, name: str, place_name: str, level: AuthorityLevel,
                      parent_name: str | None = None, header_parent: str | None = None,
                      issuer_code: str = "UBND",
@@ -332,10 +344,12 @@ def update_authority(actor: User, authority: Authority, data: AuthorityData) -> 
     authority.header_parent = nfc(data.header_parent) or None
     authority.issuer_code = code
     authority.secretariat_name = secretariat
-    authority.decision_legal_bases = _lines(data.decision_legal_bases)
+    texts = {field: _lines(getattr(data, field)) for field in DECISION_TEXT_MAX_LENGTHS}
+    _check_lengths(texts)
+    authority.decision_legal_bases = texts["decision_legal_bases"]
     authority.decision_proposer = nfc(data.decision_proposer) or ""
-    authority.decision_executors = _lines(data.decision_executors)
-    authority.decision_recipients = _lines(data.decision_recipients)
+    authority.decision_executors = texts["decision_executors"]
+    authority.decision_recipients = texts["decision_recipients"]
     authority.bonus_fund = nfc(data.bonus_fund) or ""
     db.session.flush()
     renamed = rename_default_awards(authority, old_name, old_parent)

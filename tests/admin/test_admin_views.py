@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from html import unescape
 
 import pytest
@@ -14,9 +15,10 @@ from wtforms.validators import Length
 from award_flow.auth.models import User
 from award_flow.auth.passwords import MIN_PASSWORD_LENGTH
 from award_flow.auth.roles import Role
+from award_flow.core.errors import ValidationError
 from award_flow.extensions import db
 from award_flow.org.models import Authority, AuthorityLevel, Unit, UnitKind
-from award_flow.org.operations import save_unit
+from award_flow.org.operations import AuthorityData, save_unit, update_authority
 from tests.factories import PASSWORD, make_user
 from tests.web_helpers import (
     browser,
@@ -287,6 +289,43 @@ def test_the_authority_page_refuses_a_blank_required_field(client, world, login,
     db.session.refresh(world.authority)
     assert (world.authority.name, world.authority.place_name, world.authority.issuer_code) == (
         "Ủy ban nhân dân thị xã Duyên Hải", "Duyên Hải", "UBND")
+
+
+#: a decision's many-line text → its limit: every decision prints it, and a render costs by
+#: the page (a megabyte of legal bases made each approval take minutes)
+TEXT_LIMITS = [("decision_legal_bases", 3000), ("decision_executors", 1500),
+               ("decision_recipients", 1500)]
+LEGAL_BASIS = "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ"
+
+
+@pytest.mark.parametrize(("field", "limit"), TEXT_LIMITS)
+def test_a_decision_text_longer_than_its_limit_is_refused_at_its_field(client, world, login,
+                                                                      field, limit):
+    login(world.admin)
+    form = page_form(client, "/admin/authority")
+    lines = "\n".join([LEGAL_BASIS] * (limit // len(LEGAL_BASIS) + 1))
+    before = db_snapshot()
+
+    response = client.post("/admin/authority", data=form.data(**{field: lines}))
+
+    assert response.status_code == 200
+    assert field_errors(response.text) == {field: [f"Không được dài quá {limit} ký tự."]}
+    assert db_snapshot() == before
+    assert f'maxlength="{limit}"' in response.text  # the page counts what is left
+
+
+@pytest.mark.parametrize(("field", "limit"), TEXT_LIMITS)
+def test_the_operation_keeps_the_decision_texts_within_their_limits(world, field, limit):
+    """Whatever sends them (the form, a script): the texts as stored, lines trimmed."""
+    data = AuthorityData(**{name: getattr(world.authority, name) or ""
+                            for name in AuthorityData.__dataclass_fields__})
+    update_authority(world.admin, world.authority, replace(data, **{field: "x" * limit}))
+    assert len(getattr(world.authority, field)) == limit
+    with pytest.raises(ValidationError) as refused:
+        update_authority(world.admin, world.authority, replace(data, **{field: "x" * (limit + 1)}))
+    assert refused.value.field == field
+    assert refused.value.message.endswith(
+        f"dài quá: tối đa {limit:,} ký tự (hiện có {limit + 1:,}).".replace(",", "."))
 
 
 #: what the admin types as the issuer's code → what is saved (what follows "QĐ-" in
