@@ -17,18 +17,23 @@ TITLE = "Đề nghị tặng Giấy khen cho nông dân sản xuất giỏi năm
 ACHIEVEMENT = "thành tích xuất sắc trong phong trào “Nông dân thi đua sản xuất, kinh doanh giỏi”"
 
 
-@pytest.mark.usefixtures("demo")
-def test_a_form_sent_after_signing_in_again_elsewhere_comes_back_filled_in(page: Page) -> None:
+def _a_new_proposal_typed_in(page: Page) -> tuple[UI, str]:
+    """The clerk signs in and types a new proposal's title and achievement, unsent."""
     ui = UI(page)
     ui.log_in("canbo.longhuu")
     page.get_by_role("link", name="Lập tờ trình mới").click()
     ui.check()
-    url = page.url
     page.get_by_label("Trích yếu tờ trình").fill(TITLE)
+    page.get_by_label("Thành tích được khen thưởng").fill(ACHIEVEMENT)
+    return ui, page.url
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_form_sent_after_signing_in_again_elsewhere_comes_back_filled_in(page: Page) -> None:
+    ui, url = _a_new_proposal_typed_in(page)
     award = page.get_by_label("Danh hiệu, hình thức khen thưởng")
     award.select_option(index=2)
     chosen = award.input_value()
-    page.get_by_label("Thành tích được khen thưởng").fill(ACHIEVEMENT)
 
     # Meanwhile, in another tab: signed out, and in again (a new session, a new form token).
     other = page.context.new_page()
@@ -58,13 +63,7 @@ def test_a_form_sent_after_signing_in_again_elsewhere_comes_back_filled_in(page:
 
 @pytest.mark.usefixtures("demo")
 def test_a_form_sent_after_signing_out_elsewhere_is_filled_in_once_signed_in(page: Page) -> None:
-    ui = UI(page)
-    ui.log_in("canbo.longhuu")
-    page.get_by_role("link", name="Lập tờ trình mới").click()
-    ui.check()
-    url = page.url
-    page.get_by_label("Trích yếu tờ trình").fill(TITLE)
-    page.get_by_label("Thành tích được khen thưởng").fill(ACHIEVEMENT)
+    ui, url = _a_new_proposal_typed_in(page)
 
     other = page.context.new_page()  # another tab: signed out there
     other.goto("/work")
