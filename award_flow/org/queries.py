@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
@@ -21,9 +22,12 @@ def units_of(authority_id: int) -> list[Unit]:
     return sorted(units, key=lambda unit: alphabetical(unit.name))
 
 
-#: The account list's status filter: those who can sign in, and those who cannot (the
-#: account locked, or its unit no longer active).
-USER_STATUSES = ("active", "locked")
+#: The account list's status filter, by its value: those who can sign in, and those who
+#: cannot (the account locked, or its unit no longer active).
+USER_STATUSES = {
+    "active": _l("Đăng nhập được"),
+    "locked": _l("Không đăng nhập được (đã khóa, đơn vị ngừng hoạt động)"),
+}
 
 
 @dataclass(frozen=True)
